@@ -1,0 +1,1 @@
+"""govhall: open-source software for a Chinese government service center."""

@@ -1,0 +1,217 @@
+"""The public catalog of service items (SPEC §5)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from govhall.core.models import TimeStampedModel
+from govhall.org.models import Center, CenterLevel, Department, Window
+
+# Default share of the legal limit a promised limit should stay within (seeds/002…: 承诺时限
+# 原则上不超过法定时限的40%). Above it the catalog warns; it does not refuse.
+PROMISED_SHARE_WARNING = Decimal("0.40")
+
+
+class ItemType(models.TextChoices):
+    LICENSING = "licensing", _("Administrative licensing")  # 行政许可
+    BENEFIT = "benefit", _("Administrative benefit")  # 行政给付
+    CONFIRMATION = "confirmation", _("Administrative confirmation")  # 行政确认
+    ADJUDICATION = "adjudication", _("Administrative adjudication")  # 行政裁决
+    REWARD = "reward", _("Administrative reward")  # 行政奖励
+    OTHER_POWER = "other_power", _("Other administrative power")  # 其他行政权力
+    PUBLIC_SERVICE = "public_service", _("Public service")  # 公共服务
+
+
+class Authorization(models.TextChoices):
+    FULL = "full", _("Full: the window decides on the spot")  # 全部授权
+    PARTIAL = "partial", _("Partial: the window accepts and reviews, the department approves")
+    LIMITED = "limited", _("Limited: the window receives and forwards")  # 有限授权
+
+
+class ServiceItemQuerySet(models.QuerySet["ServiceItem"]):
+    def active(self) -> ServiceItemQuerySet:
+        return self.filter(is_active=True)
+
+    def for_center(self, center: Center) -> ServiceItemQuerySet:
+        return self.filter(center=center)
+
+    def in_centers(self, centers: models.QuerySet[Center]) -> ServiceItemQuerySet:
+        return self.filter(center__in=centers)
+
+
+class ServiceItem(TimeStampedModel):
+    """One item of a center's implementation list (实施清单)."""
+
+    center = models.ForeignKey(
+        Center, verbose_name=_("center"), on_delete=models.PROTECT, related_name="items"
+    )
+    code = models.CharField(_("implementation code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    item_type = models.CharField(_("type"), max_length=32, choices=ItemType.choices)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="items"
+    )
+    basis = models.TextField(_("legal basis"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    procedure = models.TextField(_("procedure"), blank=True)
+    legal_days = models.PositiveSmallIntegerField(_("legal time limit (working days)"))
+    promised_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"))
+    on_the_spot = models.BooleanField(_("can be done on the spot"), default=False)
+    fee_free = models.BooleanField(_("free of charge"), default=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    online_available = models.BooleanField(_("online application"), default=False)
+    visits_required = models.PositiveSmallIntegerField(
+        _("visits required"), default=1, choices=[(0, "0"), (1, "1"), (2, "2")]
+    )
+    joint_departments = models.ManyToManyField(
+        Department, verbose_name=_("joint departments"), blank=True, related_name="joint_items"
+    )
+    deciding_level = models.CharField(
+        _("level that decides"),
+        max_length=16,
+        choices=CenterLevel.choices,
+        blank=True,
+        help_text=_("For escalated items: the center level that makes the decision."),
+    )
+    overdue_defaults_to_approval = models.BooleanField(
+        _("overdue review step defaults to approval"), default=False
+    )
+    is_active = models.BooleanField(_("published"), default=True)
+    windows = models.ManyToManyField(
+        Window, through="ItemWindow", verbose_name=_("windows"), related_name="items", blank=True
+    )
+
+    objects: ClassVar[ServiceItemQuerySet] = ServiceItemQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["center", "department", "code"]
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+        indexes = [
+            models.Index(fields=["center", "is_active", "department"], name="item_center_dept_idx"),
+            models.Index(fields=["center", "item_type"], name="item_center_type_idx"),
+            models.Index(fields=["name"], name="item_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(item_type__in=[c.value for c in ItemType]), name="item_type_valid"
+            ),
+            models.CheckConstraint(condition=Q(legal_days__gte=0), name="item_legal_days_nonneg"),
+            models.CheckConstraint(
+                condition=Q(promised_days__lte=models.F("legal_days")),
+                name="item_promised_within_legal",
+            ),
+            models.CheckConstraint(condition=Q(visits_required__lte=2), name="item_visits_0_to_2"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def promised_share_exceeded(self) -> bool:
+        """True when the promised limit is above the recommended share of the legal limit."""
+        if not self.legal_days:
+            return False
+        return Decimal(self.promised_days) > PROMISED_SHARE_WARNING * self.legal_days
+
+
+class Material(models.Model):
+    """A required document (要件). Main materials decide return versus supplement."""
+
+    class Form(models.TextChoices):
+        ORIGINAL = "original", _("Original")
+        COPY = "copy", _("Copy")
+        BOTH = "both", _("Original and copy")
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="materials")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    is_main = models.BooleanField(_("main material"), default=True)
+    form = models.CharField(_("form"), max_length=16, choices=Form.choices, default=Form.ORIGINAL)
+    copies = models.PositiveSmallIntegerField(
+        _("copies"), default=1, validators=[MinValueValidator(1)]
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    blank_form = models.FileField(_("blank form"), upload_to="catalog/forms/", blank=True)
+    sample = models.FileField(_("filled-in sample"), upload_to="catalog/samples/", blank=True)
+
+    class Meta:
+        ordering = ["item", "position", "id"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(form__in=["original", "copy", "both"]), name="material_form_valid"
+            ),
+            models.CheckConstraint(condition=Q(copies__gte=1), name="material_copies_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FeeItem(models.Model):
+    """A fee with its approved standard (收费标准); nothing may be charged above it."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="fees")
+    name = models.CharField(_("name"), max_length=200)
+    standard_amount = models.DecimalField(
+        _("approved standard (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    unit = models.CharField(_("unit"), max_length=32, default="件")
+    standard_basis = models.CharField(_("basis of the standard"), max_length=300)
+
+    class Meta:
+        ordering = ["item", "id"]
+        verbose_name = _("fee item")
+        verbose_name_plural = _("fee items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(standard_amount__gt=0), name="fee_standard_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(standard_basis=""), name="fee_standard_basis_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ¥{self.standard_amount}/{self.unit}"
+
+
+class ItemWindow(models.Model):
+    """Which window serves an item, and how far that window is authorized to decide."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="item_windows")
+    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="item_windows")
+    authorization = models.CharField(
+        _("authorization"),
+        max_length=16,
+        choices=Authorization.choices,
+        default=Authorization.PARTIAL,
+    )
+
+    class Meta:
+        ordering = ["item", "window__number"]
+        verbose_name = _("window of an item")
+        verbose_name_plural = _("windows of items")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "window"], name="item_window_unique"),
+            models.CheckConstraint(
+                condition=Q(authorization__in=["full", "partial", "limited"]),
+                name="item_window_authorization_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} @ {self.window}"

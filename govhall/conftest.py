@@ -1,0 +1,129 @@
+"""Standard fixtures: a county hall with one user per role, and an outsider from another county.
+
+Every view test uses `outsider` to check that access from another center is denied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+
+from govhall.core.models import User
+from govhall.core.roles import Role
+from govhall.factories import PASSWORD, CenterFactory, DepartmentFactory, make_staff
+from govhall.org.models import Center, CenterLevel, Department
+from govhall.workdays.queries import drop_cached_calendars
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> Iterator[None]:
+    # Calendars are cached per process; a test's rolled-back rows must not leak into the next.
+    drop_cached_calendars()
+    yield
+    drop_cached_calendars()
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.GOVHALL_TASK_MODE = "eager"
+
+
+@pytest.fixture
+def county(db: None) -> Center:
+    return CenterFactory(code="330100", name="示例县政务服务中心", level=CenterLevel.COUNTY)
+
+
+@pytest.fixture
+def town(county: Center) -> Center:
+    return CenterFactory(
+        code="330101", name="示例镇便民服务中心", level=CenterLevel.TOWN, parent=county
+    )
+
+
+@pytest.fixture
+def other_county(db: None) -> Center:
+    return CenterFactory(code="440100", name="别县政务服务中心", level=CenterLevel.COUNTY)
+
+
+@pytest.fixture
+def department(county: Center) -> Department:
+    return DepartmentFactory(center=county, code="SCJG", name="县市场监督管理局")
+
+
+@pytest.fixture
+def other_department(county: Center) -> Department:
+    return DepartmentFactory(center=county, code="BDC", name="县不动产登记中心")
+
+
+@pytest.fixture
+def director(county: Center) -> User:
+    return make_staff(Role.DIRECTOR, county, username="director")
+
+
+@pytest.fixture
+def admin_user(county: Center) -> User:
+    return make_staff(Role.ADMIN, county, username="sysadmin")
+
+
+@pytest.fixture
+def guide(county: Center) -> User:
+    return make_staff(Role.GUIDE, county, username="guide")
+
+
+@pytest.fixture
+def clerk(county: Center, department: Department) -> User:
+    return make_staff(Role.CLERK, county, department, username="clerk", window_staff=True)
+
+
+@pytest.fixture
+def window_head(county: Center, department: Department) -> User:
+    return make_staff(Role.WINDOW_HEAD, county, department, username="head", window_staff=True)
+
+
+@pytest.fixture
+def reviewer(county: Center, department: Department) -> User:
+    return make_staff(Role.REVIEWER, county, department, username="reviewer")
+
+
+@pytest.fixture
+def approver(county: Center, department: Department) -> User:
+    return make_staff(Role.APPROVER, county, department, username="approver")
+
+
+@pytest.fixture
+def supervisor(county: Center) -> User:
+    return make_staff(Role.SUPERVISOR, county, username="supervisor")
+
+
+@pytest.fixture
+def dept_leader(county: Center, department: Department) -> User:
+    return make_staff(Role.DEPT_LEADER, county, department, username="leader")
+
+
+@pytest.fixture
+def social_supervisor(county: Center) -> User:
+    return make_staff(Role.SOCIAL_SUPERVISOR, county, username="social")
+
+
+@pytest.fixture
+def outsider(other_county: Center) -> User:
+    """A hall director of another county: sees nothing of `county`."""
+    return make_staff(Role.DIRECTOR, other_county, username="outsider")
+
+
+def login(client: Client, user: User) -> Client:
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def client_as(client: Client):  # type: ignore[no-untyped-def]
+    """`client_as(user)` logs the test client in as `user` and returns it."""
+
+    def _login(user: User) -> Client:
+        client.logout()
+        return login(client, user)
+
+    return _login

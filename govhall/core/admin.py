@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+
+from govhall.core.models import Event, Job, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (*BaseUserAdmin.fieldsets, ("govhall", {"fields": ("full_name", "phone")}))  # type: ignore[misc]
+    list_display = ("username", "full_name", "phone", "is_active", "is_staff")
+    search_fields = ("username", "full_name", "phone")
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor", "action", "object_type", "object_repr", "center_id")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_repr", "note", "object_id")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "status", "created_by", "done", "total", "created_at")
+    list_filter = ("kind", "status")

@@ -1,0 +1,31 @@
+"""Data: one auth group per staff role (SPEC: Users)."""
+
+from django.db import migrations
+
+ROLE_NAMES = [
+    "guide",
+    "clerk",
+    "window_head",
+    "reviewer",
+    "approver",
+    "director",
+    "supervisor",
+    "dept_leader",
+    "social_supervisor",
+    "admin",
+]
+
+
+def create_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLE_NAMES:
+        Group.objects.get_or_create(name=name)
+
+
+def remove_groups(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLE_NAMES).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+    operations = [migrations.RunPython(create_groups, remove_groups)]

@@ -1,0 +1,134 @@
+"""Who may see and change which organization objects.
+
+Every list and lookup is scoped to the user's center subtree and, for department roles, to their
+own department. `access_*` helpers are the only way views fetch an object by a user-supplied
+id: missing and forbidden both raise Http404, so outsiders learn nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from govhall.core.roles import DEPARTMENT_ROLES, MANAGER_ROLES, Role, roles_of
+from govhall.org.models import Center, Department, Post, Staff, Window
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the center tree a user works in."""
+
+    root: Center | None  # None with everything=True (superuser); None otherwise means nothing
+    department_id: int | None  # set for department roles: only this department's objects
+    roles: frozenset[Role]
+    everything: bool = False
+
+    @property
+    def can_manage(self) -> bool:
+        """Hall managers change organization, catalog and calendar of their subtree."""
+        return self.everything or bool(self.roles & MANAGER_ROLES)
+
+    @property
+    def nothing(self) -> bool:
+        return not self.everything and self.root is None
+
+
+def scope_of(user: object) -> Scope:
+    cached = getattr(user, "_govhall_scope", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    roles = roles_of(user)
+    if not getattr(user, "is_authenticated", False):
+        scope = Scope(root=None, department_id=None, roles=frozenset())
+    elif getattr(user, "is_superuser", False):
+        staff = Staff.objects.select_related("center").filter(user=user).first()
+        scope = Scope(
+            root=staff.center if staff else None, department_id=None, roles=roles, everything=True
+        )
+    else:
+        staff = Staff.objects.select_related("center").filter(user=user).first()
+        if staff is None:
+            scope = Scope(root=None, department_id=None, roles=roles)
+        else:
+            department_bound = (
+                bool(roles) and roles <= DEPARTMENT_ROLES and staff.department_id is not None
+            )
+            scope = Scope(
+                root=staff.center,
+                department_id=staff.department_id if department_bound else None,
+                roles=roles,
+            )
+    user._govhall_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def centers_in_scope(user: object) -> QuerySet[Center]:
+    scope = scope_of(user)
+    if scope.everything:
+        return Center.objects.all()
+    if scope.root is None:
+        return Center.objects.none()
+    return Center.objects.subtree_of(scope.root)
+
+
+def departments_in_scope(user: object) -> QuerySet[Department]:
+    scope = scope_of(user)
+    qs = Department.objects.filter(center__in=centers_in_scope(user))
+    if scope.department_id is not None:
+        qs = qs.filter(pk=scope.department_id)
+    return qs
+
+
+def windows_in_scope(user: object) -> QuerySet[Window]:
+    scope = scope_of(user)
+    qs = Window.objects.filter(center__in=centers_in_scope(user))
+    if scope.department_id is not None:
+        qs = qs.filter(departments=scope.department_id)
+    return qs
+
+
+def _require_write(user: object, for_write: bool) -> None:
+    if for_write and not scope_of(user).can_manage:
+        raise Http404
+
+
+def _get_or_404(qs: QuerySet, object_id: object):  # type: ignore[no-untyped-def]
+    try:
+        return qs.get(pk=int(str(object_id)))
+    except (ValueError, qs.model.DoesNotExist):
+        raise Http404 from None
+
+
+def access_center(user: object, center_id: object, *, for_write: bool = False) -> Center:
+    _require_write(user, for_write)
+    center: Center = _get_or_404(centers_in_scope(user), center_id)
+    return center
+
+
+def access_department(
+    user: object, department_id: object, *, for_write: bool = False
+) -> Department:
+    _require_write(user, for_write)
+    department: Department = _get_or_404(
+        departments_in_scope(user).select_related("center"), department_id
+    )
+    return department
+
+
+def access_window(user: object, window_id: object, *, for_write: bool = False) -> Window:
+    _require_write(user, for_write)
+    window: Window = _get_or_404(
+        windows_in_scope(user).select_related("center").distinct(), window_id
+    )
+    return window
+
+
+def access_post(user: object, post_id: object, *, for_write: bool = False) -> Post:
+    _require_write(user, for_write)
+    qs = Post.objects.filter(window__in=windows_in_scope(user)).select_related(
+        "window", "window__center"
+    )
+    post: Post = _get_or_404(qs.distinct(), post_id)
+    return post

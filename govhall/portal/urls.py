@@ -1,0 +1,11 @@
+from django.urls import path
+
+from govhall.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("guides/", views.guide_list, name="guides"),
+    path("guides/<str:code>/", views.guide_detail, name="guide"),
+]

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from govhall.core.roles import roles_of
+from govhall.org.access import scope_of
+from govhall.workbench.navigation import nav_entries
+
+
+def workbench(request: HttpRequest) -> dict[str, object]:
+    """Menu, the user's center and role names for the workbench layout (staff pages only)."""
+    if not request.path.startswith("/staff/") or not request.user.is_authenticated:
+        return {}
+    # Imported here so the workdays warnings load only when a workbench page renders.
+    from govhall.workbench.calendar_warnings import calendar_warnings
+
+    scope = scope_of(request.user)
+    return {
+        "nav_entries": nav_entries(request),
+        "staff_center": scope.root,
+        "user_role_labels": sorted(str(role.label) for role in roles_of(request.user)),
+        "calendar_warnings": calendar_warnings(scope.root),
+    }

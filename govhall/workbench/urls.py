@@ -1,0 +1,24 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from govhall.workbench import calendar_urls, catalog_urls, org_urls, views
+from govhall.workbench.forms import LoginForm
+
+app_name = "workbench"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="workbench/login.html", authentication_form=LoginForm
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("events/", views.event_log, name="events"),
+    path("jobs/<int:job_id>/", views.job_progress, name="job"),
+    *org_urls.urlpatterns,
+    *catalog_urls.urlpatterns,
+    *calendar_urls.urlpatterns,
+]

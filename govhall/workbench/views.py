@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from govhall.core.models import Event, Job
+from govhall.core.roles import MANAGER_ROLES, Role
+from govhall.org.access import centers_in_scope, scope_of
+from govhall.workbench.queries import home_figures
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "workbench/home.html", {"figures": home_figures(request.user)})
+
+
+@login_required
+def event_log(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    if not (scope.everything or scope.roles & (MANAGER_ROLES | {Role.SUPERVISOR})):
+        raise Http404
+    events = Event.objects.select_related("actor")
+    if not scope.everything:
+        events = events.in_centers(centers_in_scope(request.user).values("pk"))
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workbench/event_log.html",
+        {
+            "page_obj": page,
+            "action": action,
+            "querystring_without_page": f"action={action}&" if action else "",
+        },
+    )
+
+
+@login_required
+def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    try:
+        job = Job.objects.get(pk=job_id, created_by=request.user)
+    except Job.DoesNotExist:
+        raise Http404 from None
+    template = "workbench/job_progress.html"
+    return render(
+        request, template, {"job": job, "partial": request.headers.get("HX-Request") == "true"}
+    )
