@@ -31,7 +31,7 @@ def roles_of(user: object) -> frozenset[Role]:
     """The roles of a user, cached on the user object for the request."""
     cached = getattr(user, "_govhall_roles", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     if not getattr(user, "is_authenticated", False):
         roles: frozenset[Role] = frozenset()
     else:

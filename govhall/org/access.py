@@ -38,7 +38,7 @@ class Scope:
 def scope_of(user: object) -> Scope:
     cached = getattr(user, "_govhall_scope", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     roles = roles_of(user)
     if not getattr(user, "is_authenticated", False):
         scope = Scope(root=None, department_id=None, roles=frozenset())
@@ -94,7 +94,7 @@ def _require_write(user: object, for_write: bool) -> None:
         raise Http404
 
 
-def _get_or_404(qs: QuerySet, object_id: object):  # type: ignore[no-untyped-def]
+def _get_or_404(qs: QuerySet, object_id: object):  # type: ignore[type-arg]
     try:
         return qs.get(pk=int(str(object_id)))
     except (ValueError, qs.model.DoesNotExist):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -40,10 +41,10 @@ NAV: tuple[NavEntry, ...] = (
 )
 
 
-def nav_entries(request: HttpRequest) -> list[dict[str, object]]:
+def nav_entries(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     scope = scope_of(user)
-    entries = []
+    entries: list[dict[str, Any]] = []
     for entry in NAV:
         if not (scope.everything or scope.roles & entry.roles):
             continue

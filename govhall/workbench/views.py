@@ -42,7 +42,7 @@ def event_log(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
-        job = Job.objects.get(pk=job_id, created_by=request.user)
+        job = Job.objects.get(pk=job_id, created_by_id=request.user.pk)
     except Job.DoesNotExist:
         raise Http404 from None
     template = "workbench/job_progress.html"

@@ -1,0 +1,55 @@
+"""Takes the README screenshots from a running demo hall (scripts/demo in another shell).
+
+Usage: .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000]
+Writes docs/screenshots/*.png at the clerk's 1366×768 and a phone's 390×844.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def shoot(page: Page, url: str, name: str, *, full: bool = False) -> None:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full)
+    print("wrote", OUT / f"{name}.png")
+
+
+def main() -> None:
+    base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        desk = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        page = desk.new_page()
+        page.goto(f"{base}/staff/login/")
+        page.fill("#id_username", "director")
+        page.fill("#id_password", "demo-2026")
+        page.locator("form.stacked button[type=submit]").click()
+        page.wait_for_url(f"{base}/staff/")
+        shoot(page, f"{base}/staff/", "workbench-home")
+        shoot(page, f"{base}/staff/windows/", "windows-board")
+        shoot(page, f"{base}/staff/items/", "service-items")
+        shoot(page, f"{base}/staff/calendar/?year=2026", "calendar")
+        shoot(page, f"{base}/staff/centers/", "centers")
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+        ppage = phone.new_page()
+        shoot(ppage, f"{base}/guides/", "portal-guides-phone")
+        first = ppage.locator(".guide-list a").first
+        first.click()
+        ppage.wait_for_load_state("networkidle")
+        ppage.screenshot(path=str(OUT / "portal-guide-phone.png"), full_page=False)
+        print("wrote", OUT / "portal-guide-phone.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
