@@ -30,6 +30,12 @@ def _eager_tasks(settings) -> None:  # type: ignore[no-untyped-def]
     settings.GOVHALL_TASK_MODE = "eager"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    # Every staff fixture hashes a password; the real hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def county(db: None) -> Center:
     return CenterFactory(code="330100", name="示例县政务服务中心", level=CenterLevel.COUNTY)
@@ -154,7 +160,9 @@ def chromium():  # type: ignore[no-untyped-def]
     # make around it are still plain synchronous calls.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 

@@ -73,7 +73,8 @@ def make_staff(
 ) -> User:
     user = UserFactory(**({"username": username} if username else {}), **user_fields)
     if role is not None:
-        user.groups.add(Group.objects.get(name=role.value))
+        # get_or_create: a transactional test flushes the groups the migration made.
+        user.groups.add(Group.objects.get_or_create(name=role.value)[0])
     Staff.objects.create(
         user=user, center=center, department=department, is_window_staff=window_staff
     )

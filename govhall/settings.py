@@ -132,6 +132,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "staticfiles")
 # Third-party front-end code comes from npm (package.json), never copied into the repo.
 STATICFILES_DIRS = [
+    BASE_DIR / "govhall" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]

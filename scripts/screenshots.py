@@ -12,8 +12,15 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def shoot(page: Page, url: str, name: str, *, full: bool = False) -> None:
@@ -40,7 +47,9 @@ def main() -> None:
         shoot(page, f"{base}/staff/items/", "service-items")
         shoot(page, f"{base}/staff/calendar/?year=2026", "calendar")
         shoot(page, f"{base}/staff/centers/", "centers")
-        phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+        phone = browser.new_context(
+            viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True
+        )
         ppage = phone.new_page()
         shoot(ppage, f"{base}/guides/", "portal-guides-phone")
         first = ppage.locator(".guide-list a").first

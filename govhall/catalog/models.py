@@ -84,7 +84,7 @@ class ServiceItem(TimeStampedModel):
         _("overdue review step defaults to approval"), default=False
     )
     is_active = models.BooleanField(_("published"), default=True)
-    windows = models.ManyToManyField(
+    windows: models.ManyToManyField[Window, ItemWindow] = models.ManyToManyField(
         Window, through="ItemWindow", verbose_name=_("windows"), related_name="items", blank=True
     )
 

@@ -8,12 +8,16 @@ id: missing and forbidden both raise Http404, so outsiders learn nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from govhall.core.roles import DEPARTMENT_ROLES, MANAGER_ROLES, Role, roles_of
 from govhall.org.models import Center, Department, Post, Staff, Window
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,11 @@ class Scope:
         return not self.everything and self.root is None
 
 
+def _pk_of(user: object) -> int:
+    pk = getattr(user, "pk", None)
+    return pk if isinstance(pk, int) else 0
+
+
 def scope_of(user: object) -> Scope:
     cached = getattr(user, "_govhall_scope", None)
     if cached is not None:
@@ -43,13 +52,14 @@ def scope_of(user: object) -> Scope:
     if not getattr(user, "is_authenticated", False):
         scope = Scope(root=None, department_id=None, roles=frozenset())
     elif getattr(user, "is_superuser", False):
-        staff = Staff.objects.select_related("center").filter(user=user).first()
+        staff = Staff.objects.select_related("center").filter(user_id=_pk_of(user)).first()
         scope = Scope(
             root=staff.center if staff else None, department_id=None, roles=roles, everything=True
         )
     else:
-        staff = Staff.objects.select_related("center").filter(user=user).first()
-        if staff is None:
+        staff = Staff.objects.select_related("center").filter(user_id=_pk_of(user)).first()
+        if staff is None or not roles:
+            # A login without a workplace or without any role sees nothing.
             scope = Scope(root=None, department_id=None, roles=roles)
         else:
             department_bound = (
@@ -89,15 +99,35 @@ def windows_in_scope(user: object) -> QuerySet[Window]:
     return qs
 
 
+# Who may read the staff list of their scope (the hall's people are not everyone's business).
+STAFF_READER_ROLES = MANAGER_ROLES | {Role.WINDOW_HEAD, Role.DEPT_LEADER, Role.SUPERVISOR}
+
+
+def can_read_staff(user: object) -> bool:
+    scope = scope_of(user)
+    return scope.everything or bool(scope.roles & STAFF_READER_ROLES)
+
+
+def staff_in_scope(user: object) -> QuerySet[Staff]:
+    """Staff records the user may see: none unless `can_read_staff`."""
+    scope = scope_of(user)
+    if not can_read_staff(user):
+        return Staff.objects.none()
+    qs = Staff.objects.filter(center__in=centers_in_scope(user))
+    if scope.department_id is not None:
+        qs = qs.filter(department_id=scope.department_id)
+    return qs
+
+
 def _require_write(user: object, for_write: bool) -> None:
     if for_write and not scope_of(user).can_manage:
         raise Http404
 
 
-def _get_or_404(qs: QuerySet, object_id: object):  # type: ignore[type-arg]
+def _get_or_404(qs: QuerySet[M], object_id: object) -> M:
     try:
         return qs.get(pk=int(str(object_id)))
-    except (ValueError, qs.model.DoesNotExist):
+    except (ValueError, ObjectDoesNotExist):
         raise Http404 from None
 
 
@@ -132,3 +162,11 @@ def access_post(user: object, post_id: object, *, for_write: bool = False) -> Po
     )
     post: Post = _get_or_404(qs.distinct(), post_id)
     return post
+
+
+def access_staff(user: object, staff_id: object, *, for_write: bool = False) -> Staff:
+    _require_write(user, for_write)
+    staff: Staff = _get_or_404(
+        staff_in_scope(user).select_related("user", "center", "department"), staff_id
+    )
+    return staff

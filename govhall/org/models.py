@@ -84,6 +84,9 @@ class Center(TimeStampedModel):
                 & Q(afternoon_opens__lt=models.F("afternoon_closes")),
                 name="center_hours_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(early_arrival_minutes__lte=60), name="center_early_arrival_max_60"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -194,7 +197,9 @@ class Post(TimeStampedModel):
                 | Q(b_staff__isnull=True)
                 | ~Q(a_staff=models.F("b_staff")),
                 name="post_a_and_b_differ",
-            )
+            ),
+            # A person holds at most one A post (services check first with a clear message).
+            models.UniqueConstraint(fields=["a_staff"], name="post_one_a_post_per_person"),
         ]
 
     def __str__(self) -> str:

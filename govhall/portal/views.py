@@ -1,7 +1,22 @@
+"""Public pages: the service guides (办事指南) of every active center. No login."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+
+from govhall.catalog.models import ServiceItem
+from govhall.catalog.queries import (
+    guide_search,
+    public_centers,
+    public_departments,
+    published_guide,
+)
+from govhall.org.models import Center
+from govhall.portal.forms import GuideSearchForm
+
+PAGE_SIZE = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -9,8 +24,41 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def guide_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/guide_list.html", {})
+    centers = public_centers()
+    chosen: Center | None = None
+    center_code = request.GET.get("center", "")
+    if center_code:
+        chosen = centers.filter(code=center_code).first()
+    form = GuideSearchForm(
+        request.GET or None,
+        centers=centers,
+        departments=public_departments(chosen),
+        departments_of_one_center=chosen is not None,
+    )
+    items = guide_search(
+        center=form.value("center"),
+        q=form.value("q") or "",
+        department=form.value("department"),
+        item_type=form.value("type"),
+    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return render(
+        request,
+        "portal/guide_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "center": form.value("center"),
+            "querystring_without_page": f"{kept.urlencode()}&" if kept else "",
+        },
+    )
 
 
 def guide_detail(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "portal/guide_detail.html", {})
+    try:
+        item = published_guide(code)
+    except ServiceItem.DoesNotExist:
+        raise Http404 from None
+    return render(request, "portal/guide_detail.html", {"item": item})

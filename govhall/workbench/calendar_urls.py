@@ -1,4 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from govhall.workbench import views_calendar
 
 # URL names are joined into the "workbench" namespace by workbench/urls.py.
-urlpatterns: list = []
+urlpatterns = [
+    path("calendar/", views_calendar.calendar_year, name="calendar"),
+    path("calendar/compute/", views_calendar.calendar_compute, name="calendar_compute"),
+    path(
+        "calendar/centers/<int:center_id>/days/",
+        views_calendar.center_day_add,
+        name="calendar_day_add",
+    ),
+    path(
+        "calendar/centers/<int:center_id>/days/<str:day>/remove/",
+        views_calendar.center_day_delete,
+        name="calendar_day_remove",
+    ),
+    path("calendar/schedules/import/", views_calendar.schedule_import_page, name="calendar_import"),
+    path(
+        "calendar/schedules/<int:year>/remove/",
+        views_calendar.schedule_delete,
+        name="calendar_schedule_remove",
+    ),
+]

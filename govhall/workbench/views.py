@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 
 from govhall.core.models import Event, Job
 from govhall.core.roles import MANAGER_ROLES, Role
@@ -34,7 +35,7 @@ def event_log(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": page,
             "action": action,
-            "querystring_without_page": f"action={action}&" if action else "",
+            "querystring_without_page": f"{urlencode({'action': action})}&" if action else "",
         },
     )
 

@@ -1,3 +1,179 @@
-from ninja import Router
+"""Working-day calendar API (SPEC §4): public facts, the same answers as the CLI and pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from govhall.org.models import Center
+from govhall.workdays.calendar import END, EPOCH, CalendarRangeError, WorkCalendar
+from govhall.workdays.forms import MAX_DEADLINE_DAYS
+from govhall.workdays.queries import calendar_for, holiday_label
 
 router = Router()
+
+MAX_COVERAGE_YEARS = 50
+
+
+class DayOut(Schema):
+    date: datetime.date
+    is_workday: bool
+    kind: str
+    note: str
+    center: str | None
+    covered: bool
+
+
+class DeadlineOut(Schema):
+    start: datetime.date
+    days: int
+    end: datetime.date
+    center: str | None
+    uncovered_years: list[int]
+
+
+class WorkdaysOut(Schema):
+    first: datetime.date
+    last: datetime.date
+    workdays: int
+    center: str | None
+    uncovered_years: list[int]
+
+
+class YearCoverageOut(Schema):
+    year: int
+    covered: bool
+    source: str | None
+
+
+class CoverageOut(Schema):
+    years: list[YearCoverageOut]
+
+
+def _calendar(center: str | None) -> WorkCalendar:
+    if not center:
+        return calendar_for(None)
+    center_id = Center.objects.filter(code=center).values_list("pk", flat=True).first()
+    if center_id is None:
+        raise HttpError(400, _("There is no center with code %(code)s.") % {"code": center})
+    return calendar_for(center_id)
+
+
+def _check_date(day: datetime.date, name: str) -> None:
+    if not EPOCH <= day <= END:
+        raise HttpError(
+            400,
+            _("%(name)s: the calendar covers %(first)s to %(last)s.")
+            % {"name": name, "first": EPOCH.isoformat(), "last": END.isoformat()},
+        )
+
+
+def _uncovered(calendar: WorkCalendar, first: datetime.date, last: datetime.date) -> list[int]:
+    return calendar.uncovered_years(range(first.year, last.year + 1))
+
+
+@router.get("is-workday", response=DayOut, summary="Is a day a working day")
+def is_workday(
+    request: HttpRequest,
+    date: datetime.date,
+    center: str | None = Query(None, description="center code: apply its closures"),
+) -> DayOut:
+    _check_date(date, "date")
+    calendar = _calendar(center)
+    fact = calendar.day_fact(date)
+    return DayOut(
+        date=date,
+        is_workday=fact.is_workday,
+        kind=fact.kind.value,
+        note=holiday_label(fact.note) if fact.note else "",
+        center=center or None,
+        covered=calendar.coverage(date.year) is not None,
+    )
+
+
+@router.get("deadline", response=DeadlineOut, summary="End date of a working-day limit")
+def deadline(
+    request: HttpRequest,
+    start: datetime.date,
+    days: int = Query(..., ge=0, le=MAX_DEADLINE_DAYS, description="working days, 0 or more"),
+    center: str | None = Query(None, description="center code: apply its closures"),
+) -> DeadlineOut:
+    """The `days`-th working day after `start`; the start day itself is not counted."""
+    _check_date(start, "start")
+    calendar = _calendar(center)
+    try:
+        end = calendar.add_workdays(start, days)
+    except CalendarRangeError as exc:
+        raise HttpError(400, str(exc)) from None
+    return DeadlineOut(
+        start=start,
+        days=days,
+        end=end,
+        center=center or None,
+        uncovered_years=_uncovered(calendar, start, end),
+    )
+
+
+@router.get("workdays", response=WorkdaysOut, summary="Working days in a closed range")
+def workdays(
+    request: HttpRequest,
+    first: datetime.date,
+    last: datetime.date,
+    center: str | None = Query(None, description="center code: apply its closures"),
+) -> WorkdaysOut:
+    _check_date(first, "first")
+    _check_date(last, "last")
+    if last < first:
+        raise HttpError(
+            400,
+            _("The range is reversed: %(last)s is before %(first)s.")
+            % {"first": first.isoformat(), "last": last.isoformat()},
+        )
+    calendar = _calendar(center)
+    return WorkdaysOut(
+        first=first,
+        last=last,
+        workdays=calendar.count_workdays(first, last),
+        center=center or None,
+        uncovered_years=_uncovered(calendar, first, last),
+    )
+
+
+@router.get("coverage", response=CoverageOut, summary="Which years have a national schedule")
+def coverage(
+    request: HttpRequest,
+    years: str = Query("", description="comma-separated years; default this year and next"),
+) -> CoverageOut:
+    if years.strip():
+        try:
+            wanted = sorted({int(part) for part in years.split(",") if part.strip()})
+        except ValueError:
+            raise HttpError(
+                400, _("years: give years separated by commas, e.g. 2026,2027.")
+            ) from None
+    else:
+        today = datetime.date.today()
+        wanted = [today.year, today.year + 1]
+    if not wanted or len(wanted) > MAX_COVERAGE_YEARS:
+        raise HttpError(400, _("years: give 1 to %(max)s years.") % {"max": MAX_COVERAGE_YEARS})
+    if wanted[0] < EPOCH.year or wanted[-1] > END.year:
+        raise HttpError(
+            400,
+            _("years: the calendar covers %(first)s to %(last)s.")
+            % {"first": EPOCH.year, "last": END.year},
+        )
+    calendar = calendar_for(None)
+    return CoverageOut(
+        years=[
+            YearCoverageOut(
+                year=year,
+                covered=calendar.coverage(year) is not None,
+                source=calendar.coverage(year),
+            )
+            for year in wanted
+        ]
+    )

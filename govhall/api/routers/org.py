@@ -1,3 +1,104 @@
-from ninja import Router
+"""Organization API: centers, window boards and departments, scoped to the logged-in user."""
 
-router = Router()
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import django_auth
+
+from govhall.org.access import access_center, centers_in_scope
+from govhall.org.queries import board_for, departments_for
+
+router = Router(auth=django_auth)
+
+
+class CenterOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+    address: str
+    phone: str
+    morning_opens: datetime.time
+    morning_closes: datetime.time
+    afternoon_opens: datetime.time
+    afternoon_closes: datetime.time
+    early_arrival_minutes: int
+    is_active: bool
+
+
+class DepartmentOut(Schema):
+    id: int
+    center_id: int
+    code: str
+    name: str
+    short_name: str
+    phone: str
+    is_active: bool
+
+
+class PersonOut(Schema):
+    id: int
+    username: str
+    name: str = Field(..., alias="display_name")
+
+
+class PostOut(Schema):
+    id: int
+    name: str
+    a_staff: PersonOut | None
+    b_staff: PersonOut | None
+
+
+class DepartmentRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class WindowOut(Schema):
+    id: int
+    number: int
+    name: str
+    location: str
+    is_active: bool
+    head: PersonOut | None
+    departments: list[DepartmentRef]
+    posts: list[PostOut]
+
+    @staticmethod
+    def resolve_departments(window: object) -> list[object]:
+        return list(window.departments.all())  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_posts(window: object) -> list[object]:
+        return list(window.posts.all())  # type: ignore[attr-defined]
+
+
+@router.get("/centers", response=list[CenterOut], summary="Centers in my scope")
+@paginate(LimitOffsetPagination)
+def list_centers(request: HttpRequest):
+    return centers_in_scope(request.user).order_by("path")
+
+
+@router.get(
+    "/centers/{center_id}/windows",
+    response=list[WindowOut],
+    summary="A center's windows with departments, posts (A and B staff) and head",
+)
+@paginate(LimitOffsetPagination)
+def center_windows(request: HttpRequest, center_id: int):
+    center = access_center(request.user, center_id)
+    return board_for(request.user, center)
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="Departments in my scope")
+@paginate(LimitOffsetPagination)
+def list_departments(request: HttpRequest, center: int | None = None):
+    return departments_for(
+        request.user, center=access_center(request.user, center) if center else None
+    )

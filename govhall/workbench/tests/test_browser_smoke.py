@@ -11,9 +11,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def guide_item(county, department) -> ServiceItem:
     item = ServiceItemFactory(
-        center=county, department=department, code="11330100MB2025000X4000110001",
-        name="个体工商户设立登记", legal_days=15, promised_days=3,
-        procedure="申请—受理—审核—发照", fee_free=False,
+        center=county,
+        department=department,
+        code="11330100MB2025000X4000110001",
+        name="个体工商户设立登记",
+        legal_days=15,
+        promised_days=3,
+        procedure="申请—受理—审核—发照",
+        fee_free=False,
     )
     MaterialFactory(item=item, name="个体工商户登记（备案）申请书", is_main=True)
     FeeItemFactory(item=item, name="营业执照工本费", standard_amount="10.00")
@@ -51,7 +56,12 @@ def test_citizen_finds_and_opens_a_guide_on_a_phone(phone_page, guide_item):
     page.locator(f"a[href='/guides/{guide_item.code}/']").first.click()
     page.wait_for_url(f"**/guides/{guide_item.code}/")
     body = page.locator("main").inner_text()
-    for expected in ("个体工商户设立登记", "个体工商户登记（备案）申请书", "营业执照工本费", guide_item.department.name):
+    for expected in (
+        "个体工商户设立登记",
+        "个体工商户登记（备案）申请书",
+        "营业执照工本费",
+        guide_item.department.name,
+    ):
         assert expected in body
     # Nothing overflows the phone's width.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1

@@ -1,0 +1,89 @@
+"""`govhall demo [--logins]`: load the demo hall (示例县政务服务中心), or list its logins.
+
+Loading is idempotent: when the demo county is already there, nothing changes.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+
+from govhall.cli.demo.loader import load_demo, login_rows
+from govhall.cli.demo.people import DEMO_PASSWORD
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of `text`: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def aligned(rows: Sequence[Sequence[str]], gap: int = 2) -> list[str]:
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [cell + " " * (widths[i] - display_width(cell)) for i, cell in enumerate(row)]
+        lines.append((" " * gap).join(cells).rstrip())
+    return lines
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo hall: a county center with departments, windows, staff on A/B posts, "
+        "service items, three towns with village rooms and one login per role. "
+        "With --logins, print the demo logins only."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--logins",
+            action="store_true",
+            help="print the table of demo logins (role, username, center) and nothing else",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["logins"]:
+            self.print_logins()
+            return
+        started = time.perf_counter()
+        result = load_demo()
+        if not result.loaded:
+            self.stdout.write(_("The demo hall is already loaded; nothing changed."))
+            return
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            _(
+                "Demo hall loaded in %(seconds).1f s: %(centers)d centers, %(departments)d "
+                "departments, %(windows)d windows, %(posts)d posts, %(staff)d staff, "
+                "%(items)d service items."
+            )
+            % {
+                "seconds": seconds,
+                "centers": result.centers,
+                "departments": result.departments,
+                "windows": result.windows,
+                "posts": result.posts,
+                "staff": result.staff,
+                "items": result.items,
+            }
+        )
+        if result.warnings:
+            self.stdout.write(
+                _("Catalog warnings shown on purpose (%(count)d):")
+                % {"count": len(result.warnings)}
+            )
+            for warning in result.warnings:
+                self.stdout.write(f"  - {warning}")
+        self.stdout.write(
+            _("Demo password for every login: %(password)s") % {"password": DEMO_PASSWORD}
+        )
+
+    def print_logins(self) -> None:
+        header = (_("Role"), _("Username"), _("Center"), _("Job title"))
+        rows: list[Sequence[str]] = [header, *login_rows()]
+        for line in aligned(rows):
+            self.stdout.write("  " + line)

@@ -1,0 +1,74 @@
+"""The public guide search form (GET). It only parses input; the search is catalog.queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from govhall.catalog.models import ItemType
+from govhall.org.models import Center, Department
+
+
+class CenterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args: Any, with_center: bool = False, **kwargs: Any) -> None:
+        self.with_center = with_center
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.center.name} · {obj.name}" if self.with_center else str(obj.name)
+
+
+class GuideSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    center = CenterChoiceField(
+        label=_("Service center"),
+        queryset=Center.objects.none(),
+        required=False,
+        to_field_name="code",
+    )
+    department = DepartmentChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("All types")), *ItemType.choices], required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        centers: QuerySet[Center],
+        departments: QuerySet[Department],
+        departments_of_one_center: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget = forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Item name or code"),
+                "enterkeyhint": "search",
+            }
+        )
+        center_field = self.fields["center"]
+        assert isinstance(center_field, forms.ModelChoiceField)
+        center_field.queryset = centers
+        center_field.empty_label = _("All service centers")
+        department_field = self.fields["department"]
+        assert isinstance(department_field, DepartmentChoiceField)
+        department_field.queryset = departments
+        department_field.empty_label = _("All departments")
+        department_field.with_center = not departments_of_one_center
+
+    def value(self, name: str) -> Any:
+        """A cleaned value, or None when the field was empty or invalid (shown as an error)."""
+        if not self.is_bound or (not self.is_valid() and name in self.errors):
+            return None
+        return self.cleaned_data.get(name) or None
