@@ -116,6 +116,7 @@ class ItemForm(forms.Form):
         label=_("Promised time limit (working days)"),
         min_value=0,
         max_value=MAX_DAYS,
+        # xgettext:no-python-format
         help_text=_("At most the legal limit; as a rule no more than 40% of it."),
     )
     on_the_spot = forms.BooleanField(

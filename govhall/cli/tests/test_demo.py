@@ -46,7 +46,7 @@ def county(django_db_setup: None, django_db_blocker: Any) -> Iterator[Center]:
         override_settings(PASSWORD_HASHERS=FAST_HASHERS),
         transaction.atomic(),
     ):
-        assert "Demo hall loaded" in run_demo()
+        assert "演示大厅已载入" in run_demo()  # zh-hans is the default language
         yield Center.objects.get(code=COUNTY_CODE)
         transaction.set_rollback(True)
 
@@ -200,7 +200,7 @@ def test_loading_twice_changes_nothing(county: Center) -> None:
 
     out = run_demo()
 
-    assert "already loaded" in out
+    assert "未作任何更改" in out
     after = {model.__name__: model.objects.count() for model in models}
     after["Event"] = Event.objects.count()
     after["CenterDay"] = CenterDay.objects.count()

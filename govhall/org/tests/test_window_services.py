@@ -174,7 +174,7 @@ def test_a_and_b_must_differ(director, window, clerk):
 def test_non_window_staff_may_not_work_at_a_window(director, window, reviewer):
     with pytest.raises(ValidationError) as error:
         post_create(actor=director, window=window, name="受理岗", b_staff=reviewer)
-    assert "Non-window staff may not work at a window" in error.value.message_dict["b_staff"][0]
+    assert "非窗口工作人员不得在窗口任岗" in error.value.message_dict["b_staff"][0]
     assert not Post.objects.exists()
 
 
