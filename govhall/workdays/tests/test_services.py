@@ -316,3 +316,16 @@ def test_deadline_at_is_closing_time_of_the_nth_working_day(county):
     assert timezone.localtime(same_day).replace(tzinfo=None) == datetime.datetime(
         2025, 10, 14, 12, 0
     )
+
+
+def test_admin_shows_calendar_rows_but_refuses_changes(client, django_user_model):
+    from govhall.workdays.models import CenterDay
+
+    superuser = django_user_model.objects.create_superuser("root", password="x-root-pw-1")
+    client.force_login(superuser)
+    admin_client = client
+    CenterDay.objects.create(center_id=1, date="2026-12-02", kind="closed", reason="停电检修")
+    listing = admin_client.get("/admin/workdays/centerday/")
+    assert listing.status_code == 200
+    assert "停电检修" in listing.content.decode()
+    assert admin_client.get("/admin/workdays/centerday/add/").status_code == 403
