@@ -6,7 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 
-from govhall.core.models import Event, Job
+from govhall.core.access import access_job
+from govhall.core.models import Event
 from govhall.core.roles import MANAGER_ROLES, Role
 from govhall.org.access import centers_in_scope, scope_of
 from govhall.workbench.queries import home_figures
@@ -42,10 +43,7 @@ def event_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
-    try:
-        job = Job.objects.get(pk=job_id, created_by_id=request.user.pk)
-    except Job.DoesNotExist:
-        raise Http404 from None
+    job = access_job(request.user, job_id)
     template = "workbench/job_progress.html"
     return render(
         request, template, {"job": job, "partial": request.headers.get("HX-Request") == "true"}
