@@ -43,6 +43,8 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if GOVHALL_ENV == "development" else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+if GOVHALL_ENV == "production" and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when GOVHALL_ENV is production")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,0 +1,66 @@
+"""Settings come from the environment and refuse bad values loudly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from govhall.envconf import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_typed_readers_parse_and_default(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "yes")
+    monkeypatch.setenv("X_INT", "42")
+    monkeypatch.setenv("X_LIST", "a.example, b.example,,")
+    assert env_bool("X_BOOL", default=False) is True
+    assert env_int("X_INT", 1) == 42
+    assert env_list("X_LIST", []) == ["a.example", "b.example"]
+    assert env_int("X_MISSING", 7) == 7
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "read"),
+    [
+        ("X_BOOL", "maybe", lambda: env_bool("X_BOOL", default=False)),
+        ("X_INT", "ten", lambda: env_int("X_INT", 1)),
+        ("X_INT", "-3", lambda: env_int("X_INT", 1, minimum=0)),
+    ],
+)
+def test_typed_readers_refuse_bad_values(monkeypatch, name, value, read):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured, match=name):
+        read()
+
+
+def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import govhall.settings"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key_or_hosts():
+    no_key = _load_settings(GOVHALL_ENV="production", ALLOWED_HOSTS="hall.example")
+    assert no_key.returncode != 0 and "SECRET_KEY must be set" in no_key.stderr
+    no_hosts = _load_settings(GOVHALL_ENV="production", SECRET_KEY="k" * 50)
+    assert no_hosts.returncode != 0 and "ALLOWED_HOSTS must be set" in no_hosts.stderr
+    ok = _load_settings(GOVHALL_ENV="production", SECRET_KEY="k" * 50, ALLOWED_HOSTS="hall.example")
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_bad_database_url_and_task_mode_are_refused():
+    bad_url = _load_settings(DATABASE_URL="nosuchdb://x")
+    assert bad_url.returncode != 0 and "DATABASE_URL" in bad_url.stderr
+    bad_mode = _load_settings(GOVHALL_TASK_MODE="celery-ish")
+    assert bad_mode.returncode != 0 and "GOVHALL_TASK_MODE" in bad_mode.stderr
