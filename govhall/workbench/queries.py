@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from govhall.catalog.models import ServiceItem
+from govhall.catalog.access import items_in_scope
 from govhall.org.access import centers_in_scope, departments_in_scope, windows_in_scope
 
 
 def home_figures(user: object) -> dict[str, int]:
     centers = centers_in_scope(user)
     center_counts = centers.aggregate(total=Count("pk"))
-    items = ServiceItem.objects.filter(center__in=centers).aggregate(
+    items = items_in_scope(user).aggregate(
         total=Count("pk"), online=Count("pk", filter=Q(online_available=True))
     )
     return {
