@@ -5,16 +5,24 @@ Every view test uses `outsider` to check that access from another center is deni
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from govhall.core.models import User
 from govhall.core.roles import Role
 from govhall.factories import PASSWORD, CenterFactory, DepartmentFactory, make_staff
 from govhall.org.models import Center, CenterLevel, Department
 from govhall.workdays.queries import drop_cached_calendars
+
+# No per-example deadline: a busy 2-core CI machine must not turn slowness into failures.
+# Under CI the examples are derandomized, so a run is repeatable; locally they vary and explore.
+hypothesis_settings.register_profile("govhall", deadline=None)
+hypothesis_settings.register_profile("govhall-ci", deadline=None, derandomize=True)
+hypothesis_settings.load_profile("govhall-ci" if os.environ.get("CI") else "govhall")
 
 
 @pytest.fixture(autouse=True)
@@ -152,8 +160,6 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def chromium():  # type: ignore[no-untyped-def]
-    import os
-
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests
