@@ -7,6 +7,8 @@ service; material, fee and window changes answer htmx requests with the updated 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -37,7 +39,7 @@ from govhall.catalog.forms import (
     MaterialForm,
     show_errors,
 )
-from govhall.catalog.models import ServiceItem
+from govhall.catalog.models import FeeItem, Material, ServiceItem
 from govhall.catalog.queries import item_details, item_events, workbench_items
 from govhall.catalog.spreadsheet import (
     FEE_COLUMNS,
@@ -255,29 +257,45 @@ def material_add(request: HttpRequest, item_id: int) -> HttpResponse:
     return _section(request, item, MATERIALS, material_form=form)
 
 
-@login_required
-def material_edit(request: HttpRequest, material_id: int) -> HttpResponse:
-    material = access_material(request.user, material_id, for_write=True)
+def _part_edit_page(
+    request: HttpRequest,
+    part: Material | FeeItem,
+    form_class: type[MaterialForm] | type[FeeForm],
+    save: Callable[..., object],
+    *,
+    title: str,
+    saved: str,
+) -> HttpResponse:
+    """The edit page of a material or a fee: the form, the service call, back to the item."""
     if request.method == "POST":
-        form = MaterialForm(request.POST)
+        form = form_class(request.POST)
         if form.is_valid():
             try:
-                services.material_update(
-                    actor=_actor(request), material=material, **form.cleaned_data
-                )
+                save(**form.cleaned_data)
             except ValidationError as error:
                 show_errors(form, error)
             else:
-                messages.success(request, _("The material was saved."))
-                return redirect("workbench:item", item_id=material.item_id)
+                messages.success(request, saved)
+                return redirect("workbench:item", item_id=part.item_id)
     else:
-        form = MaterialForm(
-            initial={name: getattr(material, name) for name in MaterialForm.base_fields}
-        )
+        form = form_class(initial={name: getattr(part, name) for name in form_class.base_fields})
     return render(
         request,
         "workbench/catalog/part_form.html",
-        {"form": form, "item": material.item, "title": _("Edit material")},
+        {"form": form, "item": part.item, "title": title},
+    )
+
+
+@login_required
+def material_edit(request: HttpRequest, material_id: int) -> HttpResponse:
+    material = access_material(request.user, material_id, for_write=True)
+    return _part_edit_page(
+        request,
+        material,
+        MaterialForm,
+        partial(services.material_update, actor=_actor(request), material=material),
+        title=_("Edit material"),
+        saved=_("The material was saved."),
     )
 
 
@@ -317,22 +335,13 @@ def fee_add(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 def fee_edit(request: HttpRequest, fee_id: int) -> HttpResponse:
     fee = access_fee(request.user, fee_id, for_write=True)
-    if request.method == "POST":
-        form = FeeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.fee_update(actor=_actor(request), fee=fee, **form.cleaned_data)
-            except ValidationError as error:
-                show_errors(form, error)
-            else:
-                messages.success(request, _("The fee was saved."))
-                return redirect("workbench:item", item_id=fee.item_id)
-    else:
-        form = FeeForm(initial={name: getattr(fee, name) for name in FeeForm.base_fields})
-    return render(
+    return _part_edit_page(
         request,
-        "workbench/catalog/part_form.html",
-        {"form": form, "item": fee.item, "title": _("Edit fee")},
+        fee,
+        FeeForm,
+        partial(services.fee_update, actor=_actor(request), fee=fee),
+        title=_("Edit fee"),
+        saved=_("The fee was saved."),
     )
 
 

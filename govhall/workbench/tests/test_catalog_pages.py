@@ -344,6 +344,15 @@ def test_fee_edit_and_denial(client_as, director, clerk, item):
     assert response.status_code == 302
     fee.refresh_from_db()
     assert fee.standard_amount == Decimal("8.00")
+    # A fee without the basis of its standard is refused on the page and changes nothing.
+    refused = client_as(director).post(
+        reverse("workbench:fee_edit", args=[fee.pk]),
+        {"name": "营业执照工本费", "standard_amount": "9", "unit": "件", "standard_basis": ""},
+    )
+    assert refused.status_code == 200
+    assert "errorlist" in refused.content.decode()
+    fee.refresh_from_db()
+    assert fee.standard_amount == Decimal("8.00")
 
 
 def test_window_assignment(client_as, director, clerk, item, county, other_county):
