@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     # layer 2
     "govhall.org",
     "govhall.catalog",
+    # layer 3
+    "govhall.staffing",
     # faces
     "govhall.portal",
     "govhall.workbench",

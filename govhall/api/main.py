@@ -2,7 +2,15 @@
 
 from ninja import NinjaAPI
 
-from govhall.api.routers import calendar, catalog, org
+from govhall.api.routers import (
+    calendar,
+    catalog,
+    org,
+    staffing_attendance,
+    staffing_leave,
+    staffing_presence,
+    staffing_rosters,
+)
 
 api = NinjaAPI(
     title="govhall API",
@@ -13,3 +21,7 @@ api = NinjaAPI(
 api.add_router("/calendar/", calendar.router, tags=["calendar"])
 api.add_router("/catalog/", catalog.router, tags=["catalog"])
 api.add_router("/org/", org.router, tags=["organization"])
+api.add_router("/staffing/attendance/", staffing_attendance.router, tags=["attendance"])
+api.add_router("/staffing/leave/", staffing_leave.router, tags=["leave"])
+api.add_router("/staffing/presence/", staffing_presence.router, tags=["presence and cover"])
+api.add_router("/staffing/rosters/", staffing_rosters.router, tags=["rosters and assignments"])

@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from govhall.workbench import calendar_urls, catalog_urls, org_urls, views
+from govhall.workbench import (
+    calendar_urls,
+    catalog_urls,
+    org_urls,
+    staffing_attendance_urls,
+    staffing_leave_urls,
+    staffing_presence_urls,
+    staffing_rosters_urls,
+    views,
+)
 from govhall.workbench.forms import LoginForm
 
 app_name = "workbench"
@@ -21,4 +30,8 @@ urlpatterns = [
     *org_urls.urlpatterns,
     *catalog_urls.urlpatterns,
     *calendar_urls.urlpatterns,
+    *staffing_attendance_urls.urlpatterns,
+    *staffing_leave_urls.urlpatterns,
+    *staffing_presence_urls.urlpatterns,
+    *staffing_rosters_urls.urlpatterns,
 ]
