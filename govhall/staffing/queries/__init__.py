@@ -1,0 +1,1 @@
+"""Reads of staff on duty, one module per topic."""

@@ -1,0 +1,1 @@
+"""Changes to staff on duty, one module per topic."""
