@@ -17,27 +17,42 @@ EVERYONE = frozenset(Role)
 MANAGERS = frozenset({Role.DIRECTOR, Role.ADMIN})
 
 
+STAFF_READERS = MANAGERS | {Role.WINDOW_HEAD, Role.DEPT_LEADER, Role.SUPERVISOR}
+
+
 @dataclass(frozen=True)
 class NavEntry:
     url_name: str
     label: str | Promise
     roles: frozenset[Role]
+    # The first entry of each group of the menu carries the group's heading.
+    section: str | Promise = ""
 
 
 NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:home", _("Home"), EVERYONE),
-    NavEntry("workbench:centers", _("Centers"), EVERYONE),
+    NavEntry("workbench:centers", _("Centers"), EVERYONE, section=_("Organization")),
     NavEntry("workbench:departments", _("Departments"), EVERYONE),
     NavEntry("workbench:windows", _("Windows and posts"), EVERYONE),
-    NavEntry(
-        "workbench:staff",
-        _("Staff"),
-        MANAGERS | {Role.WINDOW_HEAD, Role.DEPT_LEADER, Role.SUPERVISOR},
-    ),
-    NavEntry("workbench:items", _("Service items"), EVERYONE),
+    NavEntry("workbench:staff", _("Staff"), STAFF_READERS),
+    NavEntry("workbench:items", _("Service items"), EVERYONE, section=_("Catalog")),
     NavEntry("workbench:catalog_import", _("Catalog import and export"), MANAGERS),
     NavEntry("workbench:calendar", _("Working-day calendar"), EVERYONE),
-    NavEntry("workbench:events", _("Event log"), MANAGERS | {Role.SUPERVISOR}),
+    NavEntry("workbench:on_duty", _("On duty now"), EVERYONE, section=_("Staff on duty")),
+    NavEntry("workbench:my_absence", _("Where-and-until sign"), EVERYONE),
+    NavEntry("workbench:attendance", _("My attendance"), EVERYONE),
+    NavEntry("workbench:leaves", _("Leave"), EVERYONE),
+    NavEntry("workbench:leave_calendar", _("Team leave calendar"), EVERYONE),
+    NavEntry("workbench:attendance_month", _("Monthly attendance"), STAFF_READERS),
+    NavEntry("workbench:vacancies", _("Empty posts"), MANAGERS | {Role.SUPERVISOR}),
+    NavEntry("workbench:delegations", _("Cover records"), STAFF_READERS),
+    NavEntry("workbench:rosters", _("Duty roster"), EVERYONE),
+    NavEntry("workbench:leader_visits", _("Leader visits"), EVERYONE),
+    NavEntry("workbench:assignments", _("Window assignments"), STAFF_READERS),
+    NavEntry("workbench:return_warnings", _("Return warnings"), MANAGERS | {Role.SUPERVISOR}),
+    NavEntry(
+        "workbench:events", _("Event log"), MANAGERS | {Role.SUPERVISOR}, section=_("Records")
+    ),
 )
 
 
@@ -49,12 +64,16 @@ def nav_entries(request: HttpRequest) -> list[dict[str, Any]]:
         if not (scope.everything or scope.roles & entry.roles):
             continue
         url = reverse(entry.url_name)
-        active = (
-            request.path == url
-            if url.rstrip("/") == reverse("workbench:home").rstrip("/")
-            else request.path.startswith(url)
+        entries.append(
+            {"url": url, "label": entry.label, "active": False, "section": entry.section}
         )
-        entries.append({"url": url, "label": entry.label, "active": active})
+    # The current page is the entry with the longest URL the path starts with, so /staff/leave/
+    # and /staff/leave/calendar/ are told apart and the home page (/staff/) only matches itself.
+    matching = [e for e in entries if request.path.startswith(e["url"])]
+    if matching:
+        best = max(matching, key=lambda e: len(e["url"]))
+        if best["url"] != reverse("workbench:home") or request.path == best["url"]:
+            best["active"] = True
     if getattr(user, "is_staff", False):
         entries.append(
             {"url": reverse("admin:index"), "label": _("Administration"), "active": False}

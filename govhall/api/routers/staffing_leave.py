@@ -1,3 +1,205 @@
-from ninja import Router
+"""Leave API (SPEC §8): my requests, asking for leave, deciding, and the team calendar."""
 
-router = Router()
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import django_auth
+
+from govhall.core.models import User
+from govhall.staffing.models.leave import Leave, LeaveKind
+from govhall.staffing.queries.leave import (
+    access_leave,
+    leaves_to_decide,
+    my_leaves,
+    team_calendar,
+    team_calendar_center,
+    team_staff,
+)
+from govhall.staffing.services.leave import leave_approve, leave_cancel, leave_reject, leave_request
+
+router = Router(auth=django_auth)
+CALENDAR_ROWS_MAX = 500
+
+
+class PersonOut(Schema):
+    id: int
+    username: str
+    name: str = Field(..., alias="display_name")
+
+
+class LeaveOut(Schema):
+    id: int
+    user: PersonOut
+    center_id: int
+    kind: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    working_days: float
+    reason: str
+    status: str
+    needs_management: bool
+    decided_by: PersonOut | None
+    decided_at: datetime.datetime | None
+    decision_note: str
+
+
+class LeaveIn(Schema):
+    kind: LeaveKind
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    reason: str
+
+
+class DecisionIn(Schema):
+    note: str = ""
+
+
+class CalendarLeaveOut(Schema):
+    id: int
+    kind: str
+    status: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+
+class CalendarRowOut(Schema):
+    user: PersonOut
+    department_id: int | None
+    leaves: list[CalendarLeaveOut]
+
+
+class CalendarOut(Schema):
+    center_id: int
+    month: str
+    first: datetime.date
+    last: datetime.date
+    rows: list[CalendarRowOut]
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _refuse(error: ValidationError) -> HttpError:
+    return HttpError(422, " ".join(error.messages))
+
+
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    if timezone.is_naive(moment):
+        return timezone.make_aware(moment, timezone.get_current_timezone())
+    return moment
+
+
+@router.get("/mine", response=list[LeaveOut], summary="My leave requests, newest first")
+@paginate(LimitOffsetPagination)
+def mine(request: HttpRequest):
+    return my_leaves(request.user).select_related("user")
+
+
+@router.post("/request", response={201: LeaveOut}, summary="Ask for leave for myself")
+def request_leave(request: HttpRequest, payload: LeaveIn):
+    try:
+        leave = leave_request(
+            actor=_user(request),
+            kind=payload.kind.value,
+            starts_at=_aware(payload.starts_at),
+            ends_at=_aware(payload.ends_at),
+            reason=payload.reason,
+        )
+    except ValidationError as error:
+        raise _refuse(error) from None
+    return Status(201, leave)
+
+
+@router.get("/pending", response=list[LeaveOut], summary="Requests waiting for my decision")
+@paginate(LimitOffsetPagination)
+def pending(request: HttpRequest):
+    return leaves_to_decide(request.user).select_related("decided_by")
+
+
+def _decided(leave: Leave) -> Leave:
+    return Leave.objects.select_related("user", "decided_by").get(pk=leave.pk)
+
+
+@router.post(
+    "/{leave_id}/approve",
+    response=LeaveOut,
+    summary="Approve a leave request (body {} or with a note)",
+)
+def approve(request: HttpRequest, leave_id: int, payload: DecisionIn):
+    leave = access_leave(request.user, leave_id)
+    try:
+        leave_approve(actor=_user(request), leave=leave, note=payload.note)
+    except ValidationError as error:
+        raise _refuse(error) from None
+    return _decided(leave)
+
+
+@router.post(
+    "/{leave_id}/reject", response=LeaveOut, summary="Reject a leave request (note needed)"
+)
+def reject(request: HttpRequest, leave_id: int, payload: DecisionIn):
+    leave = access_leave(request.user, leave_id)
+    try:
+        leave_reject(actor=_user(request), leave=leave, note=payload.note)
+    except ValidationError as error:
+        raise _refuse(error) from None
+    return _decided(leave)
+
+
+@router.post("/{leave_id}/cancel", response=LeaveOut, summary="Cancel my leave request")
+def cancel(request: HttpRequest, leave_id: int):
+    leave = access_leave(request.user, leave_id)
+    try:
+        leave_cancel(actor=_user(request), leave=leave)
+    except ValidationError as error:
+        raise _refuse(error) from None
+    return _decided(leave)
+
+
+@router.get(
+    "/calendar",
+    response=CalendarOut,
+    summary="Team calendar: pending and approved leave of my center's (or department's) staff",
+)
+def calendar(request: HttpRequest, month: str | None = None, center: int | None = None):
+    center_obj, department_id = team_calendar_center(request.user, center)
+    today = timezone.localdate()
+    year, month_number = today.year, today.month
+    if month:
+        try:
+            year_text, month_text = month.split("-")
+            year, month_number = int(year_text), int(month_text)
+            datetime.date(year, month_number, 1)
+        except ValueError:
+            raise HttpError(422, "month must be YYYY-MM") from None
+    staff = list(team_staff(center_obj, department_id)[:CALENDAR_ROWS_MAX])
+    grid = team_calendar(center_obj, department_id, year, month_number, staff)
+    rows = []
+    for row in grid.rows:
+        seen: dict[int, Leave] = {}
+        for leave in row.days.values():
+            seen.setdefault(leave.pk, leave)
+        rows.append(
+            {
+                "user": row.staff.user,
+                "department_id": row.staff.department_id,
+                "leaves": sorted(seen.values(), key=lambda leave: leave.starts_at),
+            }
+        )
+    return {
+        "center_id": center_obj.pk,
+        "month": f"{year:04d}-{month_number:02d}",
+        "first": grid.first,
+        "last": grid.last,
+        "rows": rows,
+    }

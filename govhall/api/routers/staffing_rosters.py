@@ -1,3 +1,423 @@
-from ninja import Router
+"""Rosters and window-staff rules API (issue 5 items 5 and 6), scoped to the logged-in user.
 
-router = Router()
+The same services and queries as the workbench: refused changes answer 400 with the messages,
+objects outside the caller's scope answer 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from govhall.core.models import User
+from govhall.core.roles import Role
+from govhall.org.access import (
+    access_center,
+    access_department,
+    access_window,
+    can_read_staff,
+    departments_in_scope,
+    scope_of,
+    staff_in_scope,
+)
+from govhall.org.models import Staff
+from govhall.staffing.models.roster import DutyAssignment
+from govhall.staffing.queries.assignments import assignments_of, return_warnings
+from govhall.staffing.queries.rosters import (
+    MIN_LEADER_VISITS_PER_MONTH,
+    leader_visit_check,
+    roster_month,
+    visits_ok,
+)
+from govhall.staffing.services.assignments import assignment_start, staff_fact_record
+from govhall.staffing.services.rosters import duty_assign, duty_remove, leader_visit_record
+
+router = Router(auth=django_auth)
+
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class PersonOut(Schema):
+    id: int
+    username: str
+    name: str
+
+
+class DutyOut(Schema):
+    id: int
+    date: datetime.date
+    kind: str
+    user: PersonOut
+    window_id: int | None
+
+
+class RosterDayOut(Schema):
+    date: datetime.date
+    is_workday: bool
+    lunch: list[DutyOut]
+    leader: list[DutyOut]
+
+
+class RosterOut(Schema):
+    center_id: int
+    month: str
+    days: list[RosterDayOut]
+
+
+class DutyIn(Schema):
+    center: int
+    date: datetime.date
+    kind: str
+    user: int
+    window: int | None = None
+
+
+class VisitCheckOut(Schema):
+    department_id: int
+    department: str
+    visits: int
+    ok: bool
+
+
+class VisitCheckListOut(Schema):
+    center_id: int
+    month: str
+    minimum: int
+    departments: list[VisitCheckOut]
+
+
+class VisitIn(Schema):
+    department: int
+    visited_at: datetime.datetime
+    note: str = ""
+    leader: int | None = None
+
+
+class VisitOut(Schema):
+    id: int
+    department_id: int
+    leader: PersonOut
+    visited_at: datetime.datetime
+    note: str
+
+
+class AssignmentOut(Schema):
+    id: int
+    department_id: int
+    department: str
+    window_id: int | None
+    starts_on: datetime.date
+    ends_on: datetime.date | None
+    trial_ends_on: datetime.date
+    override_reason: str
+
+
+class AssignmentIn(Schema):
+    user: int
+    department: int
+    window: int | None = None
+    starts_on: datetime.date
+    override_reason: str = ""
+
+
+class FactOut(Schema):
+    kind: str
+    occurred_on: datetime.date
+    source: str
+    note: str
+
+
+class ReturnWarningOut(Schema):
+    user: PersonOut
+    reasons: list[str]
+    counts: dict[str, int]
+    facts: list[FactOut]
+
+
+class StaffFactIn(Schema):
+    user: int
+    kind: str
+    occurred_on: datetime.date
+    source: str = ""
+    note: str = ""
+
+
+class StaffFactOut(Schema):
+    id: int
+    user_id: int
+    kind: str
+    occurred_on: datetime.date
+
+
+def _person(user: User) -> PersonOut:
+    return PersonOut(id=user.pk, username=user.username, name=user.display_name)
+
+
+def _duty(duty: DutyAssignment) -> DutyOut:
+    return DutyOut(
+        id=duty.pk,
+        date=duty.date,
+        kind=duty.kind,
+        user=_person(duty.user),
+        window_id=duty.window_id,
+    )
+
+
+def _month(raw: str | None) -> tuple[int, int]:
+    if not raw:
+        today = timezone.localdate()
+        return today.year, today.month
+    match = MONTH_PATTERN.match(raw)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise HttpError(400, _("month: give the month as YYYY-MM."))
+    return int(match.group(1)), int(match.group(2))
+
+
+def _refused(error: ValidationError) -> HttpError:
+    return HttpError(400, " ".join(error.messages))
+
+
+def _staff_user(request: HttpRequest, user_id: int) -> User:
+    """A staff member's user the caller may read; 404 otherwise."""
+    staff = staff_in_scope(request.user).select_related("user").filter(user_id=user_id).first()
+    if staff is None:
+        raise Http404
+    return staff.user
+
+
+def _manager(request: HttpRequest) -> User:
+    if not scope_of(request.user).can_manage:
+        raise Http404
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@router.get("roster", response=RosterOut, summary="Lunch duty and leader on duty of a month")
+def roster(request: HttpRequest, center: int, month: str | None = None) -> RosterOut:
+    hall = access_center(request.user, center)
+    year, number = _month(month)
+    days = roster_month(hall, year, number)
+    return RosterOut(
+        center_id=hall.pk,
+        month=f"{year}-{number:02d}",
+        days=[
+            RosterDayOut(
+                date=day.date,
+                is_workday=day.is_workday,
+                lunch=[_duty(d) for d in day.lunch],
+                leader=[_duty(d) for d in day.leader],
+            )
+            for day in days
+        ],
+    )
+
+
+@router.post("duty", response={201: DutyOut}, summary="Put a staff member on duty (managers)")
+def duty_create(request: HttpRequest, payload: DutyIn) -> Status[DutyOut]:
+    actor = _manager(request)
+    hall = access_center(actor, payload.center, for_write=True)
+    user = Staff.objects.select_related("user").filter(user_id=payload.user).first()
+    if user is None:
+        raise HttpError(400, _("user: there is no such staff member."))
+    window = access_window(actor, payload.window) if payload.window else None
+    try:
+        duty = duty_assign(
+            actor=actor,
+            center=hall,
+            date=payload.date,
+            kind=payload.kind,
+            user=user.user,
+            window=window,
+        )
+    except ValidationError as error:
+        raise _refused(error) from None
+    return Status(201, _duty(duty))
+
+
+@router.delete("duty/{duty_id}", response={204: None}, summary="Take a duty off the roster")
+def duty_delete(request: HttpRequest, duty_id: int) -> Status[None]:
+    actor = _manager(request)
+    duty = DutyAssignment.objects.filter(pk=duty_id).select_related("center").first()
+    if duty is None:
+        raise Http404
+    access_center(actor, duty.center_id, for_write=True)
+    try:
+        duty_remove(actor=actor, duty=duty)
+    except ValidationError as error:
+        raise _refused(error) from None
+    return Status(204, None)
+
+
+@router.get(
+    "visits/check", response=VisitCheckListOut, summary="Department leader visits in a month"
+)
+def visits_check(request: HttpRequest, center: int, month: str | None = None) -> VisitCheckListOut:
+    hall = access_center(request.user, center)
+    year, number = _month(month)
+    rows = leader_visit_check(departments_in_scope(request.user).filter(center=hall), year, number)
+    return VisitCheckListOut(
+        center_id=hall.pk,
+        month=f"{year}-{number:02d}",
+        minimum=MIN_LEADER_VISITS_PER_MONTH,
+        departments=[
+            VisitCheckOut(
+                department_id=d.pk,
+                department=d.name,
+                visits=d.visit_count,  # type: ignore[attr-defined]
+                ok=visits_ok(d),
+            )
+            for d in rows
+        ],
+    )
+
+
+@router.post(
+    "visits",
+    response={201: VisitOut},
+    summary="Record a department leader's visit (the leader, or a manager for them)",
+)
+def visit_create(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
+    assert isinstance(request.user, User)
+    department = access_department(request.user, payload.department)
+    leader = None
+    if payload.leader is not None:
+        leader = User.objects.filter(
+            pk=payload.leader, staff__center_id=department.center_id
+        ).first()
+        if leader is None:
+            raise HttpError(400, _("leader: there is no such staff member."))
+    try:
+        visit = leader_visit_record(
+            actor=request.user,
+            department=department,
+            visited_at=payload.visited_at,
+            note=payload.note,
+            leader=leader,
+        )
+    except ValidationError as error:
+        raise _refused(error) from None
+    return Status(
+        201,
+        VisitOut(
+            id=visit.pk,
+            department_id=department.pk,
+            leader=_person(visit.leader),
+            visited_at=visit.visited_at,
+            note=visit.note,
+        ),
+    )
+
+
+@router.get("assignments", response=list[AssignmentOut], summary="Assignment history of a person")
+def assignments(request: HttpRequest, user: int) -> list[AssignmentOut]:
+    if not can_read_staff(request.user):
+        raise Http404
+    person = _staff_user(request, user)
+    return [
+        AssignmentOut(
+            id=a.pk,
+            department_id=a.department_id,
+            department=a.department.name,
+            window_id=a.window_id,
+            starts_on=a.starts_on,
+            ends_on=a.ends_on,
+            trial_ends_on=a.trial_ends_on,
+            override_reason=a.override_reason,
+        )
+        for a in assignments_of(person)
+    ]
+
+
+@router.post(
+    "assignment",
+    response={201: AssignmentOut},
+    summary="Change a person's window assignment (managers)",
+)
+def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status[AssignmentOut]:
+    actor = _manager(request)
+    person = _staff_user(request, payload.user)
+    department = access_department(actor, payload.department, for_write=True)
+    window = access_window(actor, payload.window) if payload.window else None
+    try:
+        a = assignment_start(
+            actor=actor,
+            user=person,
+            department=department,
+            window=window,
+            starts_on=payload.starts_on,
+            override_reason=payload.override_reason,
+        )
+    except ValidationError as error:
+        raise _refused(error) from None
+    return Status(
+        201,
+        AssignmentOut(
+            id=a.pk,
+            department_id=a.department_id,
+            department=department.name,
+            window_id=a.window_id,
+            starts_on=a.starts_on,
+            ends_on=a.ends_on,
+            trial_ends_on=a.trial_ends_on,
+            override_reason=a.override_reason,
+        ),
+    )
+
+
+@router.get(
+    "return-warnings",
+    response=list[ReturnWarningOut],
+    summary="Staff due to be returned to their department (managers, supervisors)",
+)
+def warnings(request: HttpRequest, center: int) -> list[ReturnWarningOut]:
+    scope = scope_of(request.user)
+    if not (scope.can_manage or Role.SUPERVISOR in scope.roles):
+        raise Http404
+    hall = access_center(request.user, center)
+    return [
+        ReturnWarningOut(
+            user=_person(w.user),
+            reasons=w.reasons,
+            counts=w.counts,
+            facts=[
+                FactOut(kind=f.kind, occurred_on=f.occurred_on, source=f.source, note=f.note)
+                for f in w.facts
+            ],
+        )
+        for w in return_warnings(hall, timezone.localdate())
+    ]
+
+
+@router.post(
+    "staff-fact",
+    response={201: StaffFactOut},
+    summary="Record a fact for the return-to-department rule (managers)",
+)
+def staff_fact(request: HttpRequest, payload: StaffFactIn) -> Status[StaffFactOut]:
+    actor = _manager(request)
+    person = _staff_user(request, payload.user)
+    try:
+        fact = staff_fact_record(
+            actor=actor,
+            user=person,
+            kind=payload.kind,
+            occurred_on=payload.occurred_on,
+            source=payload.source,
+            note=payload.note,
+        )
+    except ValidationError as error:
+        raise _refused(error) from None
+    return Status(
+        201,
+        StaffFactOut(
+            id=fact.pk, user_id=fact.user_id, kind=fact.kind, occurred_on=fact.occurred_on
+        ),
+    )

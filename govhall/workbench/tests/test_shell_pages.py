@@ -182,3 +182,16 @@ def test_event_log_pager_keeps_the_filter_encoded(client_as, director, county):
         client_as(director).get(reverse("workbench:events") + "?action=a%26b").content.decode()
     )
     assert "?action=a%26b&amp;page=2" in content
+
+
+def test_menu_marks_exactly_the_current_page(client_as, clerk):
+    client = client_as(clerk)
+    for path in ("/staff/", "/staff/leave/", "/staff/leave/calendar/"):
+        active = [e["url"] for e in client.get(path).context["nav_entries"] if e["active"]]
+        assert active == [path]
+
+
+def test_menu_groups_staffing_pages_under_a_heading(client_as, clerk):
+    page = client_as(clerk).get("/staff/").content.decode()
+    assert 'class="nav-section"' in page
+    assert "/staff/leave/" in page and "/staff/attendance/" in page

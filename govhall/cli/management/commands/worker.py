@@ -1,0 +1,39 @@
+"""`govhall worker`: the periodic work of the hall, run in its own process.
+
+Every `--interval` seconds it scans every active center for empty posts (空岗, SPEC §8): a leave
+approved yesterday empties a post at this morning's opening without any write happening then,
+so a timer must look. `--once` runs one round and exits (cron, tests).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govhall.staffing.services.presence import vacancies_scan_all
+
+
+class Command(BaseCommand):
+    help = "Run the hall's periodic work (empty-post scans) every --interval seconds."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--interval", type=int, default=60, help="seconds between rounds")
+        parser.add_argument("--once", action="store_true", help="run one round and exit")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        interval = max(5, options["interval"])
+        while True:
+            opened = vacancies_scan_all()
+            self.stdout.write(
+                _("%(time)s: empty-post scan done, %(opened)d new alert(s).")
+                % {"time": timezone.localtime().strftime("%H:%M:%S"), "opened": opened}
+            )
+            if options["once"]:
+                return
+            close_old_connections()
+            time.sleep(interval)

@@ -1,0 +1,28 @@
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django.utils.translation import override
+
+from govhall.factories import PostFactory, WindowFactory
+from govhall.staffing.models import PostVacancy
+
+pytestmark = pytest.mark.django_db
+
+
+def test_worker_round_opens_an_alert_for_a_post_nobody_can_serve(county, monkeypatch):
+    window = WindowFactory(center=county, number=3)
+    post = PostFactory(window=window)  # no A, no B, no head: nobody can serve it
+    # A Tuesday at 10:00, inside service hours on a working day.
+    moment = timezone.make_aware(datetime.datetime(2026, 11, 24, 10, 0))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    out = StringIO()
+    with override("en"):
+        call_command("worker", "--once", stdout=out)
+    assert PostVacancy.objects.filter(post=post, ended_at__isnull=True).count() == 1
+    assert "1 new alert" in out.getvalue()
+    # A second round finds the same empty post and opens nothing new.
+    call_command("worker", "--once", stdout=StringIO())
+    assert PostVacancy.objects.filter(post=post).count() == 1

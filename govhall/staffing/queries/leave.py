@@ -1,0 +1,188 @@
+"""Reading leave (SPEC §8): my requests, what a user may decide, who is away, the team calendar.
+
+Who decides: a leave shorter than 2 working days goes to the head of a window where the requester
+holds a post (A or B), or to a hall manager; 2 working days or more only to a hall manager of the
+requester's center subtree. Nobody decides their own leave.
+"""
+
+from __future__ import annotations
+
+import calendar as month_layout
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from govhall.org.access import access_center, centers_in_scope, scope_of
+from govhall.org.models import Center, Post, Staff
+from govhall.staffing.models.leave import Leave, LeaveStatus
+
+OPEN_STATUSES = (LeaveStatus.PENDING, LeaveStatus.APPROVED)
+
+
+def _user_pk(user: object) -> int:
+    pk = getattr(user, "pk", None)
+    return pk if isinstance(pk, int) else 0
+
+
+def _post_holders_under_head(user: object) -> QuerySet[Post]:
+    return Post.objects.filter(window__head_id=_user_pk(user))
+
+
+def decidable_filter(user: object) -> Q:
+    """A filter on Leave for the requests `user` may decide (any status; the caller narrows)."""
+    pk = _user_pk(user)
+    if not pk:
+        return Q(pk__in=[])
+    scope = scope_of(user)
+    headed_posts = _post_holders_under_head(user)
+    as_head = Q(needs_management=False) & (
+        Q(user_id__in=headed_posts.exclude(a_staff=None).values("a_staff_id"))
+        | Q(user_id__in=headed_posts.exclude(b_staff=None).values("b_staff_id"))
+    )
+    condition = as_head
+    if scope.can_manage:
+        condition |= Q(center__in=centers_in_scope(user))
+    return condition & ~Q(user_id=pk)
+
+
+def may_decide(user: object, leave: Leave) -> bool:
+    return Leave.objects.filter(decidable_filter(user), pk=leave.pk).exists()
+
+
+def my_leaves(user: object) -> QuerySet[Leave]:
+    return Leave.objects.filter(user_id=_user_pk(user)).select_related("decided_by")
+
+
+def leaves_to_decide(user: object) -> QuerySet[Leave]:
+    """Pending requests `user` may approve or reject, oldest first."""
+    return (
+        Leave.objects.filter(decidable_filter(user), status=LeaveStatus.PENDING)
+        .select_related("user", "center")
+        .order_by("starts_at", "id")
+    )
+
+
+def access_leave(user: object, leave_id: object) -> Leave:
+    """A leave the user requested or may decide; 404 for missing and forbidden alike."""
+    pk = _user_pk(user)
+    qs = Leave.objects.filter(Q(user_id=pk) | decidable_filter(user)).select_related(
+        "user", "center", "decided_by"
+    )
+    try:
+        return qs.get(pk=int(str(leave_id)))
+    except (ValueError, ObjectDoesNotExist):
+        raise Http404 from None
+
+
+def users_on_leave(user_ids: Iterable[int], at: datetime.datetime) -> set[int]:
+    """Of `user_ids`, those on approved leave at the moment `at` (one query)."""
+    return set(
+        Leave.objects.approved()
+        .covering(at)
+        .filter(user_id__in=list(user_ids))
+        .values_list("user_id", flat=True)
+    )
+
+
+def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), tz)
+    return start, start + datetime.timedelta(days=1)
+
+
+def users_on_leave_on_day(user_ids: Iterable[int], day: datetime.date) -> set[int]:
+    """Of `user_ids`, those on approved leave for any part of the local day `day`."""
+    start, end = _day_bounds(day)
+    return set(
+        Leave.objects.approved()
+        .filter(user_id__in=list(user_ids), starts_at__lt=end, ends_at__gt=start)
+        .values_list("user_id", flat=True)
+    )
+
+
+# --- team calendar -----------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarRow:
+    staff: Staff
+    # day of month -> the leave marking that day (approved wins over pending)
+    days: dict[int, Leave] = field(default_factory=dict)
+
+
+@dataclass
+class TeamCalendar:
+    center: Center
+    department_id: int | None
+    first: datetime.date
+    last: datetime.date
+    rows: list[CalendarRow]
+
+    @property
+    def days(self) -> list[datetime.date]:
+        return [
+            self.first + datetime.timedelta(days=i)
+            for i in range((self.last - self.first).days + 1)
+        ]
+
+
+def team_calendar_center(user: object, raw_center: object | None) -> tuple[Center, int | None]:
+    """The center (and department, for department roles) whose team calendar `user` sees."""
+    scope = scope_of(user)
+    if scope.nothing:
+        raise Http404
+    if raw_center not in (None, ""):
+        center = access_center(user, raw_center)
+    elif scope.root is not None:
+        center = scope.root
+    else:
+        raise Http404
+    return center, scope.department_id
+
+
+def team_staff(center: Center, department_id: int | None) -> QuerySet[Staff]:
+    qs = Staff.objects.filter(center=center).select_related("user", "department")
+    if department_id is not None:
+        qs = qs.filter(department_id=department_id)
+    return qs.order_by("department__code", "user__username")
+
+
+def team_calendar(
+    center: Center, department_id: int | None, year: int, month: int, staff: Iterable[Staff]
+) -> TeamCalendar:
+    """Pending and approved leave of `staff` day by day in one month (one leave query)."""
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, month_layout.monthrange(year, month)[1])
+    rows = [CalendarRow(staff=member) for member in staff]
+    by_user = {row.staff.user_id: row for row in rows}
+    start, _ = _day_bounds(first)
+    _, end = _day_bounds(last)
+    leaves = Leave.objects.filter(
+        user_id__in=list(by_user),
+        status__in=OPEN_STATUSES,
+        starts_at__lt=end,
+        ends_at__gt=start,
+    ).order_by("starts_at")
+    for leave in leaves:
+        row = by_user[leave.user_id]
+        first_day = max(timezone.localtime(leave.starts_at).date(), first)
+        last_day = min(last_local_day(leave), last)
+        day = first_day
+        while day <= last_day:
+            current = row.days.get(day.day)
+            if current is None or current.status != LeaveStatus.APPROVED:
+                row.days[day.day] = leave
+            day += datetime.timedelta(days=1)
+    return TeamCalendar(
+        center=center, department_id=department_id, first=first, last=last, rows=rows
+    )
+
+
+def last_local_day(leave: Leave) -> datetime.date:
+    """The last local day a leave touches (a leave ending at midnight ends the day before)."""
+    return timezone.localtime(leave.ends_at - datetime.timedelta(microseconds=1)).date()

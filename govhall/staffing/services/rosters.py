@@ -1,0 +1,166 @@
+"""Rosters (issue 5 item 5): lunch duty and leader on duty per day, department leader visits.
+
+Only hall managers of the center change the roster; a department leader logs their own visits
+(or a manager logs one on a leader's behalf).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govhall.core.events import record_event
+from govhall.core.models import User
+from govhall.core.roles import Role, roles_of
+from govhall.org.access import centers_in_scope, scope_of
+from govhall.org.models import Center, Department, Staff, Window
+from govhall.staffing.models.roster import DutyAssignment, DutyKind, LeaderVisit
+from govhall.workdays.queries import is_workday
+
+# Who may be the leader on duty (领导带班): hall directors, department leaders, window heads.
+LEADER_ON_DUTY_ROLES = frozenset({Role.DIRECTOR, Role.DEPT_LEADER, Role.WINDOW_HEAD})
+
+
+def is_center_manager(actor: User | None, center: Center) -> bool:
+    if actor is None or not scope_of(actor).can_manage:
+        return False
+    return centers_in_scope(actor).filter(pk=center.pk).exists()
+
+
+def _require_manager(actor: User | None, center: Center) -> None:
+    if not is_center_manager(actor, center):
+        raise ValidationError(_("Only the managers of this center may change the roster."))
+
+
+@transaction.atomic
+def duty_assign(
+    *,
+    actor: User | None,
+    center: Center,
+    date: datetime.date,
+    kind: str,
+    user: User,
+    window: Window | None = None,
+) -> DutyAssignment:
+    _require_manager(actor, center)
+    errors: dict[str, list[str]] = {}
+    if kind not in DutyKind.values:
+        raise ValidationError({"kind": [_("Choose lunch duty or leader on duty.")]})
+    if not Staff.objects.filter(user=user, center=center).exists():
+        errors.setdefault("user", []).append(
+            _("%(name)s is not a staff member of %(center)s.")
+            % {"name": user.display_name, "center": center.name}
+        )
+    elif kind == DutyKind.LEADER and not roles_of(user) & LEADER_ON_DUTY_ROLES:
+        errors.setdefault("user", []).append(
+            _(
+                "The leader on duty must be a hall director, a department leader "
+                "or a window head; %(name)s is none of these."
+            )
+            % {"name": user.display_name}
+        )
+    if not is_workday(center.pk, date):
+        errors.setdefault("date", []).append(
+            _("%(date)s is not a working day of %(center)s.")
+            % {"date": date.isoformat(), "center": center.name}
+        )
+    if window is not None and window.center_id != center.pk:
+        errors.setdefault("window", []).append(_("The window is not in this center."))
+    if (
+        not errors
+        and DutyAssignment.objects.filter(center=center, date=date, kind=kind, user=user).exists()
+    ):
+        errors.setdefault("user", []).append(
+            _("%(name)s is already on this duty that day.") % {"name": user.display_name}
+        )
+    if errors:
+        raise ValidationError(errors)
+    duty = DutyAssignment.objects.create(
+        center=center, date=date, kind=kind, user=user, window=window
+    )
+    record_event(
+        actor=actor,
+        action="duty.assign",
+        obj=duty,
+        center_id=center.pk,
+        data={"date": date.isoformat(), "kind": kind, "user": user.pk},
+    )
+    return duty
+
+
+@transaction.atomic
+def duty_remove(*, actor: User | None, duty: DutyAssignment) -> None:
+    _require_manager(actor, duty.center)
+    record_event(
+        actor=actor,
+        action="duty.remove",
+        obj=duty,
+        center_id=duty.center_id,
+        data={"date": duty.date.isoformat(), "kind": duty.kind, "user": duty.user_id},
+    )
+    duty.delete()
+
+
+def _is_leader_of(user: User, department: Department) -> bool:
+    return (
+        Role.DEPT_LEADER in roles_of(user)
+        and Staff.objects.filter(user=user, department=department).exists()
+    )
+
+
+@transaction.atomic
+def leader_visit_record(
+    *,
+    actor: User | None,
+    department: Department,
+    visited_at: datetime.datetime,
+    note: str = "",
+    leader: User | None = None,
+    at: datetime.datetime | None = None,
+) -> LeaderVisit:
+    """Log a department leader's visit to their window. The leader logs it, or a manager of the
+    center on the leader's behalf (`leader=`)."""
+    now = at or timezone.now()
+    if actor is None:
+        raise ValidationError(_("Log in to record a visit."))
+    if leader is None or leader.pk == actor.pk:
+        leader = actor
+        if not _is_leader_of(actor, department):
+            raise ValidationError(
+                _("Only a leader of %(department)s, or a hall manager, may record its visits.")
+                % {"department": department.name}
+            )
+    else:
+        if not is_center_manager(actor, department.center):
+            raise ValidationError(_("Only a hall manager may record a visit on a leader's behalf."))
+        if not _is_leader_of(leader, department):
+            raise ValidationError(
+                {
+                    "leader": [
+                        _("%(name)s is not a leader of %(department)s.")
+                        % {"name": leader.display_name, "department": department.name}
+                    ]
+                }
+            )
+    if timezone.is_naive(visited_at):
+        raise ValidationError({"visited_at": [_("Give the visit time with a time zone.")]})
+    if visited_at > now:
+        raise ValidationError({"visited_at": [_("A visit cannot be recorded in advance.")]})
+    note = note.strip()
+    if len(note) > 300:
+        raise ValidationError({"note": [_("Keep the note to 300 characters.")]})
+    visit = LeaderVisit.objects.create(
+        department=department, leader=leader, visited_at=visited_at, note=note
+    )
+    record_event(
+        actor=actor,
+        action="leader_visit.record",
+        obj=visit,
+        center_id=department.center_id,
+        data={"department": department.pk, "leader": leader.pk},
+    )
+    return visit

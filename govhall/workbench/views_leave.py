@@ -1,0 +1,263 @@
+"""Workbench pages for leave (SPEC §8): my requests, the requests I decide, the team calendar."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.http import require_POST
+
+from govhall.core.models import User
+from govhall.org.access import centers_in_scope, scope_of
+from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
+from govhall.staffing.queries.leave import (
+    access_leave,
+    leaves_to_decide,
+    my_leaves,
+    team_calendar,
+    team_calendar_center,
+    team_staff,
+)
+from govhall.staffing.services.leave import leave_approve, leave_cancel, leave_reject, leave_request
+from govhall.workdays.queries import calendar_for
+
+PAGE_SIZE = 50
+# Centers offered in the team calendar's picker (managers); others type ?center=.
+PICKER_LIMIT = 300
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class LeaveRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=LeaveKind.choices)
+    starts_at = forms.DateTimeField(
+        label=gettext_lazy("From"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    ends_at = forms.DateTimeField(
+        label=gettext_lazy("Until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _apply_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _default_form() -> LeaveRequestForm:
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    return LeaveRequestForm(
+        initial={
+            "starts_at": datetime.datetime.combine(tomorrow, datetime.time(8, 30)),
+            "ends_at": datetime.datetime.combine(tomorrow, datetime.time(17, 30)),
+        }
+    )
+
+
+@login_required
+def leaves(request: HttpRequest) -> HttpResponse:
+    """My leave requests with the request form, and the requests waiting for my decision."""
+    user = _user(request)
+    if request.method == "POST":
+        form = LeaveRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                leave_request(actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Your leave request was sent."))
+                return HttpResponseRedirect(reverse("workbench:leaves"))
+        status = 400
+    else:
+        form = _default_form()
+        status = 200
+    page = Paginator(my_leaves(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    to_decide = list(leaves_to_decide(user)[:PAGE_SIZE])
+    return render(
+        request,
+        "workbench/staffing/leave/leaves.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "to_decide": to_decide,
+            "now": timezone.now(),
+            "statuses": LeaveStatus,
+        },
+        status=status,
+    )
+
+
+def _decision_response(request: HttpRequest, leave: Leave, error: str = "") -> HttpResponse:
+    if _is_htmx(request):
+        return render(
+            request,
+            "workbench/staffing/leave/_decision_row.html",
+            {"leave": leave, "error": error, "statuses": LeaveStatus},
+        )
+    if error:
+        messages.error(request, error)
+    return HttpResponseRedirect(reverse("workbench:leaves"))
+
+
+@login_required
+@require_POST
+def leave_decide(request: HttpRequest, leave_id: int, decision: str) -> HttpResponse:
+    user = _user(request)
+    leave = access_leave(user, leave_id)
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        if decision == "approve":
+            leave_approve(actor=user, leave=leave, note=note)
+            messages.success(request, _("Leave approved."))
+        elif decision == "reject":
+            leave_reject(actor=user, leave=leave, note=note)
+            messages.success(request, _("Leave rejected."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        leave.refresh_from_db()
+        return _decision_response(request, leave, " ".join(error.messages))
+    if _is_htmx(request):
+        # The message would otherwise show on the next full page as well.
+        list(messages.get_messages(request))
+    return _decision_response(request, leave)
+
+
+@login_required
+@require_POST
+def leave_cancel_view(request: HttpRequest, leave_id: int) -> HttpResponse:
+    user = _user(request)
+    leave = access_leave(user, leave_id)
+    try:
+        leave_cancel(actor=user, leave=leave)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Leave request cancelled."))
+    return HttpResponseRedirect(reverse("workbench:leaves"))
+
+
+def _month_from(raw: str | None) -> tuple[int, int]:
+    if not raw:
+        today = timezone.localdate()
+        return today.year, today.month
+    try:
+        year_text, month_text = raw.split("-")
+        year, month = int(year_text), int(month_text)
+        datetime.date(year, month, 1)
+    except ValueError:
+        raise Http404 from None
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year, month
+
+
+def _shift(year: int, month: int, by: int) -> str:
+    index = year * 12 + (month - 1) + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+KIND_ABBREVIATIONS: dict[str, Any] = {
+    LeaveKind.PERSONAL: pgettext_lazy("leave kind abbreviation", "P"),
+    LeaveKind.SICK: pgettext_lazy("leave kind abbreviation", "S"),
+    LeaveKind.ANNUAL: pgettext_lazy("leave kind abbreviation", "A"),
+    LeaveKind.BUSINESS_TRIP: pgettext_lazy("leave kind abbreviation", "B"),
+    LeaveKind.TRAINING: pgettext_lazy("leave kind abbreviation", "T"),
+    LeaveKind.FIELD_WORK: pgettext_lazy("leave kind abbreviation", "F"),
+}
+
+
+@login_required
+def leave_calendar(request: HttpRequest) -> HttpResponse:
+    """Team calendar: staff by day for one month, approved leave and (lighter) pending leave."""
+    user = _user(request)
+    center, department_id = team_calendar_center(user, request.GET.get("center"))
+    year, month = _month_from(request.GET.get("month"))
+    page = Paginator(team_staff(center, department_id), PAGE_SIZE).get_page(request.GET.get("page"))
+    grid = team_calendar(center, department_id, year, month, page.object_list)
+    today = timezone.localdate()
+    days = grid.days
+    workdays = calendar_for(center.pk)
+    try:
+        off_days = {day for day in days if not workdays.is_workday(day)}
+    except ValueError:  # a month outside the calendar's range: weekends only
+        off_days = {day for day in days if day.weekday() >= 5}
+    rows: list[dict[str, Any]] = []
+    for row in grid.rows:
+        cells = []
+        for day in days:
+            leave = row.days.get(day.day)
+            cells.append(
+                {
+                    "iso": day.isoformat(),
+                    "off": day in off_days,
+                    "leave": leave,
+                    "abbr": KIND_ABBREVIATIONS.get(leave.kind, "") if leave else "",
+                }
+            )
+        rows.append({"staff": row.staff, "cells": cells})
+    scope = scope_of(user)
+    query: dict[str, str | int] = {"month": f"{year:04d}-{month:02d}"}
+    if request.GET.get("center"):
+        query["center"] = center.pk
+    return render(
+        request,
+        "workbench/staffing/leave/calendar.html",
+        {
+            "center": center,
+            "department_only": department_id is not None,
+            "month_name": MONTHS[month],
+            "year": year,
+            "month_value": f"{year:04d}-{month:02d}",
+            "previous_month": _shift(year, month, -1),
+            "next_month": _shift(year, month, 1),
+            "days": [{"date": d, "off": d in off_days, "today": d == today} for d in days],
+            "rows": rows,
+            "page_obj": page,
+            "querystring_without_page": urlencode(query) + "&",
+            "center_param": center.pk if request.GET.get("center") else None,
+            "legend": [
+                (kind, label, KIND_ABBREVIATIONS[kind]) for kind, label in LeaveKind.choices
+            ],
+            "picker_centers": (
+                list(centers_in_scope(user).order_by("path")[:PICKER_LIMIT])
+                if scope.can_manage
+                else []
+            ),
+        },
+    )
