@@ -7,15 +7,21 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 
 from govhall.core.access import access_job
-from govhall.core.models import Event
+from govhall.core.models import Event, User
 from govhall.core.roles import MANAGER_ROLES, Role
 from govhall.org.access import centers_in_scope, scope_of
+from govhall.staffing.queries.cover import servings_of
 from govhall.workbench.queries import home_figures
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "workbench/home.html", {"figures": home_figures(request.user)})
+    servings = servings_of(request.user) if isinstance(request.user, User) else []
+    return render(
+        request,
+        "workbench/home.html",
+        {"figures": home_figures(request.user), "servings": servings},
+    )
 
 
 @login_required

@@ -50,6 +50,15 @@ class Leave(TimeStampedModel):
         _("status"), max_length=16, choices=LeaveStatus.choices, default=LeaveStatus.PENDING
     )
     needs_management = models.BooleanField(_("needs center management's approval"), default=False)
+    # For leave of 2 working days or more the window head endorses first and center management
+    # decides (issue 5: "A asks for two days' leave, the head approves"; SPEC §8: management
+    # approves 2 days or more).
+    head_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    head_approved_at = models.DateTimeField(
+        _("endorsed by the window head at"), null=True, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

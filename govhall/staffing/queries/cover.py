@@ -149,8 +149,9 @@ def posts_with_people() -> QuerySet[Post]:
     return Post.objects.select_related("a_staff", "b_staff", "window", "window__head")
 
 
-def posts_served_by(user: User, at: datetime.datetime | None = None) -> list[Post]:
-    """The posts `user` serves at `at`: as A, as designated cover, as B or as window head."""
+def servings_of(user: User, at: datetime.datetime | None = None) -> list[Serving]:
+    """What `user` serves at `at`, with the role and reason: as A, as designated cover, as B
+    or as window head (the queue and case inboxes follow this)."""
     moment = at or timezone.now()
     delegated = Delegation.objects.filter(
         Q(ends_at__isnull=True) | Q(ends_at__gt=moment),
@@ -163,10 +164,15 @@ def posts_served_by(user: User, at: datetime.datetime | None = None) -> list[Pos
         window__is_active=True,
     )
     return [
-        serving.post
+        serving
         for serving in who_serves_many(candidates, moment)
         if serving.user is not None and serving.user.pk == user.pk
     ]
+
+
+def posts_served_by(user: User, at: datetime.datetime | None = None) -> list[Post]:
+    """The posts `user` serves at `at`."""
+    return [serving.post for serving in servings_of(user, at)]
 
 
 # --- scoped reads for the workbench and the API ------------------------------------------------

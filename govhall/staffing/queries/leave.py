@@ -1,8 +1,9 @@
 """Reading leave (SPEC §8): my requests, what a user may decide, who is away, the team calendar.
 
 Who decides: a leave shorter than 2 working days goes to the head of a window where the requester
-holds a post (A or B), or to a hall manager; 2 working days or more only to a hall manager of the
-requester's center subtree. Nobody decides their own leave.
+holds a post (A or B), or to a hall manager; 2 working days or more is endorsed by that window
+head and then decided by a hall manager of the requester's center subtree (a manager may also
+decide without the endorsement). Nobody decides their own leave.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ def decidable_filter(user: object) -> Q:
         return Q(pk__in=[])
     scope = scope_of(user)
     headed_posts = _post_holders_under_head(user)
-    as_head = Q(needs_management=False) & (
+    # A head acts once: on a short leave by deciding it, on a long one by endorsing it.
+    as_head = Q(head_approved_by__isnull=True) & (
         Q(user_id__in=headed_posts.exclude(a_staff=None).values("a_staff_id"))
         | Q(user_id__in=headed_posts.exclude(b_staff=None).values("b_staff_id"))
     )
@@ -52,6 +54,18 @@ def decidable_filter(user: object) -> Q:
 
 def may_decide(user: object, leave: Leave) -> bool:
     return Leave.objects.filter(decidable_filter(user), pk=leave.pk).exists()
+
+
+def may_decide_finally(user: object, leave: Leave) -> bool:
+    """Whether `user`'s approval approves `leave` (rather than endorsing it for management)."""
+    if not leave.needs_management:
+        return may_decide(user, leave)
+    scope = scope_of(user)
+    return (
+        scope.can_manage
+        and leave.user_id != _user_pk(user)
+        and centers_in_scope(user).filter(pk=leave.center_id).exists()
+    )
 
 
 def my_leaves(user: object) -> QuerySet[Leave]:

@@ -18,7 +18,12 @@ from govhall.core.events import record_event
 from govhall.core.models import User
 from govhall.org.models import Staff
 from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
-from govhall.staffing.queries.leave import OPEN_STATUSES, last_local_day, may_decide
+from govhall.staffing.queries.leave import (
+    OPEN_STATUSES,
+    last_local_day,
+    may_decide,
+    may_decide_finally,
+)
 from govhall.staffing.services import presence as presence_services
 from govhall.workdays.queries import calendar_for
 
@@ -151,6 +156,8 @@ def _decide(
 ) -> Leave:
     locked = _lock_pending(leave)
     _check_decider(actor, locked)
+    if status == LeaveStatus.APPROVED and not may_decide_finally(actor, locked):
+        return _endorse(actor=actor, leave=leave, locked=locked, note=note, at=at)
     if len(note) > NOTE_MAX_LENGTH:
         raise ValidationError(
             {
@@ -182,6 +189,23 @@ def _decide(
     return locked
 
 
+def _endorse(
+    *, actor: User, leave: Leave, locked: Leave, note: str, at: datetime.datetime | None
+) -> Leave:
+    """The window head's approval of a long leave: it stays pending for center management."""
+    locked.head_approved_by = actor
+    locked.head_approved_at = at or timezone.now()
+    locked.save(update_fields=["head_approved_by", "head_approved_at", "updated_at"])
+    record_event(
+        actor=actor, action="leave.head_approve", obj=locked, center_id=locked.center_id, note=note
+    )
+    leave.head_approved_by, leave.head_approved_at = (
+        locked.head_approved_by,
+        locked.head_approved_at,
+    )
+    return locked
+
+
 @transaction.atomic
 def leave_approve(
     *, actor: User, leave: Leave, note: str = "", at: datetime.datetime | None = None
@@ -191,7 +215,8 @@ def leave_approve(
     )
     # B's cover starts when A's leave is approved (issue 5 item 3): the delegation records are
     # written in the same transaction, so an approval never stands without them.
-    presence_services.delegation_open_for_leave(actor=actor, leave=approved)
+    if approved.status == LeaveStatus.APPROVED:
+        presence_services.delegation_open_for_leave(actor=actor, leave=approved)
     return approved
 
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from govhall.core.models import Event
 from govhall.core.roles import Role
 from govhall.factories import PostFactory, UserFactory, WindowFactory, make_staff
+from govhall.staffing.models import Delegation
 from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
 from govhall.staffing.queries.leave import (
     access_leave,
@@ -163,14 +164,26 @@ def test_window_head_approves_b_staff_too(county, department, window_head, windo
     assert may_decide(window_head, leave)
 
 
-def test_window_head_may_not_approve_two_days(clerk, window_head, window):
+def test_two_days_are_endorsed_by_the_head_then_decided_by_management(
+    clerk, window_head, director, window
+):
     leave = ask(clerk, "2026-09-02", "2026-09-03")
-    assert not may_decide(window_head, leave)
+    assert may_decide(window_head, leave)
+    leave_approve(actor=window_head, leave=leave, at=moment("2026-09-01", "10:00"))
+    leave.refresh_from_db()
+    # The head's approval is an endorsement: the leave waits for center management.
+    assert leave.status == LeaveStatus.PENDING and leave.head_approved_by == window_head
+    assert not Delegation.objects.filter(leave=leave).exists()
     assert list(leaves_to_decide(window_head)) == []
     with pytest.raises(ValidationError, match="management"):
         leave_approve(actor=window_head, leave=leave)
+    assert leave in leaves_to_decide(director)
+    leave_approve(actor=director, leave=leave)
     leave.refresh_from_db()
-    assert leave.status == LeaveStatus.PENDING
+    assert leave.status == LeaveStatus.APPROVED and leave.decided_by == director
+    assert list(
+        Event.objects.for_object(leave).order_by("at", "id").values_list("action", flat=True)
+    ) == ["leave.request", "leave.head_approve", "leave.approve"]
 
 
 def test_head_of_another_window_may_not_approve(county, department, clerk, window):

@@ -122,7 +122,7 @@ def test_htmx_decision_returns_the_row(client_as, clerk, window_head, window):
     assert Leave.objects.get(pk=leave.pk).status == LeaveStatus.REJECTED
 
 
-def test_window_head_cannot_approve_two_days_but_director_can(
+def test_window_head_endorses_two_days_and_director_approves(
     client_as, clerk, window_head, director, window
 ):
     calendar = calendar_for(window.center_id)
@@ -130,6 +130,11 @@ def test_window_head_cannot_approve_two_days_but_director_can(
     leave = ask(clerk, start, calendar.add_workdays(start, 1))
     assert leave.needs_management
     client = client_as(window_head)
+    assert f'id="decide-{leave.pk}"' in client.get(LEAVES).content.decode()
+    client.post(reverse("workbench:leave_approve", args=[leave.pk]))
+    endorsed = Leave.objects.get(pk=leave.pk)
+    assert endorsed.status == LeaveStatus.PENDING and endorsed.head_approved_by == window_head
+    # Endorsed once, the head has nothing more to decide on it.
     assert f'id="decide-{leave.pk}"' not in client.get(LEAVES).content.decode()
     assert client.post(reverse("workbench:leave_approve", args=[leave.pk])).status_code == 404
     client = client_as(director)
@@ -235,3 +240,12 @@ def test_calendar_shades_days_off_of_the_center_calendar(client_as, director):
     assert '<td data-date="2026-10-01" class="off">' in html  # National Day
     assert '<td data-date="2026-10-09">' in html  # a working Friday
     assert '<td data-date="2026-10-10">' in html  # make-up working Saturday (调休)
+
+
+def test_requester_sees_the_heads_endorsement(client_as, clerk, window_head, window):
+    calendar = calendar_for(window.center_id)
+    start = calendar.next_workday(future_day(14))
+    leave = ask(clerk, start, calendar.add_workdays(start, 1))
+    client_as(window_head).post(reverse("workbench:leave_approve", args=[leave.pk]))
+    page = client_as(clerk).get(LEAVES).content.decode()
+    assert 'data-endorsed="1"' in page and "窗口负责人已同意" in page
