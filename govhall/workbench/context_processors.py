@@ -14,8 +14,17 @@ def workbench(request: HttpRequest) -> dict[str, object]:
     # Imported here so the workdays warnings load only when a workbench page renders.
     from govhall.workbench.calendar_warnings import calendar_warnings
 
+    from govhall.staffing.queries.cover import can_see_vacancies, vacancies_in_scope
+
     scope = scope_of(request.user)
+    # Empty posts (空岗) reach the hall director at once: a banner on every workbench page.
+    open_vacancies = (
+        vacancies_in_scope(request.user).filter(ended_at__isnull=True).count()
+        if can_see_vacancies(request.user)
+        else 0
+    )
     return {
+        "open_vacancies": open_vacancies,
         "nav_entries": nav_entries(request),
         "staff_center": scope.root,
         "user_role_labels": sorted(str(role.label) for role in roles_of(request.user)),

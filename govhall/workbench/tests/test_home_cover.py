@@ -35,3 +35,15 @@ def test_b_sees_the_post_of_a_on_leave_and_a_does_not(client_as, county, departm
     assert 'id="serving-now"' in during and "受理岗" in during
     assert "B岗替岗：A岗请假或离岗" in during
     assert 'id="serving-now"' not in client_as(a_staff).get("/staff/").content.decode()
+
+
+def test_empty_post_banner_reaches_the_director_but_not_a_clerk(
+    client_as, county, department, director, clerk
+):
+    from govhall.staffing.models import PostVacancy
+
+    post = PostFactory(window=WindowFactory(center=county, number=9), name="收件岗")
+    PostVacancy.objects.create(post=post, center=county, started_at=timezone.now())
+    page = client_as(director).get("/staff/").content.decode()
+    assert 'id="vacancy-banner"' in page and "/staff/" in page
+    assert 'id="vacancy-banner"' not in client_as(clerk).get("/staff/").content.decode()
