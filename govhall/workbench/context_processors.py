@@ -4,6 +4,8 @@ from django.http import HttpRequest
 
 from govhall.core.roles import roles_of
 from govhall.org.access import scope_of
+from govhall.staffing.queries.cover import can_see_vacancies, vacancies_in_scope
+from govhall.workbench.calendar_warnings import calendar_warnings
 from govhall.workbench.navigation import nav_entries
 
 
@@ -11,11 +13,6 @@ def workbench(request: HttpRequest) -> dict[str, object]:
     """Menu, the user's center and role names for the workbench layout (staff pages only)."""
     if not request.path.startswith("/staff/") or not request.user.is_authenticated:
         return {}
-    # Imported here so the workdays warnings load only when a workbench page renders.
-    from govhall.workbench.calendar_warnings import calendar_warnings
-
-    from govhall.staffing.queries.cover import can_see_vacancies, vacancies_in_scope
-
     scope = scope_of(request.user)
     # Empty posts (空岗) reach the hall director at once: a banner on every workbench page.
     open_vacancies = (
