@@ -51,16 +51,12 @@ from govhall.catalog.spreadsheet import (
     export_catalog,
     export_file_name,
 )
-from govhall.core.models import Job, User
+from govhall.core.models import Job
 from govhall.org.access import access_center, centers_in_scope, departments_in_scope, scope_of
 from govhall.org.models import Center
+from govhall.workbench.request_input import staff_user
 
 PAGE_SIZE = 50
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # every view here is behind login_required
-    return request.user
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -167,7 +163,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         try:
-            result = services.item_create(actor=_actor(request), center=center, **fields)
+            result = services.item_create(actor=staff_user(request), center=center, **fields)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -185,7 +181,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 result = services.item_update(
-                    actor=_actor(request),
+                    actor=staff_user(request),
                     item=item,
                     expected_updated_at=form.cleaned_data["version"],
                     **form.service_fields(),
@@ -209,7 +205,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def item_publish(request: HttpRequest, item_id: int) -> HttpResponse:
     item = access_item(request.user, item_id, for_write=True)
-    services.item_publish(actor=_actor(request), item=item)
+    services.item_publish(actor=staff_user(request), item=item)
     messages.success(request, _("The item is published in the public guides."))
     return redirect("workbench:item", item_id=item.pk)
 
@@ -218,7 +214,7 @@ def item_publish(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def item_unpublish(request: HttpRequest, item_id: int) -> HttpResponse:
     item = access_item(request.user, item_id, for_write=True)
-    services.item_unpublish(actor=_actor(request), item=item)
+    services.item_unpublish(actor=staff_user(request), item=item)
     messages.success(request, _("The item is no longer shown in the public guides."))
     return redirect("workbench:item", item_id=item.pk)
 
@@ -249,7 +245,7 @@ def material_add(request: HttpRequest, item_id: int) -> HttpResponse:
     form = MaterialForm(request.POST, auto_id="material_%s")
     if form.is_valid():
         try:
-            services.material_add(actor=_actor(request), item=item, **form.cleaned_data)
+            services.material_add(actor=staff_user(request), item=item, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -293,7 +289,7 @@ def material_edit(request: HttpRequest, material_id: int) -> HttpResponse:
         request,
         material,
         MaterialForm,
-        partial(services.material_update, actor=_actor(request), material=material),
+        partial(services.material_update, actor=staff_user(request), material=material),
         title=_("Edit material"),
         saved=_("The material was saved."),
     )
@@ -303,7 +299,7 @@ def material_edit(request: HttpRequest, material_id: int) -> HttpResponse:
 @require_POST
 def material_remove(request: HttpRequest, material_id: int) -> HttpResponse:
     material = access_material(request.user, material_id, for_write=True)
-    services.material_remove(actor=_actor(request), material=material)
+    services.material_remove(actor=staff_user(request), material=material)
     return _section(request, material.item, MATERIALS)
 
 
@@ -312,7 +308,7 @@ def material_remove(request: HttpRequest, material_id: int) -> HttpResponse:
 def material_move(request: HttpRequest, material_id: int) -> HttpResponse:
     material = access_material(request.user, material_id, for_write=True)
     services.material_move(
-        actor=_actor(request), material=material, up=request.POST.get("direction") != "down"
+        actor=staff_user(request), material=material, up=request.POST.get("direction") != "down"
     )
     return _section(request, material.item, MATERIALS)
 
@@ -324,7 +320,7 @@ def fee_add(request: HttpRequest, item_id: int) -> HttpResponse:
     form = FeeForm(request.POST, auto_id="fee_%s")
     if form.is_valid():
         try:
-            services.fee_add(actor=_actor(request), item=item, **form.cleaned_data)
+            services.fee_add(actor=staff_user(request), item=item, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -339,7 +335,7 @@ def fee_edit(request: HttpRequest, fee_id: int) -> HttpResponse:
         request,
         fee,
         FeeForm,
-        partial(services.fee_update, actor=_actor(request), fee=fee),
+        partial(services.fee_update, actor=staff_user(request), fee=fee),
         title=_("Edit fee"),
         saved=_("The fee was saved."),
     )
@@ -349,7 +345,7 @@ def fee_edit(request: HttpRequest, fee_id: int) -> HttpResponse:
 @require_POST
 def fee_remove(request: HttpRequest, fee_id: int) -> HttpResponse:
     fee = access_fee(request.user, fee_id, for_write=True)
-    services.fee_remove(actor=_actor(request), fee=fee)
+    services.fee_remove(actor=staff_user(request), fee=fee)
     return _section(request, fee.item, FEES)
 
 
@@ -360,7 +356,7 @@ def item_window_set(request: HttpRequest, item_id: int) -> HttpResponse:
     form = ItemWindowForm(request.POST, center=item.center, auto_id="window_%s")
     if form.is_valid():
         try:
-            services.item_window_set(actor=_actor(request), item=item, **form.cleaned_data)
+            services.item_window_set(actor=staff_user(request), item=item, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -372,7 +368,7 @@ def item_window_set(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def item_window_remove(request: HttpRequest, item_window_id: int) -> HttpResponse:
     link = access_item_window(request.user, item_window_id, for_write=True)
-    services.item_window_remove(actor=_actor(request), item=link.item, window=link.window)
+    services.item_window_remove(actor=staff_user(request), item=link.item, window=link.window)
     return _section(request, link.item, WINDOWS)
 
 
@@ -393,13 +389,13 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
         center = access_center(request.user, form.cleaned_data["center"].pk, for_write=True)
         try:
             job = catalog_import_start(
-                actor=_actor(request), center=center, upload=form.cleaned_data["file"]
+                actor=staff_user(request), center=center, upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
             show_errors(form, error)
         else:
             return redirect("workbench:job", job_id=job.pk)
-    recent = Job.objects.filter(created_by=_actor(request), kind="catalog.import")[:10]
+    recent = Job.objects.filter(created_by=staff_user(request), kind="catalog.import")[:10]
     return render(
         request,
         "workbench/catalog/import.html",

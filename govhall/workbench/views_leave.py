@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from govhall.core.models import User
 from govhall.org.access import centers_in_scope, scope_of
 from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
 from govhall.staffing.queries.leave import (
@@ -32,6 +31,7 @@ from govhall.staffing.queries.leave import (
     team_staff,
 )
 from govhall.staffing.services.leave import leave_approve, leave_cancel, leave_reject, leave_request
+from govhall.workbench.request_input import month_from_query, staff_user
 from govhall.workdays.queries import calendar_for
 
 PAGE_SIZE = 50
@@ -59,12 +59,6 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _apply_errors(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
@@ -90,7 +84,7 @@ def _default_form() -> LeaveRequestForm:
 @login_required
 def leaves(request: HttpRequest) -> HttpResponse:
     """My leave requests with the request form, and the requests waiting for my decision."""
-    user = _user(request)
+    user = staff_user(request)
     if request.method == "POST":
         form = LeaveRequestForm(request.POST)
         if form.is_valid():
@@ -136,7 +130,7 @@ def _decision_response(request: HttpRequest, leave: Leave, error: str = "") -> H
 @login_required
 @require_POST
 def leave_decide(request: HttpRequest, leave_id: int, decision: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     leave = access_leave(user, leave_id)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -161,7 +155,7 @@ def leave_decide(request: HttpRequest, leave_id: int, decision: str) -> HttpResp
 @login_required
 @require_POST
 def leave_cancel_view(request: HttpRequest, leave_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     leave = access_leave(user, leave_id)
     try:
         leave_cancel(actor=user, leave=leave)
@@ -170,21 +164,6 @@ def leave_cancel_view(request: HttpRequest, leave_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Leave request cancelled."))
     return HttpResponseRedirect(reverse("workbench:leaves"))
-
-
-def _month_from(raw: str | None) -> tuple[int, int]:
-    if not raw:
-        today = timezone.localdate()
-        return today.year, today.month
-    try:
-        year_text, month_text = raw.split("-")
-        year, month = int(year_text), int(month_text)
-        datetime.date(year, month, 1)
-    except ValueError:
-        raise Http404 from None
-    if not 2000 <= year <= 2100:
-        raise Http404
-    return year, month
 
 
 def _shift(year: int, month: int, by: int) -> str:
@@ -205,9 +184,9 @@ KIND_ABBREVIATIONS: dict[str, Any] = {
 @login_required
 def leave_calendar(request: HttpRequest) -> HttpResponse:
     """Team calendar: staff by day for one month, approved leave and (lighter) pending leave."""
-    user = _user(request)
+    user = staff_user(request)
     center, department_id = team_calendar_center(user, request.GET.get("center"))
-    year, month = _month_from(request.GET.get("month"))
+    year, month = month_from_query(request.GET.get("month"))
     page = Paginator(team_staff(center, department_id), PAGE_SIZE).get_page(request.GET.get("page"))
     grid = team_calendar(center, department_id, year, month, page.object_list)
     today = timezone.localdate()

@@ -19,7 +19,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govhall.core.models import User
 from govhall.org import services
 from govhall.org.access import (
     access_center,
@@ -49,14 +48,9 @@ from govhall.workbench.forms_org import (
     WindowForm,
     show_errors,
 )
+from govhall.workbench.request_input import staff_user
 
 PAGE_SIZE = 50
-
-
-def _actor(request: HttpRequest) -> User:
-    # Every view here is behind login_required.
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _querystring(**params: str | int | None) -> str:
@@ -133,7 +127,7 @@ def center_edit(request: HttpRequest, center_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.center_update(actor=_actor(request), center=center, **form.cleaned_data)
+            services.center_update(actor=staff_user(request), center=center, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -153,7 +147,7 @@ def center_create(request: HttpRequest, center_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             center = services.center_create(
-                actor=_actor(request), parent=parent, **form.cleaned_data
+                actor=staff_user(request), parent=parent, **form.cleaned_data
             )
         except ValidationError as error:
             show_errors(form, error)
@@ -201,7 +195,9 @@ def department_create(request: HttpRequest, center_id: int) -> HttpResponse:
     form = DepartmentForm(request.POST or None, creating=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.department_create(actor=_actor(request), center=center, **form.cleaned_data)
+            services.department_create(
+                actor=staff_user(request), center=center, **form.cleaned_data
+            )
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -230,7 +226,7 @@ def department_edit(request: HttpRequest, department_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.department_update(
-                actor=_actor(request), department=department, **form.cleaned_data
+                actor=staff_user(request), department=department, **form.cleaned_data
             )
         except ValidationError as error:
             show_errors(form, error)
@@ -287,7 +283,7 @@ def window_create(request: HttpRequest, center_id: int) -> HttpResponse:
     form = _window_form(request, center, creating=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.window_create(actor=_actor(request), center=center, **form.cleaned_data)
+            services.window_create(actor=staff_user(request), center=center, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -318,7 +314,7 @@ def window_edit(request: HttpRequest, window_id: int) -> HttpResponse:
     form = _window_form(request, window.center, creating=False, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.window_update(actor=_actor(request), window=window, **form.cleaned_data)
+            services.window_update(actor=staff_user(request), window=window, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -341,7 +337,7 @@ def post_create(request: HttpRequest, window_id: int) -> HttpResponse:
     form = PostForm(request.POST or None, people=staff_users(window.center, window_staff_only=True))
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_create(actor=_actor(request), window=window, **form.cleaned_data)
+            services.post_create(actor=staff_user(request), window=window, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -368,7 +364,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_update(actor=_actor(request), post=post, **form.cleaned_data)
+            services.post_update(actor=staff_user(request), post=post, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -430,7 +426,7 @@ def staff_create(request: HttpRequest, center_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_create(actor=_actor(request), center=center, **form.service_kwargs())
+            services.staff_create(actor=staff_user(request), center=center, **form.service_kwargs())
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -467,7 +463,7 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_update(actor=_actor(request), staff=member, **form.service_kwargs())
+            services.staff_update(actor=staff_user(request), staff=member, **form.service_kwargs())
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -492,10 +488,10 @@ def staff_set_active(request: HttpRequest, staff_id: int) -> HttpResponse:
     activate = request.POST.get("active") == "1"
     try:
         if activate:
-            services.staff_activate(actor=_actor(request), staff=member)
+            services.staff_activate(actor=staff_user(request), staff=member)
             messages.success(request, _("Account enabled."))
         else:
-            services.staff_deactivate(actor=_actor(request), staff=member)
+            services.staff_deactivate(actor=staff_user(request), staff=member)
             messages.success(request, _("Account disabled; their posts are now vacant."))
     except ValidationError as error:
         for message in error.messages:

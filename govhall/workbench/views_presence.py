@@ -42,13 +42,9 @@ from govhall.staffing.services.presence import (
     absence_return,
     absence_start,
 )
+from govhall.workbench.request_input import staff_user
 
 PAGE_SIZE = 50
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _center(request: HttpRequest) -> Center:
@@ -170,7 +166,7 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
 
 @login_required
 def my_absence(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_user(request)
     scope = scope_of(actor)
     if scope.nothing:
         raise Http404
@@ -240,7 +236,7 @@ def absence_approve_view(request: HttpRequest, absence_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             absence_approve(
-                actor=_actor(request), absence=absence, cover=form.cleaned_data["cover"]
+                actor=staff_user(request), absence=absence, cover=form.cleaned_data["cover"]
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -4,7 +4,6 @@ history with the change form, and return-to-department warnings."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -52,14 +51,9 @@ from govhall.staffing.services.rosters import (
     leader_visit_record,
 )
 from govhall.workbench.forms_org import UserChoiceField, show_errors
+from govhall.workbench.request_input import month_from_query, staff_user
 
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 PAGE_SIZE = 50
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _center(request: HttpRequest) -> Center:
@@ -72,17 +66,6 @@ def _center(request: HttpRequest) -> Center:
     if center is None:
         raise Http404
     return center
-
-
-def _month(request: HttpRequest) -> tuple[int, int]:
-    raw = request.GET.get("month", "")
-    if not raw:
-        today = timezone.localdate()
-        return today.year, today.month
-    match = MONTH_PATTERN.match(raw)
-    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-        raise Http404
-    return int(match.group(1)), int(match.group(2))
 
 
 def _neighbours(year: int, month: int) -> tuple[str, str]:
@@ -139,8 +122,8 @@ class DutyForm(forms.Form):
 @login_required
 def rosters(request: HttpRequest) -> HttpResponse:
     center = _center(request)
-    year, month = _month(request)
-    can_change = is_center_manager(_actor(request), center)
+    year, month = month_from_query(request.GET.get("month"))
+    can_change = is_center_manager(staff_user(request), center)
     form = DutyForm(center=center)
     if request.method == "POST":
         if not can_change:
@@ -152,7 +135,7 @@ def rosters(request: HttpRequest) -> HttpResponse:
             if duty is None:
                 raise Http404
             try:
-                duty_remove(actor=_actor(request), duty=duty)
+                duty_remove(actor=staff_user(request), duty=duty)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
@@ -161,7 +144,7 @@ def rosters(request: HttpRequest) -> HttpResponse:
         form = DutyForm(request.POST, center=center)
         if form.is_valid():
             try:
-                duty_assign(actor=_actor(request), center=center, **form.cleaned_data)
+                duty_assign(actor=staff_user(request), center=center, **form.cleaned_data)
             except ValidationError as error:
                 show_errors(form, error)
             else:
@@ -233,8 +216,8 @@ class LeaderVisitForm(forms.Form):
 @login_required
 def leader_visits(request: HttpRequest) -> HttpResponse:
     center = _center(request)
-    year, month = _month(request)
-    actor = _actor(request)
+    year, month = month_from_query(request.GET.get("month"))
+    actor = staff_user(request)
     scope = scope_of(actor)
     manager = is_center_manager(actor, center)
     departments = departments_in_scope(actor).filter(center=center)
@@ -321,7 +304,7 @@ class AssignmentForm(forms.Form):
 
 @login_required
 def assignments(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_user(request)
     if not can_read_staff(actor):
         raise Http404
     center = _center(request)
@@ -370,7 +353,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def return_warnings_page(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_user(request)
     scope = scope_of(actor)
     if not (scope.can_manage or Role.SUPERVISOR in scope.roles):
         raise Http404
