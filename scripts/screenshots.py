@@ -47,6 +47,7 @@ def main() -> None:
         shoot(page, f"{base}/staff/items/", "service-items")
         shoot(page, f"{base}/staff/calendar/?year=2026", "calendar")
         shoot(page, f"{base}/staff/centers/", "centers")
+        shoot(page, f"{base}/staff/staffing/on-duty/", "on-duty")
         phone = browser.new_context(
             viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True
         )
