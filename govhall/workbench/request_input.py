@@ -33,3 +33,10 @@ def month_from_query(raw: str | None) -> tuple[int, int]:
     if not 2000 <= year <= 2100:
         raise Http404
     return year, month
+
+
+def month_neighbours(year: int, month: int) -> tuple[str, str]:
+    """The `YYYY-MM` of the month before and the month after, for month navigation links."""
+    index = year * 12 + (month - 1)
+    before, after = index - 1, index + 1
+    return f"{before // 12:04d}-{before % 12 + 1:02d}", f"{after // 12:04d}-{after % 12 + 1:02d}"

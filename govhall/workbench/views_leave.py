@@ -31,7 +31,7 @@ from govhall.staffing.queries.leave import (
     team_staff,
 )
 from govhall.staffing.services.leave import leave_approve, leave_cancel, leave_reject, leave_request
-from govhall.workbench.request_input import month_from_query, staff_user
+from govhall.workbench.request_input import month_from_query, month_neighbours, staff_user
 from govhall.workdays.queries import calendar_for
 
 PAGE_SIZE = 50
@@ -166,11 +166,6 @@ def leave_cancel_view(request: HttpRequest, leave_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("workbench:leaves"))
 
 
-def _shift(year: int, month: int, by: int) -> str:
-    index = year * 12 + (month - 1) + by
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 KIND_ABBREVIATIONS: dict[str, Any] = {
     LeaveKind.PERSONAL: pgettext_lazy("leave kind abbreviation", "P"),
     LeaveKind.SICK: pgettext_lazy("leave kind abbreviation", "S"),
@@ -223,8 +218,8 @@ def leave_calendar(request: HttpRequest) -> HttpResponse:
             "month_name": MONTHS[month],
             "year": year,
             "month_value": f"{year:04d}-{month:02d}",
-            "previous_month": _shift(year, month, -1),
-            "next_month": _shift(year, month, 1),
+            "previous_month": month_neighbours(year, month)[0],
+            "next_month": month_neighbours(year, month)[1],
             "days": [{"date": d, "off": d in off_days, "today": d == today} for d in days],
             "rows": rows,
             "page_obj": page,

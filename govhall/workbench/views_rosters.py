@@ -51,7 +51,7 @@ from govhall.staffing.services.rosters import (
     leader_visit_record,
 )
 from govhall.workbench.forms_org import UserChoiceField, show_errors
-from govhall.workbench.request_input import month_from_query, staff_user
+from govhall.workbench.request_input import month_from_query, month_neighbours, staff_user
 
 PAGE_SIZE = 50
 
@@ -68,12 +68,6 @@ def _center(request: HttpRequest) -> Center:
     return center
 
 
-def _neighbours(year: int, month: int) -> tuple[str, str]:
-    previous = (year - 1, 12) if month == 1 else (year, month - 1)
-    following = (year + 1, 1) if month == 12 else (year, month + 1)
-    return f"{previous[0]}-{previous[1]:02d}", f"{following[0]}-{following[1]:02d}"
-
-
 def _back(name: str, **params: object) -> HttpResponseRedirect:
     kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
     return HttpResponseRedirect(
@@ -82,7 +76,7 @@ def _back(name: str, **params: object) -> HttpResponseRedirect:
 
 
 def _month_context(center: Center, year: int, month: int) -> dict[str, Any]:
-    previous, following = _neighbours(year, month)
+    previous, following = month_neighbours(year, month)
     return {
         "center": center,
         "month_value": f"{year}-{month:02d}",

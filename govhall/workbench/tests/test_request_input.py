@@ -1,7 +1,7 @@
 import pytest
 from django.http import Http404
 
-from govhall.workbench.request_input import month_from_query
+from govhall.workbench.request_input import month_from_query, month_neighbours
 
 
 def test_month_from_query_reads_year_and_month():
@@ -21,3 +21,8 @@ def test_month_from_query_defaults_to_this_month():
 
     today = timezone.localdate()
     assert month_from_query(None) == (today.year, today.month)
+
+
+def test_month_neighbours_cross_year_ends():
+    assert month_neighbours(2026, 1) == ("2025-12", "2026-02")
+    assert month_neighbours(2026, 12) == ("2026-11", "2027-01")
