@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "govhall.org",
     "govhall.catalog",
     # layer 3
+    "govhall.cases",
     "govhall.staffing",
     # faces
     "govhall.portal",
@@ -161,6 +162,25 @@ if GOVHALL_TASK_MODE not in {"thread", "eager"}:
     )
 # How often a process re-reads the calendar revision to pick up changes made by another process.
 GOVHALL_CALENDAR_REFRESH_SECONDS = env_int("GOVHALL_CALENDAR_REFRESH_SECONDS", 5, minimum=0)
+# Notification adapter (SPEC §2): dotted path of the backend class; the default stores messages
+# in the outbox (database and log) and sends nothing.
+GOVHALL_NOTIFY_BACKEND = (
+    env_str("GOVHALL_NOTIFY_BACKEND") or "govhall.core.notify.OutboxBackend"
+)
+# Public base URL printed in notices' QR codes (the progress page); empty: the request's host.
+GOVHALL_PUBLIC_URL = (env_str("GOVHALL_PUBLIC_URL") or "").rstrip("/")
+# Cases (SPEC §4, §6): extension limit, §32 notice window, escalation forwarding days,
+# progress-inquiry rate limits (failures per client / per case number in the window).
+GOVHALL_EXTENSION_MAX_DAYS = env_int("GOVHALL_EXTENSION_MAX_DAYS", 10, minimum=1)
+GOVHALL_SUPPLEMENT_NOTICE_DAYS = env_int("GOVHALL_SUPPLEMENT_NOTICE_DAYS", 5, minimum=1)
+GOVHALL_ESCALATION_FORWARD_DAYS = env_int("GOVHALL_ESCALATION_FORWARD_DAYS", 2, minimum=0)
+GOVHALL_PROGRESS_WINDOW_MINUTES = env_int("GOVHALL_PROGRESS_WINDOW_MINUTES", 15, minimum=1)
+GOVHALL_PROGRESS_MAX_FAILURES_PER_CLIENT = env_int(
+    "GOVHALL_PROGRESS_MAX_FAILURES_PER_CLIENT", 10, minimum=1
+)
+GOVHALL_PROGRESS_MAX_FAILURES_PER_CASE = env_int(
+    "GOVHALL_PROGRESS_MAX_FAILURES_PER_CASE", 5, minimum=1
+)
 
 LOGGING = {
     "version": 1,

@@ -146,3 +146,75 @@ class Job(TimeStampedModel):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class OutboundMessage(models.Model):
+    """A notification handed to the adapter (SPEC §2). The default backend only stores it here
+    (the outbox); a real SMS gateway backend marks it sent or failed."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+
+    class Status(models.TextChoices):
+        STORED = "stored", _("Stored in the outbox")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    to = models.CharField(_("to"), max_length=200)
+    text = models.TextField(_("text"))
+    purpose = models.CharField(_("purpose"), max_length=64)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    center_id = models.BigIntegerField(_("center"), null=True, blank=True)
+    backend = models.CharField(_("backend"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.STORED
+    )
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
+        indexes = [
+            models.Index(fields=["center_id", "created_at"], name="outbox_center_idx"),
+            models.Index(fields=["object_type", "object_id"], name="outbox_object_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel__in=["sms", "email"]), name="outbox_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["stored", "sent", "failed"]),
+                name="outbox_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.purpose} #{self.pk}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for a department system. Only a hash is stored; the token acts as `user`
+    (a service account with the roles and workplace the system needs)."""
+
+    user = models.ForeignKey(
+        "core.User", verbose_name=_("acts as"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

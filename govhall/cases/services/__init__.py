@@ -1,0 +1,1 @@
+"""Every change to a case goes through these modules (SPEC §6)."""

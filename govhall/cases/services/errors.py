@@ -1,0 +1,11 @@
+"""Errors of the case services. Bad input raises Django's ValidationError (a clear message,
+nothing changed); a case that changed under the actor's feet raises CaseConflict."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+class CaseConflict(ValidationError):
+    """The case changed since the actor looked at it (another clerk acted first), or the action
+    is not possible from the case's current status. The API answers 409."""

@@ -1,0 +1,229 @@
+"""The case state machine as data (SPEC §6).
+
+One row per (status, action): who may do it and where the case goes. The same table drives the
+buttons on the case page, the API's action endpoint and the check inside `case_act`. A row may
+name a guard (a condition on the case, e.g. the window's authorization level); guards are
+predicates in `govhall.cases.services.guards`, keyed by name, so this module stays pure data.
+
+`next_status` None means the status does not change (extend, transfer, archive, fees...).
+`RESUME` is special: the case returns to the status it had before suspension.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from govhall.cases.models import CaseStatus as S
+from govhall.core.roles import Role
+
+# National exchange status codes (政务服务办件信息交换状态).
+NATIONAL_CODE: dict[str, str] = {
+    S.SUBMITTED: "02",  # 收件
+    S.RECEIVED: "03",  # 预受理
+    S.PREREVIEW_RETURNED: "04",  # 预受理退回
+    S.ACCEPTED: "05",  # 受理
+    S.AWAITING_SUPPLEMENT: "06",  # 补齐补正
+    S.NOT_ACCEPTED: "07",  # 不予受理
+    S.IN_REVIEW: "08",  # 在办
+    S.AWAITING_APPROVAL: "08",
+    S.JOINT_REVIEW: "08",
+    S.ESCALATED: "08",
+    S.SUSPENDED: "09",  # 挂起
+    S.APPROVED: "10",  # 办结
+    S.DENIED: "10",
+    S.CERTIFICATE_READY: "10",
+    S.DELIVERED: "10",
+    S.ESCALATION_CLOSED: "11",  # 转报办结
+    S.VOIDED: "12",  # 作废办结
+    S.WITHDRAWN: "13",  # 退件
+}
+
+NATIONAL_LABEL: dict[str, str] = {
+    "02": "收件",
+    "03": "预受理",
+    "04": "预受理退回",
+    "05": "受理",
+    "06": "补齐补正",
+    "07": "不予受理",
+    "08": "在办",
+    "09": "挂起",
+    "10": "办结",
+    "11": "转报办结",
+    "12": "作废办结",
+    "13": "退件",
+}
+
+# Not finished: the case still needs someone's work (delivery included).
+OPEN_STATUSES = frozenset(
+    {
+        S.SUBMITTED,
+        S.RECEIVED,
+        S.AWAITING_SUPPLEMENT,
+        S.ACCEPTED,
+        S.IN_REVIEW,
+        S.AWAITING_APPROVAL,
+        S.JOINT_REVIEW,
+        S.ESCALATED,
+        S.SUSPENDED,
+        S.APPROVED,
+        S.DENIED,
+        S.CERTIFICATE_READY,
+    }
+)
+# Accepted and not yet decided: the promised and legal deadlines apply.
+UNDECIDED_STATUSES = frozenset(
+    {S.ACCEPTED, S.IN_REVIEW, S.AWAITING_APPROVAL, S.JOINT_REVIEW, S.ESCALATED, S.SUSPENDED}
+)
+# The clock runs (suspension stops it).
+CLOCK_RUNNING_STATUSES = UNDECIDED_STATUSES - {S.SUSPENDED}
+FINAL_STATUSES = frozenset(S) - OPEN_STATUSES
+# Statuses from which a case may be suspended, withdrawn or extended.
+SUSPENDABLE = frozenset({S.ACCEPTED, S.IN_REVIEW, S.AWAITING_APPROVAL, S.JOINT_REVIEW})
+WITHDRAWABLE = frozenset(
+    {
+        S.SUBMITTED,
+        S.RECEIVED,
+        S.AWAITING_SUPPLEMENT,
+        S.ACCEPTED,
+        S.IN_REVIEW,
+        S.AWAITING_APPROVAL,
+        S.JOINT_REVIEW,
+        S.ESCALATED,
+        S.SUSPENDED,
+    }
+)
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("Submit online")
+    RECEIVE = "receive", _("Receive at the window")
+    PREREVIEW_PASS = "prereview_pass", _("Pass pre-review")
+    PREREVIEW_RETURN = "prereview_return", _("Return at pre-review")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Request supplement (one-time notice)")
+    SUPPLEMENT_RECEIVED = "supplement_received", _("Supplement received")
+    ACCEPT = "accept", _("Accept")
+    RETURN = "return", _("Return (not accepted)")
+    FORWARD = "forward", _("Forward to the back office")
+    REVIEW = "review", _("Review")
+    APPROVE = "approve", _("Approve")
+    DENY = "deny", _("Deny")
+    START_JOINT = "start_joint", _("Start joint review")
+    SUSPEND = "suspend", _("Suspend")
+    RESUME = "resume", _("Resume")
+    EXTEND = "extend", _("Extend")
+    TRANSFER = "transfer", _("Transfer to another window")
+    ESCALATE = "escalate", _("Forward to the higher level")
+    RECEIVE_RESULT = "receive_result", _("Receive the higher level's result")
+    MAKE_CERTIFICATE = "make_certificate", _("Make the certificate")
+    DELIVER = "deliver", _("Deliver")
+    WITHDRAW = "withdraw", _("Withdraw")
+    VOID = "void", _("Void")
+    ARCHIVE = "archive", _("Archive")
+
+
+RESUME = "__previous__"
+
+WINDOW = frozenset({Role.CLERK, Role.WINDOW_HEAD})
+REVIEWER = frozenset({Role.REVIEWER})
+APPROVER = frozenset({Role.APPROVER})
+MANAGEMENT = frozenset({Role.DIRECTOR, Role.ADMIN})
+BACK_OFFICE = REVIEWER | APPROVER
+
+
+@dataclass(frozen=True)
+class Transition:
+    status: str
+    action: str
+    roles: frozenset[Role]
+    next_status: str | None
+    guard: str = ""  # name of a predicate in services.guards; "" means always
+
+
+def _rows() -> tuple[Transition, ...]:
+    t = Transition
+    rows: list[Transition] = [
+        # intake
+        t(S.SUBMITTED, Action.PREREVIEW_PASS, WINDOW, S.RECEIVED),
+        t(S.SUBMITTED, Action.PREREVIEW_RETURN, WINDOW, S.PREREVIEW_RETURNED),
+        t(S.SUBMITTED, Action.REQUEST_SUPPLEMENT, WINDOW, S.AWAITING_SUPPLEMENT),
+        t(S.RECEIVED, Action.REQUEST_SUPPLEMENT, WINDOW, S.AWAITING_SUPPLEMENT),
+        # a second one-time notice is a violation unless management overrides with a reason
+        t(S.AWAITING_SUPPLEMENT, Action.REQUEST_SUPPLEMENT, MANAGEMENT, None),
+        t(S.AWAITING_SUPPLEMENT, Action.SUPPLEMENT_RECEIVED, WINDOW, S.RECEIVED),
+        t(S.RECEIVED, Action.ACCEPT, WINDOW, S.ACCEPTED),
+        t(S.RECEIVED, Action.RETURN, WINDOW, S.NOT_ACCEPTED),
+        t(S.AWAITING_SUPPLEMENT, Action.RETURN, WINDOW, S.NOT_ACCEPTED),
+        # routing after acceptance, by the window's authorization (前台受理、后台办理)
+        t(S.ACCEPTED, Action.START_JOINT, WINDOW, S.JOINT_REVIEW, guard="joint"),
+        t(S.ACCEPTED, Action.ESCALATE, WINDOW, S.ESCALATED, guard="escalated"),
+        t(S.ACCEPTED, Action.APPROVE, WINDOW, S.APPROVED, guard="window_decides"),
+        t(S.ACCEPTED, Action.DENY, WINDOW, S.DENIED, guard="window_decides"),
+        t(S.ACCEPTED, Action.REVIEW, WINDOW, S.AWAITING_APPROVAL, guard="window_reviews"),
+        t(S.ACCEPTED, Action.FORWARD, WINDOW, S.IN_REVIEW, guard="window_forwards"),
+        t(S.IN_REVIEW, Action.REVIEW, REVIEWER, S.AWAITING_APPROVAL),
+        t(S.AWAITING_APPROVAL, Action.APPROVE, APPROVER, S.APPROVED),
+        t(S.AWAITING_APPROVAL, Action.DENY, APPROVER, S.DENIED),
+        t(S.JOINT_REVIEW, Action.APPROVE, APPROVER | WINDOW, S.APPROVED, guard="joint_done"),
+        t(S.JOINT_REVIEW, Action.DENY, APPROVER | WINDOW, S.DENIED, guard="joint_done"),
+        t(
+            S.ESCALATED,
+            Action.RECEIVE_RESULT,
+            WINDOW | APPROVER | MANAGEMENT,
+            S.ESCALATION_CLOSED,
+        ),
+        # after the decision
+        t(S.APPROVED, Action.MAKE_CERTIFICATE, WINDOW, S.CERTIFICATE_READY),
+        t(S.CERTIFICATE_READY, Action.DELIVER, WINDOW, S.DELIVERED),
+        t(S.DENIED, Action.DELIVER, WINDOW, S.DELIVERED),
+        # suspension and extension (行政许可法 §45, §42)
+        *[
+            t(status, Action.SUSPEND, WINDOW | BACK_OFFICE, S.SUSPENDED)
+            for status in sorted(SUSPENDABLE)
+        ],
+        t(S.SUSPENDED, Action.RESUME, WINDOW | BACK_OFFICE, RESUME),
+        *[
+            t(status, Action.EXTEND, APPROVER | MANAGEMENT, None, guard="not_extended")
+            for status in sorted(SUSPENDABLE | {S.SUSPENDED})
+        ],
+        # transfer to another window keeps the first responder on record
+        *[
+            t(status, Action.TRANSFER, WINDOW | MANAGEMENT, None)
+            for status in sorted(
+                {
+                    S.RECEIVED,
+                    S.AWAITING_SUPPLEMENT,
+                    S.ACCEPTED,
+                    S.APPROVED,
+                    S.DENIED,
+                    S.CERTIFICATE_READY,
+                }
+            )
+        ],
+        *[t(status, Action.WITHDRAW, WINDOW, S.WITHDRAWN) for status in sorted(WITHDRAWABLE)],
+        *[t(status, Action.VOID, MANAGEMENT, S.VOIDED) for status in sorted(OPEN_STATUSES)],
+        *[
+            t(status, Action.ARCHIVE, WINDOW | MANAGEMENT, None, guard="not_archived")
+            for status in sorted(FINAL_STATUSES)
+        ],
+    ]
+    return tuple(rows)
+
+
+TRANSITIONS: tuple[Transition, ...] = _rows()
+_BY_KEY: dict[tuple[str, str], Transition] = {(r.status, r.action): r for r in TRANSITIONS}
+assert len(_BY_KEY) == len(TRANSITIONS), "one row per (status, action)"
+
+
+def transition_for(status: str, action: str) -> Transition | None:
+    return _BY_KEY.get((status, action))
+
+
+def transitions_from(status: str) -> list[Transition]:
+    return [row for row in TRANSITIONS if row.status == status]
+
+
+def national_code(status: str) -> str:
+    return NATIONAL_CODE[status]
