@@ -115,6 +115,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Short OLTP queries: PostgreSQL's JIT compilation costs more than it saves on the case lists
+    # (measured by bench/cases.py at 1,000,000 cases). PGOPTIONS can still override it.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -164,9 +169,7 @@ if GOVHALL_TASK_MODE not in {"thread", "eager"}:
 GOVHALL_CALENDAR_REFRESH_SECONDS = env_int("GOVHALL_CALENDAR_REFRESH_SECONDS", 5, minimum=0)
 # Notification adapter (SPEC §2): dotted path of the backend class; the default stores messages
 # in the outbox (database and log) and sends nothing.
-GOVHALL_NOTIFY_BACKEND = (
-    env_str("GOVHALL_NOTIFY_BACKEND") or "govhall.core.notify.OutboxBackend"
-)
+GOVHALL_NOTIFY_BACKEND = env_str("GOVHALL_NOTIFY_BACKEND") or "govhall.core.notify.OutboxBackend"
 # Public base URL printed in notices' QR codes (the progress page); empty: the request's host.
 GOVHALL_PUBLIC_URL = (env_str("GOVHALL_PUBLIC_URL") or "").rstrip("/")
 # Cases (SPEC §4, §6): extension limit, §32 notice window, escalation forwarding days,

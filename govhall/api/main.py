@@ -4,8 +4,10 @@ from ninja import NinjaAPI
 
 from govhall.api.routers import (
     calendar,
+    cases,
     catalog,
     org,
+    progress,
     staffing_attendance,
     staffing_leave,
     staffing_presence,
@@ -19,8 +21,10 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/calendar/", calendar.router, tags=["calendar"])
+api.add_router("/cases/", cases.router, tags=["cases"])
 api.add_router("/catalog/", catalog.router, tags=["catalog"])
 api.add_router("/org/", org.router, tags=["organization"])
+api.add_router("/progress/", progress.router, tags=["progress inquiry (public)"])
 api.add_router("/staffing/attendance/", staffing_attendance.router, tags=["attendance"])
 api.add_router("/staffing/leave/", staffing_leave.router, tags=["leave"])
 api.add_router("/staffing/presence/", staffing_presence.router, tags=["presence and cover"])

@@ -32,7 +32,7 @@ class Applicant(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=ApplicantKind.choices)
     name = models.CharField(_("name"), max_length=100)
     id_number = models.CharField(_("ID number / unified social credit code"), max_length=18)
-    phone = models.CharField(_("phone"), max_length=20)
+    phone = models.CharField(_("mobile phone"), max_length=20)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -185,9 +185,7 @@ class Case(models.Model):
     promised_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"))
     extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
     extension_reason = models.CharField(_("extension reason"), max_length=300, blank=True)
-    suspended_days = models.PositiveSmallIntegerField(
-        _("working days suspended"), default=0
-    )
+    suspended_days = models.PositiveSmallIntegerField(_("working days suspended"), default=0)
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     suspended_from = models.CharField(
         _("status before suspension"), max_length=24, choices=CaseStatus.choices, blank=True
@@ -226,9 +224,7 @@ class Case(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
-    supplement_notices = models.PositiveSmallIntegerField(
-        _("one-time notices issued"), default=0
-    )
+    supplement_notices = models.PositiveSmallIntegerField(_("one-time notices issued"), default=0)
     # Bumped by every action; a page posts the version it showed, so a stale click is refused.
     version = models.PositiveIntegerField(default=1)
 
@@ -239,7 +235,9 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            models.Index(fields=["center", "status", "promised_due_on"], name="case_center_due_idx"),
+            models.Index(
+                fields=["center", "status", "promised_due_on"], name="case_center_due_idx"
+            ),
             models.Index(
                 fields=["department", "status", "promised_due_on"], name="case_dept_due_idx"
             ),
@@ -320,7 +318,7 @@ class NoticeKind(models.TextChoices):
     JOINT = "joint", _("Joint case notice")  # 联办件通知书
     ESCALATED = "escalated", _("Notice of forwarding to the higher level")
     EXTENSION = "extension", _("Extension notice")  # 延期告知书
-    DECISION = "decision", _("Decision")  # 决定书
+    DECISION = "decision", _("Decision document")  # 决定书
 
 
 class Notice(models.Model):

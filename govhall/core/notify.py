@@ -69,6 +69,11 @@ def notify(
 
 
 def send_sms(
-    *, to: str, text: str, purpose: str, obj: models.Model | None = None, center_id: int | None = None
+    *,
+    to: str,
+    text: str,
+    purpose: str,
+    obj: models.Model | None = None,
+    center_id: int | None = None,
 ) -> OutboundMessage:
     return notify(channel="sms", to=to, text=text, purpose=purpose, obj=obj, center_id=center_id)

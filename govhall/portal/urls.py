@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhall.portal import views
+from govhall.portal import views, views_progress
 
 app_name = "portal"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("guides/", views.guide_list, name="guides"),
     path("guides/<str:code>/", views.guide_detail, name="guide"),
+    path("progress/", views_progress.progress, name="progress"),
 ]

@@ -18,6 +18,15 @@ MANAGERS = frozenset({Role.DIRECTOR, Role.ADMIN})
 
 
 STAFF_READERS = MANAGERS | {Role.WINDOW_HEAD, Role.DEPT_LEADER, Role.SUPERVISOR}
+WINDOW_ROLES = frozenset({Role.CLERK, Role.WINDOW_HEAD})
+CASE_READERS = MANAGERS | {
+    Role.CLERK,
+    Role.WINDOW_HEAD,
+    Role.REVIEWER,
+    Role.APPROVER,
+    Role.SUPERVISOR,
+    Role.DEPT_LEADER,
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,11 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:items", _("Service items"), EVERYONE, section=_("Catalog")),
     NavEntry("workbench:catalog_import", _("Catalog import and export"), MANAGERS),
     NavEntry("workbench:calendar", _("Working-day calendar"), EVERYONE),
+    # "My inbox" carries the heading: every role of the section sees it.
+    NavEntry("workbench:case_inbox", _("My inbox"), CASE_READERS, section=_("Cases")),
+    NavEntry("workbench:case_intake", _("Case intake"), WINDOW_ROLES),
+    NavEntry("workbench:cases", _("All cases"), CASE_READERS),
+    NavEntry("workbench:outbox", _("Outbox"), MANAGERS | {Role.SUPERVISOR}),
     NavEntry("workbench:on_duty", _("On duty now"), EVERYONE, section=_("Staff on duty")),
     NavEntry("workbench:my_absence", _("Where-and-until sign"), EVERYONE),
     NavEntry("workbench:attendance", _("My attendance"), EVERYONE),

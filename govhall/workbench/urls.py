@@ -3,6 +3,7 @@ from django.urls import path
 
 from govhall.workbench import (
     calendar_urls,
+    cases_urls,
     catalog_urls,
     org_urls,
     staffing_attendance_urls,
@@ -34,4 +35,5 @@ urlpatterns = [
     *staffing_leave_urls.urlpatterns,
     *staffing_presence_urls.urlpatterns,
     *staffing_rosters_urls.urlpatterns,
+    *cases_urls.urlpatterns,
 ]

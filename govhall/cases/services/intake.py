@@ -1,6 +1,6 @@
-"""Intake at the window and online submission (SPEC §6). OWNER: helper H1 (engine).
+"""Intake at the window and online submission (SPEC §6).
 
-CONTRACT (signatures are fixed; other helpers code against them):
+Entry points:
 
 @dataclass(frozen=True)
 class ApplicantData:
@@ -42,4 +42,646 @@ def case_receive(*, actor: User, item: ServiceItem, window: Window, applicant: A
 def case_submit_online(*, actor: User, item: ServiceItem, applicant: ApplicantData,
                        materials: list[MaterialCheck], idempotency_key: str | None,
                        at: datetime | None = None) -> tuple[Case, bool]   # (case, created)
+
+How intake ends (SPEC §6) — `case_receive` creates the case as `received` and then takes the
+same transitions any later action would, in the same transaction:
+
+- immediate → accept (kind immediate) + approve (the window decides);
+- promised → accept (kind promised);
+- joint → accept (kind joint) + start_joint;
+- escalated → accept (kind escalated) + escalate;
+- supplement → request_supplement listing every missing material (the one-time notice);
+- returned → return (reason and basis required).
+
+A chosen outcome other than the proposed one needs `outcome_reason`. A case is never accepted
+with a main material missing, except in the green channel (容缺受理) with those materials marked
+pending and a date to bring them.
 """
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from govhall.cases.models import (
+    Applicant,
+    ApplicantKind,
+    Case,
+    CaseKind,
+    CaseMaterial,
+    CaseStatus,
+    Channel,
+)
+from govhall.cases.services.numbers import next_case_number
+from govhall.cases.transitions import Action
+from govhall.catalog.models import Authorization, ItemWindow, Material, ServiceItem
+from govhall.core import idnumbers
+from govhall.core.events import record_event
+from govhall.core.models import User
+from govhall.core.roles import roles_of
+from govhall.org.models import LEVEL_RANK, Center, CenterLevel, Department, Window
+from govhall.workdays.queries import calendar_for
+
+NAME_MAX_LENGTH = Applicant._meta.get_field("name").max_length or 100
+REASON_MAX_LENGTH = 2000
+IDEMPOTENCY_KEY_MAX_LENGTH = Case._meta.get_field("idempotency_key").max_length or 64
+# Widest authorization first: an online case goes to the window that may decide the most.
+AUTHORIZATION_ORDER = {Authorization.FULL: 0, Authorization.PARTIAL: 1, Authorization.LIMITED: 2}
+
+
+@dataclass(frozen=True)
+class ApplicantData:
+    kind: str
+    name: str
+    id_number: str
+    phone: str
+    legal_representative: str = ""
+    contact_name: str = ""
+
+
+@dataclass(frozen=True)
+class MaterialCheck:
+    material_id: int
+    received: bool
+    form: str = Material.Form.ORIGINAL
+    copies: int = 1
+    pending: bool = False
+
+
+class Outcome(models.TextChoices):
+    IMMEDIATE = "immediate", gettext_lazy("Immediate (done on the spot)")  # 即办件
+    PROMISED = "promised", gettext_lazy("Promised (accepted, decided by the promised date)")
+    JOINT = "joint", gettext_lazy("Joint (several departments)")  # 联办件
+    ESCALATED = "escalated", gettext_lazy("Escalated (decided by the higher level)")  # 上报件
+    SUPPLEMENT = "supplement", gettext_lazy("Supplement (one-time notice of what is missing)")
+    RETURNED = "returned", gettext_lazy("Returned (not accepted)")  # 退回件
+
+
+ACCEPTING_OUTCOMES = frozenset(
+    {Outcome.IMMEDIATE, Outcome.PROMISED, Outcome.JOINT, Outcome.ESCALATED}
+)
+OUTCOME_KIND = {
+    Outcome.IMMEDIATE: CaseKind.IMMEDIATE,
+    Outcome.PROMISED: CaseKind.PROMISED,
+    Outcome.JOINT: CaseKind.JOINT,
+    Outcome.ESCALATED: CaseKind.ESCALATED,
+}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    outcome: str
+    reasons: list[str]
+    missing_main: list[Material] = field(default_factory=list)
+    missing_other: list[Material] = field(default_factory=list)
+
+
+# --- proposal ------------------------------------------------------------------------------
+
+
+def _decided_above(item: ServiceItem) -> bool:
+    """The item is decided by a level above the item's own center."""
+    if not item.deciding_level:
+        return False
+    return LEVEL_RANK[CenterLevel(item.deciding_level)] < LEVEL_RANK[CenterLevel(item.center.level)]
+
+
+def accepted_kind(item: ServiceItem) -> str:
+    """The kind a complete application of `item` is accepted as (SPEC §6 order)."""
+    if item.joint_departments.exists():
+        return CaseKind.JOINT
+    if _decided_above(item):
+        return CaseKind.ESCALATED
+    if item.on_the_spot or item.promised_days == 0:
+        return CaseKind.IMMEDIATE
+    return CaseKind.PROMISED
+
+
+def propose_outcome(
+    *,
+    item: ServiceItem,
+    window: Window | None,
+    checks: list[MaterialCheck],
+    green_channel: bool = False,
+) -> Proposal:
+    """What SPEC §6 proposes for these materials: returned when a main material is missing,
+    supplement when an attachment is missing, else by the item (joint, escalated, immediate,
+    promised). In the green channel a material marked pending does not count as missing."""
+    by_material = {check.material_id: check for check in checks}
+    missing_main: list[Material] = []
+    missing_other: list[Material] = []
+    pending: list[Material] = []
+    for material in item.materials.all():
+        check = by_material.get(material.pk)
+        if check is not None and check.received:
+            continue
+        if green_channel and check is not None and check.pending:
+            pending.append(material)
+            continue
+        (missing_main if material.is_main else missing_other).append(material)
+    reasons: list[str] = []
+    if missing_main:
+        reasons.append(
+            _("Main materials are missing: %(names)s.")
+            % {"names": "、".join(m.name for m in missing_main)}
+        )
+        return Proposal(Outcome.RETURNED, reasons, missing_main, missing_other)
+    if missing_other:
+        reasons.append(
+            _("Materials are missing: %(names)s; the applicant gets one notice listing them all.")
+            % {"names": "、".join(m.name for m in missing_other)}
+        )
+        return Proposal(Outcome.SUPPLEMENT, reasons, missing_main, missing_other)
+    if pending:
+        reasons.append(
+            _("Green channel: accepted with %(names)s pending.")
+            % {"names": "、".join(m.name for m in pending)}
+        )
+    kind = accepted_kind(item)
+    if kind == CaseKind.JOINT:
+        reasons.append(
+            _("The item is handled jointly with %(departments)s.")
+            % {"departments": "、".join(d.name for d in item.joint_departments.all())}
+        )
+        outcome = Outcome.JOINT
+    elif kind == CaseKind.ESCALATED:
+        reasons.append(
+            _("The item is decided at %(level)s level.")
+            % {"level": CenterLevel(item.deciding_level).label}
+        )
+        outcome = Outcome.ESCALATED
+    elif kind == CaseKind.IMMEDIATE:
+        reasons.append(_("Materials are complete and the item can be done on the spot."))
+        outcome = Outcome.IMMEDIATE
+    else:
+        reasons.append(
+            _("Materials are complete; the item is decided within %(days)d working days.")
+            % {"days": item.promised_days}
+        )
+        outcome = Outcome.PROMISED
+    return Proposal(outcome, reasons, missing_main, missing_other)
+
+
+# --- applicants ------------------------------------------------------------------------------
+
+
+def _add(errors: dict[str, list[str]], key: str, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def applicant_errors(data: ApplicantData) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    name = (data.name or "").strip()
+    if data.kind not in ApplicantKind.values:
+        _add(errors, "kind", _("Choose a person or an enterprise."))
+    if not name:
+        _add(errors, "name", _("Enter the applicant's name."))
+    elif len(name) > NAME_MAX_LENGTH:
+        _add(
+            errors,
+            "name",
+            _("The name is too long (at most %(max)d characters).") % {"max": NAME_MAX_LENGTH},
+        )
+    if data.kind == ApplicantKind.ENTERPRISE:
+        error = idnumbers.uscc_error(data.id_number)
+        if not (data.legal_representative or "").strip():
+            _add(errors, "legal_representative", _("Enter the legal representative."))
+    else:
+        error = idnumbers.id_number_error(data.id_number)
+    if error:
+        _add(errors, "id_number", error)
+    phone = idnumbers.phone_error(data.phone)
+    if phone:
+        _add(errors, "phone", phone)
+    return errors
+
+
+def applicant_upsert(*, data: ApplicantData) -> Applicant:
+    """The applicant with this identity number, created or updated with the data given."""
+    errors = applicant_errors(data)
+    if errors:
+        raise ValidationError(errors)
+    number = idnumbers.normalize(data.id_number)
+    values = {
+        "kind": data.kind,
+        "name": data.name.strip(),
+        "phone": idnumbers.normalize(data.phone),
+        "legal_representative": (data.legal_representative or "").strip()[:50],
+        "contact_name": (data.contact_name or "").strip()[:50],
+    }
+    with transaction.atomic():
+        applicant = Applicant.objects.select_for_update().filter(id_number=number).first()
+        if applicant is None:
+            try:
+                with transaction.atomic():
+                    return Applicant.objects.create(id_number=number, **values)
+            except IntegrityError:
+                # Created by a concurrent intake a moment ago: update that row instead.
+                applicant = Applicant.objects.select_for_update().get(id_number=number)
+        if applicant.kind != data.kind:
+            raise ValidationError(
+                {"kind": [_("This number is already registered as a different kind.")]}
+            )
+        changed = [name for name, value in values.items() if getattr(applicant, name) != value]
+        if changed:
+            for name in changed:
+                setattr(applicant, name, values[name])
+            applicant.save(update_fields=[*changed, "updated_at"])
+        return applicant
+
+
+# --- shared checks ---------------------------------------------------------------------------
+
+
+def _material_errors(
+    item: ServiceItem,
+    checks: list[MaterialCheck],
+    *,
+    green_channel: bool,
+    errors: dict[str, list[str]],
+) -> dict[int, Material]:
+    materials = {m.pk: m for m in item.materials.all()}
+    seen: set[int] = set()
+    for check in checks:
+        if check.material_id not in materials:
+            _add(errors, "materials", _("A material does not belong to this item."))
+            continue
+        if check.material_id in seen:
+            _add(errors, "materials", _("A material is listed twice."))
+        seen.add(check.material_id)
+        if check.form not in Material.Form.values:
+            _add(errors, "materials", _("Choose original, copy or both for each material."))
+        if check.copies < 1:
+            _add(errors, "materials", _("Copies must be at least 1."))
+        if check.pending and check.received:
+            _add(errors, "materials", _("A received material cannot be pending."))
+        if check.pending and not green_channel:
+            _add(
+                errors,
+                "materials",
+                _("Only a green-channel case may be accepted with materials pending."),
+            )
+    return materials
+
+
+def _clean_key(key: str | None, errors: dict[str, list[str]]) -> str | None:
+    key = (key or "").strip() or None
+    if key is not None and len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        _add(
+            errors,
+            "idempotency_key",
+            _("The idempotency key is too long (at most %(max)d characters).")
+            % {"max": IDEMPOTENCY_KEY_MAX_LENGTH},
+        )
+    return key
+
+
+def _existing(key: str | None) -> Case | None:
+    if key is None:
+        return None
+    return Case.objects.filter(idempotency_key=key).first()
+
+
+def _create_materials(
+    case: Case,
+    materials: dict[int, Material],
+    checks: list[MaterialCheck],
+    day: datetime.date,
+    pending_due_on: datetime.date | None = None,
+) -> None:
+    by_material = {check.material_id: check for check in checks}
+    rows = []
+    for material in sorted(materials.values(), key=lambda m: (m.position, m.pk)):
+        check = by_material.get(material.pk)
+        received = bool(check and check.received)
+        pending = bool(check and check.pending and not received)
+        rows.append(
+            CaseMaterial(
+                case=case,
+                material=material,
+                position=material.position,
+                name=material.name,
+                is_main=material.is_main,
+                received=received,
+                form=check.form if check else material.form,
+                copies=check.copies if check else material.copies,
+                received_on=day if received else None,
+                pending=pending,
+                due_on=pending_due_on if pending else None,
+            )
+        )
+    CaseMaterial.objects.bulk_create(rows)
+
+
+def _create_case(key: str | None, **fields: Any) -> tuple[Case, bool]:
+    """Insert the case; with a key already used (a concurrent twin), the existing case."""
+    if key is None:
+        return Case.objects.create(**fields), True
+    try:
+        with transaction.atomic():  # savepoint: the twin's insert makes ours fail
+            return Case.objects.create(idempotency_key=key, **fields), True
+    except IntegrityError:
+        existing = _existing(key)
+        if existing is None:
+            raise
+        return existing, False
+
+
+# --- intake at the window --------------------------------------------------------------------
+
+
+def _serves_window(actor: User, window: Window, at: datetime.datetime) -> bool:
+    from govhall.cases.services.permissions import WINDOW_ROLES, served_window_ids
+
+    if getattr(actor, "is_superuser", False):
+        return True
+    if not roles_of(actor) & WINDOW_ROLES:
+        return False
+    if window.head_id == actor.pk:
+        return True
+    return window.pk in served_window_ids(actor, at)
+
+
+def case_receive(
+    *,
+    actor: User,
+    item: ServiceItem,
+    window: Window,
+    applicant: ApplicantData,
+    materials: list[MaterialCheck],
+    outcome: str,
+    outcome_reason: str = "",
+    green_channel: bool = False,
+    pending_due_on: datetime.date | None = None,
+    reason: str = "",
+    basis: str = "",
+    escalate_to: Center | None = None,
+    forward_by: datetime.date | None = None,
+    joint_departments: list[Department] | None = None,
+    idempotency_key: str | None = None,
+    at: datetime.datetime | None = None,
+) -> Case:
+    """Receive an application at `window` and end intake in `outcome` (see the module doc)."""
+    from govhall.cases.services.actions import case_act
+
+    now = at or timezone.now()
+    today = timezone.localdate(now)
+    errors: dict[str, list[str]] = {}
+    key = _clean_key(idempotency_key, errors)
+    existing = _existing(key)
+    if existing is not None and not errors:
+        return existing
+
+    outcome_reason = (outcome_reason or "").strip()
+    reason = (reason or "").strip()
+    basis = (basis or "").strip()
+    if outcome not in Outcome.values:
+        _add(errors, "outcome", _("Choose how intake ends."))
+    if not item.is_active:
+        _add(errors, "item", _("This item is not published."))
+    authorization = (
+        ItemWindow.objects.filter(item=item, window=window)
+        .values_list("authorization", flat=True)
+        .first()
+    )
+    if authorization is None:
+        _add(errors, "window", _("This window does not serve the item."))
+    if window.center_id != item.center_id:
+        _add(errors, "window", _("The window and the item belong to different centers."))
+    if not _serves_window(actor, window, now):
+        _add(errors, "window", _("You do not serve %(window)s now.") % {"window": str(window)})
+    errors.update({k: errors.get(k, []) + v for k, v in applicant_errors(applicant).items()})
+    catalog = _material_errors(item, materials, green_channel=green_channel, errors=errors)
+    proposal = propose_outcome(
+        item=item, window=window, checks=materials, green_channel=green_channel
+    )
+    if outcome in Outcome.values and outcome != proposal.outcome and not outcome_reason:
+        _add(
+            errors,
+            "outcome_reason",
+            _("The proposed outcome is “%(proposed)s”; give the reason for choosing another.")
+            % {"proposed": Outcome(proposal.outcome).label},
+        )
+    if len(outcome_reason) > REASON_MAX_LENGTH:
+        _add(errors, "outcome_reason", _("The reason is too long."))
+    pending_ids = [c.material_id for c in materials if c.pending and not c.received]
+    if outcome in ACCEPTING_OUTCOMES and proposal.missing_main:
+        _add(
+            errors,
+            "materials",
+            _(
+                "A case is not accepted with main materials missing (%(names)s); in the green "
+                "channel mark them pending with a date to bring them."
+            )
+            % {"names": "、".join(m.name for m in proposal.missing_main)},
+        )
+    if pending_ids and outcome in ACCEPTING_OUTCOMES:
+        if pending_due_on is None:
+            _add(errors, "pending_due_on", _("Give the date by which pending materials come."))
+        else:
+            calendar = calendar_for(item.center_id)
+            try:
+                workday = calendar.is_workday(pending_due_on)
+            except ValueError:
+                workday = False
+            if pending_due_on <= today or not workday:
+                _add(
+                    errors,
+                    "pending_due_on",
+                    _("Pending materials are due on a working day after today."),
+                )
+    if outcome == Outcome.SUPPLEMENT and not (proposal.missing_main or proposal.missing_other):
+        _add(errors, "outcome", _("Nothing is missing: there is nothing to ask for."))
+    if outcome == Outcome.RETURNED:
+        if not reason:
+            _add(errors, "reason", _("Give the reason the application is not accepted."))
+        if not basis:
+            _add(errors, "basis", _("Give the legal basis for not accepting the application."))
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        person = applicant_upsert(data=applicant)
+        number = next_case_number(center=item.center, day=today)
+        assert authorization is not None
+        case, created = _create_case(
+            key,
+            number=number,
+            center_id=item.center_id,
+            item=item,
+            department_id=item.department_id,
+            applicant=person,
+            status=CaseStatus.RECEIVED,
+            channel=Channel.WINDOW,
+            authorization=authorization,
+            received_window=window,
+            received_by=actor,
+            window=window,
+            green_channel=green_channel,
+            pending_due_on=pending_due_on if pending_ids else None,
+            submitted_by=actor,
+            received_at=now,
+            legal_days=item.legal_days,
+            promised_days=item.promised_days,
+        )
+        if not created:
+            return case
+        _create_materials(case, catalog, materials, today, pending_due_on)
+        record_event(
+            actor=actor,
+            action="case.receive",
+            obj=case,
+            center_id=case.center_id,
+            note=outcome_reason,
+            data={
+                "from": "",
+                "to": CaseStatus.RECEIVED,
+                "window": window.number,
+                "proposed": proposal.outcome,
+                "chosen": outcome,
+                "green_channel": green_channel,
+                "channel": Channel.WINDOW,
+            },
+        )
+        case = _finish_intake(
+            case_act,
+            actor=actor,
+            case=case,
+            outcome=outcome,
+            item=item,
+            reason=reason,
+            basis=basis,
+            escalate_to=escalate_to,
+            forward_by=forward_by,
+            joint_departments=joint_departments,
+            now=now,
+        )
+    return case
+
+
+def _finish_intake(
+    case_act: Any,
+    *,
+    actor: User,
+    case: Case,
+    outcome: str,
+    item: ServiceItem,
+    reason: str,
+    basis: str,
+    escalate_to: Center | None,
+    forward_by: datetime.date | None,
+    joint_departments: list[Department] | None,
+    now: datetime.datetime,
+) -> Case:
+    def act(action: str, params: dict[str, Any] | None = None, note: str = "") -> Case:
+        return case_act(
+            actor=actor, case=case, action=action, params=params or {}, note=note, at=now
+        )
+
+    if outcome == Outcome.RETURNED:
+        return act(Action.RETURN, {"reason": reason, "basis": basis}, note=reason)
+    if outcome == Outcome.SUPPLEMENT:
+        missing = list(case.materials.filter(received=False).values_list("pk", flat=True))
+        return act(Action.REQUEST_SUPPLEMENT, {"missing": missing})
+    department_ids = [d.pk for d in joint_departments] if joint_departments else None
+    accept_params: dict[str, Any] = {"kind": OUTCOME_KIND[Outcome(outcome)]}
+    if department_ids:
+        accept_params["joint_departments"] = department_ids
+    case = act(Action.ACCEPT, accept_params)
+    if outcome == Outcome.IMMEDIATE:
+        return act(Action.APPROVE)
+    if outcome == Outcome.JOINT:
+        joint_params: dict[str, Any] = {}
+        if department_ids:
+            joint_params["departments"] = department_ids
+        return act(Action.START_JOINT, joint_params)
+    if outcome == Outcome.ESCALATED:
+        escalate_params: dict[str, Any] = {}
+        if escalate_to is not None:
+            escalate_params["center_id"] = escalate_to.pk
+        if forward_by is not None:
+            escalate_params["forward_by"] = forward_by
+        return act(Action.ESCALATE, escalate_params)
+    return case
+
+
+# --- online submission -----------------------------------------------------------------------
+
+
+def case_submit_online(
+    *,
+    actor: User,
+    item: ServiceItem,
+    applicant: ApplicantData,
+    materials: list[MaterialCheck],
+    idempotency_key: str | None,
+    at: datetime.datetime | None = None,
+) -> tuple[Case, bool]:
+    """An online application, `submitted` and waiting for pre-review by a clerk of a window
+    serving the item. The same idempotency key returns the case it made (created False)."""
+    now = at or timezone.now()
+    today = timezone.localdate(now)
+    errors: dict[str, list[str]] = {}
+    key = _clean_key(idempotency_key, errors)
+    existing = _existing(key)
+    if existing is not None and not errors:
+        return existing, False
+    if not item.is_active:
+        _add(errors, "item", _("This item is not published."))
+    links = sorted(
+        ItemWindow.objects.filter(item=item, window__is_active=True).values_list(
+            "authorization", "window__number"
+        ),
+        key=lambda row: (AUTHORIZATION_ORDER.get(Authorization(row[0]), 9), row[1]),
+    )
+    if not links:
+        _add(errors, "item", _("No window serves this item yet."))
+    for key_name, messages in applicant_errors(applicant).items():
+        errors.setdefault(key_name, []).extend(messages)
+    catalog = _material_errors(item, materials, green_channel=False, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        person = applicant_upsert(data=applicant)
+        number = next_case_number(center=item.center, day=today)
+        case, created = _create_case(
+            key,
+            number=number,
+            center_id=item.center_id,
+            item=item,
+            department_id=item.department_id,
+            applicant=person,
+            status=CaseStatus.SUBMITTED,
+            channel=Channel.ONLINE,
+            authorization=links[0][0],
+            window=None,
+            submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            received_at=now,
+            legal_days=item.legal_days,
+            promised_days=item.promised_days,
+        )
+        if not created:
+            return case, False
+        _create_materials(case, catalog, materials, today)
+        record_event(
+            actor=actor,
+            action="case.submit",
+            obj=case,
+            center_id=case.center_id,
+            data={
+                "from": "",
+                "to": CaseStatus.SUBMITTED,
+                "window": None,
+                "channel": Channel.ONLINE,
+                "idempotency_key": key or "",
+            },
+        )
+    return case, True

@@ -1,6 +1,211 @@
-"""Who may take which action on a case, now. OWNER: helper H1 (engine).
+"""Who may take which action on a case, now.
 
-CONTRACT:
+Entry points:
 def available_actions(actor: User, case: Case) -> list[Transition]   # buttons to show
 def refusal(actor: User, case: Case, action: str) -> str | None       # why not, translated
+
+An action is allowed when (1) the transition table has a row for the case's status and the
+action, (2) one of the actor's roles is named by the row *and* the actor stands where that role
+acts on this case, and (3) the row's guard holds. Where a role acts:
+
+- clerk: the case's window is among the windows the clerk serves now (A/B cover honoured,
+  `posts_served_by`); a case with no window yet (online) — any window the clerk serves that
+  serves the item;
+- window head: the case's window is headed by them, or as for a clerk;
+- reviewer / approver: the case's department is theirs; for `receive_result` also an approver
+  whose center is the one the case was forwarded to, or above it;
+- director / admin: the case's center, or the center it was forwarded to, is in their subtree;
+- superuser: anywhere.
 """
+
+from __future__ import annotations
+
+import datetime
+from functools import cached_property
+
+from django.utils.translation import gettext as _
+
+from govhall.cases.models import Case, CaseStatus
+from govhall.cases.services.guards import guard_refusal
+from govhall.cases.transitions import Action, Transition, transition_for, transitions_from
+from govhall.catalog.models import ItemWindow
+from govhall.core.models import User
+from govhall.core.roles import Role, roles_of
+from govhall.org.models import Center, Staff, Window
+
+WINDOW_ROLES = frozenset({Role.CLERK, Role.WINDOW_HEAD})
+
+
+def served_window_ids(actor: User, at: datetime.datetime | None) -> frozenset[int]:
+    """The windows `actor` serves at `at` (A/B cover honoured).
+
+    Asking the cover function is the dearest check of an action, and an intake asks it for the
+    same actor at the same moment up to three times (receipt, acceptance, decision), so the
+    answer for an explicit moment is kept on the actor object; another moment asks again.
+    """
+    from govhall.staffing.queries.cover import posts_served_by
+
+    if at is None:
+        return frozenset(post.window_id for post in posts_served_by(actor, None))
+    memo: dict[datetime.datetime, frozenset[int]] = actor.__dict__.setdefault(
+        "_govhall_served_windows", {}
+    )
+    if at not in memo:
+        memo.clear()
+        memo[at] = frozenset(post.window_id for post in posts_served_by(actor, at))
+    return memo[at]
+
+
+class Standing:
+    """Where one actor stands towards one case; each fact is read once, when first needed."""
+
+    def __init__(self, actor: User, case: Case, at: datetime.datetime | None = None) -> None:
+        self.actor = actor
+        self.case = case
+        self.at = at  # the moment of the action (cover is judged then); None: now
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        return roles_of(self.actor)
+
+    @cached_property
+    def superuser(self) -> bool:
+        return bool(getattr(self.actor, "is_superuser", False)) and self.actor.is_active
+
+    @cached_property
+    def staff(self) -> Staff | None:
+        return Staff.objects.select_related("center").filter(user_id=self.actor.pk).first()
+
+    @cached_property
+    def served_window_ids(self) -> frozenset[int]:
+        return served_window_ids(self.actor, self.at)
+
+    @cached_property
+    def headed_window_ids(self) -> frozenset[int]:
+        return frozenset(
+            Window.objects.filter(head_id=self.actor.pk, is_active=True).values_list(
+                "pk", flat=True
+            )
+        )
+
+    def _serves_item(self, window_ids: frozenset[int]) -> bool:
+        if not window_ids:
+            return False
+        return ItemWindow.objects.filter(
+            item_id=self.case.item_id, window_id__in=window_ids
+        ).exists()
+
+    @cached_property
+    def as_clerk(self) -> bool:
+        if self.case.window_id is None:
+            return self._serves_item(self.served_window_ids)
+        return self.case.window_id in self.served_window_ids
+
+    @cached_property
+    def as_window_head(self) -> bool:
+        if self.case.window_id is None:
+            if self._serves_item(self.headed_window_ids):
+                return True
+        elif self.case.window_id in self.headed_window_ids:
+            return True
+        return self.as_clerk
+
+    @cached_property
+    def in_department(self) -> bool:
+        return self.staff is not None and self.staff.department_id == self.case.department_id
+
+    def _center_path(self, center_id: int | None) -> str:
+        if center_id is None:
+            return ""
+        if self.case.center_id == center_id:
+            return self.case.center.path
+        if self.case.escalated_to_id == center_id and self.case.escalated_to is not None:
+            return self.case.escalated_to.path
+        return Center.objects.filter(pk=center_id).values_list("path", flat=True).first() or ""
+
+    def _in_subtree(self, center_id: int | None) -> bool:
+        if self.staff is None or center_id is None:
+            return False
+        path = self._center_path(center_id)
+        return bool(path) and path.startswith(self.staff.center.path)
+
+    @cached_property
+    def above_escalation(self) -> bool:
+        """The case was forwarded to the actor's center or a center below it."""
+        return self._in_subtree(self.case.escalated_to_id)
+
+    @cached_property
+    def in_management_scope(self) -> bool:
+        return self._in_subtree(self.case.center_id) or self.above_escalation
+
+    def stands_as(self, role: Role, action: str) -> bool:
+        if role == Role.CLERK:
+            return self.as_clerk
+        if role == Role.WINDOW_HEAD:
+            return self.as_window_head
+        if role == Role.REVIEWER:
+            return self.in_department
+        if role == Role.APPROVER:
+            if self.in_department:
+                return True
+            return action == Action.RECEIVE_RESULT and self.above_escalation
+        if role in (Role.DIRECTOR, Role.ADMIN):
+            return self.in_management_scope
+        return False
+
+    def place_refusal(self, row: Transition) -> str | None:
+        """None when one of the actor's roles may take the row's action here; else why not."""
+        if self.superuser:
+            return None
+        mine = self.roles & row.roles
+        if not mine:
+            return _("Your role may not “%(action)s” on a case.") % {
+                "action": Action(row.action).label
+            }
+        for role in sorted(mine):
+            if self.stands_as(role, row.action):
+                return None
+        if mine & WINDOW_ROLES:
+            if self.case.window_id is None:
+                return _("None of the windows you serve now handles this item.")
+            return _("This case is at %(window)s, which you do not serve now.") % {
+                "window": str(self.case.window)
+            }
+        if mine & {Role.REVIEWER, Role.APPROVER}:
+            return _("This case belongs to %(department)s, not to your department.") % {
+                "department": str(self.case.department)
+            }
+        return _("This case belongs to a center outside yours.")
+
+
+def status_refusal(case: Case, action: str) -> str:
+    return _("This case is now “%(status)s”: “%(action)s” is not possible; reload the page.") % {
+        "status": CaseStatus(case.status).label,
+        "action": Action(action).label if action in Action.values else action,
+    }
+
+
+def refusal_for(standing: Standing, action: str) -> str | None:
+    case = standing.case
+    row = transition_for(case.status, action)
+    if row is None:
+        return status_refusal(case, action)
+    place = standing.place_refusal(row)
+    if place is not None:
+        return place
+    return guard_refusal(row.guard, case)
+
+
+def refusal(actor: User, case: Case, action: str) -> str | None:
+    """Why `actor` may not take `action` on `case` now (translated), or None when they may."""
+    return refusal_for(Standing(actor, case), action)
+
+
+def available_actions(actor: User, case: Case) -> list[Transition]:
+    """The rows of the transition table `actor` may take on `case` now (the buttons to show)."""
+    standing = Standing(actor, case)
+    return [
+        row
+        for row in transitions_from(case.status)
+        if standing.place_refusal(row) is None and guard_refusal(row.guard, case) is None
+    ]

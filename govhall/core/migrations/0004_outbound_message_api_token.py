@@ -6,52 +6,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_event_refuses_update'),
+        ("core", "0003_event_refuses_update"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('prefix', models.CharField(max_length=12, verbose_name='prefix')),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used at')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='acts as')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("prefix", models.CharField(max_length=12, verbose_name="prefix")),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last used at"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="acts as",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API token',
-                'verbose_name_plural': 'API tokens',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "API token",
+                "verbose_name_plural": "API tokens",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OutboundMessage',
+            name="OutboundMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('channel', models.CharField(choices=[('sms', 'SMS'), ('email', 'E-mail')], max_length=8, verbose_name='channel')),
-                ('to', models.CharField(max_length=200, verbose_name='to')),
-                ('text', models.TextField(verbose_name='text')),
-                ('purpose', models.CharField(max_length=64, verbose_name='purpose')),
-                ('object_type', models.CharField(blank=True, max_length=64, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
-                ('center_id', models.BigIntegerField(blank=True, null=True, verbose_name='center')),
-                ('backend', models.CharField(max_length=64, verbose_name='backend')),
-                ('status', models.CharField(choices=[('stored', 'Stored in the outbox'), ('sent', 'Sent'), ('failed', 'Failed')], default='stored', max_length=8, verbose_name='status')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("sms", "SMS"), ("email", "E-mail")],
+                        max_length=8,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("to", models.CharField(max_length=200, verbose_name="to")),
+                ("text", models.TextField(verbose_name="text")),
+                ("purpose", models.CharField(max_length=64, verbose_name="purpose")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=64, verbose_name="object type"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="object id"),
+                ),
+                ("center_id", models.BigIntegerField(blank=True, null=True, verbose_name="center")),
+                ("backend", models.CharField(max_length=64, verbose_name="backend")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("stored", "Stored in the outbox"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                        ],
+                        default="stored",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="error")),
             ],
             options={
-                'verbose_name': 'outbound message',
-                'verbose_name_plural': 'outbound messages',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['center_id', 'created_at'], name='outbox_center_idx'), models.Index(fields=['object_type', 'object_id'], name='outbox_object_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('channel__in', ['sms', 'email'])), name='outbox_channel_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['stored', 'sent', 'failed'])), name='outbox_status_valid')],
+                "verbose_name": "outbound message",
+                "verbose_name_plural": "outbound messages",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["center_id", "created_at"], name="outbox_center_idx"),
+                    models.Index(fields=["object_type", "object_id"], name="outbox_object_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("channel__in", ["sms", "email"])),
+                        name="outbox_channel_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["stored", "sent", "failed"])),
+                        name="outbox_status_valid",
+                    ),
+                ],
             },
         ),
     ]

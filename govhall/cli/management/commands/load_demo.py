@@ -1,6 +1,8 @@
 """`govhall demo [--logins]`: load the demo hall (示例县政务服务中心), or list its logins.
 
-Loading is idempotent: when the demo county is already there, nothing changes.
+Loading is idempotent: when the demo county is already there, nothing changes. The demo cases
+(govhall/cli/demo/cases.py) come after the hall; those already there are skipped, so a hall
+loaded before the cases existed gets them on the next run.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from govhall.cli.demo.cases import load_demo_cases
 from govhall.cli.demo.loader import load_demo, login_rows
 from govhall.cli.demo.people import DEMO_PASSWORD
 
@@ -34,7 +37,8 @@ def aligned(rows: Sequence[Sequence[str]], gap: int = 2) -> list[str]:
 class Command(BaseCommand):
     help = (
         "Load the demo hall: a county center with departments, windows, staff on A/B posts, "
-        "service items, three towns with village rooms and one login per role. "
+        "service items, three towns with village rooms, one login per role, and fifty cases "
+        "in every state made through the case services. "
         "With --logins, print the demo logins only."
     )
 
@@ -51,10 +55,18 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         result = load_demo()
-        if not result.loaded:
-            self.stdout.write(_("The demo hall is already loaded; nothing changed."))
-            return
         seconds = time.perf_counter() - started
+        cases_started = time.perf_counter()
+        cases = load_demo_cases()
+        cases_seconds = time.perf_counter() - cases_started
+        if cases.skipped:
+            self.stderr.write(_("Demo cases not loaded: %(reason)s.") % {"reason": cases.skipped})
+        if not result.loaded:
+            if cases.cases:
+                self.print_cases(cases.cases, cases_seconds)
+            else:
+                self.stdout.write(_("The demo hall is already loaded; nothing changed."))
+            return
         self.stdout.write(
             _(
                 "Demo hall loaded in %(seconds).1f s: %(centers)d centers, %(departments)d "
@@ -78,8 +90,19 @@ class Command(BaseCommand):
             )
             for warning in result.warnings:
                 self.stdout.write(f"  - {warning}")
+        if cases.cases:
+            self.print_cases(cases.cases, cases_seconds)
         self.stdout.write(
             _("Demo password for every login: %(password)s") % {"password": DEMO_PASSWORD}
+        )
+
+    def print_cases(self, count: int, seconds: float) -> None:
+        self.stdout.write(
+            _(
+                "Demo cases made through the case services in %(seconds).1f s: %(count)d, "
+                "in every state (see the case list and each login's inbox)."
+            )
+            % {"seconds": seconds, "count": count}
         )
 
     def print_logins(self) -> None:

@@ -1,0 +1,364 @@
+"""Reads of cases for the workbench: the scoped case list with its filters, the inbox of what
+the signed-in user must do now, a case's timeline, and the outbox of notifications.
+
+Everything starts from `govhall.cases.access.cases_in_scope`, so a list never shows a case its
+reader could not open. Lists load their related rows in the same query (no per-row queries).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from govhall.cases.access import cases_in_scope
+from govhall.cases.models import Case, CaseQuerySet, CaseStatus, JointTask, TaskStatus
+from govhall.cases.transitions import CLOCK_RUNNING_STATUSES, FINAL_STATUSES, OPEN_STATUSES
+from govhall.catalog.models import ItemWindow
+from govhall.core.models import Event, OutboundMessage, User
+from govhall.core.roles import Role
+from govhall.org.access import centers_in_scope, scope_of
+from govhall.org.models import Staff, Window
+from govhall.workdays.queries import calendar_for
+
+# What a list row shows, loaded in the list's own query.
+LIST_RELATED = ("item", "applicant", "window", "department", "center")
+
+# Statuses a window works on (cases at the window).
+WINDOW_STATUSES = (
+    CaseStatus.RECEIVED,
+    CaseStatus.AWAITING_SUPPLEMENT,
+    CaseStatus.ACCEPTED,
+    CaseStatus.APPROVED,
+    CaseStatus.DENIED,
+    CaseStatus.CERTIFICATE_READY,
+)
+# Who receives the higher level's result of a case forwarded to their center.
+ESCALATION_ROLES = frozenset(
+    {Role.CLERK, Role.WINDOW_HEAD, Role.APPROVER, Role.DIRECTOR, Role.ADMIN}
+)
+JOINT_TASK_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.WINDOW_HEAD})
+OVERSIGHT_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN})
+
+DUE_NEAR = "near"
+DUE_OVERDUE = "overdue"
+STATE_OPEN = ""
+STATE_CLOSED = "closed"
+STATE_ALL = "all"
+
+
+def by_priority(cases: CaseQuerySet) -> CaseQuerySet:
+    """Green channel first, then the nearest promised deadline, then the oldest receipt."""
+    return cases.order_by(
+        F("green_channel").desc(),
+        F("promised_due_on").asc(nulls_last=True),
+        "received_at",
+        "id",
+    )
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """The case list's filters, as read from the query string (all optional)."""
+
+    state: str = STATE_OPEN  # "", "closed", "all" or a CaseStatus value
+    kind: str = ""
+    department_id: int | None = None
+    window_id: int | None = None
+    due: str = ""  # "", "near", "overdue"
+    green: bool = False
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, query: Any) -> CaseFilters:
+        def number(name: str) -> int | None:
+            raw = (query.get(name) or "").strip()
+            return int(raw) if raw.isdigit() else None
+
+        state = (query.get("status") or "").strip()
+        if state not in {STATE_CLOSED, STATE_ALL, *CaseStatus.values}:
+            state = STATE_OPEN
+        kind = (query.get("kind") or "").strip()
+        due = (query.get("due") or "").strip()
+        return cls(
+            state=state,
+            kind=kind if kind in {"immediate", "promised", "joint", "escalated"} else "",
+            department_id=number("department"),
+            window_id=number("window"),
+            due=due if due in {DUE_NEAR, DUE_OVERDUE} else "",
+            green=(query.get("green") or "") == "1",
+            q=(query.get("q") or "").strip()[:60],
+        )
+
+
+def near_due_limit(center_id: int | None, today: datetime.date) -> datetime.date:
+    """The last promised due date counted as near: at most one working day left."""
+    calendar = calendar_for(center_id)
+    try:
+        return calendar.add_workdays(today, 1)
+    except ValueError:  # a day outside the calendar's range: weekends only
+        day = today + datetime.timedelta(days=1)
+        while day.weekday() >= 5:
+            day += datetime.timedelta(days=1)
+        return day
+
+
+def case_list(user: object, filters: CaseFilters, today: datetime.date) -> CaseQuerySet:
+    """The cases the user may see, filtered, in priority order, with their list columns."""
+    cases = cases_in_scope(user)
+    if filters.state == STATE_OPEN:
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif filters.state == STATE_CLOSED:
+        cases = cases.filter(status__in=FINAL_STATUSES)
+    elif filters.state != STATE_ALL:
+        cases = cases.filter(status=filters.state)
+    if filters.kind:
+        cases = cases.filter(kind=filters.kind)
+    if filters.department_id is not None:
+        cases = cases.filter(department_id=filters.department_id)
+    if filters.window_id is not None:
+        cases = cases.filter(window_id=filters.window_id)
+    if filters.green:
+        cases = cases.filter(green_channel=True)
+    if filters.due == DUE_OVERDUE:
+        cases = cases.filter(status__in=CLOCK_RUNNING_STATUSES, promised_due_on__lt=today)
+    elif filters.due == DUE_NEAR:
+        root = scope_of(user).root
+        limit = near_due_limit(root.pk if root else None, today)
+        cases = cases.filter(
+            status__in=CLOCK_RUNNING_STATUSES,
+            promised_due_on__gte=today,
+            promised_due_on__lte=limit,
+        )
+    if filters.q:
+        cases = cases.filter(
+            Q(number__icontains=filters.q) | Q(applicant__name__icontains=filters.q)
+        )
+    return by_priority(cases.select_related(*LIST_RELATED))
+
+
+# --- the inbox ----------------------------------------------------------------------------------
+
+
+@dataclass
+class InboxSection:
+    """One part of the inbox: what the user must do now, of one kind."""
+
+    key: str
+    title: str | Promise
+    help: str | Promise
+    cases: list[Case] = field(default_factory=list)
+    tasks: list[JointTask] = field(default_factory=list)
+    total: int = 0
+
+
+INBOX_LIMIT = 100
+
+
+def _department_of(user: object) -> int | None:
+    pk = getattr(user, "pk", None)
+    if not isinstance(pk, int):
+        return None
+    value: int | None = (
+        Staff.objects.filter(user_id=pk).values_list("department_id", flat=True).first()
+    )
+    return value
+
+
+def windows_at_hand(user: User, at: datetime.datetime | None = None) -> list[int]:
+    """Ids of the windows the user serves now (A/B cover honoured) or heads."""
+    from govhall.staffing.queries.cover import posts_served_by
+
+    served = {post.window_id for post in posts_served_by(user, at)}
+    headed = set(Window.objects.filter(head=user, is_active=True).values_list("pk", flat=True))
+    return sorted(served | headed)
+
+
+def _section_cases(cases: CaseQuerySet) -> tuple[list[Case], int]:
+    rows = list(by_priority(cases.select_related(*LIST_RELATED))[:INBOX_LIMIT])
+    total = len(rows) if len(rows) < INBOX_LIMIT else cases.count()
+    return rows, total
+
+
+def window_cases(user: User, windows: Iterable[int]) -> CaseQuerySet:
+    """Cases waiting at these windows, and online submissions for items they serve."""
+    window_ids = list(windows)
+    serves_item = Exists(
+        ItemWindow.objects.filter(item_id=OuterRef("item_id"), window_id__in=window_ids)
+    )
+    return cases_in_scope(user).filter(
+        Q(window_id__in=window_ids, status__in=WINDOW_STATUSES)
+        | Q(serves_item, status=CaseStatus.SUBMITTED, window__isnull=True)
+    )
+
+
+def back_office_cases(user: object, department_id: int) -> CaseQuerySet:
+    """Cases waiting for this user's back-office step in their department."""
+    roles = scope_of(user).roles
+    wanted = Q(pk__in=[])
+    if Role.REVIEWER in roles:
+        wanted |= Q(status=CaseStatus.IN_REVIEW)
+    if Role.APPROVER in roles:
+        open_task = Exists(JointTask.objects.filter(case_id=OuterRef("pk"), status=TaskStatus.OPEN))
+        wanted |= Q(status=CaseStatus.AWAITING_APPROVAL) | Q(
+            ~open_task, status=CaseStatus.JOINT_REVIEW
+        )
+    return cases_in_scope(user).filter(wanted, department_id=department_id)
+
+
+def escalated_to_us(user: object) -> CaseQuerySet:
+    """Cases forwarded to one of the user's centers, waiting for the result."""
+    return cases_in_scope(user).filter(
+        status=CaseStatus.ESCALATED, escalated_to__in=centers_in_scope(user)
+    )
+
+
+def overdue_cases(user: object, today: datetime.date) -> CaseQuerySet:
+    return cases_in_scope(user).filter(status__in=CLOCK_RUNNING_STATUSES, promised_due_on__lt=today)
+
+
+def _tasks(tasks: Any) -> tuple[list[JointTask], int]:
+    if isinstance(tasks, QuerySet):
+        tasks = tasks.select_related(
+            "case", "case__item", "case__applicant", "case__window", "case__center", "department"
+        ).order_by("-case__green_channel", "due_on", "id")
+        rows = list(tasks[:INBOX_LIMIT])
+        return rows, (len(rows) if len(rows) < INBOX_LIMIT else tasks.count())
+    rows = list(tasks)
+    return rows[:INBOX_LIMIT], len(rows)
+
+
+def inbox(
+    user: User, today: datetime.date, at: datetime.datetime | None = None
+) -> list[InboxSection]:
+    """What the user must do now, by kind of work. Sections the user has no part in are left
+    out; a section with nothing in it is kept (it says "nothing to do")."""
+    from govhall.cases import queries_joint
+
+    scope = scope_of(user)
+    roles = scope.roles
+    everything = scope.everything
+    sections: list[InboxSection] = []
+
+    if everything or roles & {Role.CLERK, Role.WINDOW_HEAD}:
+        windows = windows_at_hand(user, at)
+        rows, total = _section_cases(window_cases(user, windows)) if windows else ([], 0)
+        sections.append(
+            InboxSection(
+                "window",
+                _("At my windows"),
+                _(
+                    "Cases at the windows you serve now: pre-review, acceptance, supplements, "
+                    "decisions at the window, certificates and delivery."
+                ),
+                cases=rows,
+                total=total,
+            )
+        )
+
+    department_id = _department_of(user)
+    if department_id is not None and roles & {Role.REVIEWER, Role.APPROVER}:
+        rows, total = _section_cases(back_office_cases(user, department_id))
+        sections.append(
+            InboxSection(
+                "back_office",
+                _("Back office"),
+                _("Cases of your department waiting for review or approval."),
+                cases=rows,
+                total=total,
+            )
+        )
+
+    if department_id is not None and roles & JOINT_TASK_ROLES:
+        tasks, total = _tasks(queries_joint.open_tasks_for_department(department_id))
+        sections.append(
+            InboxSection(
+                "joint",
+                _("Joint review tasks"),
+                _("Open review tasks of your department on joint cases."),
+                tasks=tasks,
+                total=total,
+            )
+        )
+
+    if everything or roles & ESCALATION_ROLES:
+        rows, total = _section_cases(escalated_to_us(user))
+        if total or roles & (OVERSIGHT_ROLES | {Role.APPROVER}) or everything:
+            sections.append(
+                InboxSection(
+                    "escalated",
+                    _("Forwarded to our center"),
+                    _("Cases a lower-level center forwarded to us, waiting for our result."),
+                    cases=rows,
+                    total=total,
+                )
+            )
+
+    if everything or roles & OVERSIGHT_ROLES:
+        centers = list(centers_in_scope(user).values_list("pk", flat=True))
+        tasks, task_total = _tasks(queries_joint.overdue_joint_tasks(centers, today))
+        sections.append(
+            InboxSection(
+                "overdue_joint",
+                _("Overdue joint review tasks"),
+                _("Joint review tasks past their deadline; you may call a joint review meeting."),
+                tasks=tasks,
+                total=task_total,
+            )
+        )
+        rows, total = _section_cases(overdue_cases(user, today))
+        sections.append(
+            InboxSection(
+                "overdue",
+                _("Overdue cases"),
+                _("Cases past their promised deadline."),
+                cases=rows,
+                total=total,
+            )
+        )
+    return sections
+
+
+# --- one case -----------------------------------------------------------------------------------
+
+PERSONAL_DATA_VIEWED = "case.personal_data_viewed"
+
+
+def case_timeline(case: Case) -> QuerySet[Event]:
+    """The case's events, oldest first, without the personal-data view log (kept apart)."""
+    return (
+        Event.objects.for_object(case)
+        .exclude(action=PERSONAL_DATA_VIEWED)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+def personal_data_views(case: Case) -> QuerySet[Event]:
+    return Event.objects.for_object(case).filter(action=PERSONAL_DATA_VIEWED)
+
+
+# --- the outbox ---------------------------------------------------------------------------------
+
+OUTBOX_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN, Role.SUPERVISOR})
+
+
+def can_read_outbox(user: object) -> bool:
+    scope = scope_of(user)
+    return scope.everything or bool(scope.roles & OUTBOX_ROLES)
+
+
+def outbox_in_scope(user: object) -> QuerySet[OutboundMessage]:
+    """Notifications of the user's centers, newest first; none for other roles."""
+    scope = scope_of(user)
+    if not can_read_outbox(user):
+        return OutboundMessage.objects.none()
+    messages = OutboundMessage.objects.all()
+    if not scope.everything:
+        messages = messages.filter(center_id__in=centers_in_scope(user).values("pk"))
+    return messages.order_by("-created_at", "-id")

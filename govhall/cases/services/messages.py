@@ -1,0 +1,121 @@
+"""SMS to the applicant (SPEC §6, issue 3 §12): on acceptance, supplement request, decision,
+ready for pickup and the higher level's result.
+
+`tell_applicant(case_id, purpose)` never raises into the caller: the message is built and sent
+after the caller's transaction commits (nothing is sent for a change that rolled back), and any
+error is logged. The texts are Chinese on purpose, like the printed notices: they go to the
+applicant's phone whatever the clerk's interface language is.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from govhall.cases.models import Case, CaseMaterial, CaseStatus, Notice, NoticeKind
+from govhall.cases.notice_render import progress_url_for
+from govhall.core.notify import send_sms
+
+log = logging.getLogger("govhall.cases.messages")
+
+PURPOSES = frozenset(
+    {"accepted", "supplement", "decision", "ready_for_pickup", "escalation_closed"}
+)
+# Names of missing materials listed in a supplement SMS before "等N项".
+MAX_LISTED_MATERIALS = 5
+
+
+def tell_applicant(case_id: int, purpose: str) -> None:
+    """Send the applicant the SMS for `purpose` once the current transaction commits."""
+    if purpose not in PURPOSES:
+        log.error("tell_applicant: unknown purpose %r for case %s", purpose, case_id)
+        return
+    transaction.on_commit(partial(_send, case_id, purpose))
+
+
+def _send(case_id: int, purpose: str) -> None:
+    try:
+        case = (
+            Case.objects.select_related("center", "item", "applicant", "window", "escalated_to")
+            .filter(pk=case_id)
+            .first()
+        )
+        if case is None:
+            log.warning("tell_applicant: case %s does not exist", case_id)
+            return
+        phone = (case.applicant.phone or "").strip()
+        if not phone:
+            log.warning("tell_applicant: case %s has no applicant phone", case.number)
+            return
+        text = sms_text(case, purpose)
+        send_sms(to=phone, text=text, purpose=f"case.{purpose}", obj=case, center_id=case.center_id)
+    except Exception:  # a failed SMS must never break the action that caused it
+        log.exception("tell_applicant(%s, %s) failed", case_id, purpose)
+
+
+def _cn_date(day: datetime.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def _progress_hint(case: Case) -> str:
+    url = progress_url_for(case)
+    # A relative link means nothing on a phone: only a configured public address is sent.
+    return f"查询进度：{url}" if url.startswith("http") else "可凭办件号查询办理进度。"
+
+
+def _missing_names(case: Case) -> list[str]:
+    notice = (
+        Notice.objects.filter(case_id=case.pk, kind=NoticeKind.ONE_TIME)
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+    if notice is not None:
+        content = notice.content or {}
+        names = [row.get("name", "") for row in content.get("materials_missing") or []]
+        names += list(content.get("extra_missing") or [])
+        return [name for name in names if name]
+    return list(
+        CaseMaterial.objects.filter(case_id=case.pk, received=False, pending=False)
+        .order_by("position", "id")
+        .values_list("name", flat=True)
+    )
+
+
+def sms_text(case: Case, purpose: str) -> str:
+    """The Chinese text of the SMS for `purpose`."""
+    head = f"【{case.center.name}】"
+    about = f"您申请的{case.item.name}（办件号{case.number}）"
+    window = str(case.window) if case.window_id else "办事窗口"
+    if purpose == "accepted":
+        if case.kind == "immediate" or case.promised_due_on is None:
+            tail = "已受理。"
+        elif case.promised_due_on <= timezone.localdate(case.accepted_at or timezone.now()):
+            tail = "已受理，当日办结。"
+        else:
+            tail = f"已受理，承诺于{_cn_date(case.promised_due_on)}前办结。"
+        return f"{head}{about}{tail}{_progress_hint(case)}"
+    if purpose == "supplement":
+        names = _missing_names(case)
+        listed = "、".join(names[:MAX_LISTED_MATERIALS])
+        if len(names) > MAX_LISTED_MATERIALS:
+            listed += f"等{len(names)}项"
+        what = f"需补正：{listed}。" if listed else "需补正材料，详见一次性告知书。"
+        return f"{head}{about}材料不全，{what}请补齐后到{window}办理。{_progress_hint(case)}"
+    if purpose == "decision" and case.status == CaseStatus.ESCALATION_CLOSED:
+        purpose = "escalation_closed"
+    if purpose == "decision":
+        if case.status == CaseStatus.DENIED:
+            result = "已办结，决定不予许可，理由及救济途径详见决定书，请到窗口领取。"
+        else:
+            result = "已办结，决定准予许可。"
+        return f"{head}{about}{result}{_progress_hint(case)}"
+    if purpose == "ready_for_pickup":
+        return f"{head}{about}的办理结果已制作完成，请携带有效身份证件到{window}领取。"
+    if purpose == "escalation_closed":
+        higher = case.escalated_to.name if case.escalated_to else "上级机关"
+        return f"{head}{about}已由{higher}办结，结果已返回。{_progress_hint(case)}"
+    raise ValueError(f"unknown purpose {purpose!r}")

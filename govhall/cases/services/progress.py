@@ -1,0 +1,293 @@
+"""Public progress inquiry (办件进度查询, SPEC §6): case number + last 4 digits of the applicant's
+phone or ID number. No login; used by the portal page and the public API.
+
+What it shows: status (with the national exchange code), kind, item, department, dates,
+deadlines, working days left, the public steps (step names and times only: no staff names, no
+notes) and the outcome; the applicant's name masked. Nothing else about the applicant.
+
+Against guessing, every inquiry is stored (`ProgressLookup`) and failures are counted over the
+last GOVHALL_PROGRESS_WINDOW_MINUTES:
+
+- per client address: at GOVHALL_PROGRESS_MAX_FAILURES_PER_CLIENT failures the address is
+  refused (HTTP 429) until the oldest failure leaves the window;
+- per case number: at GOVHALL_PROGRESS_MAX_FAILURES_PER_CASE failures the number is locked for
+  everyone, even with the right digits, until the window passes (so spreading the guesses over
+  many addresses does not help).
+
+A case number that does not exist and wrong digits get the same answer (`None`), and failures
+on unknown numbers are counted and locked exactly like known ones, so the answers never tell
+whether a number exists.
+
+The client address is the caller's REMOTE_ADDR. Behind a reverse proxy every request comes from
+the proxy's address: the proxy (or a trusted middleware) must set REMOTE_ADDR from
+X-Forwarded-For, otherwise all applicants share one failure budget.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from govhall.cases.models import Case, CaseKind, CaseStatus, ProgressLookup
+from govhall.cases.transitions import NATIONAL_CODE, NATIONAL_LABEL, UNDECIDED_STATUSES
+from govhall.core.idnumbers import mask_name, normalize
+from govhall.core.models import Event
+
+NUMBER_MAX_LENGTH = 48
+_LAST4 = re.compile(r"^[0-9X]{4}$")
+
+# The steps an applicant sees, by event action. Anything not listed (fees, personal-data views,
+# internal transfers, notes) stays internal.
+PUBLIC_STEPS: dict[str, object] = {
+    "case.submit": gettext_lazy("Submitted online"),
+    "case.submitted": gettext_lazy("Submitted online"),
+    "case.submit_online": gettext_lazy("Submitted online"),
+    "case.receive": gettext_lazy("Received at the window"),
+    "case.received": gettext_lazy("Received at the window"),
+    "case.prereview_pass": gettext_lazy("Passed pre-review"),
+    "case.prereview_return": gettext_lazy("Returned at pre-review"),
+    "case.request_supplement": gettext_lazy("Told what is missing (one-time notice)"),
+    "case.supplement_received": gettext_lazy("Missing materials received"),
+    "case.accept": gettext_lazy("Accepted"),
+    "case.return": gettext_lazy("Not accepted"),
+    "case.forward": gettext_lazy("Passed to the department for review"),
+    "case.review": gettext_lazy("Reviewed"),
+    "case.start_joint": gettext_lazy("Joint review by the departments started"),
+    "case.joint_task_complete": gettext_lazy("A department finished its joint review"),
+    "case.joint_task_completed": gettext_lazy("A department finished its joint review"),
+    "case.joint_task_done": gettext_lazy("A department finished its joint review"),
+    "case.approve": gettext_lazy("Approved"),
+    "case.deny": gettext_lazy("Denied"),
+    "case.suspend": gettext_lazy("Suspended (time not counted)"),
+    "case.resume": gettext_lazy("Resumed"),
+    "case.extend": gettext_lazy("Time limit extended"),
+    "case.escalate": gettext_lazy("Forwarded to the higher-level service center"),
+    "case.receive_result": gettext_lazy("Result received from the higher level"),
+    "case.make_certificate": gettext_lazy("Certificate ready for pickup"),
+    "case.deliver": gettext_lazy("Delivered"),
+    "case.withdraw": gettext_lazy("Withdrawn"),
+    "case.void": gettext_lazy("Voided"),
+}
+
+# Events that decide the outcome, latest wins (a denied case is later "delivered" too).
+_OUTCOME_BY_ACTION = {
+    "case.approve": "approved",
+    "case.deny": "denied",
+    "case.receive_result": "escalation_closed",
+}
+_OUTCOME_BY_STATUS = {
+    CaseStatus.NOT_ACCEPTED: "not_accepted",
+    CaseStatus.PREREVIEW_RETURNED: "not_accepted",
+    CaseStatus.APPROVED: "approved",
+    CaseStatus.CERTIFICATE_READY: "approved",
+    CaseStatus.DENIED: "denied",
+    CaseStatus.ESCALATION_CLOSED: "escalation_closed",
+    CaseStatus.WITHDRAWN: "withdrawn",
+    CaseStatus.VOIDED: "voided",
+}
+OUTCOME_LABELS: dict[str, object] = {
+    "approved": gettext_lazy("Approved"),
+    "denied": gettext_lazy("Denied (see the written decision for the reason and your rights)"),
+    "not_accepted": gettext_lazy("Not accepted (see the written notice for the reason)"),
+    "escalation_closed": gettext_lazy("Decided by the higher-level center"),
+    "withdrawn": gettext_lazy("Withdrawn"),
+    "voided": gettext_lazy("Voided"),
+}
+
+
+class ProgressLimited(Exception):
+    """Too many failed inquiries: from this client, or on this case number. HTTP 429."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after  # seconds
+
+
+@dataclass(frozen=True)
+class ProgressStep:
+    name: str
+    at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class CaseProgress:
+    number: str
+    status: str
+    status_label: str
+    national_code: str
+    national_label: str
+    kind: str
+    kind_label: str
+    item: str
+    department: str
+    center: str
+    applicant_name: str  # masked
+    received_at: datetime.datetime
+    accepted_at: datetime.datetime | None
+    promised_due_on: datetime.date | None
+    legal_due_on: datetime.date | None
+    working_days_left: int | None
+    suspended: bool
+    outcome: str  # "" while undecided; see OUTCOME_LABELS
+    outcome_label: str
+    completed_at: datetime.datetime | None
+    steps: list[ProgressStep] = field(default_factory=list)
+
+
+def _window() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.GOVHALL_PROGRESS_WINDOW_MINUTES)
+
+
+def _retry_after(oldest: datetime.datetime | None, now: datetime.datetime) -> int:
+    if oldest is None:
+        return int(_window().total_seconds())
+    return max(1, int((oldest + _window() - now).total_seconds()) + 1)
+
+
+def _client_limited(*, client: str, now: datetime.datetime) -> ProgressLimited | None:
+    limit = settings.GOVHALL_PROGRESS_MAX_FAILURES_PER_CLIENT
+    recent = list(
+        ProgressLookup.objects.filter(client=client, succeeded=False, at__gte=now - _window())
+        .order_by("-at")
+        .values_list("at", flat=True)[:limit]
+    )
+    if len(recent) < limit:
+        return None
+    return ProgressLimited(
+        _(
+            "Too many wrong entries from your network. Please wait %(minutes)d minutes and try "
+            "again, or ask at the service window."
+        )
+        % {"minutes": settings.GOVHALL_PROGRESS_WINDOW_MINUTES},
+        _retry_after(recent[-1], now),
+    )
+
+
+def _case_locked(*, number: str, now: datetime.datetime) -> ProgressLimited | None:
+    limit = settings.GOVHALL_PROGRESS_MAX_FAILURES_PER_CASE
+    recent = list(
+        ProgressLookup.objects.filter(case_number=number, succeeded=False, at__gte=now - _window())
+        .order_by("-at")
+        .values_list("at", flat=True)[:limit]
+    )
+    if len(recent) < limit:
+        return None
+    return ProgressLimited(
+        _(
+            "This case number is locked for %(minutes)d minutes after too many wrong entries. "
+            "Please try again later, or ask at the service window."
+        )
+        % {"minutes": settings.GOVHALL_PROGRESS_WINDOW_MINUTES},
+        _retry_after(recent[-1], now),
+    )
+
+
+def _matches(case: Case | None, last4: str) -> bool:
+    if case is None:
+        return False
+    applicant = case.applicant
+    return last4 in {normalize(applicant.phone)[-4:], normalize(applicant.id_number)[-4:]}
+
+
+def clean_inquiry(number: str, last4: str) -> tuple[str, str]:
+    """The normalized (number, last4); ValidationError when either is malformed."""
+    number = normalize(number)
+    last4 = normalize(last4)
+    if not number or len(number) > NUMBER_MAX_LENGTH:
+        raise ValidationError(_("Enter the case number printed on your notice."))
+    if not _LAST4.match(last4):
+        raise ValidationError(
+            _("Enter the last 4 digits of the applicant's phone number or ID number.")
+        )
+    return number, last4
+
+
+def progress_lookup(
+    *, number: str, last4: str, client: str, today: datetime.date | None = None
+) -> CaseProgress | None:
+    """The public progress of the case, or None when the number and the digits do not match.
+
+    Raises ValidationError for malformed input (nothing counted) and ProgressLimited when the
+    client or the case number has too many recent failures (nothing looked up).
+    """
+    number, last4 = clean_inquiry(number, last4)
+    client = (client or "unknown")[:64]
+    now = timezone.now()
+    limited = _client_limited(client=client, now=now)
+    if limited is not None:
+        raise limited  # nothing recorded: the address is already stopped
+    locked = _case_locked(number=number, now=now)
+    if locked is not None:
+        # Counts against the address (hammering a locked number is still guessing) but not
+        # against the number, so an attack does not keep the applicant's number locked forever.
+        ProgressLookup.objects.create(client=client, case_number="", succeeded=False)
+        raise locked
+    with transaction.atomic():
+        case = (
+            Case.objects.select_related("applicant", "item", "department", "center")
+            .filter(number=number)
+            .first()
+        )
+        found = _matches(case, last4)
+        ProgressLookup.objects.create(client=client, case_number=number, succeeded=found)
+    if not found or case is None:
+        return None
+    return case_progress(case, today=today or timezone.localdate())
+
+
+def case_progress(case: Case, *, today: datetime.date) -> CaseProgress:
+    """What the public may see of `case` (call only after the applicant proved who they are)."""
+    from govhall.cases.clock import days_left
+
+    events = list(
+        Event.objects.for_object(case)
+        .filter(action__in=list(PUBLIC_STEPS))
+        .order_by("at", "id")
+        .values_list("action", "at")
+    )
+    steps = [ProgressStep(name=str(PUBLIC_STEPS[action]), at=at) for action, at in events]
+    outcome = _OUTCOME_BY_STATUS.get(CaseStatus(case.status), "")
+    if case.status == CaseStatus.DELIVERED:
+        decisions = [_OUTCOME_BY_ACTION[a] for a, _at in events if a in _OUTCOME_BY_ACTION]
+        outcome = decisions[-1] if decisions else "approved"
+    code = NATIONAL_CODE[case.status]
+    running = case.status in UNDECIDED_STATUSES
+    return CaseProgress(
+        number=case.number,
+        status=case.status,
+        status_label=str(case.get_status_display()),
+        national_code=code,
+        national_label=NATIONAL_LABEL[code],
+        kind=case.kind,
+        kind_label=str(CaseKind(case.kind).label) if case.kind else "",
+        item=case.item.name,
+        department=case.department.name,
+        center=case.center.name,
+        applicant_name=mask_name(case.applicant.name),
+        received_at=case.received_at,
+        accepted_at=case.accepted_at,
+        promised_due_on=case.promised_due_on,
+        legal_due_on=case.legal_due_on,
+        working_days_left=days_left(case, today) if running else None,
+        suspended=case.status == CaseStatus.SUSPENDED,
+        outcome=outcome,
+        outcome_label=str(OUTCOME_LABELS[outcome]) if outcome else "",
+        completed_at=case.completed_at,
+        steps=steps,
+    )
+
+
+def progress_lookups_prune(*, older_than: datetime.timedelta | None = None) -> int:
+    """Delete stored inquiries older than `older_than` (default: one day); returns how many."""
+    cutoff = timezone.now() - (older_than or datetime.timedelta(days=1))
+    deleted, _by_model = ProgressLookup.objects.filter(at__lt=cutoff).delete()
+    return deleted

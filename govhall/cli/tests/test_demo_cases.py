@@ -1,0 +1,268 @@
+"""`govhall demo` also makes the demo cases: through the services, in every state, once, with
+deadlines that are exactly what the clock computes."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from govhall.cases import clock
+from govhall.cases.models import (
+    Case,
+    CaseFee,
+    CaseKind,
+    CaseStatus,
+    JointMeeting,
+    JointTask,
+    Notice,
+    NoticeKind,
+    TaskStatus,
+)
+from govhall.cases.queries import inbox
+from govhall.cases.queries_joint import overdue_joint_tasks
+from govhall.cases.services.clock import clock_start_for
+from govhall.cli.demo.cases import CASES, KEY_PREFIX, load_demo_cases
+from govhall.cli.demo.departments import COUNTY_CODE
+from govhall.core.models import ApiToken, Event, User
+from govhall.core.roles import Role, roles_of
+from govhall.org.models import Center, Staff
+from govhall.workdays.queries import calendar_for
+
+pytestmark = pytest.mark.django_db
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def county(django_db_setup: None, django_db_blocker: Any) -> Iterator[Center]:
+    """The demo with its cases, loaded once for this module and rolled back after it."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        for role in Role:  # made by a migration; tests may run without migrations
+            Group.objects.get_or_create(name=role.value)
+        out = run_demo()
+        assert f"{len(CASES)}" in out
+        yield Center.objects.get(code=COUNTY_CODE)
+        transaction.set_rollback(True)
+
+
+def demo_cases() -> Any:
+    return Case.objects.filter(idempotency_key__startswith=KEY_PREFIX)
+
+
+def case(key: str) -> Case:
+    return Case.objects.select_related("center", "item", "applicant").get(
+        idempotency_key=KEY_PREFIX + key
+    )
+
+
+def last_workday(center: Center) -> datetime.date:
+    """Today, or the last working day before it (the demo's "day 0")."""
+    calendar = calendar_for(center.pk)
+    today = timezone.localdate()
+    return today if calendar.is_workday(today) else calendar.subtract_workdays(today, 1)
+
+
+def test_every_state_of_the_machine_is_there(county: Center) -> None:
+    cases = demo_cases()
+    assert 40 <= cases.count() == len(CASES)
+    statuses = set(cases.values_list("status", flat=True))
+    assert statuses == {
+        CaseStatus.SUBMITTED,
+        CaseStatus.PREREVIEW_RETURNED,
+        CaseStatus.AWAITING_SUPPLEMENT,
+        CaseStatus.NOT_ACCEPTED,
+        CaseStatus.ACCEPTED,
+        CaseStatus.IN_REVIEW,
+        CaseStatus.AWAITING_APPROVAL,
+        CaseStatus.JOINT_REVIEW,
+        CaseStatus.ESCALATED,
+        CaseStatus.SUSPENDED,
+        CaseStatus.APPROVED,
+        CaseStatus.DENIED,
+        CaseStatus.CERTIFICATE_READY,
+        CaseStatus.DELIVERED,
+        CaseStatus.ESCALATION_CLOSED,
+        CaseStatus.WITHDRAWN,
+        CaseStatus.VOIDED,
+    }
+    assert set(cases.exclude(kind="").values_list("kind", flat=True)) == set(CaseKind.values)
+    # Most cases are in the county; the towns have their own, two forwarded to the county.
+    assert cases.filter(center=county).count() >= 35
+    assert cases.exclude(center=county).count() >= 4
+    assert cases.filter(channel="online").count() >= 4
+    assert cases.filter(green_channel=True, materials__pending=True).exists()
+    assert cases.filter(archived_at__isnull=False).count() == 1
+    assert cases.filter(delivery_method="express").exclude(tracking_number="").exists()
+    assert cases.filter(delivery_method="pickup").count() >= 3
+
+
+def test_every_case_went_through_the_services(county: Center) -> None:
+    for row in demo_cases():
+        events = Event.objects.for_object(row).order_by("at", "id")
+        first = events.first()
+        assert first is not None
+        assert first.action in {"case.receive", "case.submit"}, row.number
+        # The event log and the case agree on when it happened: in the past, at the receipt.
+        assert first.at == row.received_at
+        assert row.received_at < timezone.now()
+        # The latest transition recorded is the case's status: nothing was written around them.
+        moves = [event.data for event in events if "to" in event.data]
+        assert moves[-1]["to"] == row.status, row.idempotency_key
+        assert row.number.startswith(
+            row.center.code + timezone.localdate(row.received_at).strftime("%Y%m%d")
+        )
+
+
+def test_due_dates_are_what_the_clock_computes(county: Center) -> None:
+    accepted = demo_cases().filter(accepted_at__isnull=False).select_related("center")
+    assert accepted.count() >= 30
+    for row in accepted:
+        calendar = calendar_for(row.center_id)
+        start = clock_start_for(row, timezone.localdate(row.accepted_at), calendar)
+        assert row.clock_started_on == start, row.idempotency_key
+        extra = {"extension_days": row.extension_days, "suspended_days": row.suspended_days}
+        assert row.legal_due_on == clock.due_on(calendar, start, row.legal_days, **extra)
+        promised = 0 if row.kind == CaseKind.IMMEDIATE else row.promised_days
+        assert row.promised_due_on == clock.due_on(calendar, start, promised, **extra)
+
+    # A supplement case starts its clock on the day the materials were complete...
+    completed = case("supplement-then-accepted")
+    assert completed.clock_started_on == timezone.localdate(completed.accepted_at)
+    assert completed.clock_started_on > timezone.localdate(completed.received_at)
+    # ... unless the one-time notice came too late (行政许可法 §32): then from the receipt.
+    late = case("late-notice")
+    assert late.clock_started_on == timezone.localdate(late.received_at)
+    # Suspended 4 working days and resumed: both deadlines moved by exactly those days.
+    resumed = case("resumed")
+    calendar = calendar_for(resumed.center_id)
+    assert resumed.suspended_days == 4
+    assert resumed.promised_due_on == calendar.add_workdays(resumed.clock_started_on, 5 + 4)
+    extended = case("extended")
+    assert extended.extension_days == 5
+    assert extended.notices.filter(kind=NoticeKind.EXTENSION).exists()
+
+
+def test_the_lists_show_every_colour_of_urgency(county: Center) -> None:
+    day = last_workday(county)
+    running = demo_cases().filter(
+        center=county,
+        status__in=[
+            CaseStatus.ACCEPTED,
+            CaseStatus.IN_REVIEW,
+            CaseStatus.AWAITING_APPROVAL,
+            CaseStatus.JOINT_REVIEW,
+            CaseStatus.SUSPENDED,
+        ],
+    )
+    colours = {clock.urgency(row, day) for row in running}
+    assert {"overdue", "due_today", "near", "ok", "suspended"} <= colours
+
+
+def test_joint_escalated_fees_and_notices(county: Center) -> None:
+    day = last_workday(county)
+    # Exactly one joint review task is overdue, and the director recorded a meeting about it.
+    overdue = list(overdue_joint_tasks([county.pk], day))
+    assert len(overdue) == 1
+    assert overdue[0].department.code == "GA"
+    assert overdue[0].case == case("joint-overdue-task")
+    assert JointMeeting.objects.filter(case=overdue[0].case).count() == 1
+    assert (
+        JointTask.objects.filter(case=case("joint-delivered"), status=TaskStatus.OPEN).count() == 0
+    )
+
+    # Town cases forwarded to the county: one still there, one closed with the county's result.
+    forwarded = case("town-escalated")
+    assert forwarded.status == CaseStatus.ESCALATED
+    assert forwarded.escalated_to == county
+    assert forwarded.forward_by is not None
+    closed = case("town-escalation-closed")
+    assert closed.status == CaseStatus.ESCALATION_CLOSED
+    assert closed.escalation_result
+
+    # Fees are recorded, none above the approved standard.
+    fees = CaseFee.objects.filter(case__in=demo_cases()).select_related("fee_item")
+    assert fees.count() >= 4
+    assert all(fee.amount <= fee.fee_item.standard_amount * fee.quantity for fee in fees)
+
+    # Notices: one-time, not accepted, joint, extension, decision; several signed for.
+    kinds = set(Notice.objects.filter(case__in=demo_cases()).values_list("kind", flat=True))
+    assert {
+        NoticeKind.ACCEPTANCE,
+        NoticeKind.ONE_TIME,
+        NoticeKind.NOT_ACCEPTED,
+        NoticeKind.PREREVIEW_RETURN,
+        NoticeKind.JOINT,
+        NoticeKind.ESCALATED,
+        NoticeKind.EXTENSION,
+        NoticeKind.DECISION,
+    } <= kinds
+    confirmed = Notice.objects.filter(case__in=demo_cases(), confirmed_at__isnull=False)
+    assert confirmed.count() >= 6
+    # The transfer kept the first responder on record.
+    moved = case("transferred")
+    assert moved.received_window is not None and moved.window is not None
+    assert (moved.received_window.number, moved.window.number) == (2, 1)
+
+
+def test_each_login_finds_work_in_the_inbox(county: Center) -> None:
+    day = last_workday(county)
+
+    def section(username: str, key: str) -> int:
+        user = User.objects.get(username=username)
+        sections = {s.key: s for s in inbox(user, day)}
+        return sections[key].total
+
+    assert section("clerk", "window") >= 5
+    assert section("head", "window") >= 15  # heads windows 1–3
+    assert section("w03-1a", "window") >= 8
+    assert section("approver", "back_office") >= 4
+    assert section("zrgh-reviewer", "back_office") == 1
+    assert section("zrgh-approver", "back_office") == 1
+    assert section("bdc-approver", "back_office") == 2  # one awaiting approval, one joint done
+    assert section("director", "overdue_joint") == 1
+    assert section("director", "escalated") == 2
+    assert section("director", "overdue") >= 4
+
+
+def test_the_api_service_account_is_ready_for_a_token(county: Center) -> None:
+    system = User.objects.get(username="dept-system")
+    assert not system.has_usable_password()
+    assert roles_of(system) == {Role.APPROVER}
+    department = Staff.objects.get(user=system).department
+    assert department is not None and department.code == "SCJG"
+    out, err = StringIO(), StringIO()
+    call_command(
+        "api_token", "create", "--user", "dept-system", "--name", "审批系统", stdout=out, stderr=err
+    )
+    assert ApiToken.objects.filter(user=system, name="审批系统").count() == 1
+    assert out.getvalue().strip()
+
+
+def test_loading_again_adds_nothing(county: Center) -> None:
+    models = (Case, Event, Notice, CaseFee, JointTask, JointMeeting, User)
+    before = {model.__name__: model.objects.count() for model in models}
+
+    assert load_demo_cases().cases == 0
+    out = run_demo()
+
+    assert "未作任何更改" in out
+    assert {model.__name__: model.objects.count() for model in models} == before

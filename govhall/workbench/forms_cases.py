@@ -1,0 +1,528 @@
+"""Forms of the case pages: intake at the window, one small form per case action, and the
+forms for notices, joint tasks, joint meetings and fees.
+
+Forms only read and type the input; every rule (what is required when, what is allowed) is
+checked by the case services, whose ValidationError messages the views show on these forms.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from govhall.cases.models import ApplicantKind, Case, CaseKind, DeliveryMethod
+from govhall.cases.services.intake import ApplicantData, MaterialCheck, Outcome
+from govhall.catalog.models import FeeItem, Material, ServiceItem
+from govhall.org.models import Center, Department, Window
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _text(label: Any, *, required: bool = False, max_length: int = 300, rows: int = 0) -> Any:
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget)
+
+
+# --- intake -------------------------------------------------------------------------------------
+
+
+class IntakeForm(forms.Form):
+    """Everything the window takes in for one application of one item.
+
+    Material checkboxes are built from the item's materials: `received_<id>`, `form_<id>`,
+    `copies_<id>` and `pending_<id>` (green channel: accepted with this material pending).
+    """
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The proposal the page showed last: when the proposal changes, the outcome follows it.
+    proposed = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
+
+    applicant_kind = forms.ChoiceField(
+        label=_("Applicant kind"),
+        choices=ApplicantKind.choices,
+        initial=ApplicantKind.PERSON,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Name"), max_length=100)
+    id_number = forms.CharField(
+        label=_("ID number / unified social credit code"),
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    legal_representative = forms.CharField(
+        label=_("Legal representative"), max_length=50, required=False
+    )
+    contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
+
+    green_channel = forms.BooleanField(
+        label=_("Green channel (priority; may accept with materials pending)"), required=False
+    )
+    pending_due_on = forms.DateField(
+        label=_("Pending materials due on"), required=False, widget=DATE_WIDGET
+    )
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    outcome_reason = _text(_("Why the outcome differs from the proposal"), rows=2)
+    reason = _text(_("Reason"), rows=2, max_length=2000)
+    basis = _text(_("Legal basis of the decision"), rows=2, max_length=2000)
+    forward_by = forms.DateField(
+        label=_("Forward to the higher level by"), required=False, widget=DATE_WIDGET
+    )
+    joint_departments = forms.TypedMultipleChoiceField(
+        label=_("Participating departments"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        item: ServiceItem,
+        window: Window,
+        materials: list[Material],
+        departments: list[Department],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.window = window
+        self.materials = materials
+        field = self.fields["joint_departments"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [(d.pk, d.name) for d in departments if d.pk != item.department_id]
+        for material in materials:
+            key = material.pk
+            self.fields[f"received_{key}"] = forms.BooleanField(
+                label=_("Received"),
+                required=False,
+                initial=True,
+                widget=forms.CheckboxInput(attrs={"class": "live"}),
+            )
+            self.fields[f"form_{key}"] = forms.ChoiceField(
+                label=_("Form"), choices=Material.Form.choices, initial=material.form
+            )
+            self.fields[f"copies_{key}"] = forms.IntegerField(
+                label=_("Copies"),
+                min_value=1,
+                max_value=99,
+                initial=material.copies,
+                widget=forms.NumberInput(attrs={"class": "copies"}),
+            )
+            self.fields[f"pending_{key}"] = forms.BooleanField(
+                label=_("Pending (green channel)"),
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "live"}),
+            )
+        self.fields["green_channel"].widget.attrs["class"] = "live"
+        self.fields["outcome"].widget.attrs["class"] = "live"
+
+    @staticmethod
+    def new_key() -> str:
+        return uuid.uuid4().hex
+
+    def material_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "material": material,
+                "received": self[f"received_{material.pk}"],
+                "form": self[f"form_{material.pk}"],
+                "copies": self[f"copies_{material.pk}"],
+                "pending": self[f"pending_{material.pk}"],
+            }
+            for material in self.materials
+        ]
+
+    def _raw_bool(self, name: str) -> bool:
+        """A checkbox as submitted, also when the rest of the form does not validate (the
+        live proposal is computed from half-filled forms)."""
+        if not self.is_bound:
+            return bool(self.fields[name].initial)
+        value = self.data.get(self.add_prefix(name))
+        return value not in (None, "", "false", "0", "off")
+
+    def checks(self) -> list[MaterialCheck]:
+        result = []
+        for material in self.materials:
+            key = material.pk
+            form_value = self.data.get(f"form_{key}") if self.is_bound else None
+            if form_value not in Material.Form.values:
+                form_value = material.form
+            try:
+                copies = int(self.data.get(f"copies_{key}", material.copies))
+            except (TypeError, ValueError):
+                copies = material.copies
+            received = self._raw_bool(f"received_{key}")
+            result.append(
+                MaterialCheck(
+                    material_id=key,
+                    received=received,
+                    form=str(form_value),
+                    copies=max(copies, 1),
+                    pending=self._raw_bool(f"pending_{key}") and not received,
+                )
+            )
+        return result
+
+    def green(self) -> bool:
+        return self._raw_bool("green_channel")
+
+    def chosen_outcome(self, proposal: str) -> str:
+        """The outcome to show: the one chosen, unless the proposal changed since (then the
+        outcome follows the new proposal)."""
+        if not self.is_bound:
+            return proposal
+        chosen = self.data.get("outcome") or proposal
+        previous = self.data.get("proposed") or ""
+        if previous != proposal or chosen not in Outcome.values:
+            return proposal
+        return str(chosen)
+
+    def applicant(self) -> ApplicantData:
+        data = self.cleaned_data
+        enterprise = data["applicant_kind"] == ApplicantKind.ENTERPRISE
+        return ApplicantData(
+            kind=data["applicant_kind"],
+            name=data["name"].strip(),
+            id_number=data["id_number"].strip(),
+            phone=data["phone"].strip(),
+            legal_representative=data["legal_representative"].strip() if enterprise else "",
+            contact_name=data["contact_name"].strip() if enterprise else "",
+        )
+
+
+# --- case actions -------------------------------------------------------------------------------
+
+
+class CaseActionForm(forms.Form):
+    """The fields every action posts: the version the page showed, and a note."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = _text(_("Note"), rows=2, max_length=1000)
+    param_names: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        if not self.is_bound:
+            self.fields["expected_version"].initial = case.version
+
+    def params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        for name in self.param_names:
+            value = self.cleaned_data.get(name)
+            if value in (None, "", []):
+                continue
+            if isinstance(value, Department | Window | Center):
+                value = value.pk
+            params[name] = value
+        return params
+
+
+class NoteOnlyForm(CaseActionForm):
+    pass
+
+
+class OpinionForm(CaseActionForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = _("Opinion")
+
+
+class ReasonForm(CaseActionForm):
+    reason = _text(_("Reason"), required=True, rows=2, max_length=2000)
+    param_names = ("reason",)
+
+
+class ReasonBasisForm(CaseActionForm):
+    reason = _text(_("Reason"), required=True, rows=2, max_length=2000)
+    basis = _text(_("Legal basis of the decision"), required=True, rows=2, max_length=2000)
+    param_names = ("reason", "basis")
+
+
+class PrereviewReturnForm(CaseActionForm):
+    reason = _text(_("Reason"), required=True, rows=2, max_length=2000)
+    basis = _text(_("Legal basis of the decision"), rows=2, max_length=2000)
+    param_names = ("reason", "basis")
+
+
+def _material_choices(case: Case, *, only_missing: bool) -> list[tuple[int, str]]:
+    materials = case.materials.all()
+    if only_missing:
+        materials = materials.filter(received=False)
+    return [(m.pk, m.name) for m in materials]
+
+
+class RequestSupplementForm(CaseActionForm):
+    missing = forms.TypedMultipleChoiceField(
+        label=_("Missing materials"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    extra = _text(_("Other things to bring (one per line)"), rows=2, max_length=2000)
+    override_reason = _text(_("Reason for a second notice (management only)"), max_length=300)
+    param_names = ("missing", "override_reason")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["missing"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = _material_choices(self.case, only_missing=False)
+        if not self.is_bound:
+            field.initial = [pk for pk, _name in _material_choices(self.case, only_missing=True)]
+        if not self.case.supplement_notices:
+            del self.fields["override_reason"]
+
+    def params(self) -> dict[str, Any]:
+        params = super().params()
+        extra = [line.strip() for line in self.cleaned_data.get("extra", "").splitlines()]
+        if any(extra):
+            params["extra"] = [line for line in extra if line]
+        return params
+
+
+class SupplementReceivedForm(CaseActionForm):
+    received = forms.TypedMultipleChoiceField(
+        label=_("Materials now received"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    param_names = ("received",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["received"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = _material_choices(self.case, only_missing=True)
+        if not self.is_bound:
+            field.initial = [pk for pk, _name in field.choices]
+
+
+def _other_departments(case: Case) -> list[tuple[int, str]]:
+    return [
+        (d.pk, d.name)
+        for d in Department.objects.filter(center_id=case.center_id)
+        .exclude(pk=case.department_id)
+        .order_by("code", "id")
+    ]
+
+
+class AcceptForm(CaseActionForm):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", "—"), *CaseKind.choices]
+    )
+    joint_departments = forms.TypedMultipleChoiceField(
+        label=_("Participating departments (joint cases)"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    param_names: tuple[str, ...] = ("kind", "joint_departments")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.case.kind:
+            del self.fields["kind"]
+            self.param_names = ("joint_departments",)
+        field = self.fields["joint_departments"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = _other_departments(self.case)
+        if not self.is_bound:
+            field.initial = list(self.case.item.joint_departments.values_list("pk", flat=True))
+
+
+class StartJointForm(CaseActionForm):
+    departments = forms.TypedMultipleChoiceField(
+        label=_("Participating departments"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    task_days = forms.IntegerField(
+        label=_("Working days for each task"), min_value=1, max_value=365, required=False
+    )
+    param_names = ("departments", "task_days")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["departments"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = _other_departments(self.case)
+        if not self.is_bound:
+            field.initial = list(self.case.item.joint_departments.values_list("pk", flat=True))
+            self.fields["task_days"].initial = self.case.item.promised_days or None
+
+
+class ExtendForm(CaseActionForm):
+    days = forms.IntegerField(label=_("Extra working days"), min_value=1, max_value=365)
+    reason = _text(_("Reason"), required=True, rows=2, max_length=300)
+    param_names = ("days", "reason")
+
+
+class TransferForm(CaseActionForm):
+    window_id = forms.TypedChoiceField(label=_("To window"), coerce=int)
+    param_names = ("window_id",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        windows = (
+            Window.objects.filter(
+                center_id=self.case.center_id,
+                is_active=True,
+                item_windows__item_id=self.case.item_id,
+            )
+            .exclude(pk=self.case.window_id or 0)
+            .distinct()
+            .order_by("number")
+        )
+        field = self.fields["window_id"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(w.pk, f"{w.number} · {w.name}") for w in windows]
+
+
+class EscalateForm(CaseActionForm):
+    center_id = forms.TypedChoiceField(
+        label=_("Forward to"), coerce=int, required=False, empty_value=None
+    )
+    forward_by = forms.DateField(
+        label=_("Promised forwarding date"), required=False, widget=DATE_WIDGET
+    )
+    param_names = ("center_id", "forward_by")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        path = self.case.center.path
+        ancestor_ids = [int(part) for part in path.strip("/").split("/") if part.isdigit()]
+        ancestors = Center.objects.filter(pk__in=ancestor_ids).exclude(pk=self.case.center_id)
+        field = self.fields["center_id"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [
+            ("", _("The level that decides the item")),
+            *[(c.pk, c.name) for c in ancestors.order_by("-path")],
+        ]
+
+
+class ReceiveResultForm(CaseActionForm):
+    result = _text(_("Result from the higher level"), required=True, rows=3, max_length=2000)
+    approved = forms.BooleanField(label=_("Approved"), required=False)
+    param_names = ("result", "approved")
+
+    def params(self) -> dict[str, Any]:
+        params = super().params()
+        params["approved"] = bool(self.cleaned_data.get("approved"))
+        return params
+
+
+class MakeCertificateForm(CaseActionForm):
+    certificate_number = _text(_("Certificate number"), max_length=64)
+    param_names = ("certificate_number",)
+
+
+class DeliverForm(CaseActionForm):
+    method = forms.ChoiceField(
+        label=_("Delivery"),
+        choices=DeliveryMethod.choices,
+        initial=DeliveryMethod.PICKUP,
+        widget=forms.RadioSelect,
+    )
+    recipient_name = _text(_("Received by"), required=True, max_length=100)
+    id_last4 = forms.CharField(
+        label=_("Last 4 characters of the applicant's ID number (pickup)"),
+        required=False,
+        max_length=4,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "size": 6}),
+    )
+    tracking_number = _text(_("Tracking number (express)"), max_length=64)
+    param_names = ("method", "recipient_name", "id_last4", "tracking_number")
+
+
+ACTION_FORMS: dict[str, type[CaseActionForm]] = {
+    "prereview_pass": NoteOnlyForm,
+    "prereview_return": PrereviewReturnForm,
+    "request_supplement": RequestSupplementForm,
+    "supplement_received": SupplementReceivedForm,
+    "accept": AcceptForm,
+    "return": ReasonBasisForm,
+    "forward": OpinionForm,
+    "review": OpinionForm,
+    "approve": OpinionForm,
+    "deny": ReasonBasisForm,
+    "start_joint": StartJointForm,
+    "suspend": ReasonForm,
+    "resume": NoteOnlyForm,
+    "extend": ExtendForm,
+    "transfer": TransferForm,
+    "escalate": EscalateForm,
+    "receive_result": ReceiveResultForm,
+    "make_certificate": MakeCertificateForm,
+    "deliver": DeliverForm,
+    "withdraw": ReasonForm,
+    "void": ReasonForm,
+    "archive": NoteOnlyForm,
+}
+
+# Actions whose button is drawn as dangerous (red).
+DANGEROUS_ACTIONS = frozenset({"prereview_return", "return", "deny", "withdraw", "void", "suspend"})
+
+
+def action_form(action: str, *, case: Case, data: Any = None) -> CaseActionForm:
+    form_class = ACTION_FORMS.get(action, NoteOnlyForm)
+    return form_class(data, case=case)
+
+
+# --- notices, joint work, fees ------------------------------------------------------------------
+
+
+class NoticeConfirmForm(forms.Form):
+    confirmed_by_name = forms.CharField(label=_("Applicant's name (as signed)"), max_length=100)
+
+
+class JointTaskForm(forms.Form):
+    agrees = forms.TypedChoiceField(
+        label=_("Opinion"),
+        choices=[("1", _("Agree")), ("0", _("Disagree"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    opinion = _text(_("Opinion in writing"), required=True, rows=2, max_length=2000)
+
+
+class JointMeetingForm(forms.Form):
+    held_at = forms.DateTimeField(
+        label=_("Held at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+    participants = _text(_("Participants"), required=True, rows=2, max_length=4000)
+    conclusions = _text(_("Conclusions"), required=True, rows=3, max_length=8000)
+
+    @staticmethod
+    def default_time() -> datetime.datetime:
+        return datetime.datetime.now().replace(second=0, microsecond=0)
+
+
+class FeeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} · ¥{obj.standard_amount}/{obj.unit}"
+
+
+class FeeForm(forms.Form):
+    fee_item = FeeChoiceField(label=_("Fee item"), queryset=FeeItem.objects.none())
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100000, initial=1)
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), min_value=Decimal("0"), max_digits=12, decimal_places=2
+    )
+    receipt_number = _text(_("Receipt number"), max_length=64)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["fee_item"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = FeeItem.objects.filter(item_id=case.item_id).order_by("id")
