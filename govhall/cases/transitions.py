@@ -104,6 +104,7 @@ class Action(models.TextChoices):
     PREREVIEW_RETURN = "prereview_return", _("Return at pre-review")
     REQUEST_SUPPLEMENT = "request_supplement", _("Request supplement (one-time notice)")
     SUPPLEMENT_RECEIVED = "supplement_received", _("Supplement received")
+    PENDING_RECEIVED = "pending_received", _("Pending materials received")
     ACCEPT = "accept", _("Accept")
     RETURN = "return", _("Return (not accepted)")
     FORWARD = "forward", _("Forward to the back office")
@@ -187,6 +188,11 @@ def _rows() -> tuple[Transition, ...]:
         *[
             t(status, Action.EXTEND, APPROVER | MANAGEMENT, None, guard="not_extended")
             for status in sorted(SUSPENDABLE | {S.SUSPENDED})
+        ],
+        # green channel (容缺受理): the materials accepted as pending arrive later
+        *[
+            t(status, Action.PENDING_RECEIVED, WINDOW, None, guard="has_pending")
+            for status in sorted(UNDECIDED_STATUSES | {S.APPROVED, S.DENIED, S.CERTIFICATE_READY})
         ],
         # transfer to another window keeps the first responder on record
         *[

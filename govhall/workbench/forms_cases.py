@@ -305,6 +305,25 @@ class SupplementReceivedForm(CaseActionForm):
             field.initial = [pk for pk, _name in field.choices]
 
 
+class PendingReceivedForm(CaseActionForm):
+    received = forms.TypedMultipleChoiceField(
+        label=_("Pending materials now received"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    param_names = ("received",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["received"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [
+            (m.pk, m.name) for m in self.case.materials.filter(pending=True, received=False)
+        ]
+        if not self.is_bound:
+            field.initial = [pk for pk, _name in field.choices]
+
+
 def _other_departments(case: Case) -> list[tuple[int, str]]:
     return [
         (d.pk, d.name)
@@ -448,6 +467,7 @@ ACTION_FORMS: dict[str, type[CaseActionForm]] = {
     "prereview_return": PrereviewReturnForm,
     "request_supplement": RequestSupplementForm,
     "supplement_received": SupplementReceivedForm,
+    "pending_received": PendingReceivedForm,
     "accept": AcceptForm,
     "return": ReasonBasisForm,
     "forward": OpinionForm,

@@ -375,6 +375,24 @@ def _supplement_received(step: Step) -> None:
     step.data["received"] = [row.name for row in rows]
 
 
+def _pending_received(step: Step) -> None:
+    """Green channel: record pending materials as brought; the due date goes once all are in."""
+    ids = step.ids("received", required=_("Tick the pending materials the applicant brought."))
+    pending = {row.pk: row for row in step.case.materials.filter(pending=True, received=False)}
+    unknown = [pk for pk in ids if pk not in pending]
+    if unknown:
+        step.error("received", _("Only materials pending on this case can be received here."))
+    if step.errors:
+        return
+    CaseMaterial.objects.filter(pk__in=ids).update(
+        received=True, received_on=step.today, pending=False
+    )
+    if len(ids) == len(pending):
+        step.set(pending_due_on=None)
+    step.data["received"] = [pending[pk].name for pk in ids]
+    step.data["late"] = bool(step.case.pending_due_on and step.today > step.case.pending_due_on)
+
+
 def _accept(step: Step) -> None:
     from govhall.cases.services.intake import accepted_kind
 
@@ -707,6 +725,7 @@ HANDLERS: dict[str, Callable[[Step], None]] = {
     Action.PREREVIEW_RETURN: _prereview_return,
     Action.REQUEST_SUPPLEMENT: _request_supplement,
     Action.SUPPLEMENT_RECEIVED: _supplement_received,
+    Action.PENDING_RECEIVED: _pending_received,
     Action.ACCEPT: _accept,
     Action.RETURN: _return,
     Action.FORWARD: _opinion,

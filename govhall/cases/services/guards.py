@@ -48,6 +48,11 @@ def not_extended(case: Case) -> bool:
     return case.extension_days == 0
 
 
+def has_pending(case: Case) -> bool:
+    """A green-channel case with materials still to bring."""
+    return case.materials.filter(pending=True, received=False).exists()
+
+
 def not_archived(case: Case) -> bool:
     return case.archived_at is None
 
@@ -61,6 +66,7 @@ GUARDS: dict[str, Callable[[Case], bool]] = {
     "joint_done": joint_done,
     "not_extended": not_extended,
     "not_archived": not_archived,
+    "has_pending": has_pending,
 }
 
 
@@ -82,6 +88,8 @@ def _message(name: str, case: Case) -> str:
         return _("The lead department decides only when every joint review task is done.")
     if name == "not_extended":
         return _("This case was already extended once; it cannot be extended again.")
+    if name == "has_pending":
+        return _("This case has no pending materials to receive.")
     if name == "not_archived":
         return _("This case is already archived.")
     return _("This action is not possible for this case now.")

@@ -80,6 +80,7 @@ from govhall.cases.models import (
     Channel,
 )
 from govhall.cases.services.numbers import next_case_number
+from govhall.cases.services.permissions import remembering_served_windows, served_window_ids
 from govhall.cases.transitions import Action
 from govhall.catalog.models import Authorization, ItemWindow, Material, ServiceItem
 from govhall.core import idnumbers
@@ -398,7 +399,7 @@ def _create_case(key: str | None, **fields: Any) -> tuple[Case, bool]:
 
 
 def _serves_window(actor: User, window: Window, at: datetime.datetime) -> bool:
-    from govhall.cases.services.permissions import WINDOW_ROLES, served_window_ids
+    from govhall.cases.services.permissions import WINDOW_ROLES
 
     if getattr(actor, "is_superuser", False):
         return True
@@ -409,6 +410,7 @@ def _serves_window(actor: User, window: Window, at: datetime.datetime) -> bool:
     return window.pk in served_window_ids(actor, at)
 
 
+@remembering_served_windows
 def case_receive(
     *,
     actor: User,

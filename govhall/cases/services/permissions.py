@@ -21,7 +21,11 @@ acts on this case, and (3) the row's guard holds. Where a role acts:
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
+from contextvars import ContextVar
 from functools import cached_property
+from typing import ParamSpec, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -36,24 +40,41 @@ from govhall.org.models import Center, Staff, Window
 WINDOW_ROLES = frozenset({Role.CLERK, Role.WINDOW_HEAD})
 
 
-def served_window_ids(actor: User, at: datetime.datetime | None) -> frozenset[int]:
-    """The windows `actor` serves at `at` (A/B cover honoured).
+# Within one intake the same actor is asked about at the same moment up to three times
+# (receipt, acceptance, decision); `remembering_served_windows` keeps those answers for the call.
+_served_memo: ContextVar[dict[tuple[int, datetime.datetime | None], frozenset[int]] | None] = (
+    ContextVar("served_windows_memo", default=None)
+)
+P = ParamSpec("P")
+R = TypeVar("R")
 
-    Asking the cover function is the dearest check of an action, and an intake asks it for the
-    same actor at the same moment up to three times (receipt, acceptance, decision), so the
-    answer for an explicit moment is kept on the actor object; another moment asks again.
-    """
+
+def remembering_served_windows(func: Callable[P, R]) -> Callable[P, R]:
+    """Decorate a service so the cover answers it asks for are computed once per call."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        token = _served_memo.set({})
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _served_memo.reset(token)
+
+    return wrapper
+
+
+def served_window_ids(actor: User, at: datetime.datetime | None) -> frozenset[int]:
+    """The windows `actor` serves at `at` (A/B cover honoured): the dearest check of an action."""
     from govhall.staffing.queries.cover import posts_served_by
 
-    if at is None:
-        return frozenset(post.window_id for post in posts_served_by(actor, None))
-    memo: dict[datetime.datetime, frozenset[int]] = actor.__dict__.setdefault(
-        "_govhall_served_windows", {}
-    )
-    if at not in memo:
-        memo.clear()
-        memo[at] = frozenset(post.window_id for post in posts_served_by(actor, at))
-    return memo[at]
+    memo = _served_memo.get()
+    key = (actor.pk, at)
+    if memo is not None and key in memo:
+        return memo[key]
+    ids = frozenset(post.window_id for post in posts_served_by(actor, at))
+    if memo is not None:
+        memo[key] = ids
+    return ids
 
 
 class Standing:

@@ -294,6 +294,39 @@ def test_green_channel_accepts_with_pending_materials_and_a_due_date(receive, ca
     assert row.pending and not row.received and row.due_on == due
 
 
+def test_pending_materials_are_received_later_and_the_due_date_clears(receive, case_item, clerk):
+    case = receive(
+        case_item,
+        Outcome.PROMISED,
+        materials=checks(case_item, pending={"身份证明"}),
+        green_channel=True,
+        pending_due_on=datetime.date(2025, 9, 30),
+    )
+    pending = case.materials.get(name="身份证明")
+    other = case.materials.get(name="申请书")
+    with pytest.raises(ValidationError) as error:  # not a pending material
+        case_act(actor=clerk, case=case, action="pending_received", params={"received": [other.pk]})
+    assert "received" in error.value.message_dict
+    case.refresh_from_db()
+    assert case.pending_due_on == datetime.date(2025, 9, 30)
+    done = case_act(
+        actor=clerk,
+        case=case,
+        action="pending_received",
+        params={"received": [pending.pk]},
+        at=FRIDAY + datetime.timedelta(days=4),
+    )
+    assert done.status == CaseStatus.ACCEPTED and done.pending_due_on is None
+    pending.refresh_from_db()
+    assert pending.received and not pending.pending
+    assert pending.received_on == datetime.date(2025, 9, 30)
+    event = Event.objects.get(action="case.pending_received", object_id=str(case.pk))
+    assert event.data["received"] == ["身份证明"] and event.data["late"] is False
+    # nothing pending any more: the action is no longer offered
+    with pytest.raises(ValidationError):
+        case_act(actor=clerk, case=done, action="pending_received", params={"received": []})
+
+
 # --- who may receive where, and bad input --------------------------------------------------
 
 

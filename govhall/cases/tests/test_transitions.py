@@ -167,6 +167,11 @@ def case_for(row: Transition, request) -> Case:
             Case.objects.filter(pk=case.pk).update(supplement_notices=1)
     if row.action == Action.SUPPLEMENT_RECEIVED:
         case.materials.filter(is_main=False).update(received=False, received_on=None)
+    if row.action == Action.PENDING_RECEIVED:
+        case.materials.filter(is_main=True).update(received=False, received_on=None, pending=True)
+        Case.objects.filter(pk=case.pk).update(
+            green_channel=True, pending_due_on=datetime.date(2025, 10, 9)
+        )
     if row.action == Action.TRANSFER:
         other = WindowFactory(center=item.center, number=7)
         ItemWindowFactory(item=item, window=other, authorization=Authorization.FULL)
@@ -182,6 +187,7 @@ def params_for(row: Transition, case: Case) -> dict[str, Any]:
         if case.supplement_notices
         else {"missing": missing},
         Action.SUPPLEMENT_RECEIVED: {"received": missing},
+        Action.PENDING_RECEIVED: {"received": missing},
         Action.RETURN: {"reason": "不属于本机关职权", "basis": "《行政许可法》第三十二条"},
         Action.DENY: {"reason": "不符合条件", "basis": "《食品经营许可管理办法》"},
         Action.SUSPEND: {"reason": "现场核查"},
