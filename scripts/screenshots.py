@@ -48,6 +48,18 @@ def main() -> None:
         shoot(page, f"{base}/staff/calendar/?year=2026", "calendar")
         shoot(page, f"{base}/staff/centers/", "centers")
         shoot(page, f"{base}/staff/staffing/on-duty/", "on-duty")
+        shoot(page, f"{base}/staff/cases/", "case-list")
+        shoot(page, f"{base}/staff/cases/inbox/", "case-inbox")
+        # The first joint case of the demo: tasks, notices, timeline.
+        page.goto(f"{base}/staff/cases/?kind=joint")
+        page.locator("tr[data-case] a").first.click()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(OUT / "case-page.png"), full_page=True)
+        print("wrote", OUT / "case-page.png")
+        page.locator("a", has_text="打印").first.click()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(OUT / "notice-print.png"), full_page=True)
+        print("wrote", OUT / "notice-print.png")
         phone = browser.new_context(
             viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True
         )
