@@ -150,7 +150,9 @@ def _rows() -> tuple[Transition, ...]:
         t(S.SUBMITTED, Action.PREREVIEW_PASS, WINDOW, S.RECEIVED),
         t(S.SUBMITTED, Action.PREREVIEW_RETURN, WINDOW, S.PREREVIEW_RETURNED),
         t(S.SUBMITTED, Action.REQUEST_SUPPLEMENT, WINDOW, S.AWAITING_SUPPLEMENT),
-        t(S.RECEIVED, Action.REQUEST_SUPPLEMENT, WINDOW, S.AWAITING_SUPPLEMENT),
+        # the window gives the first one-time notice; a second one (after a supplement came in
+        # and something is still missing) is management's override (permissions.py)
+        t(S.RECEIVED, Action.REQUEST_SUPPLEMENT, WINDOW | MANAGEMENT, S.AWAITING_SUPPLEMENT),
         # a second one-time notice is a violation unless management overrides with a reason
         t(S.AWAITING_SUPPLEMENT, Action.REQUEST_SUPPLEMENT, MANAGEMENT, None),
         t(S.AWAITING_SUPPLEMENT, Action.SUPPLEMENT_RECEIVED, WINDOW, S.RECEIVED),

@@ -31,7 +31,13 @@ from django.utils.translation import gettext as _
 
 from govhall.cases.models import Case, CaseStatus
 from govhall.cases.services.guards import guard_refusal
-from govhall.cases.transitions import Action, Transition, transition_for, transitions_from
+from govhall.cases.transitions import (
+    MANAGEMENT,
+    Action,
+    Transition,
+    transition_for,
+    transitions_from,
+)
 from govhall.catalog.models import ItemWindow
 from govhall.core.models import User
 from govhall.core.roles import Role, roles_of
@@ -178,7 +184,20 @@ class Standing:
         """None when one of the actor's roles may take the row's action here; else why not."""
         if self.superuser:
             return None
-        mine = self.roles & row.roles
+        allowed = row.roles
+        if row.action == Action.REQUEST_SUPPLEMENT:
+            # The one-time rule (一次性告知): the window gives the first notice; a second one on
+            # the same case is management's override, whatever the status.
+            if self.case.supplement_notices:
+                allowed = row.roles & MANAGEMENT
+                if not self.roles & allowed:
+                    return _(
+                        "A one-time notice was already issued for this case; a second one "
+                        "needs a manager's override with a reason."
+                    )
+            else:
+                allowed = row.roles & WINDOW_ROLES
+        mine = self.roles & allowed
         if not mine:
             return _("Your role may not “%(action)s” on a case.") % {
                 "action": Action(row.action).label
