@@ -4,18 +4,15 @@ idempotency key twice."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from govhall.cases.models import Applicant, Case, CaseNumberCounter
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.intake import ApplicantData, Outcome, case_receive, case_submit_online
+from govhall.cases.tests.parallel import run_at_once
 from govhall.core.models import Event
 from govhall.core.roles import Role
 from govhall.factories import PostFactory, make_staff
@@ -26,29 +23,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="needs PostgreSQL row locks and real parallelism"
     ),
 ]
-
-
-def run_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run every call in its own thread (own connection), released together by a barrier.
-    Each result is the call's return value or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # collected and asserted by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def person(n: int) -> ApplicantData:

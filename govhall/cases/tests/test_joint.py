@@ -426,7 +426,7 @@ def test_two_completions_at_once_one_wins(
     other_department: Department,
     other_reviewer: User,
 ) -> None:
-    from govhall.cases.tests.test_notices import run_at_once
+    from govhall.cases.tests.parallel import run_at_once
 
     (task,) = start(joint_case, clerk, [other_department])
     second = make_staff(Role.APPROVER, county, other_department, username="bdc_approver")

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime
 import io
 import itertools
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
@@ -35,6 +33,7 @@ from govhall.cases.notice_render import (
 )
 from govhall.cases.services.notices import RIGHTS_TEXT, notice_confirm, notice_issue
 from govhall.cases.tests.fixtures import PERSON_ID
+from govhall.cases.tests.parallel import run_at_once
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import Event, User
 from govhall.org.models import Center, Window
@@ -856,28 +855,6 @@ def test_intake_returning_a_case_issues_the_notice_with_the_rights(
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL row locks and real parallelism"
 )
-
-
-def run_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Every call in its own thread (own connection), released together; results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # asserted by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @on_postgresql
