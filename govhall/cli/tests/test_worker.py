@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django.utils.translation import override
 
+from govhall.cases.models import ProgressLookup
 from govhall.factories import PostFactory, WindowFactory
 from govhall.staffing.models import PostVacancy
 
@@ -26,3 +27,16 @@ def test_worker_round_opens_an_alert_for_a_post_nobody_can_serve(county, monkeyp
     # A second round finds the same empty post and opens nothing new.
     call_command("worker", "--once", stdout=StringIO())
     assert PostVacancy.objects.filter(post=post).count() == 1
+
+
+def test_worker_round_forgets_progress_inquiries_older_than_a_day():
+    old = ProgressLookup.objects.create(client="10.0.0.1", case_number="X1")
+    recent = ProgressLookup.objects.create(client="10.0.0.1", case_number="X2")
+    ProgressLookup.objects.filter(pk=old.pk).update(
+        at=timezone.now() - datetime.timedelta(days=1, minutes=1)
+    )
+    out = StringIO()
+    with override("en"):
+        call_command("worker", "--once", stdout=out)
+    assert list(ProgressLookup.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert "1 old progress inquiries forgotten" in out.getvalue()

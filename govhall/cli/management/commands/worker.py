@@ -2,7 +2,8 @@
 
 Every `--interval` seconds it scans every active center for empty posts (空岗, SPEC §8): a leave
 approved yesterday empties a post at this morning's opening without any write happening then,
-so a timer must look. `--once` runs one round and exits (cron, tests).
+so a timer must look. Each round also forgets public progress inquiries older than a day (they
+are kept only to rate-limit guessing). `--once` runs one round and exits (cron, tests).
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.cases.services.progress import progress_lookups_prune
 from govhall.staffing.services.presence import vacancies_scan_all
 
 
 class Command(BaseCommand):
-    help = "Run the hall's periodic work (empty-post scans) every --interval seconds."
+    help = (
+        "Run the hall's periodic work (empty-post scans, pruning old progress inquiries) "
+        "every --interval seconds."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=int, default=60, help="seconds between rounds")
@@ -29,9 +34,17 @@ class Command(BaseCommand):
         interval = max(5, options["interval"])
         while True:
             opened = vacancies_scan_all()
+            pruned = progress_lookups_prune()
             self.stdout.write(
-                _("%(time)s: empty-post scan done, %(opened)d new alert(s).")
-                % {"time": timezone.localtime().strftime("%H:%M:%S"), "opened": opened}
+                _(
+                    "%(time)s: empty-post scan done, %(opened)d new alert(s); "
+                    "%(pruned)d old progress inquiries forgotten."
+                )
+                % {
+                    "time": timezone.localtime().strftime("%H:%M:%S"),
+                    "opened": opened,
+                    "pruned": pruned,
+                }
             )
             if options["once"]:
                 return
