@@ -77,6 +77,8 @@ OPEN_STATUSES = frozenset(
 UNDECIDED_STATUSES = frozenset(
     {S.ACCEPTED, S.IN_REVIEW, S.AWAITING_APPROVAL, S.JOINT_REVIEW, S.ESCALATED, S.SUSPENDED}
 )
+# Decided, with the certificate or the decision still to hand over.
+AWAITING_DELIVERY = frozenset({S.APPROVED, S.DENIED, S.CERTIFICATE_READY})
 # The clock runs (suspension stops it).
 CLOCK_RUNNING_STATUSES = UNDECIDED_STATUSES - {S.SUSPENDED}
 FINAL_STATUSES = frozenset(S) - OPEN_STATUSES
@@ -194,7 +196,7 @@ def _rows() -> tuple[Transition, ...]:
         # green channel (容缺受理): the materials accepted as pending arrive later
         *[
             t(status, Action.PENDING_RECEIVED, WINDOW, None, guard="has_pending")
-            for status in sorted(UNDECIDED_STATUSES | {S.APPROVED, S.DENIED, S.CERTIFICATE_READY})
+            for status in sorted(UNDECIDED_STATUSES | AWAITING_DELIVERY)
         ],
         # transfer to another window keeps the first responder on record
         *[

@@ -58,7 +58,7 @@ from govhall.cases.services import clock as clock_services
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.guards import guard_refusal
 from govhall.cases.services.permissions import WINDOW_ROLES, Standing, status_refusal
-from govhall.cases.transitions import MANAGEMENT, RESUME, Action, transition_for
+from govhall.cases.transitions import RESUME, Action, transition_for
 from govhall.catalog.models import ItemWindow
 from govhall.core.events import record_event
 from govhall.core.idnumbers import normalize
@@ -233,10 +233,7 @@ def _claim_window(step: Step) -> None:
 
 
 def _is_management(step: Step) -> bool:
-    standing = step.standing
-    if standing.superuser:
-        return True
-    return bool(standing.roles & MANAGEMENT) and standing.in_management_scope
+    return step.standing.manages
 
 
 def _start_clock(step: Step) -> None:

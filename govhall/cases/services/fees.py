@@ -10,27 +10,14 @@ from django.utils.translation import gettext as _
 
 from govhall.cases.access import cases_in_scope
 from govhall.cases.models import Case, CaseFee, CaseStatus
-from govhall.cases.transitions import MANAGEMENT, WINDOW
+from govhall.cases.transitions import AWAITING_DELIVERY, MANAGEMENT, UNDECIDED_STATUSES, WINDOW
 from govhall.catalog.models import FeeItem
 from govhall.core.events import record_event
 from govhall.core.models import User
 from govhall.core.roles import roles_of
 
 # From acceptance to delivery (the order of CaseStatus): a fee is charged on an accepted case.
-FEE_STATUSES = frozenset(
-    {
-        CaseStatus.ACCEPTED,
-        CaseStatus.IN_REVIEW,
-        CaseStatus.AWAITING_APPROVAL,
-        CaseStatus.JOINT_REVIEW,
-        CaseStatus.ESCALATED,
-        CaseStatus.SUSPENDED,
-        CaseStatus.APPROVED,
-        CaseStatus.DENIED,
-        CaseStatus.CERTIFICATE_READY,
-        CaseStatus.DELIVERED,
-    }
-)
+FEE_STATUSES = UNDECIDED_STATUSES | AWAITING_DELIVERY | {CaseStatus.DELIVERED}
 RECEIPT_MAX = CaseFee._meta.get_field("receipt_number").max_length or 64
 MAX_QUANTITY = 10_000
 

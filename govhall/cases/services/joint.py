@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases.models import Case, CaseStatus, JointMeeting, JointTask, TaskStatus
-from govhall.cases.services.notices import is_manager_of
+from govhall.cases.services.permissions import manages
 from govhall.core.events import record_event
 from govhall.core.models import User
 from govhall.core.roles import MANAGER_ROLES, Role, roles_of
@@ -189,7 +189,7 @@ def joint_meeting_record(
     participants = (participants or "").strip()
     conclusions = (conclusions or "").strip()
     is_management = getattr(actor, "is_superuser", False) or bool(roles_of(actor) & MANAGER_ROLES)
-    if not is_management or not is_manager_of(actor, case):
+    if not is_management or not manages(actor, case):
         raise ValidationError(
             _("Only the hall director or an administrator can record a joint review meeting.")
         )

@@ -43,12 +43,12 @@ from govhall.cases.models import (
     Notice,
     NoticeKind,
 )
+from govhall.cases.services.permissions import manages
 from govhall.cases.transitions import BACK_OFFICE, MANAGEMENT, WINDOW
 from govhall.core.events import record_event
 from govhall.core.idnumbers import mask_id
 from govhall.core.models import User
-from govhall.core.roles import MANAGER_ROLES, roles_of
-from govhall.org.access import centers_in_scope
+from govhall.core.roles import roles_of
 from govhall.org.models import Center, Department
 from govhall.workdays.calendar import CalendarRangeError
 from govhall.workdays.queries import deadline_date
@@ -105,16 +105,6 @@ def _iso(value: datetime.date | None) -> str | None:
 
 def _local_day(value: datetime.datetime | None) -> datetime.date | None:
     return timezone.localdate(value) if value else None
-
-
-def is_manager_of(actor: User, case: Case) -> bool:
-    """Hall management (director/admin) of the case's center or the center it went to."""
-    if getattr(actor, "is_superuser", False):
-        return True
-    if not roles_of(actor) & MANAGER_ROLES:
-        return False
-    center_ids = {case.center_id, case.escalated_to_id} - {None}
-    return centers_in_scope(actor).filter(pk__in=center_ids).exists()
 
 
 def _material_row(material: CaseMaterial) -> dict[str, Any]:
@@ -500,7 +490,7 @@ def notice_issue(
     if kind == NoticeKind.ONE_TIME:
         already = Notice.objects.filter(case_id=case.pk, kind=NoticeKind.ONE_TIME).exists()
         if already:
-            if not override_reason or not is_manager_of(actor, case):
+            if not override_reason or not manages(actor, case):
                 raise ValidationError(
                     _(
                         "A one-time notice was already issued for this case; a second one needs "

@@ -165,6 +165,11 @@ class Standing:
     def in_management_scope(self) -> bool:
         return self._in_subtree(self.case.center_id) or self.above_escalation
 
+    @cached_property
+    def manages(self) -> bool:
+        """Hall management (director/admin) of the case's center or the center it went to."""
+        return self.superuser or (bool(self.roles & MANAGEMENT) and self.in_management_scope)
+
     def stands_as(self, role: Role, action: str) -> bool:
         if role == Role.CLERK:
             return self.as_clerk
@@ -249,3 +254,8 @@ def available_actions(actor: User, case: Case) -> list[Transition]:
         for row in transitions_from(case.status)
         if standing.place_refusal(row) is None and guard_refusal(row.guard, case) is None
     ]
+
+
+def manages(actor: User, case: Case) -> bool:
+    """Whether `actor` is hall management of `case` (overrides, joint review meetings)."""
+    return Standing(actor, case).manages
