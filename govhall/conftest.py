@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from govhall.core.models import User
@@ -31,6 +32,15 @@ def _fresh_calendar_cache() -> Iterator[None]:
     drop_cached_calendars()
     yield
     drop_cached_calendars()
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    # A request through the test client activates its language in this thread and leaves it
+    # active; without a reset, a test's messages would depend on which test ran before it.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
