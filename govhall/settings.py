@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     # layer 3
     "govhall.cases",
     "govhall.staffing",
+    "govhall.frontdesk",
     # faces
     "govhall.portal",
     "govhall.workbench",
@@ -184,6 +185,30 @@ GOVHALL_PROGRESS_MAX_FAILURES_PER_CLIENT = env_int(
 GOVHALL_PROGRESS_MAX_FAILURES_PER_CASE = env_int(
     "GOVHALL_PROGRESS_MAX_FAILURES_PER_CASE", 5, minimum=1
 )
+
+# Front desk (SPEC §7): queue recalls, the near-turn SMS, the display board's stream; appointment
+# rules (days ahead, cancelling, no-shows), off-hours overtime; first-inquiry follow-up time.
+# Tickets only on the center's working days and before closing (off for a 24-hour self-service
+# room, and in browser tests that run at any hour).
+GOVHALL_QUEUE_ENFORCE_HOURS = env_bool("GOVHALL_QUEUE_ENFORCE_HOURS", default=True)
+GOVHALL_QUEUE_RECALL_MAX = env_int("GOVHALL_QUEUE_RECALL_MAX", 3, minimum=0)
+GOVHALL_QUEUE_NOTIFY_AHEAD = env_int("GOVHALL_QUEUE_NOTIFY_AHEAD", 3, minimum=0)
+GOVHALL_BOARD_STREAM_SECONDS = env_int("GOVHALL_BOARD_STREAM_SECONDS", 30, minimum=1)
+GOVHALL_APPOINTMENT_MIN_DAYS_AHEAD = env_int("GOVHALL_APPOINTMENT_MIN_DAYS_AHEAD", 1, minimum=0)
+GOVHALL_APPOINTMENT_MAX_WORKDAYS_AHEAD = env_int(
+    "GOVHALL_APPOINTMENT_MAX_WORKDAYS_AHEAD", 5, minimum=1
+)
+GOVHALL_APPOINTMENT_CANCEL_HOURS = env_int("GOVHALL_APPOINTMENT_CANCEL_HOURS", 2, minimum=0)
+GOVHALL_APPOINTMENT_NO_SHOW_LIMIT = env_int("GOVHALL_APPOINTMENT_NO_SHOW_LIMIT", 3, minimum=1)
+GOVHALL_APPOINTMENT_NO_SHOW_DAYS = env_int("GOVHALL_APPOINTMENT_NO_SHOW_DAYS", 90, minimum=1)
+GOVHALL_APPOINTMENT_BLOCK_DAYS = env_int("GOVHALL_APPOINTMENT_BLOCK_DAYS", 30, minimum=1)
+GOVHALL_APPOINTMENT_CHECKIN_EARLY_MINUTES = env_int(
+    "GOVHALL_APPOINTMENT_CHECKIN_EARLY_MINUTES", 60, minimum=0
+)
+GOVHALL_APPOINTMENT_OFF_HOURS_MINUTES = env_int(
+    "GOVHALL_APPOINTMENT_OFF_HOURS_MINUTES", 60, minimum=5
+)
+GOVHALL_INQUIRY_FOLLOW_UP_DAYS = env_int("GOVHALL_INQUIRY_FOLLOW_UP_DAYS", 3, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,9 @@ from govhall.api.routers import (
     calendar,
     cases,
     catalog,
+    frontdesk_appointments,
+    frontdesk_inquiries,
+    frontdesk_queue,
     org,
     progress,
     staffing_attendance,
@@ -23,6 +26,9 @@ api = NinjaAPI(
 api.add_router("/calendar/", calendar.router, tags=["calendar"])
 api.add_router("/cases/", cases.router, tags=["cases"])
 api.add_router("/catalog/", catalog.router, tags=["catalog"])
+api.add_router("/frontdesk/inquiries/", frontdesk_inquiries.router, tags=["first inquiries"])
+api.add_router("/frontdesk/queue/", frontdesk_queue.router, tags=["queue tickets"])
+api.add_router("/frontdesk/appointments/", frontdesk_appointments.router, tags=["appointments"])
 api.add_router("/org/", org.router, tags=["organization"])
 api.add_router("/progress/", progress.router, tags=["progress inquiry (public)"])
 api.add_router("/staffing/attendance/", staffing_attendance.router, tags=["attendance"])

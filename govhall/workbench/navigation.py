@@ -52,6 +52,9 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:case_intake", _("Case intake"), WINDOW_ROLES),
     NavEntry("workbench:cases", _("All cases"), CASE_READERS),
     NavEntry("workbench:outbox", _("Outbox"), MANAGERS | {Role.SUPERVISOR}),
+    # Front desk: inquiries (the first entry carries the section heading _("Front desk"))
+    # Front desk: queue
+    # Front desk: appointments
     NavEntry("workbench:on_duty", _("On duty now"), EVERYONE, section=_("Staff on duty")),
     NavEntry("workbench:my_absence", _("Where-and-until sign"), EVERYONE),
     NavEntry("workbench:attendance", _("My attendance"), EVERYONE),

@@ -5,6 +5,9 @@ from govhall.workbench import (
     calendar_urls,
     cases_urls,
     catalog_urls,
+    frontdesk_appointment_urls,
+    frontdesk_inquiry_urls,
+    frontdesk_queue_urls,
     org_urls,
     staffing_attendance_urls,
     staffing_leave_urls,
@@ -36,4 +39,7 @@ urlpatterns = [
     *staffing_presence_urls.urlpatterns,
     *staffing_rosters_urls.urlpatterns,
     *cases_urls.urlpatterns,
+    *frontdesk_inquiry_urls.urlpatterns,
+    *frontdesk_queue_urls.urlpatterns,
+    *frontdesk_appointment_urls.urlpatterns,
 ]

@@ -1,0 +1,28 @@
+"""Front desk (SPEC §7): first inquiries, the queue and appointments, one module per topic."""
+
+from govhall.frontdesk.models.appointment import Appointment, AppointmentStatus, Slot
+from govhall.frontdesk.models.inquiry import Inquiry, InquiryChannel, InquiryOutcome, InquiryStatus
+from govhall.frontdesk.models.queue import (
+    ServiceGroup,
+    Ticket,
+    TicketCall,
+    TicketCounter,
+    TicketPriority,
+    TicketStatus,
+)
+
+__all__ = [
+    "Appointment",
+    "AppointmentStatus",
+    "Inquiry",
+    "InquiryChannel",
+    "InquiryOutcome",
+    "InquiryStatus",
+    "ServiceGroup",
+    "Slot",
+    "Ticket",
+    "TicketCall",
+    "TicketCounter",
+    "TicketPriority",
+    "TicketStatus",
+]

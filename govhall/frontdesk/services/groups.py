@@ -1,0 +1,203 @@
+"""Service groups of the queue: made by hand or built from the windows' items."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from govhall.catalog.models import ItemWindow, ServiceItem
+from govhall.core.events import record_event
+from govhall.core.models import User
+from govhall.frontdesk.models import ServiceGroup
+from govhall.frontdesk.services.standing import require_manager
+from govhall.org.models import Center, Department, Window
+
+LETTER_PATTERN = re.compile(r"^[A-Z]{1,2}$")
+GROUP_FIELDS = frozenset(
+    {
+        "letter",
+        "name",
+        "department",
+        "daily_limit",
+        "slot_minutes",
+        "slot_capacity",
+        "position",
+        "is_active",
+    }
+)
+
+
+def _validate(group: ServiceGroup, windows: Iterable[Window], items: Iterable[ServiceItem]) -> None:
+    errors: dict[str, list[str]] = {}
+    group.letter = (group.letter or "").strip().upper()
+    group.name = (group.name or "").strip()
+    if not LETTER_PATTERN.match(group.letter):
+        errors.setdefault("letter", []).append(_("A group's letter is one or two letters A–Z."))
+    elif (
+        ServiceGroup.objects.filter(center_id=group.center_id, letter=group.letter)
+        .exclude(pk=group.pk)
+        .exists()
+    ):
+        errors.setdefault("letter", []).append(
+            _("The letter %(letter)s is already used in this center.") % {"letter": group.letter}
+        )
+    if not group.name:
+        errors.setdefault("name", []).append(_("Enter a name."))
+    if group.daily_limit is not None and group.daily_limit < 1:
+        errors.setdefault("daily_limit", []).append(_("A daily limit is at least 1."))
+    if not 5 <= (group.slot_minutes or 0) <= 240:
+        errors.setdefault("slot_minutes", []).append(
+            _("An appointment slot lasts 5 to 240 minutes.")
+        )
+    if group.slot_capacity is None or group.slot_capacity < 0:
+        errors.setdefault("slot_capacity", []).append(
+            _("Enter how many appointments a slot takes.")
+        )
+    if group.department is not None and group.department.center_id != group.center_id:
+        errors.setdefault("department", []).append(
+            _("The department is not stationed in this center.")
+        )
+    if any(window.center_id != group.center_id for window in windows):
+        errors.setdefault("windows", []).append(_("Every window must belong to this center."))
+    if any(item.center_id != group.center_id for item in items):
+        errors.setdefault("items", []).append(_("Every item must belong to this center."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def group_create(
+    *,
+    actor: User | None,
+    center: Center,
+    letter: str,
+    name: str,
+    windows: Iterable[Window] = (),
+    items: Iterable[ServiceItem] = (),
+    **fields: Any,
+) -> ServiceGroup:
+    require_manager(actor, center)
+    unknown = set(fields) - GROUP_FIELDS
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    window_list, item_list = list(windows), list(items)
+    group = ServiceGroup(center=center, letter=letter, name=name, **fields)
+    _validate(group, window_list, item_list)
+    group.save()
+    group.windows.set(window_list)
+    group.items.set(item_list)
+    record_event(
+        actor=actor,
+        action="queue.group_create",
+        obj=group,
+        center_id=center.pk,
+        data={"windows": [w.pk for w in window_list], "items": [i.pk for i in item_list]},
+    )
+    return group
+
+
+@transaction.atomic
+def group_update(
+    *,
+    actor: User | None,
+    group: ServiceGroup,
+    windows: Iterable[Window] | None = None,
+    items: Iterable[ServiceItem] | None = None,
+    **fields: Any,
+) -> ServiceGroup:
+    require_manager(actor, group.center)
+    unknown = set(fields) - GROUP_FIELDS
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    group = ServiceGroup.objects.select_for_update().get(pk=group.pk)
+    changed: dict[str, Any] = {}
+    for key, value in fields.items():
+        if getattr(group, key) != value:
+            changed[key] = [str(getattr(group, key)), str(value)]
+            setattr(group, key, value)
+    window_list = list(windows) if windows is not None else list(group.windows.all())
+    item_list = list(items) if items is not None else list(group.items.all())
+    _validate(group, window_list, item_list)
+    group.save()
+    if windows is not None:
+        group.windows.set(window_list)
+        changed["windows"] = [w.pk for w in window_list]
+    if items is not None:
+        group.items.set(item_list)
+        changed["items"] = [i.pk for i in item_list]
+    record_event(
+        actor=actor,
+        action="queue.group_update",
+        obj=group,
+        center_id=group.center_id,
+        data=changed,
+    )
+    return group
+
+
+def _free_letters(center: Center) -> list[str]:
+    used = set(ServiceGroup.objects.filter(center=center).values_list("letter", flat=True))
+    return [letter for letter in string.ascii_uppercase if letter not in used]
+
+
+@transaction.atomic
+def groups_build(*, actor: User | None, center: Center) -> list[ServiceGroup]:
+    """One group per department of `center` whose active items are served at its windows
+    (A: 市场监管, B: 不动产 …), with those items and windows. Departments that already have a
+    group get the items and windows they lack added; nothing is removed."""
+    require_manager(actor, center)
+    links = (
+        ItemWindow.objects.filter(
+            item__center=center,
+            item__is_active=True,
+            window__is_active=True,
+            window__center=center,
+        )
+        .values_list("item__department_id", "item_id", "window_id")
+        .order_by("item__department__code", "item_id")
+    )
+    by_department: dict[int, tuple[set[int], set[int]]] = {}
+    for department_id, item_id, window_id in links:
+        items, windows = by_department.setdefault(department_id, (set(), set()))
+        items.add(item_id)
+        windows.add(window_id)
+    existing = {
+        group.department_id: group
+        for group in ServiceGroup.objects.filter(center=center, department__isnull=False)
+    }
+    departments = Department.objects.in_bulk(list(by_department))
+    letters = _free_letters(center)
+    touched: list[ServiceGroup] = []
+    position = ServiceGroup.objects.filter(center=center).count()
+    for department_id in by_department:  # in department code order (see the query)
+        item_ids, window_ids = by_department[department_id]
+        group = existing.get(department_id)
+        if group is None:
+            if not letters:
+                raise ValidationError(_("No free group letter is left in this center."))
+            department = departments[department_id]
+            group = ServiceGroup.objects.create(
+                center=center,
+                letter=letters.pop(0),
+                name=(department.short_name or department.name)[:64],
+                department=department,
+                position=position,
+            )
+            position += 1
+        group.items.add(*item_ids)
+        group.windows.add(*window_ids)
+        touched.append(group)
+        record_event(
+            actor=actor,
+            action="queue.group_build",
+            obj=group,
+            center_id=center.pk,
+            data={"items": sorted(item_ids), "windows": sorted(window_ids)},
+        )
+    return touched

@@ -1,0 +1,505 @@
+"""Queue tickets (排队叫号, SPEC §7): taking a ticket, calling the next one at a window, and every
+later step, driven by the table in `govhall/frontdesk/transitions.py`.
+
+Two windows calling at the same moment never get the same ticket: on PostgreSQL the candidate
+row is locked with SKIP LOCKED (the other window takes the next one without waiting); on SQLite
+writers are serialized (BEGIN IMMEDIATE, see settings). In both, the status change is a
+conditional UPDATE (… WHERE status = 'waiting'), so a lost race can never call a ticket twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govhall.core import idnumbers
+from govhall.core.events import record_event
+from govhall.core.models import User
+from govhall.core.notify import send_sms
+from govhall.core.roles import roles_of
+from govhall.frontdesk.models import (
+    Appointment,
+    ServiceGroup,
+    Ticket,
+    TicketCall,
+    TicketCounter,
+    TicketPriority,
+    TicketStatus,
+)
+from govhall.frontdesk.models.queue import ACTIVE_TICKET_STATUSES, PRIORITY_RANK
+from govhall.frontdesk.services.standing import (
+    manages,
+    serves_window,
+    skip_locked_supported,
+    works_in,
+)
+from govhall.frontdesk.transitions import (
+    WINDOW_ACTIONS,
+    TicketAction,
+    ticket_transition_for,
+)
+from govhall.org.models import Window
+from govhall.workdays.queries import calendar_for
+
+# Priorities a citizen may choose at the kiosk; the green channel is given by staff, an
+# appointment priority only by checking in.
+KIOSK_PRIORITIES = frozenset({TicketPriority.NORMAL, TicketPriority.ELDERLY_DISABLED})
+
+
+class TicketConflict(ValidationError):
+    """The ticket changed since the page was drawn (another window acted first)."""
+
+
+def lock_ticket(ticket_id: int) -> Ticket:
+    """The one place a ticket row is locked (FOR UPDATE on PostgreSQL)."""
+    return Ticket.objects.select_for_update().select_related("group", "center").get(pk=ticket_id)
+
+
+def group_windows_ids(group: ServiceGroup) -> set[int]:
+    return set(group.windows.values_list("pk", flat=True))
+
+
+def _hall_open_for_tickets(group: ServiceGroup, now: datetime.datetime) -> str | None:
+    if not settings.GOVHALL_QUEUE_ENFORCE_HOURS:
+        return None
+    local = timezone.localtime(now)
+    if not calendar_for(group.center_id).is_workday(local.date()):
+        return _("The hall is closed today; tickets are issued on working days.")
+    if local.time() >= group.center.afternoon_closes:
+        return _("The hall has closed for today; please come back on the next working day.")
+    return None
+
+
+def _next_serial(group: ServiceGroup, day: datetime.date) -> TicketCounter:
+    """The group's counter of the day, locked (numbering restarts daily per group)."""
+    counter = (
+        TicketCounter.objects.select_for_update().filter(group=group, service_date=day).first()
+    )
+    if counter is None:
+        try:
+            with transaction.atomic():
+                TicketCounter.objects.create(group=group, service_date=day)
+        except IntegrityError:
+            pass  # another kiosk created it first
+        counter = TicketCounter.objects.select_for_update().get(group=group, service_date=day)
+    return counter
+
+
+@transaction.atomic
+def ticket_take(
+    *,
+    group: ServiceGroup,
+    actor: User | None = None,
+    priority: str = TicketPriority.NORMAL,
+    phone: str = "",
+    appointment: Appointment | None = None,
+    at: datetime.datetime | None = None,
+) -> Ticket:
+    """Issue the next number of `group` today. `actor` is None at the kiosk (a citizen); staff
+    at the front desk may give any priority but the appointment one, which only a check-in
+    gives."""
+    now = at or timezone.now()
+    day = timezone.localdate(now)
+    group = ServiceGroup.objects.select_related("center").get(pk=group.pk)
+    errors: dict[str, list[str]] = {}
+    phone = idnumbers.normalize(phone)
+    if not group.is_active or not group.center.is_active:
+        errors.setdefault("group", []).append(_("This group does not issue tickets."))
+    if priority not in TicketPriority.values:
+        errors.setdefault("priority", []).append(_("Choose a valid priority."))
+    elif priority == TicketPriority.APPOINTMENT and appointment is None:
+        errors.setdefault("priority", []).append(
+            _("An appointment priority is given by checking in the appointment.")
+        )
+    elif actor is None and appointment is None and priority not in KIOSK_PRIORITIES:
+        errors.setdefault("priority", []).append(
+            _("The green channel is given by the staff at the front desk.")
+        )
+    if actor is not None and not works_in(actor, group.center):
+        errors.setdefault("group", []).append(_("You do not work in this center."))
+    if phone and idnumbers.phone_error(phone):
+        errors.setdefault("phone", []).append(idnumbers.phone_error(phone) or "")
+    closed = _hall_open_for_tickets(group, now)
+    if closed:
+        errors.setdefault("group", []).append(closed)
+    if errors:
+        raise ValidationError(errors)
+
+    counter = _next_serial(group, day)
+    if group.daily_limit is not None and appointment is None and counter.last >= group.daily_limit:
+        raise ValidationError(
+            {
+                "group": [
+                    _(
+                        "All %(limit)d tickets of %(group)s for today have been issued; please "
+                        "come back on the next working day or book an appointment."
+                    )
+                    % {"limit": group.daily_limit, "group": str(group)}
+                ]
+            }
+        )
+    if phone:
+        already = (
+            Ticket.objects.of_day(group.center_id, day)
+            .filter(group=group, phone=phone, status=TicketStatus.WAITING)
+            .values_list("number", flat=True)
+            .first()
+        )
+        if already:
+            raise ValidationError(
+                {
+                    "phone": [
+                        _("This phone number already waits with ticket %(number)s in this group.")
+                        % {"number": already}
+                    ]
+                }
+            )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    rank_priority = TicketPriority(priority)
+    ticket = Ticket.objects.create(
+        center_id=group.center_id,
+        group=group,
+        service_date=day,
+        serial=counter.last,
+        number=f"{group.letter}{counter.last:03d}",
+        token=secrets.token_urlsafe(12),
+        priority=rank_priority,
+        priority_rank=PRIORITY_RANK[rank_priority],
+        phone=phone,
+        issued_by=actor,
+        taken_at=now,
+        queued_at=now,
+        appointment=appointment,
+    )
+    record_event(
+        actor=actor,
+        action="ticket.take",
+        obj=ticket,
+        center_id=group.center_id,
+        data={
+            "group": group.letter,
+            "priority": priority,
+            "appointment": getattr(appointment, "pk", None),
+        },
+    )
+    return ticket
+
+
+def _waiting_line(window: Window, group_ids: set[int], day: datetime.date) -> Any:
+    return (
+        Ticket.objects.of_day(window.center_id, day)
+        .waiting()
+        .filter(Q(target_window=window) | Q(target_window__isnull=True, group_id__in=group_ids))
+        .in_line_order()
+    )
+
+
+def _window_busy(window: Window) -> Ticket | None:
+    return Ticket.objects.filter(window=window, status__in=ACTIVE_TICKET_STATUSES).first()
+
+
+def _refuse_unless_serving(actor: User, window: Window, now: datetime.datetime) -> None:
+    if not serves_window(actor, window, now):
+        raise ValidationError(_("You do not serve %(window)s now.") % {"window": str(window)})
+
+
+def _mark_called(ticket: Ticket, *, actor: User, window: Window, now: datetime.datetime) -> bool:
+    """The conditional UPDATE that makes a call exclusive; False when someone was faster."""
+    fields: dict[str, Any] = {
+        "status": TicketStatus.CALLED,
+        "window": window,
+        "called_by": actor,
+        "called_at": now,
+        "recall_count": 0,
+        "target_window": None,
+        "updated_at": now,
+    }
+    if ticket.wait_seconds is None:
+        fields["wait_seconds"] = max(0, int((now - ticket.taken_at).total_seconds()))
+    updated = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(**fields)
+    if updated:
+        for key, value in fields.items():
+            setattr(ticket, key, value)
+    return bool(updated)
+
+
+def _after_call(ticket: Ticket, *, actor: User, window: Window, now: datetime.datetime) -> None:
+    TicketCall.objects.create(
+        ticket=ticket, center_id=ticket.center_id, window=window, at=now, repeat=ticket.recall_count
+    )
+    record_event(
+        actor=actor,
+        action="ticket.call",
+        obj=ticket,
+        center_id=ticket.center_id,
+        data={"window": window.number, "recall": ticket.recall_count},
+    )
+    _notify_near_turn(ticket.group_id, ticket.center_id, ticket.service_date, now)
+
+
+def _notify_near_turn(
+    group_id: int, center_id: int, day: datetime.date, now: datetime.datetime
+) -> None:
+    """SMS to those who left a phone once only N people are ahead of them."""
+    ahead = settings.GOVHALL_QUEUE_NOTIFY_AHEAD
+    if ahead <= 0:
+        return
+    line = list(
+        Ticket.objects.of_day(center_id, day)
+        .waiting()
+        .filter(group_id=group_id, target_window__isnull=True)
+        .in_line_order()
+        .values("pk", "number", "phone", "near_turn_notified_at")[: ahead + 1]
+    )
+    for position, row in enumerate(line):
+        if not row["phone"] or row["near_turn_notified_at"] is not None:
+            continue
+        if not Ticket.objects.filter(pk=row["pk"], near_turn_notified_at__isnull=True).update(
+            near_turn_notified_at=now
+        ):
+            continue
+        text = _(
+            "Your ticket %(number)s: %(ahead)d people ahead of you. Please come to the waiting "
+            "area and watch the display board."
+        ) % {"number": row["number"], "ahead": position}
+
+        def send(pk: int = row["pk"], to: str = row["phone"], body: str = text) -> None:
+            send_sms(
+                to=to, text=body, purpose="queue.near_turn", center_id=center_id, obj=Ticket(pk=pk)
+            )
+
+        transaction.on_commit(send)
+
+
+@transaction.atomic
+def ticket_call_next(
+    *, actor: User, window: Window, at: datetime.datetime | None = None
+) -> Ticket | None:
+    """Call the highest-priority waiting ticket among the groups `window` calls from (or one
+    transferred to it by name). None when nobody waits."""
+    now = at or timezone.now()
+    day = timezone.localdate(now)
+    _refuse_unless_serving(actor, window, now)
+    busy = _window_busy(window)
+    if busy is not None:
+        raise ValidationError(
+            _("Finish or mark ticket %(number)s first; a window serves one ticket at a time.")
+            % {"number": busy.number}
+        )
+    group_ids = set(window.service_groups.filter(is_active=True).values_list("pk", flat=True))
+    line = _waiting_line(window, group_ids, day)
+    if skip_locked_supported():
+        line = line.select_for_update(skip_locked=True, of=("self",))
+    # On PostgreSQL a row another window has locked is skipped, so the first attempt succeeds;
+    # the retries cover the rare case of a row called and committed between our read and update.
+    for _attempt in range(20):
+        ticket = line.select_related("group").first()
+        if ticket is None:
+            return None
+        if _mark_called(ticket, actor=actor, window=window, now=now):
+            _after_call(ticket, actor=actor, window=window, now=now)
+            return ticket
+    raise TicketConflict(_("Too many windows are calling at once; please call again."))
+
+
+def _refuse(message: str) -> ValidationError:
+    return ValidationError(message)
+
+
+def ticket_refusal(
+    actor: User, ticket: Ticket, action: str, now: datetime.datetime | None = None
+) -> str | None:
+    """Why `actor` may not take `action` on `ticket` now, or None when allowed."""
+    moment = now or timezone.now()
+    row = ticket_transition_for(ticket.status, action)
+    if row is None:
+        return _("Ticket %(number)s is %(status)s; it cannot be %(action)s.") % {
+            "number": ticket.number,
+            "status": TicketStatus(ticket.status).label,
+            "action": TicketAction(action).label if action in TicketAction.values else action,
+        }
+    roles = roles_of(actor)
+    superuser = getattr(actor, "is_superuser", False)
+    if not superuser and not roles & row.roles:
+        return _("Your role may not do this.")
+    if (
+        action in WINDOW_ACTIONS
+        and action != TicketAction.CALL
+        and (ticket.window is None or not serves_window(actor, ticket.window, moment))
+    ):
+        return _("Only the window that called the ticket may do this.")
+    if action == TicketAction.RECALL and ticket.recall_count >= settings.GOVHALL_QUEUE_RECALL_MAX:
+        return _("Ticket %(number)s has been recalled %(n)d times; mark it as a no-show.") % {
+            "number": ticket.number,
+            "n": ticket.recall_count,
+        }
+    if action in (TicketAction.TRANSFER, TicketAction.CANCEL) and not superuser:
+        at_window = ticket.window is not None and serves_window(actor, ticket.window, moment)
+        if not (at_window or manages(actor, ticket.center) or works_in(actor, ticket.center)):
+            return _("Your role may not do this.")
+        if ticket.status != TicketStatus.WAITING and not (
+            at_window or manages(actor, ticket.center)
+        ):
+            return _("Only the window that called the ticket may do this.")
+    return None
+
+
+@transaction.atomic
+def ticket_act(
+    *,
+    actor: User,
+    ticket: Ticket,
+    action: str,
+    window: Window | None = None,
+    to_group: ServiceGroup | None = None,
+    to_window: Window | None = None,
+    note: str = "",
+    expected_status: str | None = None,
+    at: datetime.datetime | None = None,
+) -> Ticket:
+    """Take `action` on `ticket` (see the transition table). `window` is needed to call a
+    particular waiting ticket; a transfer names `to_group` or `to_window`."""
+    now = at or timezone.now()
+    locked = lock_ticket(ticket.pk)
+    if expected_status is not None and locked.status != expected_status:
+        raise TicketConflict(
+            _("Ticket %(number)s is now %(status)s; reload the page.")
+            % {"number": locked.number, "status": TicketStatus(locked.status).label}
+        )
+    if action == TicketAction.CALL:
+        if window is None:
+            raise ValidationError(_("Choose the window that calls."))
+        _refuse_unless_serving(actor, window, now)
+        if locked.status != TicketStatus.WAITING:
+            raise ValidationError(
+                _("Ticket %(number)s is %(status)s; it cannot be called.")
+                % {"number": locked.number, "status": TicketStatus(locked.status).label}
+            )
+        busy = _window_busy(window)
+        if busy is not None:
+            raise ValidationError(
+                _("Finish or mark ticket %(number)s first; a window serves one ticket at a time.")
+                % {"number": busy.number}
+            )
+        if not (
+            locked.target_window_id == window.pk
+            or (
+                locked.target_window_id is None
+                and window.service_groups.filter(pk=locked.group_id).exists()
+            )
+        ):
+            raise ValidationError(
+                _("%(window)s does not call tickets of this group.") % {"window": str(window)}
+            )
+        if not _mark_called(locked, actor=actor, window=window, now=now):
+            raise TicketConflict(_("Another window called this ticket first."))
+        _after_call(locked, actor=actor, window=window, now=now)
+        return locked
+
+    refusal = ticket_refusal(actor, locked, action, now)
+    if refusal:
+        raise ValidationError(refusal)
+    row = ticket_transition_for(locked.status, action)
+    assert row is not None
+    data: dict[str, Any] = {"from": locked.status}
+    before_window = locked.window
+    if action == TicketAction.RECALL:
+        locked.recall_count += 1
+        locked.called_at = now
+    elif action == TicketAction.START:
+        locked.started_at = now
+    elif action == TicketAction.FINISH:
+        locked.finished_at = now
+        locked.service_seconds = max(0, int((now - (locked.started_at or now)).total_seconds()))
+    elif action == TicketAction.TRANSFER:
+        _transfer(locked, to_group=to_group, to_window=to_window, data=data)
+        locked.window = None
+        locked.called_by = None
+        locked.started_at = None
+        locked.recall_count = 0
+    locked.status = row.next_status
+    locked.save()
+    if action == TicketAction.RECALL and before_window is not None:
+        _after_call(locked, actor=actor, window=before_window, now=now)
+        return locked
+    if action == TicketAction.START and locked.appointment_id:
+        Appointment.objects.filter(pk=locked.appointment_id, status="checked_in").update(
+            status="served", served_at=locked.called_at or now
+        )
+    record_event(
+        actor=actor,
+        action=f"ticket.{action}",
+        obj=locked,
+        center_id=locked.center_id,
+        note=(note or "").strip()[:2000],
+        data=data,
+    )
+    if action == TicketAction.TRANSFER and to_group is not None:
+        _notify_near_turn(locked.group_id, locked.center_id, locked.service_date, now)
+    return locked
+
+
+def _transfer(
+    ticket: Ticket,
+    *,
+    to_group: ServiceGroup | None,
+    to_window: Window | None,
+    data: dict[str, Any],
+) -> None:
+    if (to_group is None) == (to_window is None):
+        raise ValidationError(_("Transfer to one other group or one window."))
+    if to_group is not None:
+        if to_group.center_id != ticket.center_id or not to_group.is_active:
+            raise ValidationError(_("Choose an active group of this center."))
+        if to_group.pk == ticket.group_id and ticket.target_window_id is None:
+            raise ValidationError(_("The ticket is already in this group."))
+        data["to_group"] = to_group.letter
+        ticket.group = to_group
+        ticket.target_window = None
+    if to_window is not None:
+        if to_window.center_id != ticket.center_id or not to_window.is_active:
+            raise ValidationError(_("Choose an active window of this center."))
+        if to_window.pk == ticket.window_id:
+            raise ValidationError(_("The ticket is already at this window."))
+        data["to_window"] = to_window.number
+        ticket.target_window = to_window
+    # queued_at stays: the ticket keeps its place in line.
+
+
+@transaction.atomic
+def ticket_open_case(*, actor: User, ticket: Ticket, **intake: Any) -> Any:
+    """Receive a case at the window serving `ticket` (the same intake as the case page) and link
+    the ticket to it, in one transaction."""
+    from govhall.cases.services.intake import case_receive
+
+    locked = lock_ticket(ticket.pk)
+    now = intake.get("at") or timezone.now()
+    if locked.status not in ACTIVE_TICKET_STATUSES or locked.window is None:
+        raise ValidationError(
+            _("Call ticket %(number)s to your window before opening a case from it.")
+            % {"number": locked.number}
+        )
+    _refuse_unless_serving(actor, locked.window, now)
+    case = case_receive(actor=actor, window=locked.window, **intake)
+    if locked.status == TicketStatus.CALLED:
+        locked.status = TicketStatus.SERVING
+        locked.started_at = now
+    locked.case = case
+    locked.save()
+    record_event(
+        actor=actor,
+        action="ticket.open_case",
+        obj=locked,
+        center_id=locked.center_id,
+        data={"case": case.pk, "number": case.number},
+    )
+    return case

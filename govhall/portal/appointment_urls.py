@@ -1,0 +1,5 @@
+"""Public front-desk pages: appointments (issue #4)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
