@@ -1,0 +1,56 @@
+"""A queue hall for front-desk tests, on top of govhall/conftest.py and the case fixtures.
+
+- `queue_groups`: group A (市场监管, `department`) called by `hall_window` (window 1) and group B
+  (不动产, `other_department`) called by `second_window` (window 2); window 1 also calls B.
+- `second_window`: window 2 of `county`, with `clerk_two` as A staff.
+- `hall_open`: queue and appointment hours are not enforced (tests choose their own times).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from govhall.core.models import User
+from govhall.core.roles import Role
+from govhall.factories import PostFactory, WindowFactory, make_staff
+from govhall.frontdesk.models import ServiceGroup
+from govhall.org.models import Center, Department, Window
+
+
+@pytest.fixture
+def hall_open(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.GOVHALL_QUEUE_ENFORCE_HOURS = False
+
+
+@pytest.fixture
+def clerk_two(county: Center, other_department: Department) -> User:
+    return make_staff(
+        Role.CLERK, county, other_department, username="clerk_two", window_staff=True
+    )
+
+
+@pytest.fixture
+def second_window(county: Center, other_department: Department, clerk_two: User) -> Window:
+    window = WindowFactory(center=county, number=2, name="不动产窗口")
+    window.departments.add(other_department)
+    PostFactory(window=window, name="受理岗", a_staff=clerk_two)
+    return window
+
+
+@pytest.fixture
+def queue_groups(
+    county: Center,
+    department: Department,
+    other_department: Department,
+    hall_window: Window,
+    second_window: Window,
+) -> dict[str, ServiceGroup]:
+    group_a = ServiceGroup.objects.create(
+        center=county, letter="A", name="市场监管", department=department, position=0
+    )
+    group_b = ServiceGroup.objects.create(
+        center=county, letter="B", name="不动产", department=other_department, position=1
+    )
+    group_a.windows.set([hall_window])
+    group_b.windows.set([hall_window, second_window])
+    return {"A": group_a, "B": group_b}
