@@ -3,12 +3,16 @@ bookings from the portal and by staff, off-hours requests assigned to a named st
 
 from __future__ import annotations
 
-from typing import ClassVar
+import datetime
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from govhall.core.idnumbers import mask_id, mask_name, mask_phone
 
 
 class Slot(models.Model):
@@ -93,6 +97,10 @@ class Appointment(models.Model):
     date = models.DateField(_("date"))
     starts = models.TimeField(_("from"))
     ends = models.TimeField(_("until"))
+    # The same moments as aware datetimes (filled from date/starts/ends on save), so "has it
+    # ended", "was the check-in in time" and overlaps with an outage are plain SQL comparisons.
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
     # Short code the applicant shows or types at the kiosk to check in.
     code = models.CharField(_("booking code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -143,6 +151,7 @@ class Appointment(models.Model):
             models.Index(fields=["center", "date", "status"], name="appointment_day_idx"),
             models.Index(fields=["id_number", "status", "date"], name="appointment_person_idx"),
             models.Index(fields=["status", "date"], name="appointment_status_idx"),
+            models.Index(fields=["status", "ends_at"], name="appointment_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -173,7 +182,33 @@ class Appointment(models.Model):
                 condition=Q(is_off_hours=True) | Q(slot__isnull=False),
                 name="appointment_in_hours_has_slot",
             ),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")), name="appointment_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.date} {self.starts:%H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        zone = timezone.get_current_timezone()
+        self.starts_at = timezone.make_aware(
+            datetime.datetime.combine(self.date, self.starts), zone
+        )
+        self.ends_at = timezone.make_aware(datetime.datetime.combine(self.date, self.ends), zone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "starts_at", "ends_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)

@@ -4,6 +4,7 @@ the calls made at the windows."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
@@ -97,6 +98,18 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
     def in_line_order(self) -> TicketQuerySet:
         return self.order_by("-priority_rank", "queued_at", "id")
 
+    def line_of_window(self, window_id: int, group_ids: Iterable[int]) -> TicketQuerySet:
+        """The waiting tickets a window calls, in calling order: those of its groups not sent
+        to a named window, and those transferred to it by name."""
+        return (
+            self.waiting()
+            .filter(
+                Q(target_window_id=window_id)
+                | Q(target_window__isnull=True, group_id__in=list(group_ids))
+            )
+            .in_line_order()
+        )
+
 
 class Ticket(models.Model):
     """A queue number. `queued_at` is the place in line: a transfer keeps it."""
@@ -178,8 +191,10 @@ class Ticket(models.Model):
             models.Index(fields=["group", "service_date", "status"], name="ticket_group_idx"),
         ]
         constraints = [
+            # By number, not by (group, serial): a ticket transferred to another group keeps
+            # the number printed on it (A001 waits in line B next to B001).
             models.UniqueConstraint(
-                fields=["group", "service_date", "serial"], name="ticket_serial_unique"
+                fields=["center", "service_date", "number"], name="ticket_number_unique"
             ),
             models.CheckConstraint(
                 condition=Q(

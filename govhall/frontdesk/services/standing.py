@@ -49,7 +49,18 @@ def serves_window(actor: User | None, window: Window, at: datetime.datetime) -> 
         return False
     if window.head_id == actor.pk:
         return True
-    return any(post.window_id == window.pk for post in posts_served_by(actor, at))
+    return window.pk in windows_served(actor, at)
+
+
+def windows_served(actor: User, at: datetime.datetime) -> frozenset[int]:
+    """Ids of the windows whose posts `actor` serves at `at` (A/B cover honoured). Remembered on
+    the actor object for that one moment: a console page asks it for every button it draws."""
+    cached = getattr(actor, "_govhall_windows_served", None)
+    if cached is not None and cached[0] == at:
+        return frozenset(cached[1])
+    ids = frozenset(post.window_id for post in posts_served_by(actor, at))
+    actor._govhall_windows_served = (at, ids)  # type: ignore[attr-defined]
+    return ids
 
 
 def skip_locked_supported() -> bool:

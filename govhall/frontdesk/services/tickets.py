@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,7 +126,9 @@ def ticket_take(
         errors.setdefault("group", []).append(_("You do not work in this center."))
     if phone and idnumbers.phone_error(phone):
         errors.setdefault("phone", []).append(idnumbers.phone_error(phone) or "")
-    closed = _hall_open_for_tickets(group, now)
+    # An approved off-hours appointment is served outside the hall's hours by design.
+    off_hours = appointment is not None and appointment.is_off_hours
+    closed = None if off_hours else _hall_open_for_tickets(group, now)
     if closed:
         errors.setdefault("group", []).append(closed)
     if errors:
@@ -192,15 +193,6 @@ def ticket_take(
         },
     )
     return ticket
-
-
-def _waiting_line(window: Window, group_ids: set[int], day: datetime.date) -> Any:
-    return (
-        Ticket.objects.of_day(window.center_id, day)
-        .waiting()
-        .filter(Q(target_window=window) | Q(target_window__isnull=True, group_id__in=group_ids))
-        .in_line_order()
-    )
 
 
 def _window_busy(window: Window) -> Ticket | None:
@@ -296,7 +288,7 @@ def ticket_call_next(
             % {"number": busy.number}
         )
     group_ids = set(window.service_groups.filter(is_active=True).values_list("pk", flat=True))
-    line = _waiting_line(window, group_ids, day)
+    line = Ticket.objects.of_day(window.center_id, day).line_of_window(window.pk, group_ids)
     if skip_locked_supported():
         line = line.select_for_update(skip_locked=True, of=("self",))
     # On PostgreSQL a row another window has locked is skipped, so the first attempt succeeds;
@@ -432,9 +424,7 @@ def ticket_act(
         _after_call(locked, actor=actor, window=before_window, now=now)
         return locked
     if action == TicketAction.START and locked.appointment_id:
-        Appointment.objects.filter(pk=locked.appointment_id, status="checked_in").update(
-            status="served", served_at=locked.called_at or now
-        )
+        _appointment_served(locked, actor=actor, now=now)
     record_event(
         actor=actor,
         action=f"ticket.{action}",
@@ -446,6 +436,24 @@ def ticket_act(
     if action == TicketAction.TRANSFER and to_group is not None:
         _notify_near_turn(locked.group_id, locked.center_id, locked.service_date, now)
     return locked
+
+
+def _appointment_served(ticket: Ticket, *, actor: User, now: datetime.datetime) -> None:
+    """Service of a checked-in appointment's ticket started: the appointment is served, at the
+    moment it was called (what "served on time" is measured on)."""
+    served_at = ticket.called_at or now
+    appointment_id = ticket.appointment_id
+    assert appointment_id is not None
+    if Appointment.objects.filter(pk=appointment_id, status="checked_in").update(
+        status="served", served_at=served_at
+    ):
+        record_event(
+            actor=actor,
+            action="appointment.serve",
+            obj=Appointment.objects.get(pk=appointment_id),
+            center_id=ticket.center_id,
+            data={"ticket": ticket.number},
+        )
 
 
 def _transfer(

@@ -24,9 +24,7 @@ def hall_open(settings) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def clerk_two(county: Center, other_department: Department) -> User:
-    return make_staff(
-        Role.CLERK, county, other_department, username="clerk_two", window_staff=True
-    )
+    return make_staff(Role.CLERK, county, other_department, username="clerk_two", window_staff=True)
 
 
 @pytest.fixture
