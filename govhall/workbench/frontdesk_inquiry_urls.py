@@ -1,5 +1,34 @@
-"""Workbench pages of the front desk: inquirys (issue #4)."""
+"""Workbench pages of the front desk: first inquiries (首问负责制, issue #4)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from govhall.workbench import views_inquiries
+
+# URL names are joined into the "workbench" namespace by workbench/urls.py.
+urlpatterns: list[URLPattern] = [
+    path("frontdesk/inquiries/", views_inquiries.inquiries, name="inquiries"),
+    path("frontdesk/inquiries/log/", views_inquiries.inquiry_log_view, name="inquiry_log"),
+    path(
+        "frontdesk/inquiries/follow-ups/",
+        views_inquiries.my_follow_ups,
+        name="inquiry_follow_ups",
+    ),
+    path("frontdesk/inquiries/transfers/", views_inquiries.transfers, name="inquiry_transfers"),
+    path(
+        "frontdesk/inquiries/phone-book/",
+        views_inquiries.phone_record_book,
+        name="inquiry_phone_book",
+    ),
+    path("frontdesk/inquiries/rates/", views_inquiries.inquiry_rates, name="inquiry_rates"),
+    path("frontdesk/inquiries/<int:inquiry_id>/", views_inquiries.inquiry_detail, name="inquiry"),
+    path(
+        "frontdesk/inquiries/<int:inquiry_id>/acknowledge/",
+        views_inquiries.acknowledge,
+        name="inquiry_acknowledge",
+    ),
+    path(
+        "frontdesk/inquiries/<int:inquiry_id>/finish/",
+        views_inquiries.finish,
+        name="inquiry_finish",
+    ),
+]
