@@ -17,6 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases.services.progress import progress_lookups_prune
+from govhall.frontdesk.services.appointments import (
+    appointments_mark_no_shows,
+    appointments_send_reminders,
+)
 from govhall.staffing.services.presence import vacancies_scan_all
 
 
@@ -35,6 +39,20 @@ class Command(BaseCommand):
         while True:
             opened = vacancies_scan_all()
             pruned = progress_lookups_prune()
+            # Appointments: missed slots become no-shows; SMS the working day before.
+            no_shows = appointments_mark_no_shows()
+            reminded = appointments_send_reminders()
+            self.stdout.write(
+                _(
+                    "%(time)s: appointments: %(no_shows)d no-show(s) marked, "
+                    "%(reminded)d reminder(s) sent."
+                )
+                % {
+                    "time": timezone.localtime().strftime("%H:%M:%S"),
+                    "no_shows": no_shows,
+                    "reminded": reminded,
+                }
+            )
             self.stdout.write(
                 _(
                     "%(time)s: empty-post scan done, %(opened)d new alert(s); "

@@ -1,0 +1,281 @@
+"""Public appointment pages (预约服务, SPEC §7; seeds/000… 篇1 六): choose a center, a group, a
+day and a slot (free places shown), give name, ID number and phone, and get a booking code;
+look up "my appointment" by code and the last 4 characters of the ID number, and cancel it;
+ask for an off-hours appointment. Phone first. The rules and their refusals are
+govhall/frontdesk/services/appointments.py; these views parse, call and render."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from govhall.frontdesk.access.appointments import public_center, public_centers, public_group
+from govhall.frontdesk.models import Appointment, AppointmentStatus, ServiceGroup
+from govhall.frontdesk.queries.appointments import appointment_lookup, free_by_day, slot_board
+from govhall.frontdesk.services.appointments import (
+    appointment_book,
+    appointment_cancel,
+    appointment_request_off_hours,
+    bookable_days,
+)
+
+T = "portal/appointments/"
+SESSION_KEY = "portal_appointment_code"
+
+_TEXT = {"autocomplete": "off", "spellcheck": "false"}
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Full name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    id_number = forms.CharField(
+        label=gettext_lazy("ID number"),
+        max_length=18,
+        widget=forms.TextInput(attrs={**_TEXT, "autocapitalize": "characters"}),
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=gettext_lazy("The booking code and reminders come by SMS to this number."),
+    )
+    matter = forms.CharField(
+        label=gettext_lazy("Matter to handle (optional)"), max_length=200, required=False
+    )
+
+
+class BookForm(PersonForm):
+    date = forms.DateField(widget=forms.HiddenInput)
+    starts = forms.TimeField(widget=forms.HiddenInput)
+
+
+class OffHoursForm(PersonForm):
+    date = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    starts = forms.TimeField(
+        label=gettext_lazy("Time"),
+        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+    )
+    field_order = ["date", "starts", "name", "id_number", "phone", "matter"]
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Booking code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={**_TEXT, "autocapitalize": "characters"}),
+    )
+    last4 = forms.CharField(
+        label=gettext_lazy("Last 4 characters of the ID number"),
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(attrs={**_TEXT, "pattern": "[0-9Xx]{4}"}),
+    )
+
+
+def _show_errors(form: forms.Form, error: ValidationError) -> None:
+    """A refusal on the visible field it names, else on top of the form."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.error_dict.items():
+            visible = name in form.fields and not form.fields[name].widget.is_hidden
+            form.add_error(name if visible else None, messages)
+    else:
+        form.add_error(None, error)
+
+
+def _booked_redirect(request: HttpRequest, appointment: Appointment) -> HttpResponse:
+    request.session[SESSION_KEY] = appointment.code
+    return HttpResponseRedirect(reverse("portal:appointment_booked"))
+
+
+def centers(request: HttpRequest) -> HttpResponse:
+    found = list(public_centers())
+    if len(found) == 1:
+        return HttpResponseRedirect(
+            reverse("portal:appointment_center", kwargs={"code": found[0].code})
+        )
+    return render(request, T + "centers.html", {"centers": found})
+
+
+def center_groups(request: HttpRequest, code: str) -> HttpResponse:
+    center = public_center(code)
+    groups = ServiceGroup.objects.filter(center=center, is_active=True).order_by(
+        "position", "letter"
+    )
+    return render(request, T + "groups.html", {"center": center, "groups": groups})
+
+
+@never_cache
+def group_days(request: HttpRequest, code: str, letter: str) -> HttpResponse:
+    """The bookable days with their free places; with ?date= that day's slots."""
+    group = public_group(code, letter)
+    days = bookable_days(group, timezone.localdate())
+    free = free_by_day(group, days)
+    chosen: datetime.date | None = None
+    raw = request.GET.get("date", "")
+    for day in days:
+        if day.isoformat() == raw:
+            chosen = day
+    slots = slot_board(group, [chosen])[chosen] if chosen else []
+    return render(
+        request,
+        T + "days.html",
+        {
+            "group": group,
+            "center": group.center,
+            "days": [{"date": day, "free": free[day]} for day in days],
+            "chosen": chosen,
+            "slots": slots,
+            "off_hours_url": reverse(
+                "portal:appointment_off_hours", kwargs={"code": code, "letter": group.letter}
+            ),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest, code: str, letter: str) -> HttpResponse:
+    group = public_group(code, letter)
+    status = 200
+    if request.method == "POST":
+        form = BookForm(request.POST)
+        if form.is_valid():
+            try:
+                appointment = appointment_book(
+                    actor=None, group=group, channel="portal", **form.cleaned_data
+                )
+            except ValidationError as error:
+                _show_errors(form, error)
+            else:
+                return _booked_redirect(request, appointment)
+        status = 400
+    else:
+        form = BookForm(
+            initial={"date": request.GET.get("date"), "starts": request.GET.get("starts")}
+        )
+    return render(
+        request,
+        T + "book.html",
+        {
+            "form": form,
+            "group": group,
+            "center": group.center,
+            "date": form["date"].value(),
+            "starts": form["starts"].value(),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def off_hours(request: HttpRequest, code: str, letter: str) -> HttpResponse:
+    group = public_group(code, letter)
+    status = 200
+    if request.method == "POST":
+        form = OffHoursForm(request.POST)
+        if form.is_valid():
+            try:
+                appointment = appointment_request_off_hours(
+                    actor=None, group=group, channel="portal", **form.cleaned_data
+                )
+            except ValidationError as error:
+                _show_errors(form, error)
+            else:
+                return _booked_redirect(request, appointment)
+        status = 400
+    else:
+        form = OffHoursForm()
+    return render(
+        request,
+        T + "off_hours.html",
+        {"form": form, "group": group, "center": group.center},
+        status=status,
+    )
+
+
+@never_cache
+def booked(request: HttpRequest) -> HttpResponse:
+    """The confirmation with the booking code, for the browser that just booked."""
+    code = request.session.get(SESSION_KEY, "")
+    appointment = (
+        Appointment.objects.select_related("center", "group").filter(code=code).first()
+        if code
+        else None
+    )
+    if appointment is None:
+        return HttpResponseRedirect(reverse("portal:appointments"))
+    return render(
+        request,
+        T + "booked.html",
+        {"appointment": appointment, "statuses": AppointmentStatus},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def mine(request: HttpRequest) -> HttpResponse:
+    """My appointment: code + last 4 characters of the ID number; cancel it from here."""
+    source: Any = request.POST if request.method == "POST" else request.GET
+    asked = bool(source.get("code")) and bool(source.get("last4"))
+    form = LookupForm(source if asked else None)
+    appointment: Appointment | None = None
+    error = ""
+    notice = ""
+    status = 200
+    if asked and form.is_valid():
+        appointment = appointment_lookup(form.cleaned_data["code"], form.cleaned_data["last4"])
+        if appointment is None:
+            error = _(
+                "No appointment matches this code and these characters. Check the code in "
+                "your SMS and the last 4 characters of your ID number."
+            )
+            status = 404
+        elif request.method == "POST" and request.POST.get("action") == "cancel":
+            try:
+                appointment = appointment_cancel(
+                    actor=None,
+                    appointment=appointment,
+                    last4=form.cleaned_data["last4"],
+                    reason=_("Cancelled by the applicant online"),
+                )
+            except ValidationError as refused:
+                error = " ".join(refused.messages)
+                status = 400
+            else:
+                notice = _("Your appointment is cancelled.")
+    elif asked:
+        status = 400
+    cancellable = appointment is not None and appointment.status in (
+        AppointmentStatus.BOOKED,
+        AppointmentStatus.REQUESTED,
+    )
+    return render(
+        request,
+        T + "mine.html",
+        {
+            "form": form,
+            "appointment": appointment,
+            "error": error,
+            "notice": notice,
+            "cancellable": cancellable,
+        },
+        status=status,
+    )
