@@ -8,6 +8,7 @@ services; they hold no rules of their own.
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -53,6 +54,8 @@ from govhall.catalog.models import ServiceItem
 from govhall.core.idnumbers import mask_id, mask_phone
 from govhall.core.models import OutboundMessage, User
 from govhall.core.roles import Role
+from govhall.frontdesk.access.tickets import access_ticket
+from govhall.frontdesk.services.tickets import ticket_open_case
 from govhall.org.access import departments_in_scope, scope_of, windows_in_scope
 from govhall.org.models import Department, Window
 from govhall.workbench.forms_cases import (
@@ -274,7 +277,12 @@ def case_intake(request: HttpRequest) -> HttpResponse:
     user = _require_window_role(request)
     windows = _intake_windows(user)
     source = request.POST if request.method == "POST" else request.GET
-    window = _pick(windows, source.get("window"))
+    # Opened from the calling console: the case is received for the queue ticket at hand, at
+    # the ticket's window (frontdesk.services.tickets.ticket_open_case).
+    ticket = access_ticket(user, source["ticket"], for_write=True) if source.get("ticket") else None
+    window = _pick(windows, ticket.window_id if ticket else source.get("window"))
+    if ticket is not None and window is None:
+        raise Http404
     if window is None and len(windows) == 1 and not source.get("window"):
         window = windows[0]  # one window at hand: no need to choose it
     q = (request.GET.get("q") or "").strip()[:60]
@@ -285,6 +293,7 @@ def case_intake(request: HttpRequest) -> HttpResponse:
         "item": item,
         "q": q,
         "items": _items_of(window, q) if window else [],
+        "ticket": ticket,
     }
     status = 200
     if request.method == "POST":
@@ -298,11 +307,15 @@ def case_intake(request: HttpRequest) -> HttpResponse:
                     center_id=item.center_id, pk__in=data["joint_departments"] or []
                 )
             )
+            receive: Any = (
+                partial(ticket_open_case, ticket=ticket)
+                if ticket is not None
+                else partial(case_receive, window=window)
+            )
             try:
-                case = case_receive(
+                case = receive(
                     actor=user,
                     item=item,
-                    window=window,
                     applicant=form.applicant(),
                     materials=form.checks(),
                     outcome=data["outcome"],

@@ -1,0 +1,361 @@
+"""Reads of the queue (排队叫号, SPEC §7; seeds/000… 篇3 排队叫号): the calling console of a clerk,
+today's line of a center, the actions a user may take on a ticket, and the waiting and service
+times per group, window and hour of day (issue #4 point 6).
+
+The actions come from the transition table through `ticket_refusal`, so a button is drawn
+exactly when the service would accept it. Figures are SQL aggregates, one query per table.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Avg, Count, Max, Prefetch, Q
+from django.db.models.functions import ExtractHour
+from django.utils import timezone
+
+from govhall.core.models import User
+from govhall.core.roles import roles_of
+from govhall.frontdesk.models import ServiceGroup, Ticket, TicketStatus
+from govhall.frontdesk.models.queue import ACTIVE_TICKET_STATUSES, TicketQuerySet
+from govhall.frontdesk.services.standing import WINDOW_ROLES
+from govhall.frontdesk.services.tickets import ticket_refusal
+from govhall.frontdesk.transitions import (
+    TicketAction,
+    TicketTransition,
+    ticket_transitions_from,
+)
+from govhall.org.models import Center, Window
+from govhall.staffing.queries.cover import posts_served_by
+
+# How many of the next tickets in line the console shows per window.
+NEXT_UP = 5
+# Actions shown as a "danger" button (they end the visit or drop the ticket).
+DANGEROUS = frozenset({TicketAction.NO_SHOW, TicketAction.CANCEL})
+
+
+# --- the actions of a ticket ----------------------------------------------------------------
+
+
+def allowed_actions(
+    user: User, ticket: Ticket, at: datetime.datetime | None = None
+) -> list[TicketTransition]:
+    """The rows of the transition table `user` may take on `ticket` now (what the service
+    allows, asked through `ticket_refusal`)."""
+    moment = at or timezone.now()
+    return [
+        row
+        for row in ticket_transitions_from(ticket.status)
+        if ticket_refusal(user, ticket, row.action, moment) is None
+    ]
+
+
+def waiting_actions(user: User, center: Center, at: datetime.datetime | None = None) -> set[str]:
+    """What `user` may do with any waiting ticket of `center` that no window holds: for such a
+    ticket the answer depends only on the user and the center, so a list asks once, not once
+    per row."""
+    probe = Ticket(center=center, status=TicketStatus.WAITING, number="")
+    return {
+        row.action
+        for row in allowed_actions(user, probe, at)
+        if row.action in (TicketAction.CANCEL, TicketAction.TRANSFER)
+    }
+
+
+# --- the line a window calls from -------------------------------------------------------------
+
+
+def window_line(window: Window, group_ids: Iterable[int], day: datetime.date) -> TicketQuerySet:
+    """The waiting tickets `window` calls, in calling order (the line `ticket_call_next` takes
+    from)."""
+    return Ticket.objects.of_day(window.center_id, day).line_of_window(window.pk, group_ids)
+
+
+# --- the calling console ----------------------------------------------------------------------
+
+
+@dataclass
+class GroupWaiting:
+    group: ServiceGroup
+    waiting: int
+
+
+@dataclass
+class ConsoleWindow:
+    """One window the user serves now, as the console draws it."""
+
+    window: Window
+    ticket: Ticket | None
+    actions: list[TicketTransition]
+    groups: list[GroupWaiting]
+    named: int  # waiting tickets transferred to this window by name
+    next_up: list[Ticket]
+    recall_max: int
+    can_open_case: bool = False
+
+    @property
+    def waiting_total(self) -> int:
+        return self.named + sum(row.waiting for row in self.groups)
+
+    @property
+    def recalls_left(self) -> int:
+        return max(0, self.recall_max - (self.ticket.recall_count if self.ticket else 0))
+
+
+def windows_served_ids(user: User, at: datetime.datetime | None = None) -> list[int]:
+    """Ids of the windows `user` serves now: the posts they hold or cover (A/B cover honoured,
+    `posts_served_by`) and, for window roles, the windows they head (`serves_window`)."""
+    moment = at or timezone.now()
+    ids = {post.window_id for post in posts_served_by(user, moment)}
+    if roles_of(user) & WINDOW_ROLES:
+        ids |= set(Window.objects.filter(head=user, is_active=True).values_list("pk", flat=True))
+    return sorted(ids)
+
+
+def console_state(user: User, at: datetime.datetime | None = None) -> list[ConsoleWindow]:
+    """The calling console of `user`: every window they serve now, with its ticket at hand and
+    what may be done with it, the waiting count per group it calls and the next few in line."""
+    moment = at or timezone.now()
+    day = timezone.localdate(moment)
+    ids = windows_served_ids(user, moment)
+    if not ids:
+        return []
+    active_groups = ServiceGroup.objects.filter(is_active=True).order_by("position", "letter")
+    windows = list(
+        Window.objects.filter(pk__in=ids, is_active=True)
+        .select_related("center")
+        .prefetch_related(Prefetch("service_groups", queryset=active_groups, to_attr="groups"))
+        .order_by("center__path", "number")
+    )
+    at_hand = {
+        ticket.window_id: ticket
+        for ticket in Ticket.objects.filter(
+            window__in=windows, status__in=ACTIVE_TICKET_STATUSES
+        ).select_related("group", "center", "window", "target_window", "case")
+    }
+    group_ids = {group.pk for window in windows for group in window.groups}
+    per_group = dict(
+        Ticket.objects.filter(
+            group_id__in=group_ids,
+            service_date=day,
+            status=TicketStatus.WAITING,
+            target_window__isnull=True,
+        )
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values_list("group_id", "n")
+    )
+    per_window = dict(
+        Ticket.objects.filter(
+            target_window__in=windows, service_date=day, status=TicketStatus.WAITING
+        )
+        .values("target_window_id")
+        .annotate(n=Count("pk"))
+        .values_list("target_window_id", "n")
+    )
+    answer = []
+    for window in windows:
+        groups = window.groups
+        ticket = at_hand.get(window.pk)
+        answer.append(
+            ConsoleWindow(
+                window=window,
+                ticket=ticket,
+                actions=allowed_actions(user, ticket, moment) if ticket else [],
+                groups=[GroupWaiting(group, per_group.get(group.pk, 0)) for group in groups],
+                named=per_window.get(window.pk, 0),
+                next_up=list(
+                    window_line(window, [g.pk for g in groups], day).select_related(
+                        "group", "target_window"
+                    )[:NEXT_UP]
+                ),
+                recall_max=settings.GOVHALL_QUEUE_RECALL_MAX,
+                can_open_case=ticket is not None and ticket.case_id is None,
+            )
+        )
+    return answer
+
+
+# --- today's line of a center -----------------------------------------------------------------
+
+
+@dataclass
+class GroupLine:
+    group: ServiceGroup
+    waiting: list[Ticket] = field(default_factory=list)
+    at_windows: list[Ticket] = field(default_factory=list)
+    taken: int = 0
+    served: int = 0
+    no_shows: int = 0
+    cancelled: int = 0
+
+
+def center_line(center: Center, day: datetime.date) -> list[GroupLine]:
+    """Per group of `center`: the waiting tickets in calling order, those at a window now, and
+    the day's counts (three queries)."""
+    groups = list(ServiceGroup.objects.filter(center=center).order_by("position", "letter"))
+    lines = {group.pk: GroupLine(group) for group in groups}
+    tickets = (
+        Ticket.objects.of_day(center.pk, day)
+        .filter(status__in=[TicketStatus.WAITING, *ACTIVE_TICKET_STATUSES])
+        .select_related("window", "target_window")
+        .in_line_order()
+    )
+    for ticket in tickets:
+        line = lines.get(ticket.group_id)
+        if line is None:
+            continue
+        (line.waiting if ticket.status == TicketStatus.WAITING else line.at_windows).append(ticket)
+    counts = (
+        Ticket.objects.of_day(center.pk, day)
+        .values("group_id")
+        .annotate(
+            taken=Count("pk"),
+            served=Count("pk", filter=Q(status=TicketStatus.DONE)),
+            no_shows=Count("pk", filter=Q(status=TicketStatus.NO_SHOW)),
+            cancelled=Count("pk", filter=Q(status=TicketStatus.CANCELLED)),
+        )
+        .order_by()
+    )
+    for row in counts:
+        line = lines.get(row["group_id"])
+        if line is not None:
+            line.taken, line.served = row["taken"], row["served"]
+            line.no_shows, line.cancelled = row["no_shows"], row["cancelled"]
+    return [lines[group.pk] for group in groups if group.is_active or lines[group.pk].taken]
+
+
+# --- waiting and service times (issue #4 point 6) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatRow:
+    """The figures of one group, window or hour. Times are seconds (None: no ticket yet)."""
+
+    key: Any
+    label: str
+    taken: int
+    called: int
+    served: int
+    no_shows: int
+    wait_avg: float | None
+    wait_max: int | None
+    service_avg: float | None
+    service_max: int | None
+
+    @staticmethod
+    def _minutes(seconds: float | None) -> float | None:
+        return None if seconds is None else round(seconds / 60, 1)
+
+    @property
+    def wait_avg_minutes(self) -> float | None:
+        return self._minutes(self.wait_avg)
+
+    @property
+    def wait_max_minutes(self) -> float | None:
+        return self._minutes(self.wait_max)
+
+    @property
+    def service_avg_minutes(self) -> float | None:
+        return self._minutes(self.service_avg)
+
+    @property
+    def service_max_minutes(self) -> float | None:
+        return self._minutes(self.service_max)
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    first: datetime.date
+    last: datetime.date
+    total: StatRow
+    by_group: list[StatRow]
+    by_window: list[StatRow]
+    by_hour: list[StatRow]
+
+
+FIGURES = {
+    "taken": Count("pk"),
+    "called": Count("pk", filter=Q(called_at__isnull=False)),
+    "served": Count("pk", filter=Q(status=TicketStatus.DONE)),
+    "no_shows": Count("pk", filter=Q(status=TicketStatus.NO_SHOW)),
+    "wait_avg": Avg("wait_seconds"),
+    "wait_max": Max("wait_seconds"),
+    "service_avg": Avg("service_seconds"),
+    "service_max": Max("service_seconds"),
+}
+
+
+def _row(key: Any, label: str, values: dict[str, Any]) -> StatRow:
+    return StatRow(
+        key=key,
+        label=label,
+        taken=values.get("taken") or 0,
+        called=values.get("called") or 0,
+        served=values.get("served") or 0,
+        no_shows=values.get("no_shows") or 0,
+        wait_avg=values.get("wait_avg"),
+        wait_max=values.get("wait_max"),
+        service_avg=values.get("service_avg"),
+        service_max=values.get("service_max"),
+    )
+
+
+def stats_tickets(
+    center: Center,
+    first: datetime.date,
+    last: datetime.date,
+    department_id: int | None = None,
+) -> TicketQuerySet:
+    tickets = Ticket.objects.filter(center=center, service_date__range=(first, last))
+    if department_id is not None:
+        tickets = tickets.filter(group__department_id=department_id)
+    return tickets
+
+
+def queue_stats(
+    center: Center,
+    first: datetime.date,
+    last: datetime.date,
+    department_id: int | None = None,
+) -> QueueStats:
+    """Tickets taken, called, served and no-shows, and the average and longest wait (taking to
+    first call) and service (start to finish), for the days `first`..`last` of `center`: in
+    total, per group, per window and per hour of the day the ticket was taken (local time).
+    Four queries. `department_id` narrows to the groups of one department."""
+    tickets = stats_tickets(center, first, last, department_id)
+    total = _row(None, "", tickets.aggregate(**FIGURES))
+    by_group = [
+        _row(row["group_id"], f"{row['group__letter']} {row['group__name']}", row)
+        for row in tickets.values("group_id", "group__letter", "group__name", "group__position")
+        .annotate(**FIGURES)
+        .order_by("group__position", "group__letter")
+    ]
+    by_window = [
+        _row(row["window_id"], f"{row['window__number']} {row['window__name']}", row)
+        for row in tickets.filter(window__isnull=False)
+        .values("window_id", "window__number", "window__name")
+        .annotate(**FIGURES)
+        .order_by("window__number")
+    ]
+    by_hour = [
+        _row(row["hour"], f"{row['hour']:02d}:00", row)
+        for row in tickets.annotate(
+            hour=ExtractHour("taken_at", tzinfo=timezone.get_current_timezone())
+        )
+        .values("hour")
+        .annotate(**FIGURES)
+        .order_by("hour")
+    ]
+    return QueueStats(
+        first=first,
+        last=last,
+        total=total,
+        by_group=by_group,
+        by_window=by_window,
+        by_hour=by_hour,
+    )
