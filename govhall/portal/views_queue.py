@@ -1,0 +1,371 @@
+"""Public queue pages (排队叫号, SPEC §7; seeds/000… 篇3 导视系统 排队叫号): the ticket kiosk
+(取号机), the printable ticket, the citizen's ticket page and the hall's display board (叫号显示屏)
+with its live stream.
+
+Citizens are anonymous: the kiosk is a plain Django form protected by CSRF; tickets are reached
+only by their random token. Every rule (limits, hours, phone, priorities, check-in) is in
+`govhall.frontdesk.services`; every read in `govhall.frontdesk.queries.board`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from govhall.cases.notice_render import qr_svg
+from govhall.frontdesk.models import Ticket, TicketPriority, TicketStatus
+from govhall.frontdesk.queries.board import (
+    board_fingerprint,
+    board_state,
+    kiosk_group,
+    kiosk_groups,
+    people_ahead,
+    people_ahead_at_issue,
+    public_center,
+    public_ticket,
+)
+from govhall.frontdesk.services.tickets import ticket_take
+from govhall.org.models import Center
+
+# How often the board's stream looks for a change (seconds).
+BOARD_POLL_SECONDS = 0.3
+# A comment line now and then keeps proxies from closing an idle stream.
+BOARD_HEARTBEAT_SECONDS = 10.0
+
+
+class KioskTicketForm(forms.Form):
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile phone (optional, for an SMS when your turn is near)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "tel",
+                "autocomplete": "off",
+                "pattern": "[0-9 +-]*",
+                "enterkeyhint": "done",
+            }
+        ),
+    )
+    elderly_disabled = forms.BooleanField(
+        label=gettext_lazy("Elderly or disabled: priority service"), required=False
+    )
+
+
+class KioskCheckInForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Booking code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "enterkeyhint": "go",
+            }
+        ),
+    )
+
+
+def _kiosk_print(request: HttpRequest) -> bool:
+    """A kiosk with a receipt printer opens its page with ?print=1: tickets print at once."""
+    return (request.POST.get("print") or request.GET.get("print")) == "1"
+
+
+def _with_print(url: str, kiosk_print: bool) -> str:
+    return f"{url}?print=1" if kiosk_print else url
+
+
+def _form_errors(form: forms.Form, refused: ValidationError) -> None:
+    """Put the service's refusal on the form: per field where the form has it, else on top."""
+    if hasattr(refused, "error_dict"):
+        for field, errors in refused.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for message in refused.messages:
+            form.add_error(None, message)
+
+
+def _kiosk_context(request: HttpRequest, center: Center, **extra: Any) -> dict[str, Any]:
+    kiosk_print = _kiosk_print(request)
+    return {
+        "center": center,
+        "kiosk_print": kiosk_print,
+        "home_url": _with_print(reverse("portal:kiosk", args=[center.code]), kiosk_print),
+        **extra,
+    }
+
+
+@never_cache
+@require_GET
+def kiosk(request: HttpRequest, code: str) -> HttpResponse:
+    """The kiosk's first screen: one big button per group, with how many wait now."""
+    center = public_center(code)
+    groups = list(kiosk_groups(center, timezone.localdate()))
+    return render(
+        request, "portal/queue/kiosk.html", _kiosk_context(request, center, groups=groups)
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def kiosk_take(request: HttpRequest, code: str, letter: str) -> HttpResponse:
+    """Second screen: the optional phone and the elderly/disabled priority, then the ticket."""
+    center = public_center(code)
+    group = kiosk_group(center, letter, timezone.localdate())
+    form = KioskTicketForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            priority = (
+                TicketPriority.ELDERLY_DISABLED
+                if form.cleaned_data["elderly_disabled"]
+                else TicketPriority.NORMAL
+            )
+            try:
+                ticket = ticket_take(
+                    group=group, actor=None, priority=priority, phone=form.cleaned_data["phone"]
+                )
+            except ValidationError as refused:
+                _form_errors(form, refused)
+            else:
+                return HttpResponseRedirect(
+                    _with_print(
+                        reverse("portal:kiosk_ticket", args=[center.code, ticket.token]),
+                        _kiosk_print(request),
+                    )
+                )
+        status = 422
+    return render(
+        request,
+        "portal/queue/kiosk_take.html",
+        _kiosk_context(request, center, group=group, form=form),
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def kiosk_check_in(request: HttpRequest, code: str) -> HttpResponse:
+    """ "I have an appointment": the booking code turns the appointment into a priority ticket."""
+    from govhall.frontdesk.services.appointments import appointment_check_in
+
+    center = public_center(code)
+    form = KioskCheckInForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                ticket = appointment_check_in(
+                    actor=None, code=form.cleaned_data["code"], center=center
+                )
+            except ValidationError as refused:
+                _form_errors(form, refused)
+            else:
+                return HttpResponseRedirect(
+                    _with_print(
+                        reverse("portal:kiosk_ticket", args=[center.code, ticket.token]),
+                        _kiosk_print(request),
+                    )
+                )
+        status = 422
+    return render(
+        request,
+        "portal/queue/kiosk_check_in.html",
+        _kiosk_context(request, center, form=form),
+        status=status,
+    )
+
+
+def _ticket_urls(request: HttpRequest, ticket: Ticket) -> dict[str, str]:
+    status_path = reverse("portal:ticket", args=[ticket.token])
+    base = settings.GOVHALL_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
+    return {
+        "status_url": status_path,
+        "status_absolute": f"{base}{status_path}",
+        "print_url": reverse("portal:ticket_print", args=[ticket.token]),
+    }
+
+
+@never_cache
+@require_GET
+def kiosk_ticket(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    """The kiosk's last screen: the number, people ahead, a QR code of the ticket page; with a
+    receipt printer (?print=1) the ticket prints at once."""
+    center = public_center(code)
+    ticket = public_ticket(token)
+    if ticket.center_id != center.pk:
+        raise Http404
+    urls = _ticket_urls(request, ticket)
+    return render(
+        request,
+        "portal/queue/kiosk_ticket.html",
+        _kiosk_context(
+            request,
+            center,
+            ticket=ticket,
+            ahead=people_ahead(ticket),
+            qr=qr_svg(urls["status_absolute"]),
+            **urls,
+        ),
+    )
+
+
+@never_cache
+@require_GET
+def ticket_print(request: HttpRequest, token: str) -> HttpResponse:
+    """The printable ticket: a narrow receipt (80 mm, or 58 mm with ?paper=58)."""
+    ticket = public_ticket(token)
+    urls = _ticket_urls(request, ticket)
+    return render(
+        request,
+        "portal/queue/ticket_print.html",
+        {
+            "ticket": ticket,
+            "ahead": people_ahead_at_issue(ticket),
+            "auto_print": request.GET.get("print") == "1",
+            "paper": "58" if request.GET.get("paper") == "58" else "80",
+            "qr": qr_svg(urls["status_absolute"]),
+            **urls,
+        },
+    )
+
+
+def _status_context(ticket: Ticket) -> dict[str, Any]:
+    stale = ticket.status == TicketStatus.WAITING and ticket.service_date < timezone.localdate()
+    return {
+        "ticket": ticket,
+        "ahead": people_ahead(ticket),
+        "stale": stale,
+        "live": not stale
+        and ticket.status in (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING),
+    }
+
+
+@never_cache
+@require_GET
+def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
+    """The citizen's phone page of a ticket; it refreshes itself (htmx polling) while live."""
+    ticket = public_ticket(token)
+    context = _status_context(ticket)
+    if request.headers.get("HX-Request"):
+        return render(request, "portal/queue/_ticket_status.html", context)
+    return render(
+        request, "portal/queue/ticket_status.html", {**context, **_ticket_urls(request, ticket)}
+    )
+
+
+# --- the display board -------------------------------------------------------------------------
+
+
+def _json(state: dict[str, Any]) -> str:
+    return json.dumps(state, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
+def _board_labels() -> dict[str, str]:
+    """The words the board's script writes (it renders the state itself)."""
+    return {
+        "away": _("Away for a moment"),
+        "backBy": _("Back at %(time)s"),
+        "paused": _("Paused"),
+        "serving": _("Being served"),
+        "called": _("Please come"),
+        "window": _("Window %(number)s"),
+        "noCalls": _("No calls yet today."),
+        "offline": _("Reconnecting…"),
+    }
+
+
+@never_cache
+@require_GET
+def board(request: HttpRequest, code: str) -> HttpResponse:
+    """The hall's display board (叫号显示屏), full screen; live through `board_stream`."""
+    center = public_center(code)
+    return render(
+        request,
+        "portal/queue/board.html",
+        {
+            "center": center,
+            "state": board_state(center, timezone.now()),
+            "stream_url": reverse("portal:board_stream", args=[center.code]),
+            "state_url": reverse("portal:board_state", args=[center.code]),
+            "labels": _board_labels(),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def board_state_json(request: HttpRequest, code: str) -> JsonResponse:
+    """The board's state as JSON, for a plain poll where server-sent events are unavailable."""
+    center = public_center(code)
+    return JsonResponse(
+        board_state(center, timezone.now()), json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _board_events(center: Center, seconds: float) -> Iterator[str]:
+    """Server-sent events: the state on connect, then again whenever the fingerprint changes,
+    until `seconds` have passed (the browser's EventSource reconnects by itself)."""
+    try:
+        yield "retry: 500\n\n"
+        deadline = time.monotonic() + seconds
+        last_sent = time.monotonic()
+        seen: tuple[Any, ...] | None = None
+        while True:
+            now = timezone.now()
+            fingerprint = board_fingerprint(center, now)
+            if fingerprint != seen:
+                # Read the fingerprint first: a change made while the state is built shows
+                # again at the next poll, so none is ever missed.
+                seen = fingerprint
+                yield f"event: board\ndata: {_json(board_state(center, now))}\n\n"
+                last_sent = time.monotonic()
+            elif time.monotonic() - last_sent >= BOARD_HEARTBEAT_SECONDS:
+                yield ": keep-alive\n\n"
+                last_sent = time.monotonic()
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(BOARD_POLL_SECONDS)
+    finally:
+        # A stream holds its worker thread and database connection for up to `seconds`: give
+        # the connection back now (not inside a test's transaction, which owns it).
+        if not connection.in_atomic_block:
+            connection.close()
+
+
+@never_cache
+@require_GET
+def board_stream(request: HttpRequest, code: str) -> StreamingHttpResponse:
+    center = public_center(code)
+    response = StreamingHttpResponse(
+        _board_events(center, float(settings.GOVHALL_BOARD_STREAM_SECONDS)),
+        content_type="text/event-stream; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache, no-store, must-revalidate"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass every event on at once
+    return response
