@@ -53,8 +53,51 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:cases", _("All cases"), CASE_READERS),
     NavEntry("workbench:outbox", _("Outbox"), MANAGERS | {Role.SUPERVISOR}),
     # Front desk: inquiries (the first entry carries the section heading _("Front desk"))
+    # Role sets as in govhall/frontdesk/access/inquiries.py (a test keeps them equal).
+    NavEntry(
+        "workbench:inquiries",
+        _("First inquiries"),
+        EVERYONE - {Role.SOCIAL_SUPERVISOR},
+        section=_("Front desk"),
+    ),
+    NavEntry(
+        "workbench:inquiry_log",
+        _("Log an inquiry"),
+        frozenset({Role.GUIDE, Role.CLERK, Role.WINDOW_HEAD, Role.DIRECTOR}),
+    ),
+    NavEntry(
+        "workbench:inquiry_follow_ups",
+        _("My follow-ups"),
+        frozenset({Role.GUIDE, Role.CLERK, Role.WINDOW_HEAD, Role.DIRECTOR}),
+    ),
+    NavEntry(
+        "workbench:inquiry_transfers",
+        _("Transfers to my department"),
+        MANAGERS | {Role.CLERK, Role.WINDOW_HEAD, Role.REVIEWER, Role.APPROVER, Role.DEPT_LEADER},
+    ),
+    NavEntry(
+        "workbench:inquiry_phone_book",
+        _("Phone record book"),
+        STAFF_READERS | {Role.GUIDE, Role.CLERK, Role.WINDOW_HEAD, Role.DIRECTOR},
+    ),
+    NavEntry("workbench:inquiry_rates", _("Inquiry rates"), STAFF_READERS),
     # Front desk: queue
+    NavEntry("workbench:queue_console", _("Calling console"), WINDOW_ROLES),
+    NavEntry("workbench:queue_line", _("Today's line"), MANAGERS | {Role.GUIDE, Role.WINDOW_HEAD}),
+    NavEntry("workbench:queue_groups", _("Queue groups"), MANAGERS),
+    NavEntry(
+        "workbench:queue_stats",
+        _("Queue statistics"),
+        MANAGERS | {Role.SUPERVISOR, Role.WINDOW_HEAD, Role.DEPT_LEADER},
+    ),
     # Front desk: appointments
+    # Roles as READER_ROLES in govhall/frontdesk/access/appointments.py (a test keeps them equal).
+    NavEntry(
+        "workbench:appointments",
+        _("Appointments"),
+        MANAGERS | {Role.GUIDE, Role.CLERK, Role.WINDOW_HEAD, Role.SUPERVISOR, Role.DEPT_LEADER},
+    ),
+    NavEntry("workbench:appointment_requests", _("Off-hours requests"), MANAGERS),
     NavEntry("workbench:on_duty", _("On duty now"), EVERYONE, section=_("Staff on duty")),
     NavEntry("workbench:my_absence", _("Where-and-until sign"), EVERYONE),
     NavEntry("workbench:attendance", _("My attendance"), EVERYONE),

@@ -30,6 +30,7 @@ from govhall.cases.models import (
 from govhall.cases.queries import inbox
 from govhall.cases.queries_joint import overdue_joint_tasks
 from govhall.cases.services.clock import clock_start_for
+from govhall.catalog.models import ItemWindow
 from govhall.cli.demo.cases import CASES, KEY_PREFIX, load_demo_cases
 from govhall.cli.demo.departments import COUNTY_CODE
 from govhall.core.models import ApiToken, Event, User
@@ -266,3 +267,71 @@ def test_loading_again_adds_nothing(county: Center) -> None:
 
     assert "未作任何更改" in out
     assert {model.__name__: model.objects.count() for model in models} == before
+
+
+# --- the front desk (govhall/cli/demo/frontdesk.py), loaded by the same `govhall demo` ---------
+
+
+def test_queue_groups_are_built_from_the_windows_items(county: Center) -> None:
+    from govhall.frontdesk.models import ServiceGroup
+
+    groups = ServiceGroup.objects.filter(center=county)
+    departments_at_windows = (
+        ItemWindow.objects.filter(item__center=county, window__center=county)
+        .values("item__department")
+        .distinct()
+        .count()
+    )
+    assert groups.count() == departments_at_windows >= 10
+    assert not groups.filter(windows__isnull=True).exists()
+    assert len(set(groups.values_list("letter", flat=True))) == groups.count()
+
+
+def test_the_hall_has_a_morning_under_way_and_past_days_to_count(county: Center) -> None:
+    from govhall.frontdesk.models import Ticket, TicketStatus
+
+    today = Ticket.objects.filter(center=county, service_date=timezone.localdate())
+    statuses = set(today.values_list("status", flat=True))
+    assert {TicketStatus.DONE, TicketStatus.SERVING, TicketStatus.CALLED} <= statuses
+    assert today.filter(status=TicketStatus.WAITING).count() >= 5
+    assert today.filter(priority="green_channel").exists()
+    # A window holds at most one ticket (the database constraint says so too).
+    active = today.filter(status__in=[TicketStatus.CALLED, TicketStatus.SERVING])
+    assert active.values("window").distinct().count() == active.count()
+    past = Ticket.objects.filter(center=county).exclude(service_date=timezone.localdate())
+    assert past.values("service_date").distinct().count() >= 5
+    done = past.filter(status=TicketStatus.DONE)
+    assert done.count() > past.count() * 0.8
+    assert not done.filter(wait_seconds__isnull=True).exists()
+    assert not done.filter(service_seconds__isnull=True).exists()
+    # Every ticket went through the services: one take event each, one call event per call.
+    assert Event.objects.filter(action="ticket.take").count() == Ticket.objects.count()
+    assert Event.objects.filter(action="ticket.call").count() == (
+        Ticket.objects.exclude(called_at__isnull=True).count()
+    )
+
+
+def test_first_inquiries_cover_every_outcome_and_a_follow_up(county: Center) -> None:
+    from govhall.frontdesk.models import Inquiry, InquiryOutcome, InquiryStatus
+
+    inquiries = Inquiry.objects.filter(center=county)
+    assert set(inquiries.values_list("outcome", flat=True)) == set(InquiryOutcome.values)
+    assert inquiries.phone_book().count() >= 4
+    transfers = inquiries.filter(outcome=InquiryOutcome.TRANSFERRED)
+    assert transfers.filter(status=InquiryStatus.DONE).exclude(result="").count() == 1
+    assert transfers.filter(status=InquiryStatus.OPEN).count() == 2
+    assert Event.objects.filter(action="inquiry.logged").count() == inquiries.count()
+
+
+def test_appointments_are_booked_ahead_with_an_off_hours_request(county: Center) -> None:
+    from govhall.frontdesk.models import Appointment
+
+    appointments = Appointment.objects.filter(center=county)
+    booked = appointments.filter(status="booked")
+    assert booked.count() >= 8
+    assert set(booked.values_list("channel", flat=True)) == {"portal", "phone"}
+    assert not booked.filter(date__lt=timezone.localdate()).exists()
+    assert appointments.filter(status="cancelled").count() == 1
+    # Saturdays are not working days in the demo's calendar: a request waits for the director.
+    assert appointments.filter(status="requested", is_off_hours=True).count() == 1
+    assert Event.objects.filter(action__startswith="appointment.").count() >= appointments.count()

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from govhall.cli.demo.cases import load_demo_cases
+from govhall.cli.demo.frontdesk import FrontDeskResult, load_demo_frontdesk
 from govhall.cli.demo.loader import load_demo, login_rows
 from govhall.cli.demo.people import DEMO_PASSWORD
 
@@ -61,10 +62,15 @@ class Command(BaseCommand):
         cases_seconds = time.perf_counter() - cases_started
         if cases.skipped:
             self.stderr.write(_("Demo cases not loaded: %(reason)s.") % {"reason": cases.skipped})
+        desk_started = time.perf_counter()
+        desk = load_demo_frontdesk() if not cases.skipped else FrontDeskResult()
+        desk_seconds = time.perf_counter() - desk_started
         if not result.loaded:
             if cases.cases:
                 self.print_cases(cases.cases, cases_seconds)
-            else:
+            if desk.groups:
+                self.print_frontdesk(desk, desk_seconds)
+            if not cases.cases and not desk.groups:
                 self.stdout.write(_("The demo hall is already loaded; nothing changed."))
             return
         self.stdout.write(
@@ -92,6 +98,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  - {warning}")
         if cases.cases:
             self.print_cases(cases.cases, cases_seconds)
+        if desk.groups:
+            self.print_frontdesk(desk, desk_seconds)
         self.stdout.write(
             _("Demo password for every login: %(password)s") % {"password": DEMO_PASSWORD}
         )
@@ -103,6 +111,22 @@ class Command(BaseCommand):
                 "in every state (see the case list and each login's inbox)."
             )
             % {"seconds": seconds, "count": count}
+        )
+
+    def print_frontdesk(self, desk: FrontDeskResult, seconds: float) -> None:
+        self.stdout.write(
+            _(
+                "Demo front desk made through its services in %(seconds).1f s: %(groups)d queue "
+                "groups, %(tickets)d tickets, %(inquiries)d first inquiries, %(appointments)d "
+                "appointments."
+            )
+            % {
+                "seconds": seconds,
+                "groups": desk.groups,
+                "tickets": desk.tickets,
+                "inquiries": desk.inquiries,
+                "appointments": desk.appointments,
+            }
         )
 
     def print_logins(self) -> None:
