@@ -60,10 +60,32 @@ def main() -> None:
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(OUT / "notice-print.png"), full_page=True)
         print("wrote", OUT / "notice-print.png")
+        shoot(page, f"{base}/staff/frontdesk/queue/stats/", "queue-stats")
+        shoot(page, f"{base}/staff/frontdesk/inquiries/rates/", "inquiry-rates")
+        shoot(page, f"{base}/staff/appointments/", "appointment-day")
+        # The front desk as a clerk (calling console, first-inquiry log) and the hall's board.
+        clerk = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        cpage = clerk.new_page()
+        cpage.goto(f"{base}/staff/login/")
+        cpage.fill("#id_username", "clerk")
+        cpage.fill("#id_password", "demo-2026")
+        cpage.locator("form.stacked button[type=submit]").click()
+        cpage.wait_for_url(f"{base}/staff/")
+        shoot(cpage, f"{base}/staff/frontdesk/queue/", "calling-console")
+        shoot(cpage, f"{base}/staff/frontdesk/inquiries/log/", "inquiry-log")
+        hall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+        board = hall.new_page()
+        board.goto(f"{base}/board/330100/")
+        board.click("#board-sound-button")  # the hall staff's one click that allows speech
+        board.wait_for_timeout(1500)  # the first state arrives over the event stream
+        board.screenshot(path=str(OUT / "display-board.png"))
+        print("wrote", OUT / "display-board.png")
         phone = browser.new_context(
             viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True
         )
         ppage = phone.new_page()
+        shoot(ppage, f"{base}/kiosk/330100/", "kiosk-phone")
+        shoot(ppage, f"{base}/appointments/", "appointments-phone")
         shoot(ppage, f"{base}/guides/", "portal-guides-phone")
         first = ppage.locator(".guide-list a").first
         first.click()

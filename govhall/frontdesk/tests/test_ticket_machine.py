@@ -246,7 +246,7 @@ def test_random_use_keeps_the_invariants(hall: dict[str, Any]) -> None:
     run_state_machine_as_test(
         make_machine(hall),
         settings=settings(
-            max_examples=30,
+            max_examples=20,
             stateful_step_count=30,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
