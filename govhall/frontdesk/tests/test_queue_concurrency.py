@@ -52,8 +52,8 @@ def test_twenty_windows_call_five_hundred_tickets_each_exactly_once_in_order(cou
     for n in range(TICKETS):
         priority = priority_of(n)
         # The kiosk issues most; the green channel is given by the desk.
-        desk = guide if priority == TicketPriority.GREEN_CHANNEL else None
-        ticket_take(group=group, actor=desk, priority=priority)
+        issuer = guide if priority == TicketPriority.GREEN_CHANNEL else None
+        ticket_take(group=group, actor=issuer, priority=priority)
     expected = list(Ticket.objects.waiting().in_line_order().values_list("pk", flat=True))
     assert len(expected) == TICKETS
 
