@@ -7,6 +7,7 @@ govhall/frontdesk/services/appointments.py; these views parse, call and render."
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -149,6 +150,24 @@ def group_days(request: HttpRequest, code: str, letter: str) -> HttpResponse:
     )
 
 
+def _submitted(
+    request: HttpRequest,
+    form: forms.Form,
+    group: ServiceGroup,
+    service: Callable[..., Appointment],
+) -> HttpResponse | None:
+    """Run a public booking `service` (a booking or an off-hours request) on a posted form: the
+    confirmation on success, None when the form now carries the refusal."""
+    if form.is_valid():
+        try:
+            appointment = service(actor=None, group=group, channel="portal", **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            return _booked_redirect(request, appointment)
+    return None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, code: str, letter: str) -> HttpResponse:
@@ -156,15 +175,8 @@ def book(request: HttpRequest, code: str, letter: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = BookForm(request.POST)
-        if form.is_valid():
-            try:
-                appointment = appointment_book(
-                    actor=None, group=group, channel="portal", **form.cleaned_data
-                )
-            except ValidationError as error:
-                _show_errors(form, error)
-            else:
-                return _booked_redirect(request, appointment)
+        if confirmation := _submitted(request, form, group, appointment_book):
+            return confirmation
         status = 400
     else:
         form = BookForm(
@@ -191,15 +203,8 @@ def off_hours(request: HttpRequest, code: str, letter: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = OffHoursForm(request.POST)
-        if form.is_valid():
-            try:
-                appointment = appointment_request_off_hours(
-                    actor=None, group=group, channel="portal", **form.cleaned_data
-                )
-            except ValidationError as error:
-                _show_errors(form, error)
-            else:
-                return _booked_redirect(request, appointment)
+        if confirmation := _submitted(request, form, group, appointment_request_off_hours):
+            return confirmation
         status = 400
     else:
         form = OffHoursForm()
