@@ -16,7 +16,7 @@ from govhall.cases.tests.fixtures import PERSON_ID
 from govhall.core.models import Event
 from govhall.core.roles import Role
 from govhall.core.tokens import api_token_create
-from govhall.factories import make_staff
+from govhall.factories import ItemWindowFactory, ServiceItemFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/cases"
@@ -429,3 +429,35 @@ def test_openapi_document_lists_every_case_path(client):
     case_out = document["components"]["schemas"]["CaseOut"]["properties"]
     assert case_out["national_code"]["description"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_plain_intakes_without_a_key_are_two_applications(
+    client_as, clerk, county, other_department, hall_window
+):
+    """Two submits without a key are two cases, each answered 201 — even for another
+    department's item that the clerk's own list does not show (it once answered 409 "key
+    reused" while creating the case)."""
+    item = ServiceItemFactory(center=county, department=other_department, code="BDC-1")
+    ItemWindowFactory(item=item, window=hall_window)
+    client = client_as(clerk)
+    body = {"item_id": item.pk, "applicant": applicant_json(), "materials": []}
+    first = post(client, f"{BASE}/online", body)
+    second = post(client, f"{BASE}/online", body)
+    assert (first.status_code, second.status_code) == (201, 201), second.content
+    assert first.json()["id"] != second.json()["id"]
+    assert Case.objects.count() == 2
+    # A retry with a key returns the first case, whether the list shows it or not.
+    keyed = post(client, f"{BASE}/online", body, HTTP_IDEMPOTENCY_KEY="bdc-77")
+    retry = post(client, f"{BASE}/online", body, HTTP_IDEMPOTENCY_KEY="bdc-77")
+    assert (keyed.status_code, retry.status_code) == (201, 200)
+    assert keyed.json()["id"] == retry.json()["id"] and Case.objects.count() == 3
+
+
+def test_a_key_used_by_someone_else_is_409_and_makes_nothing(client_as, clerk, clerk_b, case_item):
+    body = {"item_id": case_item.pk, "applicant": applicant_json(), "materials": []}
+    mine = post(client_as(clerk), f"{BASE}/online", body, HTTP_IDEMPOTENCY_KEY="k-shared")
+    assert mine.status_code == 201
+    events_before = Event.objects.count()
+    theirs = post(client_as(clerk_b), f"{BASE}/online", body, HTTP_IDEMPOTENCY_KEY="k-shared")
+    assert theirs.status_code == 409 and "idempotency_key" in theirs.json()["errors"]
+    assert Case.objects.count() == 1 and Event.objects.count() == events_before

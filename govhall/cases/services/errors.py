@@ -9,3 +9,8 @@ from django.core.exceptions import ValidationError
 class CaseConflict(ValidationError):
     """The case changed since the actor looked at it (another clerk acted first), or the action
     is not possible from the case's current status. The API answers 409."""
+
+
+class IdempotencyKeyReused(CaseConflict):
+    """The idempotency key names an application someone else made: nothing is created and
+    nothing of that application is shown. The API answers 409."""

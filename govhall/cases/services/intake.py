@@ -79,6 +79,7 @@ from govhall.cases.models import (
     CaseStatus,
     Channel,
 )
+from govhall.cases.services.errors import IdempotencyKeyReused
 from govhall.cases.services.numbers import next_case_number
 from govhall.cases.services.permissions import remembering_served_windows, served_window_ids
 from govhall.cases.transitions import Action
@@ -344,10 +345,27 @@ def _clean_key(key: str | None, errors: dict[str, list[str]]) -> str | None:
     return key
 
 
-def _existing(key: str | None) -> Case | None:
+def _existing(key: str | None, actor: User | None) -> Case | None:
+    """The case this key already made for this actor (a retry). A key that made someone else's
+    case is refused: a retry returns only the caller's own application."""
     if key is None:
         return None
-    return Case.objects.filter(idempotency_key=key).first()
+    case = Case.objects.filter(idempotency_key=key).first()
+    if case is None:
+        return None
+    if case.submitted_by_id != _pk_or_none(actor):
+        raise IdempotencyKeyReused(
+            {
+                "idempotency_key": [
+                    _("This idempotency key was already used for another application.")
+                ]
+            }
+        )
+    return case
+
+
+def _pk_or_none(actor: User | None) -> int | None:
+    return actor.pk if actor is not None and actor.is_authenticated else None
 
 
 def _create_materials(
@@ -389,7 +407,7 @@ def _create_case(key: str | None, **fields: Any) -> tuple[Case, bool]:
         with transaction.atomic():  # savepoint: the twin's insert makes ours fail
             return Case.objects.create(idempotency_key=key, **fields), True
     except IntegrityError:
-        existing = _existing(key)
+        existing = _existing(key, fields.get("submitted_by"))
         if existing is None:
             raise
         return existing, False
@@ -437,7 +455,7 @@ def case_receive(
     today = timezone.localdate(now)
     errors: dict[str, list[str]] = {}
     key = _clean_key(idempotency_key, errors)
-    existing = _existing(key)
+    existing = _existing(key, actor)
     if existing is not None and not errors:
         return existing
 
@@ -632,7 +650,7 @@ def case_submit_online(
     today = timezone.localdate(now)
     errors: dict[str, list[str]] = {}
     key = _clean_key(idempotency_key, errors)
-    existing = _existing(key)
+    existing = _existing(key, actor)
     if existing is not None and not errors:
         return existing, False
     if not item.is_active:
