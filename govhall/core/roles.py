@@ -43,3 +43,11 @@ def roles_of(user: object) -> frozenset[Role]:
 
 def has_role(user: object, *wanted: Role) -> bool:
     return bool(roles_of(user) & set(wanted))
+
+
+def is_system_admin(user: object) -> bool:
+    """A system administrator: an active Django superuser or an active holder of the admin
+    role. Only they change administrators and the national holiday schedule (issue 12)."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    return bool(getattr(user, "is_superuser", False)) or Role.ADMIN in roles_of(user)

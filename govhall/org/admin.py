@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from govhall.org import services
+from govhall.org.access import can_manage_person
 from govhall.org.models import Center, Department, Post, Staff, Window
 
 
@@ -32,7 +33,25 @@ def _adopt(target: Any, saved: Any) -> None:
     target._state.db = saved._state.db
 
 
-class NoDeleteAdmin(admin.ModelAdmin):
+def _superuser(request: HttpRequest) -> bool:
+    return bool(getattr(request.user, "is_active", False) and request.user.is_superuser)
+
+
+class SuperuserWritesAdmin(admin.ModelAdmin):
+    """Django's admin changes the organization for superusers only: a staff account given model
+    permissions may look, but its writes would bypass the scope of the workbench."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _superuser(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _superuser(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _superuser(request) and super().has_delete_permission(request, obj)
+
+
+class NoDeleteAdmin(SuperuserWritesAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
@@ -262,7 +281,7 @@ class PostAdminForm(forms.ModelForm):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(SuperuserWritesAdmin):
     form = PostAdminForm
     list_display = ("name", "window", "a_staff", "b_staff")
     list_filter = ("window__center",)
@@ -328,8 +347,13 @@ class StaffAdmin(NoDeleteAdmin):
     readonly_fields = ("user", "center")
     fields = ("user", "center", "department", "title", "is_window_staff")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # The standing rule of the workbench holds here too (org.access.can_manage_person).
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (not isinstance(obj, Staff) or can_manage_person(request.user, obj))
 
     def save_model(
         self, request: HttpRequest, obj: Staff, form: forms.ModelForm, change: bool

@@ -22,7 +22,14 @@ from django.utils.translation import gettext as _
 
 from govhall.core.events import record_event
 from govhall.core.models import User
+from govhall.core.notify import send_sms
 from govhall.core.roles import Role
+from govhall.org.access import (
+    can_manage_person,
+    grantable_roles,
+    manages_center,
+    scope_of,
+)
 from govhall.org.models import LEVEL_RANK, Center, CenterLevel, Department, Post, Staff, Window
 
 M = TypeVar("M", bound=models.Model)
@@ -107,6 +114,38 @@ def _name_of(user: User) -> str:
 def _model_errors(obj: models.Model, *, exclude: Sequence[str] = ()) -> None:
     """Field validation (lengths, choices, blanks) after our own rules have passed."""
     obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+
+
+# --- who may change which center's organization (issue 12) -------------------------------------
+
+
+def _require_center_manager(actor: User | None, center: Center) -> None:
+    """The actor manages `center` (a center of their subtree); `actor` None is the system."""
+    if not manages_center(actor, center.pk):
+        raise ValidationError(
+            _("Only the managers of %(center)s may change its organization.")
+            % {"center": center.name}
+        )
+
+
+def _parent_errors(
+    actor: User | None, center: Center | None, parent: Center | None, errors: dict[str, list[str]]
+) -> None:
+    """A center is placed only under a center the actor manages (the top of the tree is the
+    system's), and a manager does not move the center their own subtree starts from."""
+    if actor is None or scope_of(actor).everything:
+        return
+    root = scope_of(actor).root
+    if center is not None and center.pk is not None and root is not None and center.pk == root.pk:
+        _add(errors, "parent", _("You cannot move the center you manage; ask a manager above it."))
+    elif parent is None:
+        _add(errors, "parent", _("Only a system administrator places a center at the top."))
+    elif not manages_center(actor, parent.pk):
+        _add(
+            errors,
+            "parent",
+            _("You may not place a center under %(center)s.") % {"center": parent.name},
+        )
 
 
 # --- locks --------------------------------------------------------------------------------------
@@ -211,6 +250,9 @@ def center_create(
 ) -> Center:
     """Create a center under `parent` and set its materialized path."""
     _reject_unknown(fields, CENTER_FIELDS)
+    errors: dict[str, list[str]] = {}
+    _parent_errors(actor, None, parent, errors)
+    _raise_if(errors)
     if parent is not None:
         parent = lock_rows(Center, [parent.pk]).get(parent.pk, parent)
     center = Center(code=code.strip(), name=name.strip(), level=level, parent=parent, **fields)
@@ -240,10 +282,15 @@ def center_update(*, actor: User | None, center: Center, **fields: Any) -> Cente
     current = locked[center.pk]  # fresh row: the path may have moved since `center` was read
     if new_parent is not None:
         fields["parent"] = locked[new_parent.pk]
+    _require_center_manager(actor, current)
     proposed = copy.copy(current)
     changed = _apply(proposed, fields)
     if not changed:
         return center
+    if "parent" in changed:
+        errors: dict[str, list[str]] = {}
+        _parent_errors(actor, current, proposed.parent, errors)
+        _raise_if(errors)
     center_validate(proposed, current=current)
     _model_errors(proposed, exclude=["path"])
 
@@ -308,6 +355,7 @@ def department_create(
     short_name: str = "",
     phone: str = "",
 ) -> Department:
+    _require_center_manager(actor, center)
     department = Department(
         center=center,
         code=code.strip(),
@@ -327,6 +375,7 @@ def department_create(
 @transaction.atomic
 def department_update(*, actor: User | None, department: Department, **fields: Any) -> Department:
     _reject_unknown(fields, DEPARTMENT_FIELDS)
+    _require_center_manager(actor, department.center)
     proposed = copy.copy(department)
     changed = _apply(proposed, fields)
     if not changed:
@@ -401,6 +450,7 @@ def window_create(
     head: User | None = None,
     location: str = "",
 ) -> Window:
+    _require_center_manager(actor, center)
     departments = list(departments)
     window_validate(center=center, number=number, departments=departments, head=head)
     window = Window(
@@ -431,6 +481,7 @@ def window_update(
     **fields: Any,
 ) -> Window:
     _reject_unknown(fields, WINDOW_FIELDS)
+    _require_center_manager(actor, window.center)
     proposed = copy.copy(window)
     changed = _apply(proposed, fields)
     new_departments = list(departments) if departments is not None else None
@@ -529,6 +580,7 @@ def post_create(
     a_staff: User | None = None,
     b_staff: User | None = None,
 ) -> Post:
+    _require_center_manager(actor, window.center)
     _lock_post_staff(a_staff, b_staff)
     post_validate(window=window, a_staff=a_staff, b_staff=b_staff)
     post = Post(window=window, name=name.strip(), a_staff=a_staff, b_staff=b_staff)
@@ -550,6 +602,7 @@ def post_create(
 @transaction.atomic
 def post_update(*, actor: User | None, post: Post, **fields: Any) -> Post:
     _reject_unknown(fields, POST_FIELDS)
+    _require_center_manager(actor, post.window.center)
     proposed = copy.copy(post)
     changed = _apply(proposed, fields)
     if not changed:
@@ -586,6 +639,7 @@ def post_assign(
 
 @transaction.atomic
 def post_delete(*, actor: User | None, post: Post) -> None:
+    _require_center_manager(actor, post.window.center)
     record_event(
         actor=actor,
         action="post.delete",
@@ -630,6 +684,65 @@ def _department_errors(
         )
 
 
+# --- standing: nobody manages a user above their own standing (rule: org.access) -------------
+
+MAX_STAFF_REASON_LENGTH = 200
+
+
+def _require_standing(actor: User | None, staff: Staff) -> None:
+    if not can_manage_person(actor, staff):
+        raise ValidationError(
+            _("You may not change the account of %(name)s: it is above your standing.")
+            % {"name": _name_of(staff.user)}
+        )
+
+
+def _grant_errors(actor: User | None, roles: Sequence[Role], errors: dict[str, list[str]]) -> None:
+    refused = [role for role in roles if role not in grantable_roles(actor)]
+    for role in refused:
+        _add(
+            errors,
+            "roles",
+            _("You may not grant the role %(role)s: you do not hold it.") % {"role": role.label},
+        )
+
+
+def _reason_errors(actor: User | None, reason: str, errors: dict[str, list[str]]) -> None:
+    """A person changing roles, a password or the active flag says why (the system need not)."""
+    if actor is not None and not reason:
+        _add(errors, "reason", _("Give the reason for this change of the account."))
+    elif len(reason) > MAX_STAFF_REASON_LENGTH:
+        _add(
+            errors,
+            "reason",
+            _("At most %(max)s characters.") % {"max": MAX_STAFF_REASON_LENGTH},
+        )
+
+
+def _tell_person(staff: Staff, actor: User | None, what: str, reason: str) -> None:
+    """Tell the person, after commit, by SMS to their phone (if any) what changed and why."""
+    phone = staff.user.phone.strip()
+    if not phone:
+        return
+    by = _name_of(actor) if actor is not None else _("the system")
+    text = _(
+        "Your govhall account %(username)s: %(what)s by %(by)s. Reason: %(reason)s. "
+        "If you did not expect this, contact the hall's management."
+    ) % {"username": staff.user.username, "what": what, "by": by, "reason": reason or "—"}
+    staff_id, center_id = staff.pk, staff.center_id
+
+    def send() -> None:
+        send_sms(
+            to=phone,
+            text=text,
+            purpose="staff.account",
+            obj=Staff(pk=staff_id),
+            center_id=center_id,
+        )
+
+    transaction.on_commit(send)
+
+
 def _password_errors(password: str | None, user: User, errors: dict[str, list[str]]) -> None:
     if password is None:
         return
@@ -653,7 +766,11 @@ def staff_create(
     title: str = "",
     phone: str = "",
 ) -> User:
-    """Create a staff account: the login, its role groups and where the person works."""
+    """Create a staff account: the login, its role groups and where the person works.
+
+    The actor must manage people at `center` and may grant only roles they may grant."""
+    if not manages_center(actor, center.pk):
+        raise ValidationError(_("You may not create accounts at %(center)s.") % {"center": center})
     errors: dict[str, list[str]] = {}
     username = username.strip()
     user = User(username=username, full_name=full_name.strip(), phone=phone.strip())
@@ -673,6 +790,7 @@ def staff_create(
     if not user.full_name:
         _add(errors, "full_name", _("Enter the person's full name."))
     parsed_roles = _parse_roles(roles, errors)
+    _grant_errors(actor, parsed_roles, errors)
     _department_errors(center, department, errors)
     _password_errors(password, user, errors)
     _raise_if(errors)
@@ -734,11 +852,17 @@ def staff_update(
     staff: Staff,
     roles: Iterable[str] | None = None,
     password: str | None = None,
+    reason: str = "",
     **fields: Any,
 ) -> Staff:
-    """Change a staff member's details and, when given, their roles and password."""
+    """Change a staff member's details and, when given, their roles and password.
+
+    Only within the actor's standing (org.access.can_manage_person); a change of roles or
+    password needs a reason, is logged with it and told to the person."""
     _reject_unknown(fields, STAFF_USER_FIELDS | STAFF_FIELDS)
     lock_rows(Staff, [staff.pk])
+    _require_standing(actor, staff)
+    reason = reason.strip()
     user = copy.copy(staff.user)
     proposed = copy.copy(staff)
     changed = _apply(user, {k: v for k, v in fields.items() if k in STAFF_USER_FIELDS})
@@ -762,9 +886,12 @@ def staff_update(
         old_roles = sorted(staff.user.groups.values_list("name", flat=True))
         if sorted(role.value for role in new_roles) != old_roles:
             changed["roles"] = [old_roles, sorted(role.value for role in new_roles)]
+            _grant_errors(actor, new_roles, errors)
     if password:
         _password_errors(password, user, errors)
         changed["password"] = ["", ""]  # recorded as changed, never the value
+    if "roles" in changed or "password" in changed:
+        _reason_errors(actor, reason, errors)
     _raise_if(errors)
     if not changed:
         return staff
@@ -787,8 +914,19 @@ def staff_update(
         action="staff.update",
         obj=proposed,
         center_id=proposed.center_id,
+        note=reason,
         data={"changed": changed},
     )
+    if "roles" in changed:
+        _tell_person(
+            staff,
+            actor,
+            _("roles changed to %(roles)s")
+            % {"roles": "、".join(str(role.label) for role in new_roles or ())},
+            reason,
+        )
+    if "password" in changed:
+        _tell_person(staff, actor, _("password changed"), reason)
     for name in user_changes:
         setattr(staff.user, name, getattr(user, name))
     for name in (*staff_changes, "updated_at"):
@@ -797,7 +935,17 @@ def staff_update(
 
 
 @transaction.atomic
-def staff_set_roles(*, actor: User | None, user: User, roles: Iterable[str]) -> User:
+def staff_set_roles(
+    *, actor: User | None, user: User, roles: Iterable[str], reason: str = ""
+) -> User:
+    """Replace a person's roles, within the actor's standing, with a reason."""
+    staff = Staff.objects.select_related("user", "center").filter(user=user).first()
+    if staff is not None:
+        _require_standing(actor, staff)
+    elif actor is not None and not getattr(actor, "is_superuser", False):
+        # A login without a workplace is nobody's subtree: only the system or a superuser.
+        raise ValidationError(_("Only a system administrator may change this account."))
+    reason = reason.strip()
     errors: dict[str, list[str]] = {}
     parsed = _parse_roles(roles, errors)
     _raise_if(errors)
@@ -805,25 +953,41 @@ def staff_set_roles(*, actor: User | None, user: User, roles: Iterable[str]) -> 
     new = sorted(role.value for role in parsed)
     if old == new:
         return user
+    _grant_errors(actor, parsed, errors)
+    _reason_errors(actor, reason, errors)
+    _raise_if(errors)
     _set_groups(user, parsed)
-    staff = Staff.objects.filter(user=user).first()
     record_event(
         actor=actor,
         action="staff.roles",
         obj=staff if staff is not None else user,
         center_id=staff.center_id if staff is not None else None,
+        note=reason,
         data={"changed": {"roles": [old, new]}},
     )
+    if staff is not None:
+        _tell_person(
+            staff,
+            actor,
+            _("roles changed to %(roles)s")
+            % {"roles": "、".join(str(role.label) for role in parsed)},
+            reason,
+        )
     return user
 
 
 @transaction.atomic
-def staff_deactivate(*, actor: User | None, staff: Staff) -> Staff:
+def staff_deactivate(*, actor: User | None, staff: Staff, reason: str = "") -> Staff:
     """Disable the login of someone who left; their posts and window headships fall vacant."""
     lock_rows(Staff, [staff.pk])
     user = staff.user
     if actor is not None and actor.pk == user.pk:
         raise ValidationError(_("You cannot disable your own account."))
+    _require_standing(actor, staff)
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    _reason_errors(actor, reason, errors)
+    _raise_if(errors)
     if not User.objects.filter(pk=user.pk, is_active=True).exists():
         raise ValidationError(_("This account is already disabled."))
     a_posts = list(Post.objects.filter(a_staff=user).values_list("pk", flat=True))
@@ -839,17 +1003,28 @@ def staff_deactivate(*, actor: User | None, staff: Staff) -> Staff:
         action="staff.deactivate",
         obj=staff,
         center_id=staff.center_id,
+        note=reason,
         data={"vacated_a_posts": a_posts, "vacated_b_posts": b_posts, "headed_windows": headed},
     )
+    _tell_person(staff, actor, _("account disabled"), reason)
     return staff
 
 
 @transaction.atomic
-def staff_activate(*, actor: User | None, staff: Staff) -> Staff:
+def staff_activate(*, actor: User | None, staff: Staff, reason: str = "") -> Staff:
+    lock_rows(Staff, [staff.pk])
     user = staff.user
+    _require_standing(actor, staff)
     if User.objects.filter(pk=user.pk, is_active=True).exists():
         raise ValidationError(_("This account is already active."))
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    _reason_errors(actor, reason, errors)
+    _raise_if(errors)
     User.objects.filter(pk=user.pk).update(is_active=True)
     user.is_active = True
-    record_event(actor=actor, action="staff.activate", obj=staff, center_id=staff.center_id)
+    record_event(
+        actor=actor, action="staff.activate", obj=staff, center_id=staff.center_id, note=reason
+    )
+    _tell_person(staff, actor, _("account enabled"), reason)
     return staff

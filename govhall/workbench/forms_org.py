@@ -167,13 +167,30 @@ class StaffForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    reason = forms.CharField(
+        label=_("Reason for a change of roles or password"),
+        max_length=200,
+        required=False,
+        help_text=_("Logged and sent to the person with the change."),
+    )
 
     def __init__(
-        self, *args: Any, departments: QuerySet[Department], creating: bool, **kwargs: Any
+        self,
+        *args: Any,
+        departments: QuerySet[Department],
+        creating: bool,
+        roles: frozenset[Role] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        if roles is not None:
+            # Offer only the roles the user may grant (org.access.grantable_roles).
+            self.fields["roles"].choices = [  # type: ignore[attr-defined]
+                (value, label) for value, label in Role.choices if value in roles
+            ]
         if creating:
+            del self.fields["reason"]
             self.fields["password"].help_text = _(
                 "Leave empty to create the account without a password (it cannot log in yet)."
             )

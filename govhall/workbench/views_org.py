@@ -28,6 +28,8 @@ from govhall.org.access import (
     access_window,
     can_read_staff,
     centers_in_scope,
+    grantable_roles,
+    manageable_staff_ids,
     scope_of,
 )
 from govhall.org.models import Center
@@ -400,6 +402,7 @@ def staff(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": page,
             "rows": staff_rows(page.object_list),
+            "editable": manageable_staff_ids(request.user, page.object_list),
             "center": center,
             "centers": _center_options(request),
             "search": search,
@@ -423,6 +426,7 @@ def staff_create(request: HttpRequest, center_id: int) -> HttpResponse:
         request.POST or None,
         departments=center.departments.filter(is_active=True).order_by("code"),
         creating=True,
+        roles=grantable_roles(request.user),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -460,6 +464,7 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
         departments=member.center.departments.order_by("code"),
         creating=False,
         initial=initial,
+        roles=grantable_roles(request.user),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -486,12 +491,13 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
 def staff_set_active(request: HttpRequest, staff_id: int) -> HttpResponse:
     member = access_staff(request.user, staff_id, for_write=True)
     activate = request.POST.get("active") == "1"
+    reason = request.POST.get("reason", "")
     try:
         if activate:
-            services.staff_activate(actor=staff_user(request), staff=member)
+            services.staff_activate(actor=staff_user(request), staff=member, reason=reason)
             messages.success(request, _("Account enabled."))
         else:
-            services.staff_deactivate(actor=staff_user(request), staff=member)
+            services.staff_deactivate(actor=staff_user(request), staff=member, reason=reason)
             messages.success(request, _("Account disabled; their posts are now vacant."))
     except ValidationError as error:
         for message in error.messages:

@@ -108,6 +108,7 @@ def test_staff_update_changes_details_roles_and_password(director, clerk, other_
         department=other_department,
         roles=["window_head"],
         password=GOOD_PASSWORD,
+        reason="调岗",
     )
     user = User.objects.get(pk=clerk.pk)
     assert user.full_name == "李四"
@@ -138,14 +139,14 @@ def test_staff_update_refuses_a_department_of_another_center(director, clerk, to
 
 
 def test_set_roles(director, guide):
-    staff_set_roles(actor=director, user=guide, roles=["supervisor", "guide"])
+    staff_set_roles(actor=director, user=guide, roles=["supervisor", "guide"], reason="兼任")
     assert roles_of(User.objects.get(pk=guide.pk)) == {Role.SUPERVISOR, Role.GUIDE}
     assert Event.objects.filter(action="staff.roles").get().data["changed"]["roles"] == [
         ["guide"],
         ["guide", "supervisor"],
     ]
     with pytest.raises(ValidationError):
-        staff_set_roles(actor=director, user=guide, roles=[])
+        staff_set_roles(actor=director, user=guide, roles=[], reason="x")
     assert roles_of(User.objects.get(pk=guide.pk)) == {Role.SUPERVISOR, Role.GUIDE}
 
 
@@ -153,7 +154,7 @@ def test_deactivate_vacates_posts_and_headships(director, county, clerk, window_
     window = WindowFactory(center=county, head=clerk)
     a_post = PostFactory(window=window, a_staff=clerk, b_staff=window_head)
     b_post = PostFactory(window=WindowFactory(center=county), a_staff=window_head, b_staff=clerk)
-    staff_deactivate(actor=director, staff=clerk.staff)
+    staff_deactivate(actor=director, staff=clerk.staff, reason="离职")
     assert not User.objects.get(pk=clerk.pk).is_active
     assert Post.objects.get(pk=a_post.pk).a_staff is None
     assert Post.objects.get(pk=b_post.pk).b_staff is None
@@ -165,8 +166,8 @@ def test_deactivate_vacates_posts_and_headships(director, county, clerk, window_
         "headed_windows": [window.pk],
     }
     with pytest.raises(ValidationError):
-        staff_deactivate(actor=director, staff=clerk.staff)
-    staff_activate(actor=director, staff=clerk.staff)
+        staff_deactivate(actor=director, staff=clerk.staff, reason="离职")
+    staff_activate(actor=director, staff=clerk.staff, reason="返岗")
     assert User.objects.get(pk=clerk.pk).is_active
 
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -481,7 +482,8 @@ def test_director_creates_staff(client, client_as, director, county, department)
     assert response.status_code == 302
     user = User.objects.get(username="liming")
     assert user.staff.is_window_staff and user.staff.department == department
-    assert client.login(username="liming", password="Zhengwu-2025-hall")
+    request = RequestFactory().get("/")
+    assert client.login(request=request, username="liming", password="Zhengwu-2025-hall")
 
 
 def test_staff_create_errors_show_on_the_fields(client_as, director, county):
@@ -504,6 +506,7 @@ def test_director_edits_staff_and_disables_an_account(client_as, director, clerk
             "department": str(department.pk),
             "roles": ["clerk", "window_head"],
             "is_window_staff": "on",
+            "reason": "兼任窗口负责人",
         },
     )
     assert response.status_code == 302
@@ -513,10 +516,17 @@ def test_director_edits_staff_and_disables_an_account(client_as, director, clerk
     # Taking the window-staff flag from someone on a post is refused on that field.
     response = client.post(
         url("staff_edit", staff_id=clerk.staff.pk),
-        {"full_name": "钱七", "department": str(department.pk), "roles": ["clerk"]},
+        {
+            "full_name": "钱七",
+            "department": str(department.pk),
+            "roles": ["clerk"],
+            "reason": "卸任",
+        },
     )
     assert "is_window_staff" in response.context["form"].errors
-    response = client.post(url("staff_set_active", staff_id=clerk.staff.pk), {"active": "0"})
+    response = client.post(
+        url("staff_set_active", staff_id=clerk.staff.pk), {"active": "0", "reason": "离职"}
+    )
     assert response.status_code == 302
     clerk.refresh_from_db()
     assert not clerk.is_active
