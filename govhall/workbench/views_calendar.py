@@ -36,6 +36,7 @@ from govhall.workdays.forms import (
     ScheduleFileForm,
     ScheduleTextForm,
 )
+from govhall.workdays.permissions import may_manage_national_schedule
 from govhall.workdays.queries import (
     calendar_for,
     center_days,
@@ -204,6 +205,8 @@ def _render_calendar(
         "year_workdays": calendar.count_workdays(first, last),
         "legend": _legend(),
         "can_manage": scope.can_manage,
+        # The national schedule belongs to the system: its controls for system administrators.
+        "can_manage_schedule": may_manage_national_schedule(request.user),
         "deadline_form": DeadlineForm(initial={"start": timezone.localdate().isoformat()}),
         "range_form": RangeForm(initial={"first": first.isoformat(), "last": last.isoformat()}),
     }
@@ -277,14 +280,15 @@ def center_day_delete(request: HttpRequest, center_id: int, day: str) -> HttpRes
     return HttpResponseRedirect(_calendar_url(center, date.year))
 
 
-def _require_manager(request: HttpRequest) -> None:
-    if not scope_of(request.user).can_manage:
+def _require_schedule_manager(request: HttpRequest) -> None:
+    """The national schedule's pages are a system administrator's (404 for anyone else)."""
+    if not may_manage_national_schedule(request.user):
         raise Http404
 
 
 @login_required
 def schedule_import_page(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    _require_schedule_manager(request)
     next_year = timezone.localdate().year + 1
     initial = {"year": request.GET.get("year") or next_year}
     text_form = ScheduleTextForm(initial=initial, prefix="text")
@@ -330,7 +334,7 @@ def schedule_import_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def schedule_delete(request: HttpRequest, year: int) -> HttpResponse:
-    _require_manager(request)
+    _require_schedule_manager(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:

@@ -20,6 +20,10 @@ from govhall.core.models import User
 from govhall.workdays.calendar import END, EPOCH, ScheduleEntry
 from govhall.workdays.changes import CalendarChange, notify_calendar_change
 from govhall.workdays.models import CalendarRevision, CenterDay, ScheduleDay, ScheduleYear
+from govhall.workdays.permissions import (
+    require_center_days_manager,
+    require_national_schedule_manager,
+)
 from govhall.workdays.queries import calendar_for, drop_cached_calendars
 from govhall.workdays.schedule_file import MAX_NAME_LENGTH, check_workday_on_weekend
 
@@ -83,9 +87,19 @@ def _check_schedule_days(year: int, days: Sequence[ScheduleEntry]) -> None:
 
 @transaction.atomic
 def schedule_import(
-    *, actor: User | None, year: int, days: Sequence[ScheduleEntry], source: str
+    *,
+    actor: User | None,
+    year: int,
+    days: Sequence[ScheduleEntry],
+    source: str,
+    system: bool = False,
 ) -> ScheduleYear:
-    """Replace the imported national schedule of `year` (it then wins over the package)."""
+    """Replace the imported national schedule of `year` (it then wins over the package).
+
+    Only a system administrator, or the system (`actor` None, or `system=True` when the CLI
+    records the import in a user's name)."""
+    if not system:
+        require_national_schedule_manager(actor)
     _check_year(year)
     _check_schedule_days(year, days)
     source = source.strip()
@@ -131,7 +145,9 @@ def schedule_import(
 
 @transaction.atomic
 def schedule_remove(*, actor: User | None, year: int) -> None:
-    """Drop the imported schedule of `year`: the package (or weekends only) applies again."""
+    """Drop the imported schedule of `year`: the package (or weekends only) applies again.
+    Only a system administrator or the system."""
+    require_national_schedule_manager(actor)
     schedule = ScheduleYear.objects.select_for_update().filter(year=year).first()
     if schedule is None:
         raise ValidationError(
@@ -159,7 +175,8 @@ def center_day_set(
     *, actor: User | None, center_id: int, date: datetime.date, kind: str, reason: str
 ) -> CenterDay:
     """Close a center on a working day, or open it on a day off (replacing an earlier entry
-    for the same day)."""
+    for the same day). Only the managers of that center (its subtree's managers) or the system."""
+    require_center_days_manager(actor, center_id)
     reason = reason.strip()
     errors: dict[str, str] = {}
     if kind not in CenterDay.Kind.values:
@@ -215,6 +232,7 @@ def center_day_set(
 
 @transaction.atomic
 def center_day_remove(*, actor: User | None, center_id: int, date: datetime.date) -> None:
+    require_center_days_manager(actor, center_id)
     day = CenterDay.objects.select_for_update().filter(center_id=center_id, date=date).first()
     if day is None:
         raise ValidationError(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from govhall.api.schemas import Code, Search
 from govhall.org.models import Center
 from govhall.workdays.calendar import END, EPOCH, CalendarRangeError, WorkCalendar
 from govhall.workdays.forms import MAX_DEADLINE_DAYS
@@ -80,7 +81,7 @@ def _uncovered(calendar: WorkCalendar, first: datetime.date, last: datetime.date
 def is_workday(
     request: HttpRequest,
     date: datetime.date,
-    center: str | None = Query(None, description="center code: apply its closures"),
+    center: Code | None = Query(None, description="center code: apply its closures"),
 ) -> DayOut:
     _check_date(date, "date")
     calendar = _calendar(center)
@@ -100,7 +101,7 @@ def deadline(
     request: HttpRequest,
     start: datetime.date,
     days: int = Query(..., ge=0, le=MAX_DEADLINE_DAYS, description="working days, 0 or more"),
-    center: str | None = Query(None, description="center code: apply its closures"),
+    center: Code | None = Query(None, description="center code: apply its closures"),
 ) -> DeadlineOut:
     """The `days`-th working day after `start`; the start day itself is not counted."""
     _check_date(start, "start")
@@ -123,7 +124,7 @@ def workdays(
     request: HttpRequest,
     first: datetime.date,
     last: datetime.date,
-    center: str | None = Query(None, description="center code: apply its closures"),
+    center: Code | None = Query(None, description="center code: apply its closures"),
 ) -> WorkdaysOut:
     _check_date(first, "first")
     _check_date(last, "last")
@@ -146,7 +147,7 @@ def workdays(
 @router.get("coverage", response=CoverageOut, summary="Which years have a national schedule")
 def coverage(
     request: HttpRequest,
-    years: str = Query("", description="comma-separated years; default this year and next"),
+    years: Search = Query("", description="comma-separated years; default this year and next"),
 ) -> CoverageOut:
     if years.strip():
         try:

@@ -64,11 +64,13 @@ def test_year_view_shows_holidays_makeup_days_and_weekends(client_as, clerk, cou
     assert 'rel="next"' in html and "year=2026" in html
 
 
-def test_uncovered_year_shows_a_warning_and_weekends_only(client_as, director):
+def test_uncovered_year_shows_a_warning_and_weekends_only(client_as, director, admin_user):
     html = client_as(director).get(CALENDAR, {"year": 2027}).content.decode()
     assert 'id="coverage-warning"' in html
     assert day_class(html, "2027-01-01") == "day-workday"
-    assert f"{IMPORT}?year=2027" in html  # managers get the way out
+    assert IMPORT not in html  # the national schedule is the system administrator's
+    html = client_as(admin_user).get(CALENDAR, {"year": 2027}).content.decode()
+    assert f"{IMPORT}?year=2027" in html  # the administrator gets the way out
 
 
 def test_closures_and_extra_days_are_shown_with_their_reason(client_as, guide, county):
@@ -229,9 +231,9 @@ def test_bad_override_shows_the_reason_and_saves_nothing(client_as, director, co
 
 
 def test_manager_imports_a_year_by_form_and_it_takes_effect(
-    client_as, director, django_capture_on_commit_callbacks
+    client_as, admin_user, django_capture_on_commit_callbacks
 ):
-    client = client_as(director)
+    client = client_as(admin_user)
     assert client.get(IMPORT).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -244,7 +246,7 @@ def test_manager_imports_a_year_by_form_and_it_takes_effect(
             },
         )
     assert response.status_code == 302
-    assert ScheduleYear.objects.get(year=2027).imported_by == director
+    assert ScheduleYear.objects.get(year=2027).imported_by == admin_user
     html = client.get(CALENDAR, {"year": 2027}).content.decode()
     assert 'id="coverage-warning"' not in html
     assert day_class(html, "2027-01-01") == "day-holiday"
@@ -253,9 +255,9 @@ def test_manager_imports_a_year_by_form_and_it_takes_effect(
 
 
 def test_manager_imports_a_file_and_removes_the_year(
-    client_as, director, django_capture_on_commit_callbacks
+    client_as, admin_user, django_capture_on_commit_callbacks
 ):
-    client = client_as(director)
+    client = client_as(admin_user)
     upload = SimpleUploadedFile("2027.csv", EXAMPLE_2027.read_bytes(), content_type="text/csv")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(IMPORT, {"mode": "file", "file-year": 2027, "file-file": upload})
@@ -269,8 +271,8 @@ def test_manager_imports_a_file_and_removes_the_year(
     assert 'id="coverage-warning"' in html
 
 
-def test_bad_import_lists_every_bad_line_and_imports_nothing(client_as, director):
-    response = client_as(director).post(
+def test_bad_import_lists_every_bad_line_and_imports_nothing(client_as, admin_user):
+    response = client_as(admin_user).post(
         IMPORT,
         {
             "mode": "text",

@@ -71,7 +71,7 @@ def _state() -> tuple[int, int, int, int, int]:
 
 
 def test_import_2027_changes_answers_at_once(
-    director, example_2027, changes, django_capture_on_commit_callbacks
+    admin_user, example_2027, changes, django_capture_on_commit_callbacks
 ):
     before = calendar_for(None)
     assert before.uncovered_years([2026, 2027]) == [2027]
@@ -91,7 +91,7 @@ def test_import_2027_changes_answers_at_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         schedule = schedule_import(
-            actor=director, year=2027, days=example_2027, source="示例（非官方）"
+            actor=admin_user, year=2027, days=example_2027, source="示例（非官方）"
         )
 
     after = calendar_for(None)
@@ -111,7 +111,7 @@ def test_import_2027_changes_answers_at_once(
     event = Event.objects.for_object(schedule).get()
     assert (event.action, event.actor, event.center_id) == (
         "calendar.schedule_import",
-        director,
+        admin_user,
         None,
     )
     assert event.data["year"] == 2027
@@ -127,13 +127,16 @@ def test_import_2027_changes_answers_at_once(
 
 
 def test_reimport_replaces_the_year_and_removal_restores_weekends(
-    director, example_2027, changes, django_capture_on_commit_callbacks
+    admin_user, example_2027, changes, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        schedule_import(actor=director, year=2027, days=example_2027, source="v1")
+        schedule_import(actor=admin_user, year=2027, days=example_2027, source="v1")
     with django_capture_on_commit_callbacks(execute=True):
         schedule_import(
-            actor=director, year=2027, days=[ScheduleEntry(D(2027, 3, 1), False, "x")], source="v2"
+            actor=admin_user,
+            year=2027,
+            days=[ScheduleEntry(D(2027, 3, 1), False, "x")],
+            source="v2",
         )
     assert ScheduleYear.objects.get().source == "v2"
     assert list(ScheduleDay.objects.values_list("date", flat=True)) == [D(2027, 3, 1)]
@@ -142,7 +145,7 @@ def test_reimport_replaces_the_year_and_removal_restores_weekends(
     assert not calendar.is_workday(D(2027, 3, 1))
 
     with django_capture_on_commit_callbacks(execute=True):
-        schedule_remove(actor=director, year=2027)
+        schedule_remove(actor=admin_user, year=2027)
     assert ScheduleYear.objects.count() == 0
     assert calendar_for(None).uncovered_years([2027]) == [2027]
     assert calendar_for(None).is_workday(D(2027, 3, 1))
@@ -151,11 +154,16 @@ def test_reimport_replaces_the_year_and_removal_restores_weekends(
     assert Event.objects.filter(action="calendar.schedule_remove").count() == 1
 
 
-def test_an_import_wins_over_the_package_for_its_year(director, django_capture_on_commit_callbacks):
+def test_an_import_wins_over_the_package_for_its_year(
+    admin_user, django_capture_on_commit_callbacks
+):
     assert not calendar_for(None).is_workday(D(2026, 10, 7))  # package: National Day
     with django_capture_on_commit_callbacks(execute=True):
         schedule_import(
-            actor=director, year=2026, days=[ScheduleEntry(D(2026, 1, 1), False, "元旦")], source=""
+            actor=admin_user,
+            year=2026,
+            days=[ScheduleEntry(D(2026, 1, 1), False, "元旦")],
+            source="",
         )
     assert calendar_for(None).is_workday(D(2026, 10, 7))
     assert calendar_for(None).coverage(2026) == "imported"

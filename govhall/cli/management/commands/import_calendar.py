@@ -73,6 +73,7 @@ class Command(BaseCommand):
                 year=year,
                 days=parsed.entries,
                 source=options["source"] or path.name,
+                system=True,  # the operator at the shell is the system; --user only recorded
             )
         except ValidationError as error:
             for message in error.messages:
