@@ -4,6 +4,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +13,9 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # When the password was last set, wherever that happens (set_password); passwords expire
+    # GOVHALL_PASSWORD_MAX_AGE_DAYS after it. Empty: never set through set_password.
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["username"]
@@ -20,6 +24,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A save limited to the password field (staff_update, Django's password forms) also
+        # stores when it was set.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "password" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -218,3 +234,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class RateCounter(models.Model):
+    """One fixed window of a rate limit (govhall/core/ratelimit.py): how many hits `key` had
+    from `window_start` to `window_end` (Unix seconds). Raised by one atomic upsert; old rows
+    are pruned by the worker."""
+
+    key = models.CharField(_("key"), max_length=200)
+    window_start = models.BigIntegerField(_("window start"))
+    window_end = models.BigIntegerField(_("window end"), db_index=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="ratecounter_key_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window_start} {self.count}"

@@ -26,6 +26,7 @@ class TicketAction(models.TextChoices):
     FINISH = "finish", _("Finish")
     TRANSFER = "transfer", _("Transfer")
     CANCEL = "cancel", _("Cancel")
+    CONFIRM_PRIORITY = "confirm_priority", _("Confirm priority")
 
 
 WINDOW = frozenset({Role.CLERK, Role.WINDOW_HEAD})
@@ -70,6 +71,15 @@ TICKET_TRANSITIONS: tuple[TicketTransition, ...] = (
         S.WAITING, A.TRANSFER, DESK | WINDOW | MANAGEMENT, S.WAITING, A.TRANSFER.label
     ),
     TicketTransition(S.WAITING, A.CANCEL, DESK | WINDOW | MANAGEMENT, S.CANCELLED, A.CANCEL.label),
+    # An elderly/disabled priority asked at a kiosk beyond its daily limit: the guide (or a
+    # clerk, a manager) who sees the person confirms it; the ticket keeps its place in line.
+    TicketTransition(
+        S.WAITING,
+        A.CONFIRM_PRIORITY,
+        DESK | WINDOW | MANAGEMENT,
+        S.WAITING,
+        A.CONFIRM_PRIORITY.label,
+    ),
 )
 
 _BY_KEY = {(row.status, row.action): row for row in TICKET_TRANSITIONS}

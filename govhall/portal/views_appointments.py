@@ -2,7 +2,12 @@
 day and a slot (free places shown), give name, ID number and phone, and get a booking code;
 look up "my appointment" by code and the last 4 characters of the ID number, and cancel it;
 ask for an off-hours appointment. Phone first. The rules and their refusals are
-govhall/frontdesk/services/appointments.py; these views parse, call and render."""
+govhall/frontdesk/services/appointments.py; these views parse, call and render.
+
+A booking needs the phone confirmed: the form's "Send code" button asks
+`phone_code_send` for an SMS code, which is typed in before booking. The public doors are
+rate-limited (RateLimited: the page answers 429 with the message). The client address is
+REMOTE_ADDR (behind a proxy, set it from X-Forwarded-For in the proxy setup)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -21,15 +27,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from govhall.core.idnumbers import mask_phone, normalize
+from govhall.core.ratelimit import RateLimited
 from govhall.frontdesk.access.appointments import public_center, public_centers, public_group
 from govhall.frontdesk.models import Appointment, AppointmentStatus, ServiceGroup
-from govhall.frontdesk.queries.appointments import appointment_lookup, free_by_day, slot_board
+from govhall.frontdesk.queries.appointments import free_by_day, slot_board
 from govhall.frontdesk.services.appointments import (
     appointment_book,
     appointment_cancel,
+    appointment_lookup_public,
     appointment_request_off_hours,
     bookable_days,
 )
+from govhall.frontdesk.services.phone_codes import phone_code_send
 
 T = "portal/appointments/"
 SESSION_KEY = "portal_appointment_code"
@@ -54,6 +64,19 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         help_text=gettext_lazy("The booking code and reminders come by SMS to this number."),
     )
+    # Checked by the service (not required here, so "Send code" works on the phone alone).
+    phone_code = forms.CharField(
+        label=gettext_lazy("SMS code"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(
+            attrs={**_TEXT, "inputmode": "numeric", "autocomplete": "one-time-code"}
+        ),
+        help_text=gettext_lazy(
+            "Press “Send code by SMS” and type the 6 digits sent to your phone: they confirm "
+            "the phone is yours."
+        ),
+    )
     matter = forms.CharField(
         label=gettext_lazy("Matter to handle (optional)"), max_length=200, required=False
     )
@@ -73,7 +96,7 @@ class OffHoursForm(PersonForm):
         label=gettext_lazy("Time"),
         widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
     )
-    field_order = ["date", "starts", "name", "id_number", "phone", "matter"]
+    field_order = ["date", "starts", "name", "id_number", "phone", "phone_code", "matter"]
 
 
 class LookupForm(forms.Form):
@@ -150,22 +173,58 @@ def group_days(request: HttpRequest, code: str, letter: str) -> HttpResponse:
     )
 
 
+def client_address(request: HttpRequest) -> str:
+    """REMOTE_ADDR; behind a proxy the proxy must set it from X-Forwarded-For."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
 def _submitted(
     request: HttpRequest,
     form: forms.Form,
     group: ServiceGroup,
     service: Callable[..., Appointment],
-) -> HttpResponse | None:
+) -> tuple[HttpResponse | None, int]:
     """Run a public booking `service` (a booking or an off-hours request) on a posted form: the
-    confirmation on success, None when the form now carries the refusal."""
-    if form.is_valid():
-        try:
-            appointment = service(actor=None, group=group, channel="portal", **form.cleaned_data)
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            return _booked_redirect(request, appointment)
-    return None
+    confirmation on success, else None and the status of the page carrying the refusal."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        appointment = service(
+            actor=None,
+            group=group,
+            channel="portal",
+            client=client_address(request),
+            **form.cleaned_data,
+        )
+    except ValidationError as error:
+        _show_errors(form, error)
+        return None, 400
+    except RateLimited as limited:
+        form.add_error(None, limited.message)
+        return None, 429
+    return _booked_redirect(request, appointment), 201
+
+
+def _send_code(
+    request: HttpRequest, form_class: type[forms.Form]
+) -> tuple[forms.Form, dict[str, str], int]:
+    """The form's "Send code by SMS" button: SMS a code to the phone typed in, and show the
+    form again with what was typed (not validated yet: only the phone is needed now)."""
+    typed = {name: request.POST.get(name, "") for name in form_class.base_fields}
+    typed.pop("phone_code", None)
+    form = form_class(initial=typed)
+    phone = normalize(typed.get("phone", ""))
+    try:
+        phone_code_send(phone=phone, client=client_address(request))
+    except ValidationError as error:
+        return form, {"code_error": " ".join(error.messages)}, 400
+    except RateLimited as limited:
+        return form, {"code_error": limited.message}, 429
+    notice = _("A code was sent by SMS to %(phone)s; it is valid for %(minutes)d minutes.") % {
+        "phone": mask_phone(phone),
+        "minutes": settings.GOVHALL_PHONE_CODE_MINUTES,
+    }
+    return form, {"code_notice": notice}, 200
 
 
 @never_cache
@@ -173,11 +232,15 @@ def _submitted(
 def book(request: HttpRequest, code: str, letter: str) -> HttpResponse:
     group = public_group(code, letter)
     status = 200
-    if request.method == "POST":
+    code_state: dict[str, str] = {}
+    form: forms.Form
+    if request.method == "POST" and request.POST.get("action") == "send_code":
+        form, code_state, status = _send_code(request, BookForm)
+    elif request.method == "POST":
         form = BookForm(request.POST)
-        if confirmation := _submitted(request, form, group, appointment_book):
+        confirmation, status = _submitted(request, form, group, appointment_book)
+        if confirmation is not None:
             return confirmation
-        status = 400
     else:
         form = BookForm(
             initial={"date": request.GET.get("date"), "starts": request.GET.get("starts")}
@@ -191,6 +254,7 @@ def book(request: HttpRequest, code: str, letter: str) -> HttpResponse:
             "center": group.center,
             "date": form["date"].value(),
             "starts": form["starts"].value(),
+            **code_state,
         },
         status=status,
     )
@@ -201,17 +265,21 @@ def book(request: HttpRequest, code: str, letter: str) -> HttpResponse:
 def off_hours(request: HttpRequest, code: str, letter: str) -> HttpResponse:
     group = public_group(code, letter)
     status = 200
-    if request.method == "POST":
+    code_state: dict[str, str] = {}
+    form: forms.Form
+    if request.method == "POST" and request.POST.get("action") == "send_code":
+        form, code_state, status = _send_code(request, OffHoursForm)
+    elif request.method == "POST":
         form = OffHoursForm(request.POST)
-        if confirmation := _submitted(request, form, group, appointment_request_off_hours):
+        confirmation, status = _submitted(request, form, group, appointment_request_off_hours)
+        if confirmation is not None:
             return confirmation
-        status = 400
     else:
         form = OffHoursForm()
     return render(
         request,
         T + "off_hours.html",
-        {"form": form, "group": group, "center": group.center},
+        {"form": form, "group": group, "center": group.center, **code_state},
         status=status,
     )
 
@@ -245,9 +313,20 @@ def mine(request: HttpRequest) -> HttpResponse:
     error = ""
     notice = ""
     status = 200
+    limited: RateLimited | None = None
     if asked and form.is_valid():
-        appointment = appointment_lookup(form.cleaned_data["code"], form.cleaned_data["last4"])
-        if appointment is None:
+        try:
+            appointment = appointment_lookup_public(
+                code=form.cleaned_data["code"],
+                last4=form.cleaned_data["last4"],
+                client=client_address(request),
+            )
+        except RateLimited as refused_now:
+            limited = refused_now
+        if limited is not None:
+            error = limited.message
+            status = 429
+        elif appointment is None:
             error = _(
                 "No appointment matches this code and these characters. Check the code in "
                 "your SMS and the last 4 characters of your ID number."

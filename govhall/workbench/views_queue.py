@@ -273,6 +273,7 @@ def _line_context(user: User, center: Center, flash: Flash | None = None) -> dic
         "lines": lines,
         "can_cancel": TicketAction.CANCEL in actions,
         "can_transfer": TicketAction.TRANSFER in actions,
+        "can_confirm_priority": TicketAction.CONFIRM_PRIORITY in actions,
         "windows": windows,
         "all_groups": groups,
         "flash": flash,

@@ -8,16 +8,18 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from govhall.core.idnumbers import id_check_character
 from govhall.core.models import OutboundMessage
 from govhall.core.tokens import api_token_create
-from govhall.frontdesk.models import Appointment, Ticket
+from govhall.frontdesk.models import Appointment, PhoneCode, Slot, Ticket
 from govhall.frontdesk.services.appointments import (
     appointment_book,
     appointment_request_off_hours,
 )
+from govhall.frontdesk.tests.phone_codes import phone_code, sms_code
 from govhall.workdays.queries import calendar_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]
@@ -60,6 +62,7 @@ def fixed_booking(group, n=1):  # type: ignore[no-untyped-def]
         phone=f"138{n:08d}",
         channel="portal",
         at=MONDAY,
+        phone_code=phone_code(f"138{n:08d}", at=MONDAY),
     )
 
 
@@ -74,6 +77,7 @@ def fixed_request(group):  # type: ignore[no-untyped-def]
         phone="13900000005",
         channel="portal",
         at=MONDAY,
+        phone_code=phone_code("13900000005", at=MONDAY),
     )
 
 
@@ -82,7 +86,22 @@ def group(queue_groups):  # type: ignore[no-untyped-def]
     return queue_groups["A"]
 
 
+def api_code(client, phone: str) -> str:  # type: ignore[no-untyped-def]
+    """A valid SMS code of `phone`: the last one while usable, else one asked through the API
+    (POST /public/phone-code) and read from the SMS."""
+    latest = PhoneCode.objects.filter(phone=phone).order_by("-created_at", "-id").first()
+    if latest is None or latest.used_at is not None or latest.tries >= 5:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            sent = client.post(
+                f"{BASE}/public/phone-code", {"phone": phone}, content_type="application/json"
+            )
+        assert sent.status_code == 202, sent.content
+    return sms_code(phone)
+
+
 def post(client, url, data, **extra):  # type: ignore[no-untyped-def]
+    if url.endswith(("/public/book", "/public/off-hours")) and "phone_code" not in data:
+        data = {**data, "phone_code": api_code(client, data["phone"])}
     return client.post(url, data, content_type="application/json", **extra)
 
 
@@ -210,6 +229,7 @@ class TestStaff:
             id_number=id_number(3),
             phone="13800000003",
             channel="portal",
+            phone_code=phone_code("13800000003"),
         )
         client = client_as(director)
         data = {
@@ -292,3 +312,127 @@ def test_openapi_documents_the_endpoints(client):
     book = paths[f"{BASE}/public/book"]["post"]
     assert "400" in book["responses"] and book["summary"].startswith("Book a slot")
     assert "PublicAppointmentOut" in schema["components"]["schemas"]
+
+
+class TestPublicDoors:
+    """Issue 12 item 3: the phone confirmed by an SMS code, and the limits of the public doors
+    (429 with Retry-After, nothing booked)."""
+
+    def test_a_booking_without_or_with_a_wrong_code_holds_no_place(self, client, group):
+        missing = client.post(
+            f"{BASE}/public/book", body(group), content_type="application/json", **EN
+        )
+        assert missing.status_code == 400 and "phone_code" in missing.json()["errors"]
+        code = api_code(client, body(group)["phone"])
+        wrong = "000000" if code != "000000" else "111111"
+        refused = post(client, f"{BASE}/public/book", body(group, phone_code=wrong), **EN)
+        assert refused.status_code == 400 and "code is wrong" in refused.json()["detail"]
+        other = post(client, f"{BASE}/public/book", body(group, n=2, phone_code=code), **EN)
+        assert other.status_code == 400 and "phone_code" in other.json()["errors"]
+        assert Appointment.objects.count() == 0
+        assert sum(Slot.objects.values_list("booked", flat=True)) == 0
+        assert post(client, f"{BASE}/public/book", body(group, phone_code=code)).status_code == 201
+        # A code books once.
+        again = post(
+            client, f"{BASE}/public/book", body(group, starts="10:00", phone_code=code), **EN
+        )
+        assert again.status_code == 400 and "already been used" in again.json()["detail"]
+
+    def test_the_code_expires_and_wrong_tries_are_limited(self, client, group, settings):
+        settings.GOVHALL_PHONE_CODE_MAX_TRIES = 2
+        phone = body(group)["phone"]
+        code = api_code(client, phone)
+        PhoneCode.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+        expired = post(client, f"{BASE}/public/book", body(group, phone_code=code), **EN)
+        assert expired.status_code == 400 and "expired" in expired.json()["detail"]
+        PhoneCode.objects.all().delete()
+        code = api_code(client, phone)
+        wrong = "000000" if code != "000000" else "111111"
+        for _n in range(2):
+            post(client, f"{BASE}/public/book", body(group, phone_code=wrong))
+        # The right code comes too late: the tries are spent.
+        late = post(client, f"{BASE}/public/book", body(group, phone_code=code), **EN)
+        assert late.status_code == 400 and "Too many wrong codes" in late.json()["detail"]
+        assert Appointment.objects.count() == 0
+
+    def test_the_code_sms_is_limited_per_phone(self, client, settings):
+        settings.GOVHALL_RATE_PHONE_CODE_PER_PHONE_HOUR = 2
+        url = f"{BASE}/public/phone-code"
+        for n in range(2):
+            sent = client.post(
+                url,
+                {"phone": "13900000001"},
+                content_type="application/json",
+                REMOTE_ADDR=f"10.0.0.{n}",
+            )
+            assert sent.status_code == 202
+        flood = client.post(
+            url, {"phone": "13900000001"}, content_type="application/json", REMOTE_ADDR="10.9.9.9"
+        )
+        assert flood.status_code == 429 and int(flood["Retry-After"]) > 0
+        assert flood.json()["detail"]
+        assert PhoneCode.objects.count() == 2
+
+    def test_the_21st_booking_from_one_address_is_429_and_books_nothing(self, client, group):
+        starts = ["08:30", "09:00", "09:30", "10:00", "10:30", "11:00"]
+        for n in range(1, 21):
+            data = body(group, n=n, starts=starts[n % 6])
+            data["phone_code"] = phone_code(data["phone"])
+            response = post(client, f"{BASE}/public/book", data, REMOTE_ADDR="10.0.0.1")
+            assert response.status_code == 201, (n, response.content)
+        data = body(group, n=21, starts="11:30")
+        data["phone_code"] = phone_code(data["phone"])
+        refused = post(client, f"{BASE}/public/book", data, REMOTE_ADDR="10.0.0.1")
+        assert refused.status_code == 429
+        assert 0 < int(refused["Retry-After"]) <= 3600 and refused.json()["detail"]
+        assert Appointment.objects.count() == 20
+        assert sum(Slot.objects.values_list("booked", flat=True)) == 20
+        # Another address is not affected.
+        assert post(client, f"{BASE}/public/book", data, REMOTE_ADDR="10.0.0.2").status_code == 201
+
+    def test_one_id_number_is_limited_per_day(self, client, group, settings):
+        settings.GOVHALL_RATE_OFF_HOURS_PER_ID_DAY = 1
+        url = f"{BASE}/public/off-hours"
+        first = post(client, url, body(group, starts="18:30"), REMOTE_ADDR="10.0.0.1")
+        assert first.status_code == 201
+        second = post(
+            client,
+            url,
+            body(group, starts="19:30", date=next_workday(2).isoformat()),
+            REMOTE_ADDR="10.0.0.2",
+        )
+        assert second.status_code == 429 and second["Retry-After"]
+        assert Appointment.objects.count() == 1
+
+    def test_lookups_of_one_code_are_limited(self, client, group, settings):
+        settings.GOVHALL_RATE_LOOKUP_PER_CODE_HOUR = 3
+        booked = fixed_booking(group)
+        for n in range(3):
+            wrong = client.get(
+                f"{BASE}/public/lookup",
+                {"code": booked.code, "last4": f"{n:04d}"},
+                REMOTE_ADDR=f"10.0.0.{n}",
+            )
+            assert wrong.status_code == 404
+        right = {"code": booked.code, "last4": booked.id_number[-4:]}
+        limited = client.get(f"{BASE}/public/lookup", right, REMOTE_ADDR="10.0.0.9")
+        assert limited.status_code == 429 and limited["Retry-After"]
+        cancel = post(client, f"{BASE}/public/cancel", right, REMOTE_ADDR="10.0.0.9")
+        assert cancel.status_code == 429
+        booked.refresh_from_db()
+        assert booked.status == "booked"
+
+    def test_openapi_documents_the_code_and_the_429s(self, client):
+        schema = client.get("/api/v1/openapi.json").json()
+        paths = schema["paths"]
+        for path, method in [
+            ("/public/phone-code", "post"),
+            ("/public/book", "post"),
+            ("/public/off-hours", "post"),
+            ("/public/lookup", "get"),
+            ("/public/cancel", "post"),
+        ]:
+            assert "429" in paths[f"{BASE}{path}"][method]["responses"], path
+        book = paths[f"{BASE}/public/book"]["post"]
+        assert "phone_code" in str(schema["components"]["schemas"]["BookIn"])
+        assert "phone_code" in book["description"]

@@ -5,14 +5,19 @@ What it shows: status (with the national exchange code), kind, item, department,
 deadlines, working days left, the public steps (step names and times only: no staff names, no
 notes) and the outcome; the applicant's name masked. Nothing else about the applicant.
 
-Against guessing, every inquiry is stored (`ProgressLookup`) and failures are counted over the
-last GOVHALL_PROGRESS_WINDOW_MINUTES:
+Against guessing, failures are counted in windows of GOVHALL_PROGRESS_WINDOW_MINUTES by the
+atomic counters of `govhall.core.ratelimit` (every inquiry is also stored, `ProgressLookup`,
+for the record):
 
 - per client address: at GOVHALL_PROGRESS_MAX_FAILURES_PER_CLIENT failures the address is
-  refused (HTTP 429) until the oldest failure leaves the window;
+  refused (HTTP 429) until the window ends;
 - per case number: at GOVHALL_PROGRESS_MAX_FAILURES_PER_CASE failures the number is locked for
-  everyone, even with the right digits, until the window passes (so spreading the guesses over
+  everyone, even with the right digits, until the window ends (so spreading the guesses over
   many addresses does not help).
+
+Each inquiry first counts as a failure (one atomic hit on each counter, refused at the limit)
+and gives the hits back when the digits turn out right. So inquiries racing in parallel can
+never look up more than the failure budget: the counter, not a count of stored rows, decides.
 
 A case number that does not exist and wrong digits get the same answer (`None`), and failures
 on unknown numbers are counted and locked exactly like known ones, so the answers never tell
@@ -40,6 +45,14 @@ from govhall.cases.models import Case, CaseKind, CaseStatus, ProgressLookup
 from govhall.cases.transitions import NATIONAL_CODE, NATIONAL_LABEL, UNDECIDED_STATUSES
 from govhall.core.idnumbers import mask_name, normalize
 from govhall.core.models import Event
+from govhall.core.ratelimit import (
+    RateLimited,
+    RateRule,
+    rate_hit,
+    rate_key,
+    rate_limit,
+    rate_refund,
+)
 
 NUMBER_MAX_LENGTH = 48
 _LAST4 = re.compile(r"^[0-9X]{4}$")
@@ -103,13 +116,8 @@ OUTCOME_LABELS: dict[str, object] = {
 }
 
 
-class ProgressLimited(Exception):
+class ProgressLimited(RateLimited):
     """Too many failed inquiries: from this client, or on this case number. HTTP 429."""
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.retry_after = retry_after  # seconds
 
 
 @dataclass(frozen=True)
@@ -143,52 +151,28 @@ class CaseProgress:
     steps: list[ProgressStep] = field(default_factory=list)
 
 
-def _window() -> datetime.timedelta:
-    return datetime.timedelta(minutes=settings.GOVHALL_PROGRESS_WINDOW_MINUTES)
+def _window_seconds() -> int:
+    return int(settings.GOVHALL_PROGRESS_WINDOW_MINUTES) * 60
 
 
-def _retry_after(oldest: datetime.datetime | None, now: datetime.datetime) -> int:
-    if oldest is None:
-        return int(_window().total_seconds())
-    return max(1, int((oldest + _window() - now).total_seconds()) + 1)
-
-
-def _client_limited(*, client: str, now: datetime.datetime) -> ProgressLimited | None:
-    limit = settings.GOVHALL_PROGRESS_MAX_FAILURES_PER_CLIENT
-    recent = list(
-        ProgressLookup.objects.filter(client=client, succeeded=False, at__gte=now - _window())
-        .order_by("-at")
-        .values_list("at", flat=True)[:limit]
-    )
-    if len(recent) < limit:
-        return None
-    return ProgressLimited(
+def _client_rule(client: str) -> RateRule:
+    return RateRule(
+        rate_key("progress.client", client),
+        settings.GOVHALL_PROGRESS_MAX_FAILURES_PER_CLIENT,
+        _window_seconds(),
         _(
             "Too many wrong entries from your network. Please wait %(minutes)d minutes and try "
             "again, or ask at the service window."
         )
         % {"minutes": settings.GOVHALL_PROGRESS_WINDOW_MINUTES},
-        _retry_after(recent[-1], now),
     )
 
 
-def _case_locked(*, number: str, now: datetime.datetime) -> ProgressLimited | None:
-    limit = settings.GOVHALL_PROGRESS_MAX_FAILURES_PER_CASE
-    recent = list(
-        ProgressLookup.objects.filter(case_number=number, succeeded=False, at__gte=now - _window())
-        .order_by("-at")
-        .values_list("at", flat=True)[:limit]
-    )
-    if len(recent) < limit:
-        return None
-    return ProgressLimited(
-        _(
-            "This case number is locked for %(minutes)d minutes after too many wrong entries. "
-            "Please try again later, or ask at the service window."
-        )
-        % {"minutes": settings.GOVHALL_PROGRESS_WINDOW_MINUTES},
-        _retry_after(recent[-1], now),
-    )
+def _case_locked_message() -> str:
+    return _(
+        "This case number is locked for %(minutes)d minutes after too many wrong entries. "
+        "Please try again later, or ask at the service window."
+    ) % {"minutes": settings.GOVHALL_PROGRESS_WINDOW_MINUTES}
 
 
 def _matches(case: Case | None, last4: str) -> bool:
@@ -222,15 +206,22 @@ def progress_lookup(
     number, last4 = clean_inquiry(number, last4)
     client = (client or "unknown")[:64]
     now = timezone.now()
-    limited = _client_limited(client=client, now=now)
-    if limited is not None:
-        raise limited  # nothing recorded: the address is already stopped
-    locked = _case_locked(number=number, now=now)
-    if locked is not None:
+    try:
+        (client_hit,) = rate_limit([_client_rule(client)], at=now)
+    except RateLimited as limited:
+        # Nothing counted or recorded: the address is already stopped.
+        raise ProgressLimited(limited.message, limited.retry_after) from None
+    case_hit = rate_hit(
+        key=rate_key("progress.case", number),
+        limit=settings.GOVHALL_PROGRESS_MAX_FAILURES_PER_CASE,
+        window_seconds=_window_seconds(),
+        at=now,
+    )
+    if not case_hit.allowed:
         # Counts against the address (hammering a locked number is still guessing) but not
         # against the number, so an attack does not keep the applicant's number locked forever.
         ProgressLookup.objects.create(client=client, case_number="", succeeded=False)
-        raise locked
+        raise ProgressLimited(_case_locked_message(), case_hit.retry_after)
     with transaction.atomic():
         case = (
             Case.objects.select_related("applicant", "item", "department", "center")
@@ -241,6 +232,8 @@ def progress_lookup(
         ProgressLookup.objects.create(client=client, case_number=number, succeeded=found)
     if not found or case is None:
         return None
+    rate_refund(client_hit)  # right digits: not a failure
+    rate_refund(case_hit)
     return case_progress(case, today=today or timezone.localdate())
 
 

@@ -33,6 +33,7 @@ from govhall.frontdesk.services.appointments import (
 )
 from govhall.frontdesk.services.groups import groups_build
 from govhall.frontdesk.services.inquiries import inquiry_finish, inquiry_log
+from govhall.frontdesk.services.phone_codes import phone_code_issue
 from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next, ticket_take
 from govhall.frontdesk.transitions import TicketAction
 from govhall.org.models import Center, Department, Post, Window
@@ -320,8 +321,11 @@ def _appointments(loader: _Loader) -> None:
             continue
         serial += 1
         name, id_number, phone = _demo_person(serial)
+        public = n % 3 != 2
+        # A citizen confirms the phone with the SMS code before booking (issue 12).
+        code = phone_code_issue(phone=phone, at=booked_at)[1] if public else ""
         appointment = appointment_book(
-            actor=clerk if n % 3 == 2 else None,
+            actor=None if public else clerk,
             group=group,
             date=day,
             starts=later[(n * 3) % len(later)],
@@ -329,8 +333,10 @@ def _appointments(loader: _Loader) -> None:
             id_number=id_number,
             phone=phone,
             matter="办理" + group.name + "业务",
-            channel="phone" if n % 3 == 2 else "portal",
+            channel="portal" if public else "phone",
             at=booked_at,
+            client="demo",
+            phone_code=code,
         )
         loader.result.appointments += 1
         if n == len(plans) - 1:
@@ -339,6 +345,7 @@ def _appointments(loader: _Loader) -> None:
     if not loader.calendar.is_workday(saturday):
         serial += 1
         name, id_number, phone = _demo_person(serial)
+        asked_at = now - datetime.timedelta(minutes=20)
         appointment_request_off_hours(
             actor=None,
             group=groups[0],
@@ -349,7 +356,9 @@ def _appointments(loader: _Loader) -> None:
             phone=phone,
             matter="外出务工返乡，仅周末可到场办理",
             channel="portal",
-            at=now - datetime.timedelta(minutes=20),
+            at=asked_at,
+            client="demo",
+            phone_code=phone_code_issue(phone=phone, at=asked_at)[1],
         )
         loader.result.appointments += 1
 

@@ -7,7 +7,10 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from govhall.cases.models import ProgressLookup
+from govhall.core.models import RateCounter
+from govhall.core.ratelimit import rate_hit
 from govhall.factories import PostFactory, WindowFactory
+from govhall.frontdesk.models import PhoneCode
 from govhall.staffing.models import PostVacancy
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +43,18 @@ def test_worker_round_forgets_progress_inquiries_older_than_a_day():
         call_command("worker", "--once", stdout=out)
     assert list(ProgressLookup.objects.values_list("pk", flat=True)) == [recent.pk]
     assert "1 old progress inquiries forgotten" in out.getvalue()
+
+
+def test_worker_round_prunes_ended_rate_windows_and_expired_phone_codes():
+    long_ago = timezone.now() - datetime.timedelta(days=2)
+    rate_hit(key="old", limit=5, window_seconds=60, at=long_ago)
+    rate_hit(key="current", limit=5, window_seconds=3600)
+    PhoneCode.objects.create(phone="13800000001", code_hash="x", expires_at=long_ago)
+    PhoneCode.objects.create(
+        phone="13800000002",
+        code_hash="y",
+        expires_at=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    call_command("worker", "--once", stdout=StringIO())
+    assert list(RateCounter.objects.values_list("key", flat=True)) == ["current"]
+    assert list(PhoneCode.objects.values_list("phone", flat=True)) == ["13800000002"]

@@ -1,6 +1,6 @@
 """Front desk (SPEC §7): first inquiries, the queue and appointments, one module per topic."""
 
-from govhall.frontdesk.models.appointment import Appointment, AppointmentStatus, Slot
+from govhall.frontdesk.models.appointment import Appointment, AppointmentStatus, PhoneCode, Slot
 from govhall.frontdesk.models.inquiry import Inquiry, InquiryChannel, InquiryOutcome, InquiryStatus
 from govhall.frontdesk.models.queue import (
     ServiceGroup,
@@ -18,6 +18,7 @@ __all__ = [
     "InquiryChannel",
     "InquiryOutcome",
     "InquiryStatus",
+    "PhoneCode",
     "ServiceGroup",
     "Slot",
     "Ticket",

@@ -212,3 +212,26 @@ class Appointment(models.Model):
     @property
     def masked_name(self) -> str:
         return mask_name(self.name)
+
+
+class PhoneCode(models.Model):
+    """An SMS code confirming a phone number before a public booking holds a place (issue 12
+    item 3). Only a keyed hash of the code is stored; `tries` counts every check (raised
+    atomically, never past GOVHALL_PHONE_CODE_MAX_TRIES); `used_at` is set by the booking that
+    consumed it."""
+
+    phone = models.CharField(_("phone"), max_length=20)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    tries = models.PositiveSmallIntegerField(_("tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("phone code")
+        verbose_name_plural = _("phone codes")
+        indexes = [models.Index(fields=["phone", "created_at"], name="phonecode_phone_idx")]
+
+    def __str__(self) -> str:
+        return f"{mask_phone(self.phone)} {self.created_at:%Y-%m-%d %H:%M}"

@@ -162,6 +162,9 @@ class Ticket(models.Model):
     )
     recall_count = models.PositiveSmallIntegerField(_("recalls"), default=0)
     near_turn_notified_at = models.DateTimeField(null=True, blank=True)
+    # Elderly/disabled priority asked at a kiosk beyond its daily limit: the ticket is normal
+    # until the guide (or a clerk) confirms the priority on today's line.
+    priority_requested = models.BooleanField(_("priority asked"), default=False)
     appointment = models.OneToOneField(
         "frontdesk.Appointment",
         null=True,

@@ -36,6 +36,10 @@ from govhall.staffing.queries.cover import posts_served_by
 NEXT_UP = 5
 # Actions shown as a "danger" button (they end the visit or drop the ticket).
 DANGEROUS = frozenset({TicketAction.NO_SHOW, TicketAction.CANCEL})
+# Actions on a waiting ticket offered on today's line.
+LINE_ACTIONS = frozenset(
+    {TicketAction.CANCEL, TicketAction.TRANSFER, TicketAction.CONFIRM_PRIORITY}
+)
 
 
 # --- the actions of a ticket ----------------------------------------------------------------
@@ -57,13 +61,10 @@ def allowed_actions(
 def waiting_actions(user: User, center: Center, at: datetime.datetime | None = None) -> set[str]:
     """What `user` may do with any waiting ticket of `center` that no window holds: for such a
     ticket the answer depends only on the user and the center, so a list asks once, not once
-    per row."""
-    probe = Ticket(center=center, status=TicketStatus.WAITING, number="")
-    return {
-        row.action
-        for row in allowed_actions(user, probe, at)
-        if row.action in (TicketAction.CANCEL, TicketAction.TRANSFER)
-    }
+    per row. The probe asked for priority, so confirming it is answered too (for the tickets
+    that did ask)."""
+    probe = Ticket(center=center, status=TicketStatus.WAITING, number="", priority_requested=True)
+    return {row.action for row in allowed_actions(user, probe, at) if row.action in LINE_ACTIONS}
 
 
 # --- the line a window calls from -------------------------------------------------------------

@@ -26,6 +26,15 @@ from govhall.core import idnumbers
 from govhall.core.events import record_event
 from govhall.core.models import User
 from govhall.core.notify import send_sms
+from govhall.core.ratelimit import (
+    DAY,
+    HOUR,
+    RateRule,
+    local_day_offset,
+    rate_key,
+    rate_limit,
+    rate_refund,
+)
 from govhall.frontdesk.models import (
     Appointment,
     AppointmentStatus,
@@ -34,7 +43,12 @@ from govhall.frontdesk.models import (
     Ticket,
     TicketPriority,
 )
-from govhall.frontdesk.models.appointment import HOLDING_STATUSES, AppointmentChannel
+from govhall.frontdesk.models.appointment import (
+    HOLDING_STATUSES,
+    AppointmentChannel,
+    PhoneCode,
+)
+from govhall.frontdesk.services.phone_codes import phone_code_check, phone_code_consume
 from govhall.frontdesk.services.standing import require_manager, works_in
 from govhall.org.models import Center, Staff
 from govhall.workdays.calendar import CalendarRangeError
@@ -284,10 +298,107 @@ def _free_place(slot_id: int | None) -> None:
         Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
 
 
+# --- the public doors: rate limits and the phone code ----------------------------------------
+
+
+def _public_door(
+    *,
+    door: str,
+    per_address_hour: int,
+    per_id_day: int,
+    id_number: str,
+    phone: str,
+    client: str,
+    phone_code: str,
+    at: datetime.datetime | None,
+) -> tuple[PhoneCode | None, dict[str, list[str]]]:
+    """Before a public booking or off-hours request: count it per client address (per hour)
+    and per ID number (per local day), then check the SMS code of the phone. Both run outside
+    the booking's transaction, so a refused attempt stays counted. Returns the checked code,
+    or None and the code's refusal (reported with the booking's other refusals)."""
+    now = at or timezone.now()
+    rate_limit(
+        [
+            RateRule(
+                rate_key(f"{door}.address", client or "unknown"),
+                per_address_hour,
+                HOUR,
+                _("Too many booking attempts from your network. Please try again later."),
+            ),
+            RateRule(
+                rate_key(f"{door}.id", idnumbers.normalize(id_number)),
+                per_id_day,
+                DAY,
+                _(
+                    "Too many booking attempts with this ID number today. Please try again "
+                    "tomorrow, or ask at the hall."
+                ),
+                local_day_offset(now),
+            ),
+        ],
+        at=now,
+    )
+    if idnumbers.phone_error(idnumbers.normalize(phone)):
+        return None, {}  # the booking refuses the phone itself; no code can exist for it
+    try:
+        return phone_code_check(phone=phone, code=phone_code, at=now), {}
+    except ValidationError as error:
+        return None, error.message_dict
+
+
+def appointment_lookup_public(
+    *, code: str, last4: str, client: str, at: datetime.datetime | None = None
+) -> Appointment | None:
+    """The public "my appointment" door (lookup, and the cancel after it): the appointment
+    with this booking code when the last 4 characters of its ID number match, else None.
+    Limited per client address and per code (GOVHALL_RATE_LOOKUP_PER_*_HOUR): RateLimited."""
+    normalized = normalize_code(code)
+    rate_limit(
+        [
+            RateRule(
+                rate_key("lookup.address", client or "unknown"),
+                settings.GOVHALL_RATE_LOOKUP_PER_ADDRESS_HOUR,
+                HOUR,
+                _("Too many look-ups from your network. Please try again later."),
+            ),
+            RateRule(
+                rate_key("lookup.code", normalized),
+                settings.GOVHALL_RATE_LOOKUP_PER_CODE_HOUR,
+                HOUR,
+                _("Too many look-ups of this booking code. Please try again later."),
+            ),
+        ],
+        at=at,
+    )
+    if not normalized:
+        return None
+    found = (
+        Appointment.objects.select_related("center", "group", "assigned_to")
+        .filter(code=normalized)
+        .first()
+    )
+    if found is None or not last4_matches(found, last4):
+        return None
+    return found
+
+
+def _add_code_errors(
+    errors: dict[str, list[str]],
+    actor: User | None,
+    code_row: PhoneCode | None,
+    code_errors: dict[str, list[str]],
+) -> None:
+    """The phone code's refusal among the booking's; a public booking never goes on without a
+    checked code."""
+    for key, messages in code_errors.items():
+        errors.setdefault(key, []).extend(messages)
+    if actor is None and code_row is None and not errors:
+        errors["phone_code"] = [_("Enter the code sent by SMS to your phone.")]
+
+
 # --- booking -------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def appointment_book(
     *,
     actor: User | None,
@@ -300,9 +411,58 @@ def appointment_book(
     matter: str = "",
     channel: str,
     at: datetime.datetime | None = None,
+    client: str = "",
+    phone_code: str = "",
 ) -> Appointment:
     """Book a place in the slot of `group` starting at `starts` on `date`. `actor` is None on
-    the portal and the public API; staff book phone calls (channel phone) and at the desk."""
+    the portal and the public API (then `client` is the caller's address, the attempt is
+    rate-limited, and `phone_code` must be the SMS code of `phone`: RateLimited or
+    ValidationError otherwise); staff book phone calls (channel phone) and at the desk."""
+    code_row: PhoneCode | None = None
+    code_errors: dict[str, list[str]] = {}
+    if actor is None:
+        code_row, code_errors = _public_door(
+            door="booking",
+            per_address_hour=settings.GOVHALL_RATE_BOOKING_PER_ADDRESS_HOUR,
+            per_id_day=settings.GOVHALL_RATE_BOOKING_PER_ID_DAY,
+            id_number=id_number,
+            phone=phone,
+            client=client,
+            phone_code=phone_code,
+            at=at,
+        )
+    return _book(
+        actor=actor,
+        group=group,
+        date=date,
+        starts=starts,
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        matter=matter,
+        channel=channel,
+        at=at,
+        code_row=code_row,
+        code_errors=code_errors,
+    )
+
+
+@transaction.atomic
+def _book(
+    *,
+    actor: User | None,
+    group: ServiceGroup,
+    date: datetime.date,
+    starts: datetime.time,
+    name: str,
+    id_number: str,
+    phone: str,
+    matter: str,
+    channel: str,
+    at: datetime.datetime | None,
+    code_row: PhoneCode | None,
+    code_errors: dict[str, list[str]],
+) -> Appointment:
     now = at or timezone.now()
     today = timezone.localdate(now)
     group = ServiceGroup.objects.select_related("center").get(pk=group.pk)
@@ -349,9 +509,12 @@ def appointment_book(
     if "id_number" not in errors:
         for key, messages in _person_refusal(id_number, date, today).items():
             errors.setdefault(key, []).extend(messages)
+    _add_code_errors(errors, actor, code_row, code_errors)
     if errors:
         raise ValidationError(errors)
     assert slot is not None
+    if code_row is not None:
+        phone_code_consume(code_row, at=now)
     if not _take_place(slot.pk):
         raise ValidationError(
             {"starts": [_("This slot is fully booked; please choose another time.")]}
@@ -468,7 +631,6 @@ def _add_minutes(time: datetime.time, minutes: int) -> datetime.time | None:
     return later.time() if later.date() == moment.date() else None
 
 
-@transaction.atomic
 def appointment_request_off_hours(
     *,
     actor: User | None,
@@ -481,9 +643,58 @@ def appointment_request_off_hours(
     matter: str = "",
     channel: str,
     at: datetime.datetime | None = None,
+    client: str = "",
+    phone_code: str = "",
 ) -> Appointment:
     """Ask to be served before or after hours or on a non-working day (seeds/000… 篇1 (六)1–2):
-    a request that a manager approves and assigns to a named staff member."""
+    a request that a manager approves and assigns to a named staff member. From the public
+    (`actor` None) rate-limited per `client` address and ID number, and `phone_code` must be
+    the SMS code of `phone`, as for a booking."""
+    code_row: PhoneCode | None = None
+    code_errors: dict[str, list[str]] = {}
+    if actor is None:
+        code_row, code_errors = _public_door(
+            door="off_hours",
+            per_address_hour=settings.GOVHALL_RATE_OFF_HOURS_PER_ADDRESS_HOUR,
+            per_id_day=settings.GOVHALL_RATE_OFF_HOURS_PER_ID_DAY,
+            id_number=id_number,
+            phone=phone,
+            client=client,
+            phone_code=phone_code,
+            at=at,
+        )
+    return _request_off_hours(
+        actor=actor,
+        group=group,
+        date=date,
+        starts=starts,
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        matter=matter,
+        channel=channel,
+        at=at,
+        code_row=code_row,
+        code_errors=code_errors,
+    )
+
+
+@transaction.atomic
+def _request_off_hours(
+    *,
+    actor: User | None,
+    group: ServiceGroup,
+    date: datetime.date,
+    starts: datetime.time,
+    name: str,
+    id_number: str,
+    phone: str,
+    matter: str,
+    channel: str,
+    at: datetime.datetime | None,
+    code_row: PhoneCode | None,
+    code_errors: dict[str, list[str]],
+) -> Appointment:
     now = at or timezone.now()
     today = timezone.localdate(now)
     group = ServiceGroup.objects.select_related("center").get(pk=group.pk)
@@ -519,9 +730,12 @@ def appointment_request_off_hours(
     if "id_number" not in errors:
         for key, messages in _person_refusal(id_number, date, today).items():
             errors.setdefault(key, []).extend(messages)
+    _add_code_errors(errors, actor, code_row, code_errors)
     if errors:
         raise ValidationError(errors)
     assert ends is not None
+    if code_row is not None:
+        phone_code_consume(code_row, at=now)
     appointment = _create(
         Appointment(
             center=center,
@@ -657,17 +871,47 @@ def appointment_mark_served(
 # --- the kiosk -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def appointment_check_in(
     *,
     actor: User | None,
     code: str,
     at: datetime.datetime | None = None,
     center: Center | None = None,
+    device: str = "",
+    client: str = "",
 ) -> Ticket:
     """Check in today's booked appointment by its code (kiosk or front desk) and issue its queue
     ticket with the appointment priority, in one transaction. A kiosk names its `center`: a
-    code of another hall is unknown there."""
+    code of another hall is unknown there, and its `device` (or `client` address): refused
+    check-ins (wrong codes) are limited per device and hour (GOVHALL_RATE_LOOKUP_PER_ADDRESS_HOUR,
+    RateLimited), counted outside the check-in's transaction and given back on success."""
+    hit = None
+    if actor is None and (device or client):
+        (hit,) = rate_limit(
+            [
+                RateRule(
+                    rate_key("checkin.device", device or f"address:{client}"),
+                    settings.GOVHALL_RATE_LOOKUP_PER_ADDRESS_HOUR,
+                    HOUR,
+                    _("Too many wrong booking codes at this kiosk; please ask the guide."),
+                )
+            ],
+            at=at,
+        )
+    ticket = _check_in(actor=actor, code=code, at=at, center=center)
+    if hit is not None:
+        rate_refund(hit)  # a check-in that succeeded is not a guess
+    return ticket
+
+
+@transaction.atomic
+def _check_in(
+    *,
+    actor: User | None,
+    code: str,
+    at: datetime.datetime | None,
+    center: Center | None,
+) -> Ticket:
     from govhall.frontdesk.services.tickets import ticket_take
 
     now = at or timezone.now()
@@ -1028,6 +1272,7 @@ __all__ = [
     "appointment_cancel",
     "appointment_check_in",
     "appointment_decide",
+    "appointment_lookup_public",
     "appointment_mark_served",
     "appointment_request_off_hours",
     "appointments_cancel_range",

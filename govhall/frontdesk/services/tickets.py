@@ -23,6 +23,14 @@ from govhall.core import idnumbers
 from govhall.core.events import record_event
 from govhall.core.models import User
 from govhall.core.notify import send_sms
+from govhall.core.ratelimit import (
+    DAY,
+    RateRule,
+    local_day_offset,
+    rate_hit,
+    rate_key,
+    rate_limit,
+)
 from govhall.core.roles import roles_of
 from govhall.frontdesk.models import (
     Appointment,
@@ -77,6 +85,46 @@ def _hall_open_for_tickets(group: ServiceGroup, now: datetime.datetime) -> str |
     return None
 
 
+def _kiosk_limits(*, priority: str, device: str, client: str, now: datetime.datetime) -> bool:
+    """Count a kiosk ticket per device and per address for the local day (RateLimited over
+    GOVHALL_RATE_KIOSK_TICKETS_PER_*_DAY) and, for the elderly/disabled priority, per device
+    (GOVHALL_RATE_KIOSK_PRIORITY_PER_DEVICE_DAY). True when the priority is over its limit:
+    the ticket is then issued as a normal one, marked for the guide to confirm. Runs inside
+    `ticket_take`'s transaction: only tickets actually issued are counted."""
+    offset = local_day_offset(now)
+    device_key = device or f"address:{client}"
+    message = _("This kiosk has issued too many tickets today; please ask the guide.")
+    rate_limit(
+        [
+            RateRule(
+                rate_key("kiosk.device", device_key),
+                settings.GOVHALL_RATE_KIOSK_TICKETS_PER_DEVICE_DAY,
+                DAY,
+                message,
+                offset,
+            ),
+            RateRule(
+                rate_key("kiosk.address", client or "unknown"),
+                settings.GOVHALL_RATE_KIOSK_TICKETS_PER_ADDRESS_DAY,
+                DAY,
+                message,
+                offset,
+            ),
+        ],
+        at=now,
+    )
+    if priority != TicketPriority.ELDERLY_DISABLED:
+        return False
+    decision = rate_hit(
+        key=rate_key("kiosk.priority", device_key),
+        limit=settings.GOVHALL_RATE_KIOSK_PRIORITY_PER_DEVICE_DAY,
+        window_seconds=DAY,
+        offset_seconds=offset,
+        at=now,
+    )
+    return not decision.allowed
+
+
 def _next_serial(group: ServiceGroup, day: datetime.date) -> TicketCounter:
     """The group's counter of the day, locked (numbering restarts daily per group)."""
     counter = (
@@ -101,10 +149,15 @@ def ticket_take(
     phone: str = "",
     appointment: Appointment | None = None,
     at: datetime.datetime | None = None,
+    device: str = "",
+    client: str = "",
 ) -> Ticket:
     """Issue the next number of `group` today. `actor` is None at the kiosk (a citizen); staff
     at the front desk may give any priority but the appointment one, which only a check-in
-    gives."""
+    gives. The public faces name the kiosk `device` (signed cookie) and the `client` address:
+    kiosk tickets are then limited per day (see `_kiosk_limits`), and an elderly/disabled
+    priority over the device's limit is issued as a normal ticket marked `priority_requested`
+    until the guide confirms it (`ticket_confirm_priority`)."""
     now = at or timezone.now()
     day = timezone.localdate(now)
     group = ServiceGroup.objects.select_related("center").get(pk=group.pk)
@@ -133,6 +186,11 @@ def ticket_take(
         errors.setdefault("group", []).append(closed)
     if errors:
         raise ValidationError(errors)
+    priority_requested = False
+    if actor is None and appointment is None and (device or client):
+        priority_requested = _kiosk_limits(priority=priority, device=device, client=client, now=now)
+        if priority_requested:
+            priority = TicketPriority.NORMAL
 
     counter = _next_serial(group, day)
     if group.daily_limit is not None and appointment is None and counter.last >= group.daily_limit:
@@ -180,6 +238,7 @@ def ticket_take(
         taken_at=now,
         queued_at=now,
         appointment=appointment,
+        priority_requested=priority_requested,
     )
     record_event(
         actor=actor,
@@ -190,6 +249,7 @@ def ticket_take(
             "group": group.letter,
             "priority": priority,
             "appointment": getattr(appointment, "pk", None),
+            **({"priority_requested": True} if priority_requested else {}),
         },
     )
     return ticket
@@ -334,7 +394,12 @@ def ticket_refusal(
             "number": ticket.number,
             "n": ticket.recall_count,
         }
-    if action in (TicketAction.TRANSFER, TicketAction.CANCEL) and not superuser:
+    if action == TicketAction.CONFIRM_PRIORITY and not ticket.priority_requested:
+        return _("Ticket %(number)s did not ask for priority.") % {"number": ticket.number}
+    if (
+        action in (TicketAction.TRANSFER, TicketAction.CANCEL, TicketAction.CONFIRM_PRIORITY)
+        and not superuser
+    ):
         at_window = ticket.window is not None and serves_window(actor, ticket.window, moment)
         if not (at_window or manages(actor, ticket.center) or works_in(actor, ticket.center)):
             return _("Your role may not do this.")
@@ -412,6 +477,11 @@ def ticket_act(
     elif action == TicketAction.FINISH:
         locked.finished_at = now
         locked.service_seconds = max(0, int((now - (locked.started_at or now)).total_seconds()))
+    elif action == TicketAction.CONFIRM_PRIORITY:
+        locked.priority = TicketPriority.ELDERLY_DISABLED
+        locked.priority_rank = PRIORITY_RANK[TicketPriority.ELDERLY_DISABLED]
+        locked.priority_requested = False
+        data["priority"] = TicketPriority.ELDERLY_DISABLED
     elif action == TicketAction.TRANSFER:
         _transfer(locked, to_group=to_group, to_window=to_window, data=data)
         locked.window = None
@@ -436,6 +506,21 @@ def ticket_act(
     if action == TicketAction.TRANSFER and to_group is not None:
         _notify_near_turn(locked.group_id, locked.center_id, locked.service_date, now)
     return locked
+
+
+def ticket_confirm_priority(
+    *, actor: User, ticket: Ticket, at: datetime.datetime | None = None
+) -> Ticket:
+    """The guide (or a clerk, a manager of the center) confirms the elderly/disabled priority
+    a kiosk ticket asked for beyond the device's daily limit: the ticket moves up the line
+    with that priority (event `ticket.confirm_priority`)."""
+    return ticket_act(
+        actor=actor,
+        ticket=ticket,
+        action=TicketAction.CONFIRM_PRIORITY,
+        expected_status=TicketStatus.WAITING,
+        at=at,
+    )
 
 
 def _appointment_served(ticket: Ticket, *, actor: User, now: datetime.datetime) -> None:

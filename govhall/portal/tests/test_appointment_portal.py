@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from govhall.core.idnumbers import id_check_character
 from govhall.core.models import OutboundMessage
 from govhall.frontdesk.models import Appointment, Slot
+from govhall.frontdesk.tests.phone_codes import sms_code
 from govhall.workdays.queries import calendar_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]
@@ -50,6 +52,15 @@ def book_url(group) -> str:  # type: ignore[no-untyped-def]
     return reverse(
         "portal:appointment_book", kwargs={"code": group.center.code, "letter": group.letter}
     )
+
+
+def coded(client, url: str, data: dict[str, str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """`data` with the SMS code of its phone, asked with the form's "Send code" button and
+    read from the SMS like the applicant does."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        sent = client.post(url, {**data, "action": "send_code"})
+    assert sent.status_code == 200 and 'id="appt-code-notice"' in sent.content.decode()
+    return {**data, "phone_code": sms_code(data["phone"])}
 
 
 def test_one_hall_goes_straight_to_its_groups(client, group):
@@ -92,7 +103,10 @@ def test_booking_shows_the_code_and_sends_it(client, group, django_capture_on_co
     assert form.status_code == 200 and 'id="appt-summary"' in form.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            book_url(group), {"date": day.isoformat(), "starts": "09:00", **person()}
+            book_url(group),
+            coded(
+                client, book_url(group), {"date": day.isoformat(), "starts": "09:00", **person()}
+            ),
         )
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:appointment_booked")
@@ -107,21 +121,34 @@ def test_booking_shows_the_code_and_sends_it(client, group, django_capture_on_co
 
 def test_refusals_show_the_reason_on_the_form(client, group):
     day = next_workday()
-    client.post(book_url(group), {"date": day.isoformat(), "starts": "09:00", **person()})
+    client.post(
+        book_url(group),
+        coded(client, book_url(group), {"date": day.isoformat(), "starts": "09:00", **person()}),
+    )
     again = client.post(
-        book_url(group), {"date": day.isoformat(), "starts": "10:00", **person()}, **EN
+        book_url(group),
+        coded(client, book_url(group), {"date": day.isoformat(), "starts": "10:00", **person()}),
+        **EN,
     )
     assert again.status_code == 400
     assert f"already has an appointment on {day.isoformat()}" in again.content.decode()
     bad = client.post(
         book_url(group),
-        {"date": day.isoformat(), "starts": "10:00", **person(2, id_number="123")},
+        coded(
+            client,
+            book_url(group),
+            {"date": day.isoformat(), "starts": "10:00", **person(2, id_number="123")},
+        ),
         **EN,
     )
     assert bad.status_code == 400 and "17 digits" in bad.content.decode()
     today = client.post(
         book_url(group),
-        {"date": timezone.localdate().isoformat(), "starts": "10:00", **person(3)},
+        coded(
+            client,
+            book_url(group),
+            {"date": timezone.localdate().isoformat(), "starts": "10:00", **person(3)},
+        ),
         **EN,
     )
     assert today.status_code == 400 and 'id="appt-error"' in today.content.decode()
@@ -132,14 +159,21 @@ def test_refusals_show_the_reason_on_the_form(client, group):
 def test_refusal_is_chinese_by_default(client, group):
     response = client.post(
         book_url(group),
-        {"date": timezone.localdate().isoformat(), "starts": "10:00", **person()},
+        coded(
+            client,
+            book_url(group),
+            {"date": timezone.localdate().isoformat(), "starts": "10:00", **person()},
+        ),
     )
     assert response.status_code == 400 and "预约" in response.content.decode()
 
 
 def test_my_appointment_lookup_and_cancel(client, group, django_capture_on_commit_callbacks):
     day = next_workday(2)
-    client.post(book_url(group), {"date": day.isoformat(), "starts": "15:00", **person()})
+    client.post(
+        book_url(group),
+        coded(client, book_url(group), {"date": day.isoformat(), "starts": "15:00", **person()}),
+    )
     appointment = Appointment.objects.get()
     url = reverse("portal:appointment_mine")
     wrong = client.get(url, {"code": appointment.code, "last4": "0000"})
@@ -165,9 +199,13 @@ def test_off_hours_request(client, group, county):
     )
     assert client.get(url).status_code == 200
     day = next_workday()
-    inside = client.post(url, {"date": day.isoformat(), "starts": "10:00", **person()}, **EN)
+    inside = client.post(
+        url, coded(client, url, {"date": day.isoformat(), "starts": "10:00", **person()}), **EN
+    )
     assert inside.status_code == 400 and "within service hours" in inside.content.decode()
-    response = client.post(url, {"date": day.isoformat(), "starts": "18:30", **person()})
+    response = client.post(
+        url, coded(client, url, {"date": day.isoformat(), "starts": "18:30", **person()})
+    )
     assert response.status_code == 302
     appointment = Appointment.objects.get()
     assert appointment.status == "requested" and appointment.is_off_hours
@@ -177,3 +215,58 @@ def test_off_hours_request(client, group, county):
 
 def test_the_confirmation_needs_the_session(client):
     assert client.get(reverse("portal:appointment_booked")).status_code == 302
+
+
+def test_without_the_sms_code_nothing_is_booked(client, group):
+    day = next_workday()
+    data = {"date": day.isoformat(), "starts": "09:00", **person()}
+    missing = client.post(book_url(group), data, **EN)
+    assert missing.status_code == 400
+    assert "Enter the code sent by SMS" in missing.content.decode()
+    wrong = client.post(
+        book_url(group), {**coded(client, book_url(group), data), "phone_code": "x"}
+    )
+    assert wrong.status_code == 400 and "验证码错误" in wrong.content.decode()
+    assert not Appointment.objects.exists()
+    assert sum(Slot.objects.values_list("booked", flat=True)) == 0
+
+
+def test_send_code_keeps_what_was_typed_and_masks_the_phone(client, group):
+    day = next_workday()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        sent = client.post(
+            book_url(group),
+            {"date": day.isoformat(), "starts": "09:00", **person(), "action": "send_code"},
+        )
+    page = sent.content.decode()
+    assert sent.status_code == 200 and "139****0001" in page
+    assert id_number(1) in page  # typed by the applicant, kept in the form
+    sms = OutboundMessage.objects.get(purpose="appointment.phone_code")
+    assert sms.to == "13900000001" and sms_code("13900000001") in sms.text
+    assert sms_code("13900000001") not in page  # only the SMS carries the code
+    bad = client.post(book_url(group), {**person(phone="123"), "action": "send_code"})
+    assert bad.status_code == 400 and 'id="appt-code-error"' in bad.content.decode()
+
+
+def test_too_many_bookings_from_one_address_are_refused_with_429(client, group, settings):
+    settings.GOVHALL_RATE_BOOKING_PER_ADDRESS_HOUR = 1
+    day = next_workday()
+    first = client.post(
+        book_url(group),
+        coded(client, book_url(group), {"date": day.isoformat(), "starts": "09:00", **person()}),
+    )
+    assert first.status_code == 302
+    data = {"date": day.isoformat(), "starts": "10:00", **person(2)}
+    refused = client.post(book_url(group), coded(client, book_url(group), data))
+    assert refused.status_code == 429
+    assert "预约请求过于频繁" in refused.content.decode()
+    assert Appointment.objects.count() == 1
+
+
+def test_my_appointment_lookups_are_limited(client, group, settings):
+    settings.GOVHALL_RATE_LOOKUP_PER_ADDRESS_HOUR = 2
+    url = reverse("portal:appointment_mine")
+    for _n in range(2):
+        assert client.get(url, {"code": "ABCDEFGH", "last4": "0000"}).status_code == 404
+    limited = client.get(url, {"code": "ABCDEFGH", "last4": "0000"})
+    assert limited.status_code == 429 and "查询过于频繁" in limited.content.decode()

@@ -2,8 +2,9 @@
 
 Every `--interval` seconds it scans every active center for empty posts (空岗, SPEC §8): a leave
 approved yesterday empties a post at this morning's opening without any write happening then,
-so a timer must look. Each round also forgets public progress inquiries older than a day (they
-are kept only to rate-limit guessing). `--once` runs one round and exits (cron, tests).
+so a timer must look. Each round also forgets public progress inquiries older than a day (kept
+for the record), the rate-limit counters of windows that ended, and expired SMS codes. `--once`
+runs one round and exits (cron, tests).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases.services.progress import progress_lookups_prune
+from govhall.core.ratelimit import rate_counters_prune
 from govhall.frontdesk.services.appointments import (
     appointments_mark_no_shows,
     appointments_send_reminders,
 )
+from govhall.frontdesk.services.phone_codes import phone_codes_prune
 from govhall.staffing.services.presence import vacancies_scan_all
 
 
@@ -39,6 +42,9 @@ class Command(BaseCommand):
         while True:
             opened = vacancies_scan_all()
             pruned = progress_lookups_prune()
+            # Rate-limit windows that ended and expired SMS codes of the public doors.
+            rate_counters_prune()
+            phone_codes_prune()
             # Appointments: missed slots become no-shows; SMS the working day before.
             no_shows = appointments_mark_no_shows()
             reminded = appointments_send_reminders()
