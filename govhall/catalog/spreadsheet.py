@@ -27,6 +27,12 @@ sheet is present (an absent sheet leaves them unchanged). Every row is checked f
 problem is reported with sheet, row, column and reason; if there is any problem nothing changes.
 The writes happen in one transaction with bulk inserts and updates, in batches. Export writes
 the same format, so an exported file imports back to the same catalog.
+
+Safety (issue 12): export writes a text starting with =, +, -, @, a tab or a CR with a leading
+single quote so that no spreadsheet runs it as a formula, and import takes that quote off again
+(govhall.core.spreadsheets). An upload is refused before it is kept or parsed when its zip
+directory shows it would unpack beyond the GOVHALL_IMPORT_* limits (a zip bomb is refused in
+milliseconds), and reading stops at the first sheet over the cell, column or cell-length limit.
 """
 
 from __future__ import annotations
@@ -81,6 +87,13 @@ from govhall.catalog.services import (
 )
 from govhall.core.events import record_event
 from govhall.core.models import Event, Job, User
+from govhall.core.spreadsheets import (
+    CellBudget,
+    SpreadsheetRefused,
+    check_xlsx_archive,
+    neutralise_formula,
+    restore_neutralised,
+)
 from govhall.core.tasks import job_fail, job_finish, job_progress, job_set_total, job_start
 from govhall.org.models import Center, CenterLevel, Department, Window
 
@@ -286,6 +299,12 @@ def check_upload(upload: UploadedFile) -> None:
     problem = upload_problem(upload.name or "", upload.size or 0, head)
     if problem:
         raise ValidationError({"file": problem})
+    # A zip bomb or an oversize workbook is refused here, from the zip's directory alone,
+    # before anything is kept or parsed (issue 12 item 7).
+    try:
+        check_xlsx_archive(upload.file or upload)
+    except SpreadsheetRefused as refused:
+        raise ValidationError({"file": str(refused)}) from None
 
 
 def _upload_dir() -> Path:
@@ -380,6 +399,8 @@ def _parse(column: Column, value: object) -> Any:
     """The cell's value for the column's kind (None when empty); CellError with the reason."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, str):
+        value = restore_neutralised(value)  # the quote an export puts before =, +, -, @
     if column.kind == "text":
         return _text(value)
     if column.kind == "codes":
@@ -427,10 +448,14 @@ class SheetRows:
 
 
 def _read_sheet(
-    worksheet: Any, name: str, columns: Sequence[Column], problems: ProblemList
+    worksheet: Any,
+    name: str,
+    columns: Sequence[Column],
+    problems: ProblemList,
+    budget: CellBudget | None = None,
 ) -> SheetRows | None:
     by_header = {column.header: column for column in columns}
-    rows_iter = worksheet.iter_rows(values_only=True)
+    rows_iter = (budget or CellBudget()).rows(worksheet, name)
     header = next(rows_iter, None)
     if header is None:
         header = ()
@@ -642,11 +667,16 @@ class _Importer:
     def read(self, source: str | Path | bytes) -> bool:
         try:
             stream: Any = io.BytesIO(source) if isinstance(source, bytes) else source
+            check_xlsx_archive(stream)  # sizes from the zip directory, before parsing
             workbook = load_workbook(stream, read_only=True, data_only=True)
+        except SpreadsheetRefused as refused:
+            self.problems.add("", "", "", str(refused))
+            return False
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
             log.info("unreadable catalog workbook: %s", exc)
             self.problems.add("", "", "", _("The file could not be read as an .xlsx spreadsheet."))
             return False
+        budget = CellBudget()
         try:
             if SHEET_ITEMS not in workbook.sheetnames:
                 self.problems.add(
@@ -658,9 +688,13 @@ class _Importer:
                 return False
             for name, columns in SHEET_COLUMNS.items():
                 if name in workbook.sheetnames:
-                    sheet = _read_sheet(workbook[name], name, columns, self.problems)
+                    sheet = _read_sheet(workbook[name], name, columns, self.problems, budget)
                     if sheet is not None:
                         self.sheets[name] = sheet
+        except SpreadsheetRefused as refused:
+            self.problems.add("", "", "", str(refused))
+            self.sheets.clear()
+            return False
         finally:
             workbook.close()
         return not self.problems
@@ -1079,16 +1113,17 @@ def import_catalog(
 
 
 def _row(worksheet: Any, values: Iterable[Any]) -> list[Any]:
-    """Cells for one exported row: text stays text even when it looks like a formula."""
+    """Cells for one exported row: text stays text even when it looks like a formula.
+
+    Text starting with =, +, -, @, a tab or a CR gets a leading quote (govhall.core.spreadsheets,
+    issue 12 item 6), which the import takes off again.
+    """
     cells: list[Any] = []
     for value in values:
         if isinstance(value, str):
             # Control characters cannot be stored in a workbook; the catalog never needs them.
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            if value.startswith("="):
-                cell = WriteOnlyCell(worksheet, value=value)
-                cell.data_type = "s"  # never a formula: no spreadsheet injection
-                value = cell
+            # After neutralising no text starts with "=", so openpyxl never writes a formula.
+            value = neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
         cells.append(value)
     return cells
 

@@ -11,6 +11,7 @@ from govhall.core.models import Event, User
 from govhall.core.roles import MANAGER_ROLES, Role
 from govhall.org.access import centers_in_scope, scope_of
 from govhall.staffing.queries.cover import servings_of
+from govhall.staffing.queries.leave import redact_leave_events
 from govhall.workbench.queries import home_figures
 
 
@@ -36,6 +37,9 @@ def event_log(request: HttpRequest) -> HttpResponse:
     if action:
         events = events.filter(action=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # Leave details only for those who manage the person (issue 12 item 6).
+    page.object_list = list(page.object_list)
+    redact_leave_events(request.user, page.object_list)
     return render(
         request,
         "workbench/event_log.html",

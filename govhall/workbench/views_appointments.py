@@ -39,6 +39,7 @@ from govhall.frontdesk.queries.appointments import (
     outage_preview,
     pending_requests,
 )
+from govhall.frontdesk.services.appointment_privacy import appointment_personal_data_view_record
 from govhall.frontdesk.services.appointments import (
     appointment_book,
     appointment_cancel,
@@ -244,6 +245,10 @@ def _detail_context(user: User, appointment: Appointment) -> dict[str, Any]:
 def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
     user = _reader(request)
     appointment = access_appointment(user, appointment_id)
+    # The only page with the full ID and phone numbers: every view is logged (issue 12 item 6).
+    appointment_personal_data_view_record(
+        actor=user, appointment=appointment, purpose=_("Appointment page")
+    )
     return render(request, T + "detail.html", _detail_context(user, appointment))
 
 

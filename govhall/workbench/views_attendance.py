@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from govhall.core.roles import Role
+from govhall.core.spreadsheets import neutralise_row
 from govhall.org.access import (
     access_center,
     can_read_staff,
@@ -199,17 +200,20 @@ def attendance_export(request: HttpRequest) -> HttpResponse:
     sheet.title = _("Staff")
     sheet.append([_("Staff member"), _("Department"), *labels])
     for person, values in _rows(staff):
+        # Names come from users: never let a spreadsheet run them as formulas (issue 12).
         sheet.append(
-            [
-                person.user.display_name,
-                person.department.name if person.department else "",
-                *values,
-            ]
+            neutralise_row(
+                [
+                    person.user.display_name,
+                    person.department.name if person.department else "",
+                    *values,
+                ]
+            )
         )
     by_department = book.create_sheet(_("Departments"))
     by_department.append([_("Department"), _("Staff"), *labels])
     for department, values in _rows(departments):
-        by_department.append([department.name, department.staff_count, *values])
+        by_department.append(neutralise_row([department.name, department.staff_count, *values]))
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(

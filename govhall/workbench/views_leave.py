@@ -183,7 +183,7 @@ def leave_calendar(request: HttpRequest) -> HttpResponse:
     center, department_id = team_calendar_center(user, request.GET.get("center"))
     year, month = month_from_query(request.GET.get("month"))
     page = Paginator(team_staff(center, department_id), PAGE_SIZE).get_page(request.GET.get("page"))
-    grid = team_calendar(center, department_id, year, month, page.object_list)
+    grid = team_calendar(center, department_id, year, month, page.object_list, viewer=user)
     today = timezone.localdate()
     days = grid.days
     workdays = calendar_for(center.pk)
@@ -196,12 +196,15 @@ def leave_calendar(request: HttpRequest) -> HttpResponse:
         cells = []
         for day in days:
             leave = row.days.get(day.day)
+            # The kind only for those who manage the person (staffing.queries.leave).
+            detail = leave is not None and row.shows_details(leave)
             cells.append(
                 {
                     "iso": day.isoformat(),
                     "off": day in off_days,
                     "leave": leave,
-                    "abbr": KIND_ABBREVIATIONS.get(leave.kind, "") if leave else "",
+                    "detail": detail,
+                    "abbr": KIND_ABBREVIATIONS.get(leave.kind, "") if leave and detail else "",
                 }
             )
         rows.append({"staff": row.staff, "cells": cells})

@@ -23,6 +23,7 @@ reason and nothing should be imported.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import re
@@ -33,11 +34,22 @@ from dataclasses import dataclass, field
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
+from govhall.core.spreadsheets import (
+    CellBudget,
+    ImportLimits,
+    SpreadsheetRefused,
+    check_xlsx_archive,
+    import_limits,
+)
 from govhall.workdays.calendar import END, EPOCH, ScheduleEntry
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_RANGE_DAYS = 31
 MAX_NAME_LENGTH = 64
+# A year's schedule is about 30 lines: the general import limits, made tighter for it (the import
+# runs in the request, not as a job).
+SCHEDULE_MAX_CELLS = 20_000
+SCHEDULE_MAX_UNCOMPRESSED_BYTES = 8 * 1024 * 1024
 
 HOLIDAY_WORDS = frozenset({"holiday", "off", "rest", "休", "假", "休息", "放假", "节假日"})
 WORKDAY_WORDS = frozenset({"workday", "work", "working day", "班", "上班", "补班", "调休上班"})
@@ -215,19 +227,37 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _schedule_limits() -> ImportLimits:
+    limits = import_limits()
+    return dataclasses.replace(
+        limits,
+        max_cells=min(limits.max_cells, SCHEDULE_MAX_CELLS),
+        max_uncompressed_bytes=min(limits.max_uncompressed_bytes, SCHEDULE_MAX_UNCOMPRESSED_BYTES),
+    )
+
+
 def parse_schedule_xlsx(data: bytes, *, year: int | None) -> ParsedSchedule:
     import openpyxl  # only needed for spreadsheets
 
+    stream = io.BytesIO(data)
+    limits = _schedule_limits()
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # The import limits (issue 12 item 7): sizes from the zip directory before parsing,
+        # then cells, columns and cell length while reading.
+        check_xlsx_archive(stream, limits)
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except SpreadsheetRefused as refused:
+        return ParsedSchedule(problems=[LineProblem(0, "", str(refused))])
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         return ParsedSchedule(problems=[LineProblem(0, "", _("The file is not a readable .xlsx."))])
     try:
         sheet = workbook.worksheets[0]
         rows = [
             (number, [_cell_text(value) for value in row[:4]])
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+            for number, row in enumerate(CellBudget(limits).rows(sheet), start=1)
         ]
+    except SpreadsheetRefused as refused:
+        return ParsedSchedule(problems=[LineProblem(0, "", str(refused))])
     finally:
         workbook.close()
     return parse_schedule_rows(rows, year=year)

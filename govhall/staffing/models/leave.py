@@ -99,4 +99,5 @@ class Leave(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.get_kind_display()} {self.starts_at:%Y-%m-%d}"
+        # No kind here: the text is copied into the event log, which supervisors read.
+        return f"{self.user} {self.starts_at:%Y-%m-%d}"

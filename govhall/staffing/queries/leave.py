@@ -4,6 +4,13 @@ Who decides: a leave shorter than 2 working days goes to the head of a window wh
 holds a post (A or B), or to a hall manager; 2 working days or more is endorsed by that window
 head and then decided by a hall manager of the requester's center subtree (a manager may also
 decide without the endorsement). Nobody decides their own leave.
+
+Who sees a leave's details (kind, reason, notes, the person's leave history; issue 12 item 6):
+the person, and those who manage them — the head of a window where the person holds a post and
+a hall manager (director, administrator) of the leave's center subtree, the approvers above.
+Anyone else who sees the team calendar (a colleague, a clerk of the same department, the guide,
+a supervisor) sees only that the person is on approved leave, and when: no kind, no pending
+requests. `leave_details_filter` is the one home of that rule.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from govhall.core.models import Event
 from govhall.org.access import access_center, centers_in_scope, scope_of
 from govhall.org.models import Center, Post, Staff
 from govhall.staffing.models.leave import Leave, LeaveStatus
@@ -50,6 +58,50 @@ def decidable_filter(user: object) -> Q:
     if scope.can_manage:
         condition |= Q(center__in=centers_in_scope(user))
     return condition & ~Q(user_id=pk)
+
+
+def leave_details_filter(user: object) -> Q:
+    """A filter on Leave for the leaves whose details `user` may see (see the module text)."""
+    pk = _user_pk(user)
+    if not pk:
+        return Q(pk__in=[])
+    scope = scope_of(user)
+    if scope.everything:
+        return Q()
+    headed_posts = _post_holders_under_head(user)
+    condition = (
+        Q(user_id=pk)
+        | Q(user_id__in=headed_posts.exclude(a_staff=None).values("a_staff_id"))
+        | Q(user_id__in=headed_posts.exclude(b_staff=None).values("b_staff_id"))
+    )
+    if scope.can_manage:
+        condition |= Q(center__in=centers_in_scope(user))
+    return condition
+
+
+def may_see_leave_details(user: object, leave: Leave) -> bool:
+    return Leave.objects.filter(leave_details_filter(user), pk=leave.pk).exists()
+
+
+def redact_leave_events(user: object, events: Iterable[Event]) -> None:
+    """Blank, in place, the note and object text (kind, decision notes) of the leave events in
+    `events` whose leave `user` may not see the details of (the event log of a supervisor)."""
+    label = Leave._meta.label_lower
+    leave_events = [event for event in events if event.object_type == label]
+    if not leave_events:
+        return
+    ids = {int(event.object_id) for event in leave_events if event.object_id.isdigit()}
+    visible = {
+        str(pk)
+        for pk in Leave.objects.filter(leave_details_filter(user), pk__in=ids).values_list(
+            "pk", flat=True
+        )
+    }
+    for event in leave_events:
+        if event.object_id not in visible:
+            event.note = ""
+            event.object_repr = f"{Leave._meta.verbose_name} #{event.object_id}"
+            event.data = {}
 
 
 def may_decide(user: object, leave: Leave) -> bool:
@@ -127,6 +179,12 @@ class CalendarRow:
     staff: Staff
     # day of month -> the leave marking that day (approved wins over pending)
     days: dict[int, Leave] = field(default_factory=dict)
+    # ids of this row's leaves whose details (kind) the viewer may see; the others are approved
+    # leave shown only as "on leave"
+    detailed: set[int] = field(default_factory=set)
+
+    def shows_details(self, leave: Leave) -> bool:
+        return leave.pk in self.detailed
 
 
 @dataclass
@@ -167,23 +225,35 @@ def team_staff(center: Center, department_id: int | None) -> QuerySet[Staff]:
 
 
 def team_calendar(
-    center: Center, department_id: int | None, year: int, month: int, staff: Iterable[Staff]
+    center: Center,
+    department_id: int | None,
+    year: int,
+    month: int,
+    staff: Iterable[Staff],
+    *,
+    viewer: object,
 ) -> TeamCalendar:
-    """Pending and approved leave of `staff` day by day in one month (one leave query)."""
+    """Leave of `staff` day by day in one month (two leave queries), as `viewer` may see it:
+    pending and approved leave with its kind for the people the viewer manages (and themself),
+    only approved leave without its kind for everyone else."""
     first = datetime.date(year, month, 1)
     last = datetime.date(year, month, month_layout.monthrange(year, month)[1])
     rows = [CalendarRow(staff=member) for member in staff]
     by_user = {row.staff.user_id: row for row in rows}
     start, _ = _day_bounds(first)
     _, end = _day_bounds(last)
-    leaves = Leave.objects.filter(
+    in_month = Leave.objects.filter(
         user_id__in=list(by_user),
         status__in=OPEN_STATUSES,
         starts_at__lt=end,
         ends_at__gt=start,
-    ).order_by("starts_at")
-    for leave in leaves:
+    )
+    detailed = set(in_month.filter(leave_details_filter(viewer)).values_list("pk", flat=True))
+    leaves = in_month.filter(Q(pk__in=detailed) | Q(status=LeaveStatus.APPROVED))
+    for leave in leaves.order_by("starts_at"):
         row = by_user[leave.user_id]
+        if leave.pk in detailed:
+            row.detailed.add(leave.pk)
         first_day = max(timezone.localtime(leave.starts_at).date(), first)
         last_day = min(last_local_day(leave), last)
         day = first_day

@@ -335,7 +335,9 @@ def test_team_calendar_marks_days_and_prefers_approved(clerk, window_head, direc
     approved = ask(clerk, "2026-09-30", "2026-10-09", kind=LeaveKind.ANNUAL)
     leave_approve(actor=director, leave=approved)
     pending = ask(window_head, "2026-10-12")
-    grid = team_calendar(window.center, None, 2026, 10, team_staff(window.center, None))
+    grid = team_calendar(
+        window.center, None, 2026, 10, team_staff(window.center, None), viewer=director
+    )
     rows = {row.staff.user_id: row for row in grid.rows}
     assert sorted(rows[clerk.pk].days) == list(range(1, 10))  # Oct 1..9 (Sep 30 is outside)
     assert rows[clerk.pk].days[5] == approved

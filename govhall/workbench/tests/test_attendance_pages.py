@@ -224,3 +224,12 @@ def test_close_day_is_for_managers_of_the_center(client_as, clerk, window_head, 
     for user in (clerk, window_head, outsider):
         assert client_as(user).post(close_url(county), {"day": day}).status_code == 404
     assert not Attendance.objects.exists()
+
+
+def test_export_neutralises_formulas_in_names(client_as, director, guide, county, november):
+    guide.full_name = '=HYPERLINK("http://evil.example","点我")'
+    guide.save(update_fields=["full_name"])
+    response = client_as(director).get(EXPORT, {"center": county.pk, "month": "2026-11"}, **EN)
+    rows = list(load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    names = [row[0] for row in rows[1:]]
+    assert "'" + guide.full_name in names and guide.full_name not in names

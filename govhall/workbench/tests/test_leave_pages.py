@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -231,7 +232,7 @@ def test_user_without_a_workplace_gets_404(client, db):
     from govhall.factories import PASSWORD, UserFactory
 
     user = UserFactory()
-    client.login(username=user.username, password=PASSWORD)
+    client.login(request=RequestFactory().get("/"), username=user.username, password=PASSWORD)
     assert client.get(CALENDAR).status_code == 404
 
 
