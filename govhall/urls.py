@@ -1,12 +1,14 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from govhall.api.main import api
+from govhall.api.main import api, api_not_found
 
 urlpatterns = [
     path("", include("govhall.portal.urls")),
     path("staff/", include("govhall.workbench.urls")),
     path("api/v1/", api.urls),
+    # Any other address under /api/ answers the API's JSON 404, not an HTML page.
+    re_path(r"^api/", api_not_found),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

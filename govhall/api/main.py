@@ -1,7 +1,11 @@
 """The JSON API under /api/v1/ with its OpenAPI document at /api/v1/docs."""
 
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
+from govhall.api.docs import LocalSwagger
 from govhall.api.routers import (
     calendar,
     cases,
@@ -16,13 +20,28 @@ from govhall.api.routers import (
     staffing_presence,
     staffing_rosters,
 )
+from govhall.api.schemas import (
+    JsonParser,
+    declare_error_responses,
+    error_body,
+    install_error_handlers,
+)
 
 api = NinjaAPI(
     title="govhall API",
     version="1.0",
-    description="JSON API of govhall for department systems and the online hall.",
+    description=(
+        "JSON API of govhall for department systems and the online hall. Every refusal has "
+        "the body `{detail, errors?}`: 400 a NUL character, 401 no credentials, 404 missing "
+        "or outside the caller's scope, 409 a conflict, 413 a body over the limit, 415 a body "
+        "not sent as application/json, 422 invalid input or a refused action, 429 too many "
+        "requests. Lists take `limit` (default 50, at most 200) and `offset`."
+    ),
     urls_namespace="api",
+    docs=LocalSwagger(),  # Swagger UI from our static files (npm), not a CDN
+    parser=JsonParser(),
 )
+install_error_handlers(api)
 api.add_router("/calendar/", calendar.router, tags=["calendar"])
 api.add_router("/cases/", cases.router, tags=["cases"])
 api.add_router("/catalog/", catalog.router, tags=["catalog"])
@@ -35,3 +54,11 @@ api.add_router("/staffing/attendance/", staffing_attendance.router, tags=["atten
 api.add_router("/staffing/leave/", staffing_leave.router, tags=["leave"])
 api.add_router("/staffing/presence/", staffing_presence.router, tags=["presence and cover"])
 api.add_router("/staffing/rosters/", staffing_rosters.router, tags=["rosters and assignments"])
+# Last: every operation's error codes, with the shared error body (issue 12 item 4).
+declare_error_responses(api)
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """An address under /api/ that no operation has (a bad id in the path, a typo)."""
+    return JsonResponse(error_body(_("Not found.")), status=404)

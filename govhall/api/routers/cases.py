@@ -25,10 +25,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from govhall.api.auth import SESSION_OR_TOKEN
-from govhall.cases.access import access_case, cases_in_scope
+from govhall.api.schemas import (
+    Code,
+    Count,
+    ErrorOut,
+    Id,
+    Line,
+    LongName,
+    Money,
+    Pagination,
+    Short,
+    Small,
+    Text,
+)
+from govhall.cases.access import access_case
 from govhall.cases.clock import days_left, urgency
 from govhall.cases.models import (
     Case,
@@ -64,13 +77,6 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 # --- schemas ------------------------------------------------------------------------------------
 
 
-class ErrorOut(Schema):
-    detail: str = Field(..., description="Why the request was refused, in the user's language")
-    errors: dict[str, list[str]] | None = Field(
-        None, description="Messages by field, when the refusal concerns particular fields"
-    )
-
-
 class RefOut(Schema):
     id: int
     name: str
@@ -82,7 +88,7 @@ class CodeRefOut(Schema):
     name: str
 
 
-class WindowOut(Schema):
+class CaseWindowOut(Schema):
     id: int
     number: int = Field(..., description="Window number shown in the hall")
     name: str
@@ -127,7 +133,7 @@ class CaseBase(Schema):
     item: CodeRefOut = Field(..., description="Service item")
     department: CodeRefOut = Field(..., description="Lead department")
     center: CodeRefOut = Field(..., description="Service center")
-    window: WindowOut | None = Field(None, description="Window holding the case now")
+    window: CaseWindowOut | None = Field(None, description="Window holding the case now")
     green_channel: bool = Field(..., description="Priority handling (绿色通道)")
     received_at: datetime.datetime
     accepted_at: datetime.datetime | None
@@ -185,7 +191,7 @@ class CaseOut(CaseBase):
         }
 
 
-class MaterialOut(Schema):
+class CaseMaterialOut(Schema):
     id: int
     material_id: int | None = Field(None, description="Catalog material, if any")
     name: str
@@ -218,7 +224,7 @@ class JointMeetingOut(Schema):
     recorded_at: datetime.datetime
 
 
-class FeeOut(Schema):
+class CaseFeeOut(Schema):
     id: int
     fee_item: RefOut
     quantity: int
@@ -238,7 +244,7 @@ class CaseDetailOut(CaseBase):
     """One case with the applicant's full data (each read is logged as a personal-data view)."""
 
     applicant: ApplicantFullOut
-    received_window: WindowOut | None = Field(None, description="First responder's window")
+    received_window: CaseWindowOut | None = Field(None, description="First responder's window")
     received_by: PersonOut | None = Field(None, description="First responder")
     pending_due_on: datetime.date | None
     legal_days: int
@@ -259,10 +265,10 @@ class CaseDetailOut(CaseBase):
     recipient_name: str
     delivered_at: datetime.datetime | None
     supplement_notices: int = Field(..., description="One-time notices issued")
-    materials: list[MaterialOut]
+    materials: list[CaseMaterialOut]
     joint_tasks: list[JointTaskOut]
     joint_meetings: list[JointMeetingOut]
-    fees: list[FeeOut]
+    fees: list[CaseFeeOut]
 
     @staticmethod
     def resolve_materials(obj: Case) -> list[Any]:
@@ -318,36 +324,36 @@ PARAMS_HELP = (
 
 
 class ActionIn(Schema):
-    expected_version: int | None = Field(
+    expected_version: Count | None = Field(
         None,
         description="The version the caller saw; if the case has changed since, 409 Conflict",
     )
-    note: str = Field("", description="Free-text note or opinion, kept in the timeline")
+    note: Text = Field("", description="Free-text note or opinion, kept in the timeline")
     params: dict[str, Any] = Field(default_factory=dict, description=PARAMS_HELP)
 
 
 class ApplicantIn(Schema):
     kind: Literal["person", "enterprise"] = Field(..., description="person or enterprise")
-    name: str = Field(..., description="Person's or enterprise's name")
-    id_number: str = Field(
+    name: LongName = Field(..., description="Person's or enterprise's name")
+    id_number: Code = Field(
         ..., description="ID number (GB 11643 check digit) or credit code (GB 32100)"
     )
-    phone: str = Field(..., description="Mobile phone, 11 digits")
-    legal_representative: str = Field("", description="Enterprise: legal representative")
-    contact_name: str = Field("", description="Enterprise: contact person")
+    phone: Code = Field(..., description="Mobile phone, 11 digits")
+    legal_representative: Short = Field("", description="Enterprise: legal representative")
+    contact_name: Short = Field("", description="Enterprise: contact person")
 
 
 class MaterialCheckIn(Schema):
-    material_id: int = Field(..., description="Catalog material of the item")
+    material_id: Id = Field(..., description="Catalog material of the item")
     received: bool = Field(..., description="The applicant handed it in")
     form: Literal["original", "copy", "both"] = Field("original", description="Form received")
-    copies: int = Field(1, description="Copies received")
+    copies: Small = Field(1, description="Copies received")
     pending: bool = Field(False, description="Green channel: accept with this one pending")
 
 
 class ProposeIn(Schema):
-    item_id: int = Field(..., description="Service item")
-    window_id: int | None = Field(None, description="Receiving window (optional)")
+    item_id: Id = Field(..., description="Service item")
+    window_id: Id | None = Field(None, description="Receiving window (optional)")
     materials: list[MaterialCheckIn] = Field(default_factory=list)
     green_channel: bool = Field(False, description="Green channel (容缺受理)")
 
@@ -369,25 +375,25 @@ class ProposalOut(Schema):
 
 
 class ReceiveIn(Schema):
-    item_id: int = Field(..., description="Service item")
-    window_id: int = Field(..., description="Receiving window (the caller must serve it now)")
+    item_id: Id = Field(..., description="Service item")
+    window_id: Id = Field(..., description="Receiving window (the caller must serve it now)")
     applicant: ApplicantIn
     materials: list[MaterialCheckIn] = Field(..., description="The item's materials as checked")
     outcome: Literal["immediate", "promised", "joint", "escalated", "supplement", "returned"] = (
         Field(..., description="How intake ends (POST /cases/propose suggests one)")
     )
-    outcome_reason: str = Field("", description="Needed when the outcome differs from proposed")
+    outcome_reason: Line = Field("", description="Needed when the outcome differs from proposed")
     green_channel: bool = False
     pending_due_on: datetime.date | None = Field(
         None, description="Green channel: date the pending materials come"
     )
-    reason: str = Field("", description="Returned: the reason")
-    basis: str = Field("", description="Returned: the legal basis")
-    escalate_to_id: int | None = Field(
+    reason: Line = Field("", description="Returned: the reason")
+    basis: Line = Field("", description="Returned: the legal basis")
+    escalate_to_id: Id | None = Field(
         None, description="Escalated: the higher-level center (default: the deciding level)"
     )
     forward_by: datetime.date | None = Field(None, description="Escalated: forwarding date")
-    joint_department_ids: list[int] | None = Field(
+    joint_department_ids: list[Id] | None = Field(
         None, description="Joint: participating departments (default: the item's)"
     )
     idempotency_key: str | None = Field(
@@ -396,7 +402,7 @@ class ReceiveIn(Schema):
 
 
 class OnlineIn(Schema):
-    item_id: int = Field(..., description="Service item (published, served by a window)")
+    item_id: Id = Field(..., description="Service item (published, served by a window)")
     applicant: ApplicantIn
     materials: list[MaterialCheckIn] = Field(default_factory=list)
     idempotency_key: str | None = Field(
@@ -426,37 +432,37 @@ class NoticeOut(Schema):
 
 
 class ConfirmIn(Schema):
-    confirmed_by_name: str = Field(..., description="Name of the person who signed")
+    confirmed_by_name: LongName = Field(..., description="Name of the person who signed")
 
 
 class FeeIn(Schema):
-    fee_item_id: int = Field(..., description="Fee item of the case's service item")
-    quantity: int = Field(1, description="Units charged")
-    amount: Decimal = Field(..., description="Yuan; refused above standard × quantity")
-    receipt_number: str = Field("", description="Receipt (票据) number")
+    fee_item_id: Id = Field(..., description="Fee item of the case's service item")
+    quantity: Count = Field(1, description="Units charged")
+    amount: Money = Field(..., description="Yuan; refused above standard × quantity")
+    receipt_number: Code = Field("", description="Receipt (票据) number")
 
 
 class JointTaskCompleteIn(Schema):
-    opinion: str = Field(..., description="The department's opinion")
+    opinion: Text = Field(..., description="The department's opinion")
     agrees: bool = Field(..., description="Whether the department agrees")
 
 
 class JointMeetingIn(Schema):
     held_at: datetime.datetime = Field(..., description="When the meeting was held")
-    participants: str = Field(..., description="Who took part")
-    conclusions: str = Field(..., description="What was concluded")
+    participants: Text = Field(..., description="Who took part")
+    conclusions: Text = Field(..., description="What was concluded")
 
 
 class CaseListQuery(Schema):
-    status: str = Field(
+    status: Short = Field(
         "",
         description="Empty: open cases; closed; all; or one status (e.g. accepted, in_review)",
     )
     kind: Literal["", "immediate", "promised", "joint", "escalated"] = Field(
         "", description="Case kind"
     )
-    department: int | None = Field(None, description="Lead department id")
-    window: int | None = Field(None, description="Window id")
+    department: Id | None = Field(None, description="Lead department id")
+    window: Id | None = Field(None, description="Window id")
     due: Literal["", "near", "overdue"] = Field(
         "", description="near: at most one working day left; overdue: past the promised date"
     )
@@ -573,17 +579,6 @@ def _window_in_scope(user: User, window_id: int) -> Window:
     return window
 
 
-def _visible(user: User, case: Case) -> bool:
-    return cases_in_scope(user).filter(pk=case.pk).exists()
-
-
-def _reused_key() -> Status[dict[str, Any]]:
-    return Status(
-        409,
-        {"detail": _("This idempotency key was already used for another application.")},
-    )
-
-
 # --- lists and one case -------------------------------------------------------------------------
 
 
@@ -596,7 +591,7 @@ def _reused_key() -> Status[dict[str, Any]]:
         "`limit` and `offset`; the answer is `{items, count}`."
     ),
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_cases(request: HttpRequest, filters: Query[CaseListQuery]):
     status = filters.status.strip()
     if status and status not in {STATE_CLOSED, STATE_ALL, *CaseStatus.values}:
@@ -810,8 +805,6 @@ def receive(
         )
     except ValidationError as error:
         return _refused(error)
-    if not _visible(user, case):
-        return _reused_key()
     return Status(200 if existed else 201, _fresh(case))
 
 
@@ -849,8 +842,6 @@ def submit_online(
         )
     except ValidationError as error:
         return _refused(error)
-    if not _visible(user, case):
-        return _reused_key()
     return Status(201 if created else 200, _fresh(case))
 
 
@@ -926,7 +917,7 @@ def confirm_notice(request: HttpRequest, case_id: int, notice_id: int, payload: 
 
 @router.post(
     "/{int:case_id}/fees",
-    response={201: FeeOut, **REFUSALS},
+    response={201: CaseFeeOut, **REFUSALS},
     summary="Record a fee charged on the case (never above the approved standard)",
 )
 def record_fee(request: HttpRequest, case_id: int, payload: FeeIn):

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from govhall.api.schemas import MAX_OFFSET, Code, Search
 from govhall.catalog.models import ItemType, ServiceItem
 from govhall.catalog.queries import guide_search, public_centers, published_guide
 
@@ -25,7 +26,7 @@ class CenterRef(Schema):
     name: str
 
 
-class DepartmentRef(Schema):
+class ItemDepartmentRef(Schema):
     code: str = Field(description="Department code, unique within its center.")
     name: str
 
@@ -36,7 +37,7 @@ class ItemSummary(Schema):
     item_type: str = Field(description="One of: " + ", ".join(ItemType.values) + ".")
     item_type_label: str = Field(description="The type in the request's language.")
     center: CenterRef
-    department: DepartmentRef
+    department: ItemDepartmentRef
     legal_days: int = Field(description="Legal time limit in working days (法定时限).")
     promised_days: int = Field(description="Promised time limit in working days (承诺时限).")
     on_the_spot: bool = Field(description="Can be done on the spot (即办).")
@@ -75,7 +76,7 @@ class FeeOut(Schema):
     standard_basis: str = Field(description="The pricing document approving the standard.")
 
 
-class WindowOut(Schema):
+class ItemWindowOut(Schema):
     number: int
     name: str
     location: str
@@ -94,19 +95,19 @@ class ItemGuide(ItemSummary):
     deciding_level: str = Field(
         description="For escalated items the center level that decides; empty otherwise."
     )
-    joint_departments: list[DepartmentRef]
+    joint_departments: list[ItemDepartmentRef]
     materials: list[MaterialOut]
     fees: list[FeeOut]
-    windows: list[WindowOut]
+    windows: list[ItemWindowOut]
 
     @staticmethod
-    def resolve_joint_departments(obj: ServiceItem) -> list[DepartmentRef]:
-        return [DepartmentRef(code=d.code, name=d.name) for d in obj.joint_departments.all()]
+    def resolve_joint_departments(obj: ServiceItem) -> list[ItemDepartmentRef]:
+        return [ItemDepartmentRef(code=d.code, name=d.name) for d in obj.joint_departments.all()]
 
     @staticmethod
-    def resolve_windows(obj: ServiceItem) -> list[WindowOut]:
+    def resolve_windows(obj: ServiceItem) -> list[ItemWindowOut]:
         return [
-            WindowOut(
+            ItemWindowOut(
                 number=link.window.number,
                 name=link.window.name,
                 location=link.window.location,
@@ -117,11 +118,11 @@ class ItemGuide(ItemSummary):
 
 
 class ItemFilters(Schema):
-    q: str = Field("", description="Part of the name or implementation code.")
-    center: str = Field("", description="Center code; all active centers when empty.")
-    department: str = Field("", description="Department code.")
+    q: Search = Field("", description="Part of the name or implementation code.")
+    center: Code = Field("", description="Center code; all active centers when empty.")
+    department: Code = Field("", description="Department code.")
     type: ItemType | None = Field(None, description="Item type.")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_OFFSET)
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -150,7 +151,7 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, o
 
 
 @router.get("/items/{code}", response=ItemGuide, summary="The service guide of one published item")
-def get_item(request: HttpRequest, code: str) -> ServiceItem:
+def get_item(request: HttpRequest, code: Code) -> ServiceItem:
     try:
         return published_guide(code)
     except ServiceItem.DoesNotExist:

@@ -10,8 +10,14 @@ one appointment, deciding an off-hours request, an outage (preview, then cancel 
 checking in at the front desk, and the two target rates. Objects are fetched through
 `govhall.frontdesk.access.appointments`: outside the caller's scope answers 404.
 
+The public doors are rate-limited per client address (REMOTE_ADDR) and per identity (ID number,
+phone, booking code; GOVHALL_RATE_* settings): over a limit they answer 429 with Retry-After.
+A public booking or off-hours request needs `phone_code`, the 6-digit code sent by SMS to the
+phone by `POST /public/phone-code`; without a valid one it is refused and holds no place.
+
 Errors: a refused request → 400 `{"detail": "...", "errors": {field: [...]}}`; missing or
-forbidden → 404. The ID number is never returned in full.
+forbidden → 404. Lists and every other answer carry the ID and phone numbers masked; only
+`GET /{id}` returns them in full, and each such call records a personal-data view event.
 """
 
 # No `from __future__ import annotations`: django-ninja resolves the annotations of the
@@ -19,15 +25,19 @@ forbidden → 404. The ID number is never returned in full.
 import datetime
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from govhall.api.auth import SESSION_OR_TOKEN
+from govhall.api.routers.progress import client_address
+from govhall.api.schemas import Code, ErrorOut, Id, Label, Line, LongName, Pagination, Search
 from govhall.core.models import User
+from govhall.core.ratelimit import RateLimited
 from govhall.frontdesk.access.appointments import (
     access_appointment,
     access_group,
@@ -39,22 +49,24 @@ from govhall.frontdesk.access.appointments import (
 from govhall.frontdesk.models import Appointment, AppointmentStatus
 from govhall.frontdesk.queries.appointments import (
     appointment_list,
-    appointment_lookup,
     appointment_rates,
     free_by_day,
     outage_preview,
     slot_board,
 )
+from govhall.frontdesk.services.appointment_privacy import appointment_personal_data_view_record
 from govhall.frontdesk.services.appointments import (
     appointment_book,
     appointment_cancel,
     appointment_check_in,
     appointment_decide,
+    appointment_lookup_public,
     appointment_request_off_hours,
     appointments_cancel_range,
     bookable_days,
     outage_validate,
 )
+from govhall.frontdesk.services.phone_codes import phone_code_send
 from govhall.org.access import access_center
 
 router = Router(auth=SESSION_OR_TOKEN)
@@ -64,17 +76,12 @@ RATES_DAYS_MAX = 366
 # --- schemas ------------------------------------------------------------------------------------
 
 
-class ErrorOut(Schema):
-    detail: str = Field(..., description="Why the request was refused, in the user's language")
-    errors: dict[str, list[str]] | None = Field(
-        None, description="Messages by field, when the refusal concerns particular fields"
-    )
-
-
 REFUSALS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut}
+# The public doors also answer 429 (rate limited, with Retry-After).
+PUBLIC_REFUSALS: dict[int, Any] = {**REFUSALS, 429: ErrorOut}
 
 
-class DayOut(Schema):
+class AppointmentDayOut(Schema):
     date: datetime.date
     free: int = Field(..., description="Free places over the day's open slots")
 
@@ -110,14 +117,19 @@ class PublicAppointmentOut(Schema):
 
 
 class BookIn(Schema):
-    center: str = Field(..., description="Center code")
-    group: str = Field(..., description="Group letter (A, B, …)")
+    center: Code = Field(..., description="Center code")
+    group: Code = Field(..., description="Group letter (A, B, …)")
     date: datetime.date
     starts: datetime.time = Field(..., description="Start of the slot, e.g. 09:00")
-    name: str
-    id_number: str = Field(..., description="Resident ID number (18 characters)")
-    phone: str = Field(..., description="Mobile phone: the code and reminders come by SMS")
-    matter: str = ""
+    name: LongName
+    id_number: Code = Field(..., description="Resident ID number (18 characters)")
+    phone: Code = Field(..., description="Mobile phone: the code and reminders come by SMS")
+    phone_code: Code = Field(
+        "",
+        description="The 6-digit code sent by SMS to `phone` (POST /public/phone-code): "
+        "without a valid one the booking is refused and holds no place",
+    )
+    matter: Label = ""
     channel: Literal["api", "portal"] = "api"
 
 
@@ -127,9 +139,18 @@ class OffHoursIn(BookIn):
     )
 
 
+class PhoneCodeIn(Schema):
+    phone: Code = Field(..., description="Mobile phone to confirm")
+
+
+class PhoneCodeOut(Schema):
+    detail: str = Field(..., description="What was sent, for the applicant")
+    valid_minutes: int = Field(..., description="The code is valid this many minutes")
+
+
 class CodeIn(Schema):
-    code: str
-    last4: str = Field(..., description="Last 4 characters of the applicant's ID number")
+    code: Code
+    last4: Code = Field(..., description="Last 4 characters of the applicant's ID number")
 
 
 class PersonOut(Schema):
@@ -152,7 +173,7 @@ class AppointmentOut(Schema):
     is_off_hours: bool
     name: str
     id_number: str = Field(..., description="Masked: first 4 and last 4 characters")
-    phone: str
+    phone: str = Field(..., description="Masked: 138****5678")
     matter: str
     assigned_to: PersonOut | None
     overtime_minutes: int
@@ -171,18 +192,37 @@ class AppointmentOut(Schema):
     def resolve_id_number(obj: Appointment) -> str:
         return obj.masked_id
 
+    @staticmethod
+    def resolve_phone(obj: Appointment) -> str:
+        return obj.masked_phone
+
+
+class AppointmentDetailOut(AppointmentOut):
+    """One appointment with the full ID and phone numbers (the call is logged)."""
+
+    id_number: str = Field(..., description="In full (this read is logged)")
+    phone: str = Field(..., description="In full (this read is logged)")
+
+    @staticmethod
+    def resolve_id_number(obj: Appointment) -> str:
+        return obj.id_number
+
+    @staticmethod
+    def resolve_phone(obj: Appointment) -> str:
+        return obj.phone
+
 
 class DecideIn(Schema):
     approve: bool
-    assigned_to: int | None = Field(None, description="User id of the staff member who serves")
-    note: str = Field("", description="Needed to decline; told to the applicant")
+    assigned_to: Id | None = Field(None, description="User id of the staff member who serves")
+    note: Line = Field("", description="Needed to decline; told to the applicant")
 
 
 class OutageIn(Schema):
-    center_id: int
+    center_id: Id
     start: datetime.datetime
     end: datetime.datetime = Field(..., description="When service resumes")
-    reason: str = Field(..., description="Told to every applicant by SMS")
+    reason: Label = Field(..., description="Told to every applicant by SMS")
     preview: bool = Field(False, description="Only count the affected appointments")
 
 
@@ -196,7 +236,7 @@ class OutageOut(Schema):
 
 
 class CheckInIn(Schema):
-    code: str
+    code: Code
 
 
 class CheckInOut(Schema):
@@ -206,7 +246,7 @@ class CheckInOut(Schema):
     appointment_code: str
 
 
-class RatesOut(Schema):
+class AppointmentRatesOut(Schema):
     first: datetime.date
     last: datetime.date
     total: int = Field(..., description="Appointments and off-hours requests in the period")
@@ -235,6 +275,12 @@ def _refused(error: ValidationError) -> Status[dict[str, Any]]:
     if hasattr(error, "error_dict"):
         body["errors"] = {key: list(messages) for key, messages in error.message_dict.items()}
     return Status(400, body)
+
+
+def _limited(response: HttpResponse, limited: RateLimited) -> Status[dict[str, Any]]:
+    """429 in the shape of every refusal, with Retry-After (seconds)."""
+    response["Retry-After"] = str(limited.retry_after)
+    return Status(429, {"detail": limited.message})
 
 
 def _aware(moment: datetime.datetime) -> datetime.datetime:
@@ -274,12 +320,12 @@ def _fresh(appointment: Appointment) -> Appointment:
 @router.get(
     "/public/{center}/{letter}/days",
     auth=None,
-    response={200: list[DayOut], 404: ErrorOut},
+    response={200: list[AppointmentDayOut], 404: ErrorOut},
     summary="Bookable days of a group with their free places (public)",
     description="From GOVHALL_APPOINTMENT_MIN_DAYS_AHEAD day to "
     "GOVHALL_APPOINTMENT_MAX_WORKDAYS_AHEAD working days ahead; working days only.",
 )
-def public_days(request: HttpRequest, center: str, letter: str) -> Any:
+def public_days(request: HttpRequest, center: Code, letter: Code) -> Any:
     group = public_group(center, letter)
     days = bookable_days(group, timezone.localdate())
     free = free_by_day(group, days)
@@ -294,8 +340,8 @@ def public_days(request: HttpRequest, center: str, letter: str) -> Any:
 )
 def public_slots(
     request: HttpRequest,
-    center: str,
-    letter: str,
+    center: Code,
+    letter: Code,
     date: datetime.date,
 ) -> Any:
     group = public_group(center, letter)
@@ -318,15 +364,47 @@ def public_slots(
 
 
 @router.post(
+    "/public/phone-code",
+    auth=None,
+    response={202: PhoneCodeOut, 400: ErrorOut, 429: ErrorOut},
+    summary="Send a 6-digit code by SMS to a phone, to confirm it for a booking (public)",
+    description="The code is valid GOVHALL_PHONE_CODE_MINUTES minutes and allows "
+    "GOVHALL_PHONE_CODE_MAX_TRIES tries; the latest code of a phone is the one that counts. "
+    "Limited per phone (GOVHALL_RATE_PHONE_CODE_PER_PHONE_HOUR) and per client address "
+    "(GOVHALL_RATE_PHONE_CODE_PER_ADDRESS_HOUR): 429 with Retry-After.",
+)
+def public_phone_code(request: HttpRequest, response: HttpResponse, payload: PhoneCodeIn) -> Any:
+    try:
+        phone_code_send(phone=payload.phone, client=client_address(request))
+    except ValidationError as error:
+        return _refused(error)
+    except RateLimited as limited:
+        return _limited(response, limited)
+    minutes = settings.GOVHALL_PHONE_CODE_MINUTES
+    return Status(
+        202,
+        {
+            "detail": _("A code was sent by SMS; it is valid for %(minutes)d minutes.")
+            % {"minutes": minutes},
+            "valid_minutes": minutes,
+        },
+    )
+
+
+@router.post(
     "/public/book",
     auth=None,
-    response={201: PublicAppointmentOut, **REFUSALS},
+    response={201: PublicAppointmentOut, **PUBLIC_REFUSALS},
     summary="Book a slot (public; the booking code comes back and by SMS)",
-    description="Refused with the reason (400): outside the booking window, not a working "
-    "day, no such slot, slot full or closed, invalid ID number or phone, the person already "
-    "has an appointment that day, or booking blocked after repeated no-shows.",
+    description="Needs `phone_code`, the SMS code of `phone` (POST /public/phone-code). "
+    "Refused with the reason (400): a missing, wrong or expired code, outside the booking "
+    "window, not a working day, no such slot, slot full or closed, invalid ID number or "
+    "phone, the person already has an appointment that day, or booking blocked after repeated "
+    "no-shows. 429 with Retry-After: too many attempts from the address "
+    "(GOVHALL_RATE_BOOKING_PER_ADDRESS_HOUR) or with the ID number "
+    "(GOVHALL_RATE_BOOKING_PER_ID_DAY).",
 )
-def public_book(request: HttpRequest, payload: BookIn) -> Any:
+def public_book(request: HttpRequest, response: HttpResponse, payload: BookIn) -> Any:
     group = public_group(payload.center, payload.group)
     try:
         appointment = appointment_book(
@@ -339,19 +417,26 @@ def public_book(request: HttpRequest, payload: BookIn) -> Any:
             phone=payload.phone,
             matter=payload.matter,
             channel=payload.channel,
+            client=client_address(request),
+            phone_code=payload.phone_code,
         )
     except ValidationError as error:
         return _refused(error)
+    except RateLimited as limited:
+        return _limited(response, limited)
     return Status(201, _public(_fresh(appointment)))
 
 
 @router.post(
     "/public/off-hours",
     auth=None,
-    response={201: PublicAppointmentOut, **REFUSALS},
+    response={201: PublicAppointmentOut, **PUBLIC_REFUSALS},
     summary="Ask for an off-hours appointment (public; a manager decides, SMS either way)",
+    description="Needs `phone_code` like a booking. 429 with Retry-After: too many requests "
+    "from the address (GOVHALL_RATE_OFF_HOURS_PER_ADDRESS_HOUR) or with the ID number "
+    "(GOVHALL_RATE_OFF_HOURS_PER_ID_DAY).",
 )
-def public_off_hours(request: HttpRequest, payload: OffHoursIn) -> Any:
+def public_off_hours(request: HttpRequest, response: HttpResponse, payload: OffHoursIn) -> Any:
     group = public_group(payload.center, payload.group)
     try:
         appointment = appointment_request_off_hours(
@@ -364,41 +449,61 @@ def public_off_hours(request: HttpRequest, payload: OffHoursIn) -> Any:
             phone=payload.phone,
             matter=payload.matter,
             channel=payload.channel,
+            client=client_address(request),
+            phone_code=payload.phone_code,
         )
     except ValidationError as error:
         return _refused(error)
+    except RateLimited as limited:
+        return _limited(response, limited)
     return Status(201, _public(_fresh(appointment)))
 
 
-def _by_code(code: str, last4: str) -> Appointment:
-    found = appointment_lookup(code, last4)
+def _by_code(request: HttpRequest, code: str, last4: str) -> Appointment:
+    """The appointment (404 when the code and the characters do not match); RateLimited."""
+    found = appointment_lookup_public(code=code, last4=last4, client=client_address(request))
     if found is None:
         raise Http404
     return found
 
 
+LOOKUP_LIMITS = (
+    " 429 with Retry-After: too many look-ups from the address "
+    "(GOVHALL_RATE_LOOKUP_PER_ADDRESS_HOUR) or of the code (GOVHALL_RATE_LOOKUP_PER_CODE_HOUR)."
+)
+
+
 @router.get(
     "/public/lookup",
     auth=None,
-    response={200: PublicAppointmentOut, 404: ErrorOut},
+    response={200: PublicAppointmentOut, 404: ErrorOut, 429: ErrorOut},
     summary="My appointment by booking code and the last 4 characters of the ID number",
+    description="404 when the code and the characters do not match." + LOOKUP_LIMITS,
 )
 def public_lookup(
     request: HttpRequest,
-    code: str = Query(..., description="Booking code"),
-    last4: str = Query(..., description="Last 4 characters of the ID number"),
+    response: HttpResponse,
+    code: Code = Query(..., description="Booking code"),
+    last4: Code = Query(..., description="Last 4 characters of the ID number"),
 ) -> Any:
-    return _public(_by_code(code, last4))
+    try:
+        return _public(_by_code(request, code, last4))
+    except RateLimited as limited:
+        return _limited(response, limited)
 
 
 @router.post(
     "/public/cancel",
     auth=None,
-    response={200: PublicAppointmentOut, **REFUSALS},
+    response={200: PublicAppointmentOut, **PUBLIC_REFUSALS},
     summary="Cancel my appointment (up to GOVHALL_APPOINTMENT_CANCEL_HOURS hours before)",
+    description="Counted as a look-up of the code." + LOOKUP_LIMITS,
 )
-def public_cancel(request: HttpRequest, payload: CodeIn) -> Any:
-    appointment = _by_code(payload.code, payload.last4)
+def public_cancel(request: HttpRequest, response: HttpResponse, payload: CodeIn) -> Any:
+    try:
+        appointment = _by_code(request, payload.code, payload.last4)
+    except RateLimited as limited:
+        return _limited(response, limited)
     try:
         appointment_cancel(actor=None, appointment=appointment, last4=payload.last4)
     except ValidationError as error:
@@ -414,15 +519,15 @@ def public_cancel(request: HttpRequest, payload: CodeIn) -> Any:
     response=list[AppointmentOut],
     summary="Appointments in my scope, soonest first (filters: group, dates, status)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def appointments(
     request: HttpRequest,
-    group: int | None = None,
+    group: Id | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
-    status: str = "",
+    status: Code = "",
     off_hours: bool | None = None,
-    q: str = "",
+    q: Search = "",
 ) -> Any:
     if not can_read_appointments(request.user):
         raise Http404
@@ -439,7 +544,7 @@ def appointments(
 
 @router.get(
     "/rates",
-    response={200: RatesOut, 400: ErrorOut},
+    response={200: AppointmentRatesOut, 400: ErrorOut},
     summary="Requests taken and served on time",
     description="Over appointments dated from `first` to `last` (YYYY-MM-DD, at most 366 days).",
 )
@@ -525,9 +630,23 @@ def outage(request: HttpRequest, payload: OutageIn) -> Any:
     }
 
 
-@router.get("/{int:appointment_id}", response=AppointmentOut, summary="One appointment")
-def appointment_detail(request: HttpRequest, appointment_id: int) -> Any:
-    return access_appointment(request.user, appointment_id)
+@router.get(
+    "/{int:appointment_id}",
+    response={200: AppointmentDetailOut, 404: ErrorOut},
+    summary="One appointment with the full ID and phone numbers (the view is logged)",
+)
+def appointment_detail(
+    request: HttpRequest,
+    appointment_id: int,
+    purpose: str = Query("", max_length=300, description="Why the numbers are read (logged)"),
+) -> Any:
+    appointment = access_appointment(request.user, appointment_id)
+    appointment_personal_data_view_record(
+        actor=_user(request),
+        appointment=appointment,
+        purpose=purpose.strip() or _("Appointment read through the API"),
+    )
+    return appointment
 
 
 @router.post(

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from govhall.api.auth import SESSION_OR_TOKEN
+from govhall.api.schemas import ErrorOut, Id, Name, Pagination, Text
 from govhall.catalog.models import ServiceItem
 from govhall.core.idnumbers import mask_phone
 from govhall.core.models import User
@@ -56,14 +57,7 @@ from govhall.org.models import Center, Department, Window
 router = Router(auth=SESSION_OR_TOKEN)
 
 
-class ErrorOut(Schema):
-    detail: str = Field(..., description="Why the request was refused, in the user's language")
-    errors: dict[str, list[str]] | None = Field(
-        None, description="Messages by field, when the refusal concerns particular fields"
-    )
-
-
-class PersonOut(Schema):
+class InquiryPersonOut(Schema):
     id: int
     name: str = Field(..., alias="display_name")
 
@@ -76,7 +70,7 @@ class InquiryOut(Schema):
     item_id: int | None
     contact_name: str
     contact_phone: str = Field(..., description="Masked (138****5678) in lists")
-    first_responder: PersonOut
+    first_responder: InquiryPersonOut
     window_id: int | None = Field(None, description="Where the first responder served")
     window_number: int | None = None
     outcome: str = Field(..., description="answered, guided, transferred or outside")
@@ -89,9 +83,9 @@ class InquiryOut(Schema):
     status: str = Field(..., description="open (a transfer being followed up) or done")
     received_at: datetime.datetime
     acknowledged_at: datetime.datetime | None
-    acknowledged_by: PersonOut | None
+    acknowledged_by: InquiryPersonOut | None
     done_at: datetime.datetime | None
-    done_by: PersonOut | None
+    done_by: InquiryPersonOut | None
     result: str
     overdue: bool = Field(
         False,
@@ -137,24 +131,24 @@ class InquiryDetailOut(InquiryOut):
 
 
 class InquiryIn(Schema):
-    center: int | None = Field(None, description="Center id; default: the caller's center")
+    center: Id | None = Field(None, description="Center id; default: the caller's center")
     channel: Literal["visit", "phone", "fax", "web"]
-    matter: str = Field(..., max_length=2000)
+    matter: Text
     outcome: Literal["answered", "guided", "transferred", "outside"]
-    contact_name: str = Field("", max_length=64)
+    contact_name: Name = ""
     contact_phone: str = Field("", max_length=20, description="Mobile, or landline with area code")
-    item: int | None = Field(None, description="Service item id of the center")
-    window: int | None = Field(
+    item: Id | None = Field(None, description="Service item id of the center")
+    window: Id | None = Field(
         None, description="Window the caller serves; default: the one served now"
     )
-    answer: str = Field("", description="Required for answered and outside")
-    guided_window: int | None = Field(None, description="Required for guided")
-    transferred_department: int | None = Field(None, description="Required for transferred")
-    transferred_contact: str = Field("", description="Required for transferred")
+    answer: Text = Field("", description="Required for answered and outside")
+    guided_window: Id | None = Field(None, description="Required for guided")
+    transferred_department: Id | None = Field(None, description="Required for transferred")
+    transferred_contact: Name = Field("", description="Required for transferred")
 
 
 class FinishIn(Schema):
-    result: str = Field(..., description="How the matter was settled")
+    result: Text = Field(..., description="How the matter was settled")
 
 
 class InquiryListQuery(Schema):
@@ -163,8 +157,8 @@ class InquiryListQuery(Schema):
     status: Literal["", "open", "done"] = ""
     date_from: datetime.date | None = Field(None, description="Received on or after (local day)")
     date_to: datetime.date | None = Field(None, description="Received on or before (local day)")
-    responder: int | None = Field(None, description="First responder's user id")
-    department: int | None = Field(None, description="Transferred to this department id")
+    responder: Id | None = Field(None, description="First responder's user id")
+    department: Id | None = Field(None, description="Transferred to this department id")
     q: str = Field("", max_length=60, description="Matter or contact contains")
 
 
@@ -227,7 +221,7 @@ def _rate_out(row: RateRow) -> dict[str, Any]:
     summary="Inquiries I may see, newest first (contact phone masked)",
     description="Paginated with `limit` and `offset`; the answer is `{items, count}`.",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_inquiries(request: HttpRequest, filters: Query[InquiryListQuery]):
     chosen = InquiryFilters(
         channel=filters.channel,
@@ -257,7 +251,7 @@ def my_follow_ups(request: HttpRequest):
     summary="Matters transferred to my department (managers: to every department)",
     description="Open ones, oldest first; `include_done=true` adds the finished ones.",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def transfers(request: HttpRequest, include_done: bool = False):
     if not can_receive_inquiries(request.user):
         raise Http404
@@ -279,7 +273,7 @@ def inquiry_rates(
     request: HttpRequest,
     period: Literal["day", "week", "month"] = "month",
     date: datetime.date | None = None,
-    center: int | None = None,
+    center: Id | None = None,
 ):
     if not can_read_inquiry_rates(request.user):
         raise Http404

@@ -18,16 +18,19 @@ import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from govhall.api.auth import SESSION_OR_TOKEN
+from govhall.api.routers.progress import client_address
+from govhall.api.schemas import Code, Count, ErrorOut, Id, Line, Name, Pagination, Small
 from govhall.catalog.models import ServiceItem
 from govhall.core.idnumbers import mask_phone
 from govhall.core.models import User
+from govhall.core.ratelimit import RateLimited
 from govhall.frontdesk.access.tickets import (
     access_group,
     access_queue_window,
@@ -69,13 +72,6 @@ TICKET_RELATED = ("group", "center", "window", "target_window")
 # --- schemas ------------------------------------------------------------------------------------
 
 
-class ErrorOut(Schema):
-    detail: str = Field(..., description="Why the request was refused, in the user's language")
-    errors: dict[str, list[str]] | None = Field(
-        None, description="Messages by field, when the refusal concerns particular fields"
-    )
-
-
 class GroupOut(Schema):
     id: int
     center_id: int
@@ -100,34 +96,34 @@ class GroupOut(Schema):
 
 
 class GroupIn(Schema):
-    center: int = Field(..., description="Id of the center the group belongs to")
-    letter: str = Field(..., description="One or two letters A–Z; numbers read A001 …")
-    name: str
-    department: int | None = None
-    windows: list[int] = Field(default_factory=list, description="Ids of the windows calling it")
-    items: list[int] = Field(default_factory=list, description="Ids of the service items")
-    daily_limit: int | None = None
-    slot_minutes: int = 30
-    slot_capacity: int = 4
-    position: int = 0
+    center: Id = Field(..., description="Id of the center the group belongs to")
+    letter: Code = Field(..., description="One or two letters A–Z; numbers read A001 …")
+    name: Name
+    department: Id | None = None
+    windows: list[Id] = Field(default_factory=list, description="Ids of the windows calling it")
+    items: list[Id] = Field(default_factory=list, description="Ids of the service items")
+    daily_limit: Count | None = None
+    slot_minutes: Small = 30
+    slot_capacity: Small = 4
+    position: Small = 0
     is_active: bool = True
 
 
 class GroupPatch(Schema):
-    letter: str | None = None
-    name: str | None = None
-    department: int | None = Field(None, description="0 removes the department")
-    windows: list[int] | None = None
-    items: list[int] | None = None
-    daily_limit: int | None = Field(None, description="0 removes the limit")
-    slot_minutes: int | None = None
-    slot_capacity: int | None = None
-    position: int | None = None
+    letter: Code | None = None
+    name: Name | None = None
+    department: Count | None = Field(None, description="0 removes the department")
+    windows: list[Id] | None = None
+    items: list[Id] | None = None
+    daily_limit: Count | None = Field(None, description="0 removes the limit")
+    slot_minutes: Small | None = None
+    slot_capacity: Small | None = None
+    position: Small | None = None
     is_active: bool | None = None
 
 
 class BuildIn(Schema):
-    center: int
+    center: Id
 
 
 class TicketOut(Schema):
@@ -140,6 +136,9 @@ class TicketOut(Schema):
     status: str = Field(..., description="waiting, called, serving, done, no_show, cancelled")
     status_label: str
     priority: str = Field(..., description="normal, appointment, elderly_disabled, green_channel")
+    priority_requested: bool = Field(
+        False, description="Elderly/disabled priority asked at a kiosk, awaiting the guide"
+    )
     phone: str = Field("", description="Masked (138****5678)")
     taken_at: datetime.datetime
     queued_at: datetime.datetime = Field(..., description="The place in line; kept on transfer")
@@ -171,7 +170,7 @@ class TicketOut(Schema):
         return obj.window.number if obj.window_id and obj.window else None
 
 
-class ActionOut(Schema):
+class TicketActionOut(Schema):
     action: str
     label: str
     next_status: str
@@ -179,13 +178,13 @@ class ActionOut(Schema):
 
 class TicketWithActionsOut(Schema):
     ticket: TicketOut
-    actions: list[ActionOut] = Field(..., description="What the caller may do with it now")
+    actions: list[TicketActionOut] = Field(..., description="What the caller may do with it now")
 
 
 class TakeIn(Schema):
-    group: int
+    group: Id
     priority: Literal["normal", "elderly_disabled", "green_channel"] = "normal"
-    phone: str = Field("", description="Optional mobile number for an SMS when the turn is near")
+    phone: Code = Field("", description="Optional mobile number for an SMS when the turn is near")
 
 
 class TakenOut(Schema):
@@ -194,9 +193,9 @@ class TakenOut(Schema):
 
 
 class KioskIn(Schema):
-    group: int
+    group: Id
     priority: Literal["normal", "elderly_disabled"] = "normal"
-    phone: str = ""
+    phone: Code = ""
 
 
 class KioskOut(Schema):
@@ -205,23 +204,35 @@ class KioskOut(Schema):
     group: str
     people_ahead: int
     taken_at: datetime.datetime
+    priority: str = Field(..., description="normal, elderly_disabled")
+    priority_requested: bool = Field(
+        False,
+        description="The elderly/disabled priority was asked beyond the kiosk's daily limit: "
+        "the ticket is normal until the guide confirms the priority",
+    )
 
 
 class CallNextOut(Schema):
     ticket: TicketOut | None = Field(None, description="null: nobody is waiting")
-    actions: list[ActionOut]
+    actions: list[TicketActionOut]
     message: str
 
 
 class ActIn(Schema):
-    action: Literal["call", "recall", "no_show", "start", "finish", "transfer", "cancel"]
-    window: int | None = Field(None, description="For call: the window that calls this ticket")
-    to_group: int | None = Field(None, description="For transfer: another group")
-    to_window: int | None = Field(None, description="For transfer: one named window")
-    expected_status: str | None = Field(
+    action: Literal[
+        "call", "recall", "no_show", "start", "finish", "transfer", "cancel", "confirm_priority"
+    ] = Field(
+        ...,
+        description="confirm_priority: the guide confirms the elderly/disabled priority a "
+        "kiosk ticket asked for beyond the kiosk's daily limit (`priority_requested`)",
+    )
+    window: Id | None = Field(None, description="For call: the window that calls this ticket")
+    to_group: Id | None = Field(None, description="For transfer: another group")
+    to_window: Id | None = Field(None, description="For transfer: one named window")
+    expected_status: Code | None = Field(
         None, description="The status the caller saw; if it has changed, 409 and nothing changes"
     )
-    note: str = ""
+    note: Line = ""
 
 
 class GroupWaitingOut(Schema):
@@ -236,7 +247,7 @@ class ConsoleWindowOut(Schema):
     window_number: int
     window_name: str
     ticket: TicketOut | None
-    actions: list[ActionOut]
+    actions: list[TicketActionOut]
     groups: list[GroupWaitingOut]
     named: int = Field(..., description="Waiting tickets transferred to this window by name")
     waiting_total: int
@@ -245,11 +256,11 @@ class ConsoleWindowOut(Schema):
 
 
 class TicketFilters(Schema):
-    center: int | None = Field(None, description="Default: the caller's own center")
+    center: Id | None = Field(None, description="Default: the caller's own center")
     day: datetime.date | None = Field(None, description="Default: today")
-    group: int | None = None
-    window: int | None = None
-    status: str | None = Field(None, description="One of the ticket statuses")
+    group: Id | None = None
+    window: Id | None = None
+    status: Code | None = Field(None, description="One of the ticket statuses")
 
 
 class StatRowOut(Schema):
@@ -358,7 +369,7 @@ def _stat_out(row: StatRow) -> dict[str, Any]:
 
 
 @router.get("/groups", response=list[GroupOut], summary="Service groups of a center")
-def groups_list(request: HttpRequest, center: int | None = None) -> Any:
+def groups_list(request: HttpRequest, center: Id | None = None) -> Any:
     rows = groups_in_scope(request.user)
     if center is not None:
         rows = rows.filter(center=access_center(request.user, center))
@@ -474,7 +485,7 @@ def groups_build_view(request: HttpRequest, payload: BuildIn) -> Any:
     response=list[TicketOut],
     summary="Tickets of a day (default today), in calling order",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def tickets_list(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
     if not can_read_queue(request.user):
         raise Http404
@@ -522,10 +533,15 @@ def ticket_new(request: HttpRequest, payload: TakeIn) -> Any:
 @router.post(
     "/tickets/kiosk",
     auth=None,
-    response={201: KioskOut, 400: ErrorOut, 404: ErrorOut},
+    response={201: KioskOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="Take a ticket at a kiosk (public; normal or elderly/disabled priority)",
+    description="The calling device is the client address (REMOTE_ADDR). Tickets per day "
+    "are limited per device and per address (GOVHALL_RATE_KIOSK_TICKETS_PER_DEVICE_DAY, "
+    "GOVHALL_RATE_KIOSK_TICKETS_PER_ADDRESS_DAY): 429 with Retry-After. Beyond "
+    "GOVHALL_RATE_KIOSK_PRIORITY_PER_DEVICE_DAY elderly/disabled tickets a day, the ticket is "
+    "issued normal with `priority_requested` until the guide confirms the priority.",
 )
-def ticket_kiosk(request: HttpRequest, payload: KioskIn) -> Any:
+def ticket_kiosk(request: HttpRequest, response: HttpResponse, payload: KioskIn) -> Any:
     group = (
         ServiceGroup.objects.filter(pk=payload.group, is_active=True, center__is_active=True)
         .select_related("center")
@@ -533,10 +549,20 @@ def ticket_kiosk(request: HttpRequest, payload: KioskIn) -> Any:
     )
     if group is None:
         raise Http404
+    client = client_address(request)
     try:
-        ticket = ticket_take(group=group, priority=payload.priority, phone=payload.phone)
+        ticket = ticket_take(
+            group=group,
+            priority=payload.priority,
+            phone=payload.phone,
+            device=f"address:{client}",
+            client=client,
+        )
     except ValidationError as error:
         return _refused(error)
+    except RateLimited as limited:
+        response["Retry-After"] = str(limited.retry_after)
+        return Status(429, {"detail": limited.message})
     return Status(
         201,
         {
@@ -545,6 +571,8 @@ def ticket_kiosk(request: HttpRequest, payload: KioskIn) -> Any:
             "group": str(group),
             "people_ahead": people_ahead(ticket),
             "taken_at": ticket.taken_at,
+            "priority": ticket.priority,
+            "priority_requested": ticket.priority_requested,
         },
     )
 
@@ -584,7 +612,8 @@ def call_next(request: HttpRequest, window_id: int) -> Any:
 @router.post(
     "/tickets/{int:ticket_id}/act",
     response={200: TicketWithActionsOut, **REFUSALS},
-    summary="Act on a ticket: call, recall, no_show, start, finish, transfer, cancel",
+    summary="Act on a ticket: call, recall, no_show, start, finish, transfer, cancel, "
+    "confirm_priority",
     description=(
         "A transfer names `to_group` or `to_window` and keeps the ticket's place in line. "
         "Send the status you showed as `expected_status`: if the ticket changed meanwhile, "
@@ -674,7 +703,7 @@ def console(request: HttpRequest) -> Any:
 )
 def stats(
     request: HttpRequest,
-    center: int | None = None,
+    center: Id | None = None,
     first: datetime.date | None = None,
     last: datetime.date | None = None,
 ) -> Any:

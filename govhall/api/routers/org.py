@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from govhall.api.schemas import BIGINT_MAX, Pagination
 from govhall.org.access import access_center, centers_in_scope
 from govhall.org.queries import board_for, departments_for
 
@@ -80,7 +81,7 @@ class WindowOut(Schema):
 
 
 @router.get("/centers", response=list[CenterOut], summary="Centers in my scope")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_centers(request: HttpRequest):
     return centers_in_scope(request.user).order_by("path")
 
@@ -90,15 +91,15 @@ def list_centers(request: HttpRequest):
     response=list[WindowOut],
     summary="A center's windows with departments, posts (A and B staff) and head",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def center_windows(request: HttpRequest, center_id: int):
     center = access_center(request.user, center_id)
     return board_for(request.user, center)
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="Departments in my scope")
-@paginate(LimitOffsetPagination)
-def list_departments(request: HttpRequest, center: int | None = None):
+@paginate(Pagination)
+def list_departments(request: HttpRequest, center: int | None = Query(None, ge=1, le=BIGINT_MAX)):
     return departments_for(
         request.user, center=access_center(request.user, center) if center else None
     )

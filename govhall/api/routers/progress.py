@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from govhall.api.schemas import Code, ErrorOut
 from govhall.cases.services.progress import ProgressLimited, progress_lookup
 
 router = Router(auth=None)
@@ -54,10 +55,6 @@ class ProgressOut(Schema):
     steps: list[StepOut] = Field(..., description="Public steps, oldest first")
 
 
-class MessageOut(Schema):
-    detail: str = Field(..., description="What went wrong, for the applicant")
-
-
 def client_address(request: HttpRequest) -> str:
     """REMOTE_ADDR; behind a proxy the proxy must set it from X-Forwarded-For."""
     return str(request.META.get("REMOTE_ADDR") or "unknown")
@@ -65,7 +62,7 @@ def client_address(request: HttpRequest) -> str:
 
 @router.get(
     "/",
-    response={200: ProgressOut, 404: MessageOut, 422: MessageOut, 429: MessageOut},
+    response={200: ProgressOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Progress of a case by its number and the last 4 digits of the applicant's phone "
     "or ID number",
     description=(
@@ -80,8 +77,8 @@ def client_address(request: HttpRequest) -> str:
 def progress(
     request: HttpRequest,
     response: HttpResponse,
-    number: str = Query("", description="Case number printed on the notice"),
-    last4: str = Query("", description="Last 4 digits of the applicant's phone or ID number"),
+    number: Code = Query("", description="Case number printed on the notice"),
+    last4: Code = Query("", description="Last 4 digits of the applicant's phone or ID number"),
 ):
     try:
         found = progress_lookup(number=number, last4=last4, client=client_address(request))

@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from govhall.api.schemas import Code, Id
 from govhall.org.access import (
     access_center,
     can_read_staff,
@@ -108,7 +109,7 @@ def sign_out(request: HttpRequest):
 
 
 @router.get("/me", response=MyMonthOut, summary="My attendance in a month (YYYY-MM)")
-def me(request: HttpRequest, month: str | None = None):
+def me(request: HttpRequest, month: Code | None = None):
     chosen = _month(month)
     days = Attendance.objects.filter(
         user_id=request.user.pk or 0, date__gte=chosen.first, date__lte=chosen.last
@@ -121,7 +122,7 @@ def me(request: HttpRequest, month: str | None = None):
     response=MonthReportOut,
     summary="Monthly attendance per staff member and department of a center in my scope",
 )
-def report(request: HttpRequest, center: int | None = None, month: str | None = None):
+def report(request: HttpRequest, center: Id | None = None, month: Code | None = None):
     scope = scope_of(request.user)
     if scope.nothing or not can_read_staff(request.user):
         raise HttpError(404, "Not found")

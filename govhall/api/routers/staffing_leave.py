@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from govhall.api.schemas import Code, Id, Line, Pagination
 from govhall.core.models import User
 from govhall.staffing.models.leave import Leave, LeaveKind
 from govhall.staffing.queries.leave import (
@@ -54,16 +55,18 @@ class LeaveIn(Schema):
     kind: LeaveKind
     starts_at: datetime.datetime
     ends_at: datetime.datetime
-    reason: str
+    reason: Line
 
 
 class DecisionIn(Schema):
-    note: str = ""
+    note: Line = ""
 
 
 class CalendarLeaveOut(Schema):
     id: int
-    kind: str
+    kind: str | None = Field(
+        ..., description="Only for people the caller manages (and themself); otherwise null"
+    )
     status: str
     starts_at: datetime.datetime
     ends_at: datetime.datetime
@@ -100,7 +103,7 @@ def _aware(moment: datetime.datetime) -> datetime.datetime:
 
 
 @router.get("/mine", response=list[LeaveOut], summary="My leave requests, newest first")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def mine(request: HttpRequest):
     return my_leaves(request.user).select_related("user")
 
@@ -121,7 +124,7 @@ def request_leave(request: HttpRequest, payload: LeaveIn):
 
 
 @router.get("/pending", response=list[LeaveOut], summary="Requests waiting for my decision")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def pending(request: HttpRequest):
     return leaves_to_decide(request.user).select_related("decided_by")
 
@@ -171,7 +174,7 @@ def cancel(request: HttpRequest, leave_id: int):
     response=CalendarOut,
     summary="Team calendar: pending and approved leave of my center's (or department's) staff",
 )
-def calendar(request: HttpRequest, month: str | None = None, center: int | None = None):
+def calendar(request: HttpRequest, month: Code | None = None, center: Id | None = None):
     center_obj, department_id = team_calendar_center(request.user, center)
     today = timezone.localdate()
     year, month_number = today.year, today.month
@@ -183,7 +186,7 @@ def calendar(request: HttpRequest, month: str | None = None, center: int | None 
         except ValueError:
             raise HttpError(422, "month must be YYYY-MM") from None
     staff = list(team_staff(center_obj, department_id)[:CALENDAR_ROWS_MAX])
-    grid = team_calendar(center_obj, department_id, year, month_number, staff)
+    grid = team_calendar(center_obj, department_id, year, month_number, staff, viewer=request.user)
     rows = []
     for row in grid.rows:
         seen: dict[int, Leave] = {}
@@ -193,7 +196,17 @@ def calendar(request: HttpRequest, month: str | None = None, center: int | None 
             {
                 "user": row.staff.user,
                 "department_id": row.staff.department_id,
-                "leaves": sorted(seen.values(), key=lambda leave: leave.starts_at),
+                "leaves": [
+                    {
+                        "id": leave.pk,
+                        # The kind only for those who manage the person (staffing queries).
+                        "kind": leave.kind if row.shows_details(leave) else None,
+                        "status": leave.status,
+                        "starts_at": leave.starts_at,
+                        "ends_at": leave.ends_at,
+                    }
+                    for leave in sorted(seen.values(), key=lambda leave: leave.starts_at)
+                ],
             }
         )
     return {

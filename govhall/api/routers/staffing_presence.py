@@ -11,11 +11,12 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from govhall.api.schemas import BIGINT_MAX, Id, LongName, Pagination
 from govhall.core.models import User
 from govhall.org.access import access_center, access_post, scope_of, windows_in_scope
 from govhall.staffing.models import Absence
@@ -87,12 +88,12 @@ class BoardOut(Schema):
 
 
 class AbsenceIn(Schema):
-    whereabouts: str
+    whereabouts: LongName
     until: datetime.datetime
 
 
 class ApproveIn(Schema):
-    cover: int = Field(..., description="User id of the window staff member who covers")
+    cover: Id = Field(..., description="User id of the window staff member who covers")
 
 
 class VacancyOut(Schema):
@@ -148,14 +149,14 @@ def _actor(request: HttpRequest) -> User:
 
 @router.get("/who-serves", response=ServingOut, summary="Who serves a post at a moment")
 def who_serves_view(
-    request: HttpRequest, post: int, at: datetime.datetime | None = None
+    request: HttpRequest, post: Id, at: datetime.datetime | None = None
 ) -> dict[str, Any]:
     found = access_post(request.user, post)
     return _serving_out(who_serves(found, at or timezone.now()))
 
 
 @router.get("/board", response=BoardOut, summary="Duty board of a center: who serves every post")
-def board(request: HttpRequest, center: int) -> dict[str, Any]:
+def board(request: HttpRequest, center: Id) -> dict[str, Any]:
     found = access_center(request.user, center)
     now = timezone.now()
     windows = list(
@@ -238,8 +239,12 @@ def approve_absence(request: HttpRequest, absence_id: int, payload: ApproveIn) -
     response=list[VacancyOut],
     summary="Empty-post alerts (managers and supervisors)",
 )
-@paginate(LimitOffsetPagination)
-def vacancies(request: HttpRequest, center: int | None = None, open_only: bool = False):
+@paginate(Pagination)
+def vacancies(
+    request: HttpRequest,
+    center: int | None = Query(None, ge=1, le=BIGINT_MAX),
+    open_only: bool = False,
+):
     if not can_see_vacancies(request.user):
         raise HttpError(404, _("Not found."))
     rows = vacancies_in_scope(request.user).order_by("-started_at", "-id")

@@ -17,6 +17,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from govhall.api.schemas import Code, Id, Label, Line
 from govhall.core.models import User
 from govhall.core.roles import Role
 from govhall.org.access import (
@@ -45,7 +46,7 @@ router = Router(auth=django_auth)
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class PersonOut(Schema):
+class RosterPersonOut(Schema):
     id: int
     username: str
     name: str
@@ -55,7 +56,7 @@ class DutyOut(Schema):
     id: int
     date: datetime.date
     kind: str
-    user: PersonOut
+    user: RosterPersonOut
     window_id: int | None
 
 
@@ -73,11 +74,11 @@ class RosterOut(Schema):
 
 
 class DutyIn(Schema):
-    center: int
+    center: Id
     date: datetime.date
-    kind: str
-    user: int
-    window: int | None = None
+    kind: Code
+    user: Id
+    window: Id | None = None
 
 
 class VisitCheckOut(Schema):
@@ -95,16 +96,16 @@ class VisitCheckListOut(Schema):
 
 
 class VisitIn(Schema):
-    department: int
+    department: Id
     visited_at: datetime.datetime
-    note: str = ""
-    leader: int | None = None
+    note: Line = ""
+    leader: Id | None = None
 
 
 class VisitOut(Schema):
     id: int
     department_id: int
-    leader: PersonOut
+    leader: RosterPersonOut
     visited_at: datetime.datetime
     note: str
 
@@ -121,11 +122,11 @@ class AssignmentOut(Schema):
 
 
 class AssignmentIn(Schema):
-    user: int
-    department: int
-    window: int | None = None
+    user: Id
+    department: Id
+    window: Id | None = None
     starts_on: datetime.date
-    override_reason: str = ""
+    override_reason: Line = ""
 
 
 class FactOut(Schema):
@@ -136,18 +137,18 @@ class FactOut(Schema):
 
 
 class ReturnWarningOut(Schema):
-    user: PersonOut
+    user: RosterPersonOut
     reasons: list[str]
     counts: dict[str, int]
     facts: list[FactOut]
 
 
 class StaffFactIn(Schema):
-    user: int
-    kind: str
+    user: Id
+    kind: Code
     occurred_on: datetime.date
-    source: str = ""
-    note: str = ""
+    source: Label = ""
+    note: Line = ""
 
 
 class StaffFactOut(Schema):
@@ -157,8 +158,8 @@ class StaffFactOut(Schema):
     occurred_on: datetime.date
 
 
-def _person(user: User) -> PersonOut:
-    return PersonOut(id=user.pk, username=user.username, name=user.display_name)
+def _person(user: User) -> RosterPersonOut:
+    return RosterPersonOut(id=user.pk, username=user.username, name=user.display_name)
 
 
 def _duty(duty: DutyAssignment) -> DutyOut:
@@ -201,7 +202,7 @@ def _manager(request: HttpRequest) -> User:
 
 
 @router.get("roster", response=RosterOut, summary="Lunch duty and leader on duty of a month")
-def roster(request: HttpRequest, center: int, month: str | None = None) -> RosterOut:
+def roster(request: HttpRequest, center: Id, month: Code | None = None) -> RosterOut:
     hall = access_center(request.user, center)
     year, number = _month(month)
     days = roster_month(hall, year, number)
@@ -259,7 +260,7 @@ def duty_delete(request: HttpRequest, duty_id: int) -> Status[None]:
 @router.get(
     "visits/check", response=VisitCheckListOut, summary="Department leader visits in a month"
 )
-def visits_check(request: HttpRequest, center: int, month: str | None = None) -> VisitCheckListOut:
+def visits_check(request: HttpRequest, center: Id, month: Code | None = None) -> VisitCheckListOut:
     hall = access_center(request.user, center)
     year, number = _month(month)
     rows = leader_visit_check(departments_in_scope(request.user).filter(center=hall), year, number)
@@ -317,7 +318,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
 
 
 @router.get("assignments", response=list[AssignmentOut], summary="Assignment history of a person")
-def assignments(request: HttpRequest, user: int) -> list[AssignmentOut]:
+def assignments(request: HttpRequest, user: Id) -> list[AssignmentOut]:
     if not can_read_staff(request.user):
         raise Http404
     person = _staff_user(request, user)
@@ -377,7 +378,7 @@ def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status[Ass
     response=list[ReturnWarningOut],
     summary="Staff due to be returned to their department (managers, supervisors)",
 )
-def warnings(request: HttpRequest, center: int) -> list[ReturnWarningOut]:
+def warnings(request: HttpRequest, center: Id) -> list[ReturnWarningOut]:
     scope = scope_of(request.user)
     if not (scope.can_manage or Role.SUPERVISOR in scope.roles):
         raise Http404
