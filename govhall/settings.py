@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from pathlib import Path
 
@@ -53,6 +54,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # security (issue 12): login lockout, TOTP second factor, Content-Security-Policy
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     # layer 1
     "govhall.core",
     "govhall.workdays",
@@ -72,14 +78,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL bytes refused (400) and oversized bodies (413) before any view (issue 12 item 4).
+    "govhall.core.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Second factor and password expiry gate every signed-in request (issue 12 item 8).
+    "govhall.workbench.account_middleware.AccountSecurityMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "govhall.urls"
@@ -127,9 +141,30 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "workbench:login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "workbench:login"
+# Password rules (issue 12 item 8, 等保 2.0 level 3): at least GOVHALL_PASSWORD_MIN_LENGTH
+# characters (default 10) of at least GOVHALL_PASSWORD_MIN_CLASSES kinds (default 3 of upper case,
+# lower case, digits, other), not like or containing the user's name, not a common password, not
+# all digits. Passwords expire after GOVHALL_PASSWORD_MAX_AGE_DAYS (default 90; 0: never), and
+# the person is sent to the change page after login.
+GOVHALL_PASSWORD_MIN_LENGTH = env_int("GOVHALL_PASSWORD_MIN_LENGTH", 10, minimum=8)
+GOVHALL_PASSWORD_MIN_CLASSES = env_int("GOVHALL_PASSWORD_MIN_CLASSES", 3, minimum=1)
+GOVHALL_PASSWORD_MAX_AGE_DAYS = env_int("GOVHALL_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["username", "full_name", "phone", "email"]},
+    },
+    {
+        "NAME": "govhall.core.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": GOVHALL_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "govhall.core.passwords.NotContainingUsernameValidator"},
+    {
+        "NAME": "govhall.core.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": GOVHALL_PASSWORD_MIN_CLASSES},
+    },
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -146,6 +181,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "govhall" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -155,11 +191,101 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=GOVHALL_ENV == "production")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The CSRF token reaches htmx through the page (hx-headers), never through script reading cookies.
+CSRF_COOKIE_HTTPONLY = True
+
+# --- Sessions, login lockout, second factor, headers (issue 12 items 3, 8, 9) ----------------
+# A staff session ends after GOVHALL_SESSION_IDLE_MINUTES without a request (default 30): every
+# request pushes the expiry forward (at most once a minute, by AccountSecurityMiddleware, so a
+# page does not write its session on every request). The public pages (portal, kiosk, board)
+# keep no session.
+GOVHALL_SESSION_IDLE_MINUTES = env_int("GOVHALL_SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = GOVHALL_SESSION_IDLE_MINUTES * 60
+# Login lockout by django-axes, for the staff login and /admin/ alike: after
+# GOVHALL_LOGIN_FAILURE_LIMIT failures (default 5) for one username, or from one address, further
+# attempts for it are refused for GOVHALL_LOGIN_COOLOFF_MINUTES (default 30). A success resets
+# the count. The address is REMOTE_ADDR: behind a reverse proxy, set it from X-Forwarded-For
+# in the proxy, or every client shares the proxy's address. A hall whose staff all reach the
+# server from one NAT address may set GOVHALL_LOGIN_LOCK_BY_ADDRESS=false (per account only).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+GOVHALL_LOGIN_FAILURE_LIMIT = env_int("GOVHALL_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+GOVHALL_LOGIN_COOLOFF_MINUTES = env_int("GOVHALL_LOGIN_COOLOFF_MINUTES", 30, minimum=1)
+AXES_FAILURE_LIMIT = GOVHALL_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=GOVHALL_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS: list[str] = ["username"]
+if env_bool("GOVHALL_LOGIN_LOCK_BY_ADDRESS", default=True):
+    AXES_LOCKOUT_PARAMETERS.append("ip_address")
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # failed logins show in the person's login history
+AXES_LOCKOUT_CALLABLE = "govhall.workbench.views_account.login_locked"
+AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "govhall.core.accounts.login_username"
+# Second factor (TOTP, django-otp): required for the roles in GOVHALL_OTP_REQUIRED_ROLES
+# (comma-separated role names; default "admin,director" in production, none in development so
+# the demo logins stay one step); anyone may enroll, and whoever has enrolled is asked for it.
+GOVHALL_OTP_REQUIRED_ROLES = env_list(
+    "GOVHALL_OTP_REQUIRED_ROLES", ["admin", "director"] if GOVHALL_ENV == "production" else []
+)
+OTP_TOTP_ISSUER = env_str("GOVHALL_OTP_ISSUER") or "govhall"
+# HTTPS in production: HSTS (GOVHALL_HSTS_SECONDS, default one year), redirect to HTTPS (off with
+# GOVHALL_SSL_REDIRECT=false when a proxy does it), secure cookies (above). A proxy that ends TLS
+# must send X-Forwarded-Proto: SECURE_PROXY_SSL_HEADER is set when GOVHALL_TRUST_X_FORWARDED_PROTO.
+SECURE_HSTS_SECONDS = env_int(
+    "GOVHALL_HSTS_SECONDS", 31536000 if GOVHALL_ENV == "production" else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GOVHALL_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("GOVHALL_HSTS_PRELOAD", default=True)
+SECURE_SSL_REDIRECT = env_bool("GOVHALL_SSL_REDIRECT", default=GOVHALL_ENV == "production")
+if env_bool("GOVHALL_TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from our own static files, no inline script
+# or eval. Inline style attributes remain in a few templates (and htmx and ECharts set styles),
+# so style-src allows 'unsafe-inline'. QR codes are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Uploads (catalog spreadsheets): bigger files are refused with a clear message.
 GOVHALL_MAX_UPLOAD_BYTES = env_int("GOVHALL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Input limits (issue 12 item 4): a request body above DATA_UPLOAD_MAX_MEMORY_SIZE (uploads:
+# GOVHALL_MAX_UPLOAD_BYTES) is answered 413; API lists give GOVHALL_API_PAGE_SIZE items unless
+# `limit` asks for another number, never more than GOVHALL_API_MAX_PAGE_SIZE.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
+GOVHALL_API_PAGE_SIZE = env_int("GOVHALL_API_PAGE_SIZE", 50, minimum=1)
+GOVHALL_API_MAX_PAGE_SIZE = env_int("GOVHALL_API_MAX_PAGE_SIZE", 200, minimum=1)
+# Spreadsheet imports (catalog, calendar schedule; issue 12 item 7), checked by
+# govhall/core/spreadsheets.py: the .xlsx zip's central directory before parsing (total
+# uncompressed size, per-member compression ratio, member count), then while reading (cells
+# per workbook, columns per row, characters per cell). Over a limit: refused, nothing changes.
+GOVHALL_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int(
+    "GOVHALL_IMPORT_MAX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024, minimum=1024
+)
+GOVHALL_IMPORT_MAX_COMPRESSION_RATIO = env_int(
+    "GOVHALL_IMPORT_MAX_COMPRESSION_RATIO", 200, minimum=2
+)
+GOVHALL_IMPORT_MAX_ZIP_MEMBERS = env_int("GOVHALL_IMPORT_MAX_ZIP_MEMBERS", 1000, minimum=4)
+GOVHALL_IMPORT_MAX_CELLS = env_int("GOVHALL_IMPORT_MAX_CELLS", 5_000_000, minimum=1)
+GOVHALL_IMPORT_MAX_COLUMNS = env_int("GOVHALL_IMPORT_MAX_COLUMNS", 256, minimum=1)
+GOVHALL_IMPORT_MAX_CELL_CHARS = env_int("GOVHALL_IMPORT_MAX_CELL_CHARS", 32_767, minimum=1)
 # Background work runs in-process by default ("thread"); "eager" runs it inline (tests).
 GOVHALL_TASK_MODE = env_str("GOVHALL_TASK_MODE") or "thread"
 if GOVHALL_TASK_MODE not in {"thread", "eager"}:
@@ -209,6 +335,48 @@ GOVHALL_APPOINTMENT_OFF_HOURS_MINUTES = env_int(
     "GOVHALL_APPOINTMENT_OFF_HOURS_MINUTES", 60, minimum=5
 )
 GOVHALL_INQUIRY_FOLLOW_UP_DAYS = env_int("GOVHALL_INQUIRY_FOLLOW_UP_DAYS", 3, minimum=1)
+
+# Public doors' rate limits (issue 12 item 3; govhall/core/ratelimit.py, atomic counters): per
+# client address (REMOTE_ADDR) and per identity, each per hour or per local day. Over a limit
+# pages answer 429 with a message and the API 429 with Retry-After.
+# Booking a slot: per address per hour, per ID number per day.
+GOVHALL_RATE_BOOKING_PER_ADDRESS_HOUR = env_int(
+    "GOVHALL_RATE_BOOKING_PER_ADDRESS_HOUR", 20, minimum=1
+)
+GOVHALL_RATE_BOOKING_PER_ID_DAY = env_int("GOVHALL_RATE_BOOKING_PER_ID_DAY", 5, minimum=1)
+# Off-hours requests: per address per hour, per ID number per day.
+GOVHALL_RATE_OFF_HOURS_PER_ADDRESS_HOUR = env_int(
+    "GOVHALL_RATE_OFF_HOURS_PER_ADDRESS_HOUR", 10, minimum=1
+)
+GOVHALL_RATE_OFF_HOURS_PER_ID_DAY = env_int("GOVHALL_RATE_OFF_HOURS_PER_ID_DAY", 3, minimum=1)
+# Looking up or cancelling by booking code (+ last 4 of the ID number): per address per hour,
+# per booking code per hour.
+GOVHALL_RATE_LOOKUP_PER_ADDRESS_HOUR = env_int(
+    "GOVHALL_RATE_LOOKUP_PER_ADDRESS_HOUR", 30, minimum=1
+)
+GOVHALL_RATE_LOOKUP_PER_CODE_HOUR = env_int("GOVHALL_RATE_LOOKUP_PER_CODE_HOUR", 10, minimum=1)
+# SMS codes confirming the phone of a public booking: valid minutes, wrong tries per code, and
+# codes sent per phone and per address per hour (nobody floods a stranger's phone).
+GOVHALL_PHONE_CODE_MINUTES = env_int("GOVHALL_PHONE_CODE_MINUTES", 10, minimum=1)
+GOVHALL_PHONE_CODE_MAX_TRIES = env_int("GOVHALL_PHONE_CODE_MAX_TRIES", 5, minimum=1)
+GOVHALL_RATE_PHONE_CODE_PER_PHONE_HOUR = env_int(
+    "GOVHALL_RATE_PHONE_CODE_PER_PHONE_HOUR", 3, minimum=1
+)
+GOVHALL_RATE_PHONE_CODE_PER_ADDRESS_HOUR = env_int(
+    "GOVHALL_RATE_PHONE_CODE_PER_ADDRESS_HOUR", 10, minimum=1
+)
+# Kiosk tickets per local day: elderly/disabled priority per kiosk device (beyond it the ticket
+# is normal, marked "priority asked", until the guide confirms), every ticket per device and
+# per address (the public kiosk API has no device cookie: its device is the address).
+GOVHALL_RATE_KIOSK_PRIORITY_PER_DEVICE_DAY = env_int(
+    "GOVHALL_RATE_KIOSK_PRIORITY_PER_DEVICE_DAY", 5, minimum=0
+)
+GOVHALL_RATE_KIOSK_TICKETS_PER_DEVICE_DAY = env_int(
+    "GOVHALL_RATE_KIOSK_TICKETS_PER_DEVICE_DAY", 300, minimum=1
+)
+GOVHALL_RATE_KIOSK_TICKETS_PER_ADDRESS_DAY = env_int(
+    "GOVHALL_RATE_KIOSK_TICKETS_PER_ADDRESS_DAY", 1000, minimum=1
+)
 
 LOGGING = {
     "version": 1,

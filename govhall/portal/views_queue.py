@@ -3,17 +3,22 @@
 with its live stream.
 
 Citizens are anonymous: the kiosk is a plain Django form protected by CSRF; tickets are reached
-only by their random token. Every rule (limits, hours, phone, priorities, check-in) is in
-`govhall.frontdesk.services`; every read in `govhall.frontdesk.queries.board`.
+only by their random token. The kiosk page gives its device a long-lived signed cookie
+(`KIOSK_COOKIE`): kiosk tickets are limited per device and per address a day, and priority
+tickets per device (beyond, a ticket is issued normal with the priority asked, for the guide
+to confirm). The client address is REMOTE_ADDR. Every rule (limits, hours, phone, priorities,
+check-in) is in `govhall.frontdesk.services`; every read in `govhall.frontdesk.queries.board`.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from collections.abc import Iterator
 from typing import Any
 
+from csp.decorators import csp_replace
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,9 +38,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
 from govhall.cases.notice_render import qr_svg
+from govhall.core.ratelimit import RateLimited
 from govhall.frontdesk.models import Ticket, TicketPriority, TicketStatus
 from govhall.frontdesk.queries.board import (
     board_fingerprint,
@@ -50,6 +57,10 @@ from govhall.frontdesk.queries.board import (
 from govhall.frontdesk.services.tickets import ticket_take
 from govhall.org.models import Center
 
+# The kiosk device's signed cookie (a random id), kept ten years.
+KIOSK_COOKIE = "govhall_kiosk"
+KIOSK_COOKIE_SALT = "govhall.portal.kiosk"
+KIOSK_COOKIE_SECONDS = 10 * 365 * 24 * 3600
 # How often the board's stream looks for a change (seconds).
 BOARD_POLL_SECONDS = 0.3
 # A comment line now and then keeps proxies from closing an idle stream.
@@ -110,6 +121,33 @@ def _form_errors(form: forms.Form, refused: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def kiosk_device(request: HttpRequest) -> str:
+    """The kiosk device's id from its signed cookie, or "" (then its address counts)."""
+    value = request.get_signed_cookie(
+        KIOSK_COOKIE, default="", salt=KIOSK_COOKIE_SALT, max_age=KIOSK_COOKIE_SECONDS
+    )
+    return f"kiosk:{value}" if value else ""
+
+
+def _remember_device(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Give the kiosk a device cookie the first time it shows a page."""
+    if not kiosk_device(request):
+        response.set_signed_cookie(
+            KIOSK_COOKIE,
+            secrets.token_urlsafe(16),
+            salt=KIOSK_COOKIE_SALT,
+            max_age=KIOSK_COOKIE_SECONDS,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
+def _client(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
 def _kiosk_context(request: HttpRequest, center: Center, **extra: Any) -> dict[str, Any]:
     kiosk_print = _kiosk_print(request)
     return {
@@ -126,8 +164,9 @@ def kiosk(request: HttpRequest, code: str) -> HttpResponse:
     """The kiosk's first screen: one big button per group, with how many wait now."""
     center = public_center(code)
     groups = list(kiosk_groups(center, timezone.localdate()))
-    return render(
-        request, "portal/queue/kiosk.html", _kiosk_context(request, center, groups=groups)
+    return _remember_device(
+        request,
+        render(request, "portal/queue/kiosk.html", _kiosk_context(request, center, groups=groups)),
     )
 
 
@@ -148,23 +187,37 @@ def kiosk_take(request: HttpRequest, code: str, letter: str) -> HttpResponse:
             )
             try:
                 ticket = ticket_take(
-                    group=group, actor=None, priority=priority, phone=form.cleaned_data["phone"]
+                    group=group,
+                    actor=None,
+                    priority=priority,
+                    phone=form.cleaned_data["phone"],
+                    device=kiosk_device(request),
+                    client=_client(request),
                 )
             except ValidationError as refused:
                 _form_errors(form, refused)
+            except RateLimited as limited:
+                form.add_error(None, limited.message)
+                status = 429
             else:
-                return HttpResponseRedirect(
-                    _with_print(
-                        reverse("portal:kiosk_ticket", args=[center.code, ticket.token]),
-                        _kiosk_print(request),
-                    )
+                return _remember_device(
+                    request,
+                    HttpResponseRedirect(
+                        _with_print(
+                            reverse("portal:kiosk_ticket", args=[center.code, ticket.token]),
+                            _kiosk_print(request),
+                        )
+                    ),
                 )
-        status = 422
-    return render(
+        status = status if status == 429 else 422
+    return _remember_device(
         request,
-        "portal/queue/kiosk_take.html",
-        _kiosk_context(request, center, group=group, form=form),
-        status=status,
+        render(
+            request,
+            "portal/queue/kiosk_take.html",
+            _kiosk_context(request, center, group=group, form=form),
+            status=status,
+        ),
     )
 
 
@@ -181,10 +234,17 @@ def kiosk_check_in(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             try:
                 ticket = appointment_check_in(
-                    actor=None, code=form.cleaned_data["code"], center=center
+                    actor=None,
+                    code=form.cleaned_data["code"],
+                    center=center,
+                    device=kiosk_device(request),
+                    client=_client(request),
                 )
             except ValidationError as refused:
                 _form_errors(form, refused)
+            except RateLimited as limited:
+                form.add_error(None, limited.message)
+                status = 429
             else:
                 return HttpResponseRedirect(
                     _with_print(
@@ -192,7 +252,7 @@ def kiosk_check_in(request: HttpRequest, code: str) -> HttpResponse:
                         _kiosk_print(request),
                     )
                 )
-        status = 422
+        status = status if status == 429 else 422
     return render(
         request,
         "portal/queue/kiosk_check_in.html",
@@ -237,6 +297,8 @@ def kiosk_ticket(request: HttpRequest, code: str, token: str) -> HttpResponse:
 
 @never_cache
 @require_GET
+@xframe_options_sameorigin  # the kiosk prints it in a frame of its own page
+@csp_replace({"frame-ancestors": ["'self'"]})  # type: ignore[arg-type]  # typed for (request)
 def ticket_print(request: HttpRequest, token: str) -> HttpResponse:
     """The printable ticket: a narrow receipt (80 mm, or 58 mm with ?paper=58)."""
     ticket = public_ticket(token)

@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+from govhall.core.accounts import USERNAME_MAX_LENGTH
 
 
 class LoginForm(AuthenticationForm):
@@ -15,4 +18,5 @@ class LoginForm(AuthenticationForm):
             attrs={"autofocus": True, "autocomplete": "username"}
         )
         self.fields["username"].label = _("Username")
+        self.fields["username"].validators.append(MaxLengthValidator(USERNAME_MAX_LENGTH))
         self.fields["password"].label = _("Password")

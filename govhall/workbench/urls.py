@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from govhall.workbench import (
+    account_urls,
     calendar_urls,
     cases_urls,
     catalog_urls,
@@ -31,6 +32,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("events/", views.event_log, name="events"),
     path("jobs/<int:job_id>/", views.job_progress, name="job"),
+    *account_urls.urlpatterns,
     *org_urls.urlpatterns,
     *catalog_urls.urlpatterns,
     *calendar_urls.urlpatterns,

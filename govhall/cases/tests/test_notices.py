@@ -635,7 +635,7 @@ def test_print_page_renders_an_a4_sheet_with_qr_and_signature(
     context = notice_context(notice, progress_url="https://zwfw.example.gov.cn/progress/?number=9")
     html = render_to_string("cases/notice_print.html", context)
     assert "size: A4" in html and "margin: 20mm" in html
-    assert 'id="print-button"' in html and "window.print()" in html
+    assert 'id="print-button"' in html and "data-print" in html
     assert ".no-print { display: none !important; }" in html
     assert "<svg" in html and 'data-url="https://zwfw.example.gov.cn/progress/?number=9"' in html
     assert "不予许可决定书" in html

@@ -328,7 +328,7 @@ class _Loader:
     def finish_logins(self) -> None:
         # Hashing is deliberately slow; every demo login shares one hash of the demo password.
         User.objects.filter(pk__in=[user.pk for user in self.logins.values()]).update(
-            password=make_password(DEMO_PASSWORD)
+            password=make_password(DEMO_PASSWORD), password_changed_at=timezone.now()
         )
         # The system administrator also gets Django's admin site.
         User.objects.filter(username="admin").update(is_staff=True, is_superuser=True)

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from govhall.catalog.models import Authorization, FeeItem, ItemType, ItemWindow, Material
@@ -163,7 +163,10 @@ def test_every_post_has_a_and_b_staff_who_are_window_staff(county: Center) -> No
 def test_one_login_per_role_with_the_demo_password(county: Center, client: Client) -> None:
     assert {spec.role for spec in LOGINS} == set(Role)
     for spec in LOGINS:
-        assert client.login(username=spec.username, password=DEMO_PASSWORD), spec.username
+        request = RequestFactory().get("/")
+        assert client.login(request=request, username=spec.username, password=DEMO_PASSWORD), (
+            spec.username
+        )
         client.logout()
         user = User.objects.select_related("staff__center").get(username=spec.username)
         assert spec.role in roles_of(user)
@@ -185,10 +188,11 @@ def test_one_login_per_role_with_the_demo_password(county: Center, client: Clien
 def test_director_opens_the_workbench_and_admin_the_admin_site(
     county: Center, client: Client
 ) -> None:
-    assert client.login(username="director", password=DEMO_PASSWORD)
+    request = RequestFactory().get("/")
+    assert client.login(request=request, username="director", password=DEMO_PASSWORD)
     assert client.get(reverse("workbench:home")).status_code == 200
     client.logout()
-    assert client.login(username="admin", password=DEMO_PASSWORD)
+    assert client.login(request=request, username="admin", password=DEMO_PASSWORD)
     assert client.get("/admin/").status_code == 200
 
 

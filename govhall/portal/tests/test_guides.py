@@ -149,7 +149,7 @@ def test_guide_detail_shows_the_six_publics_and_prints(client, licence):
         "0571-88880000",  # phone
         licence.center.name,  # print header
         licence.code,
-        "window.print()",
+        "data-print",
         'class="six-publics"',
     ):
         assert expected in body, expected

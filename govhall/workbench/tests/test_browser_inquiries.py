@@ -47,7 +47,7 @@ def test_guide_logs_a_transfer_and_the_receiver_finishes_it(
     page.fill("#id_answer", "17:30")
     page.locator("#id_answer").press("Control+Enter")
     page.wait_for_function(
-        "document.querySelectorAll('#recent-inquiries [data-inquiry]').length === 2"
+        "() => document.querySelectorAll('#recent-inquiries [data-inquiry]').length === 2"
     )
     assert Inquiry.objects.count() == 2
 

@@ -53,7 +53,7 @@ def test_intake_supplement_review_approval_certificate_pickup(
     log_in(page, clerk)
     page.goto(f"{page.base_url}/staff/cases/new/")
     page.fill("#f-q", "食品")
-    page.wait_for_function("document.querySelectorAll('#f-item option').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#f-item option').length === 2")
     page.select_option("#f-item", str(case_item.pk))
     page.locator("#intake-pick button[type=submit]").click()
     page.locator("#intake-form").wait_for()

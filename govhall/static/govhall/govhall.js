@@ -1,0 +1,43 @@
+// Behaviour shared by every page, without inline scripts or on* attributes (the
+// Content-Security-Policy allows scripts from our static files only):
+//   data-autosubmit     a <select> that submits its form when changed
+//   data-print          a button that prints the page
+//   data-confirm="…"    a form that asks before it is sent
+//   data-clear-target   a link that, with htmx loaded, empties the element of that id instead
+//   .nav-toggle         the menu button of small screens
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field instanceof Element && field.hasAttribute("data-autosubmit") && field.form) {
+      field.form.submit();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (!(event.target instanceof Element)) return;
+    if (event.target.closest("[data-print]")) {
+      window.print();
+      return;
+    }
+    var clear = event.target.closest("[data-clear-target]");
+    if (clear && window.htmx) {
+      var box = document.getElementById(clear.getAttribute("data-clear-target"));
+      if (box) {
+        event.preventDefault();
+        box.innerHTML = "";
+      }
+      return;
+    }
+    var toggle = event.target.closest(".nav-toggle");
+    if (toggle) {
+      var open = document.body.classList.toggle("nav-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    }
+  });
+})();
