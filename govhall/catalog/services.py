@@ -301,7 +301,7 @@ def _validate_item(
         raise ValidationError(errors)
 
 
-def _require_manager(actor: User | None, center_id: int) -> None:
+def require_catalog_manager(actor: User | None, center_id: int) -> None:
     """Only the managers of the item's center (its subtree's managers) change its catalog;
     `actor` None is the system (imports from the CLI, the demo loader)."""
     if not manages_center(actor, center_id):
@@ -337,7 +337,7 @@ def item_create(
     joint_departments: Iterable[Department] = (),
     **fields: Any,
 ) -> ItemSaveResult:
-    _require_manager(actor, center.pk)
+    require_catalog_manager(actor, center.pk)
     _check_fields(fields, ITEM_FIELDS)
     joint = list(joint_departments)
     item = ServiceItem(
@@ -377,7 +377,7 @@ def item_update(
     `expected_updated_at` (optional) guards against overwriting a concurrent edit: when the
     stored item changed since the form was loaded, nothing is saved.
     """
-    _require_manager(actor, item.center_id)
+    require_catalog_manager(actor, item.center_id)
     expected_updated_at = fields.pop("expected_updated_at", None)
     _check_fields(fields, ITEM_FIELDS)
     current = ServiceItem.objects.select_for_update().select_related("center").get(pk=item.pk)
@@ -415,7 +415,7 @@ def item_update(
 
 
 def _set_published(actor: User | None, item: ServiceItem, published: bool) -> ServiceItem:
-    _require_manager(actor, item.center_id)
+    require_catalog_manager(actor, item.center_id)
     current = ServiceItem.objects.select_for_update().get(pk=item.pk)
     if current.is_active != published:
         current.is_active = published
@@ -491,7 +491,7 @@ def material_add(
     source: str = "",
     note: str = "",
 ) -> Material:
-    _require_manager(actor, item.center_id)
+    require_catalog_manager(actor, item.center_id)
     last = item.materials.aggregate(last=Max("position"))["last"]
     material = Material(
         item=item,
@@ -519,7 +519,7 @@ def material_add(
 def material_update(*, actor: User | None, material: Material, **fields: Any) -> Material:
     _check_fields(fields, MATERIAL_FIELDS - {"position"})
     current = Material.objects.select_for_update().select_related("item").get(pk=material.pk)
-    _require_manager(actor, current.item.center_id)
+    require_catalog_manager(actor, current.item.center_id)
     changed = {
         name: [_jsonable(getattr(current, name)), _jsonable(value)]
         for name, value in fields.items()
@@ -543,7 +543,7 @@ def material_update(*, actor: User | None, material: Material, **fields: Any) ->
 @transaction.atomic
 def material_remove(*, actor: User | None, material: Material) -> None:
     item = material.item
-    _require_manager(actor, item.center_id)
+    require_catalog_manager(actor, item.center_id)
     record_event(
         actor=actor,
         action="material.remove",
@@ -559,7 +559,7 @@ def material_reorder(
     *, actor: User | None, item: ServiceItem, material_ids: Sequence[int]
 ) -> list[Material]:
     """Put the item's materials in the given order (every material of the item, once)."""
-    _require_manager(actor, item.center_id)
+    require_catalog_manager(actor, item.center_id)
     materials = {m.pk: m for m in Material.objects.select_for_update().filter(item=item)}
     if sorted(material_ids) != sorted(materials):
         raise ValidationError(_("The new order must list every material of the item exactly once."))
@@ -580,7 +580,7 @@ def material_reorder(
 @transaction.atomic
 def material_move(*, actor: User | None, material: Material, up: bool) -> None:
     """Move a material one place up or down in its item's list."""
-    _require_manager(actor, material.item.center_id)
+    require_catalog_manager(actor, material.item.center_id)
     ids = list(material.item.materials.order_by("position", "id").values_list("pk", flat=True))
     index = ids.index(material.pk)
     other = index - 1 if up else index + 1
@@ -662,7 +662,7 @@ def fee_add(
     standard_basis: str,
     unit: str = "件",
 ) -> FeeItem:
-    _require_manager(actor, item.center_id)
+    require_catalog_manager(actor, item.center_id)
     fee = FeeItem(
         item=item,
         name=name,
@@ -689,7 +689,7 @@ def fee_add(
 def fee_update(*, actor: User | None, fee: FeeItem, **fields: Any) -> FeeItem:
     _check_fields(fields, FEE_FIELDS)
     current = FeeItem.objects.select_for_update().select_related("item").get(pk=fee.pk)
-    _require_manager(actor, current.item.center_id)
+    require_catalog_manager(actor, current.item.center_id)
     before = {name: getattr(current, name) for name in fields}
     for name, value in fields.items():
         setattr(current, name, value)
@@ -714,7 +714,7 @@ def fee_update(*, actor: User | None, fee: FeeItem, **fields: Any) -> FeeItem:
 @transaction.atomic
 def fee_remove(*, actor: User | None, fee: FeeItem) -> None:
     item = ServiceItem.objects.select_for_update().get(pk=fee.item_id)
-    _require_manager(actor, item.center_id)
+    require_catalog_manager(actor, item.center_id)
     record_event(
         actor=actor,
         action="fee.remove",
@@ -751,7 +751,7 @@ def item_window_set(
     *, actor: User | None, item: ServiceItem, window: Window, authorization: str
 ) -> ItemWindow:
     """Let `window` serve `item` with the given authorization (adds or changes the link)."""
-    _require_manager(actor, item.center_id)
+    require_catalog_manager(actor, item.center_id)
     errors = window_errors(item, window, authorization)
     if errors:
         raise ValidationError(errors)
@@ -780,7 +780,7 @@ def item_window_set(
 
 @transaction.atomic
 def item_window_remove(*, actor: User | None, item: ServiceItem, window: Window) -> None:
-    _require_manager(actor, item.center_id)
+    require_catalog_manager(actor, item.center_id)
     deleted, _rows = ItemWindow.objects.filter(item=item, window=window).delete()
     if deleted:
         record_event(

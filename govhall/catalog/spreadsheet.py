@@ -84,6 +84,7 @@ from govhall.catalog.services import (
     item_rule_errors,
     material_rule_errors,
     parse_amount,
+    require_catalog_manager,
 )
 from govhall.core.events import record_event
 from govhall.core.models import Event, Job, User
@@ -314,7 +315,9 @@ def _upload_dir() -> Path:
 
 @transaction.atomic
 def catalog_import_start(*, actor: User, center: Center, upload: UploadedFile) -> Job:
-    """Check the upload, keep it privately and start the import job (progress on the job)."""
+    """Check the upload, keep it privately and start the import job (progress on the job).
+    Only a manager of `center` imports into its catalog."""
+    require_catalog_manager(actor, center.pk)
     check_upload(upload)
     directory = _upload_dir()
     directory.mkdir(parents=True, exist_ok=True)

@@ -105,3 +105,19 @@ def test_managers_of_the_subtree_change_its_catalog(director, town_director, tow
     item_update(actor=town_director, item=item, name="镇里改名")
     item.refresh_from_db()
     assert item.name == "镇里改名" and item.materials.count() == 1
+
+
+def test_a_town_director_cannot_import_into_the_countys_catalog(
+    town_director, outsider, county, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from govhall.catalog.spreadsheet import catalog_import_start
+    from govhall.core.models import Job
+
+    settings.VAR_DIR = tmp_path
+    for actor in (town_director, outsider):
+        upload = SimpleUploadedFile("catalog.xlsx", b"PK\x03\x04 not read: refused first")
+        with pytest.raises(ValidationError, match="管理人员"):
+            catalog_import_start(actor=actor, center=county, upload=upload)
+    assert not Job.objects.exists() and not list(tmp_path.rglob("*.xlsx"))
