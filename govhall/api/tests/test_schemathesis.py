@@ -28,7 +28,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from govhall.api.main import api
+from govhall.core.roles import Role
 from govhall.core.tokens import api_token_create
+from govhall.factories import make_staff
 
 MAX_EXAMPLES = 12
 # schemathesis's own check for 5xx.
@@ -113,3 +115,45 @@ def test_public_api_without_credentials(case, hall):
     if case.headers:
         case.headers.pop("Authorization", None)
     case.call_and_validate(checks=CHECKS)
+
+
+# The probe's other callers, with fewer examples each: a clerk of another department and a
+# town's director (both may read little of the county and change nothing of it), and nobody at
+# all on the operations that need credentials (every one answers 401 in the declared shape).
+FEWER = settings(HYPOTHESIS, max_examples=4)
+
+
+@pytest.fixture
+def other_clerk_token(hall, county, other_department) -> str:
+    other = make_staff(Role.CLERK, county, other_department, username="bdc-clerk")
+    return api_token_create(actor=None, user=other, name="schemathesis")[1]
+
+
+@pytest.fixture
+def town_director_token(hall, town) -> str:
+    town_director = make_staff(Role.DIRECTOR, town, username="town-director")
+    return api_token_create(actor=None, user=town_director, name="schemathesis")[1]
+
+
+@schema.parametrize()
+@FEWER
+def test_api_as_a_clerk_of_another_department(case, other_clerk_token):
+    case.call_and_validate(headers={"Authorization": f"Bearer {other_clerk_token}"}, checks=CHECKS)
+
+
+@schema.parametrize()
+@FEWER
+def test_api_as_a_town_director(case, town_director_token):
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {town_director_token}"}, checks=CHECKS
+    )
+
+
+@schema.include(lambda ctx: not _is_public(ctx)).parametrize()
+@FEWER
+def test_private_api_without_credentials(case, hall):
+    if case.headers:
+        case.headers.pop("Authorization", None)
+    response = case.call_and_validate(checks=CHECKS)
+    # Refused, whatever the input: nothing is read or changed without credentials.
+    assert response.status_code >= 400, response.status_code
