@@ -1,3 +1,3 @@
 """Fixture modules shared by every app's tests (pytest only allows this at the top level)."""
 
-pytest_plugins = ["govhall.cases.tests.fixtures", "govhall.frontdesk.tests.fixtures"]
+pytest_plugins = ["govhall.testing.case_hall", "govhall.testing.queue_hall"]

@@ -86,9 +86,9 @@ def create_database(url: str) -> None:
 
 def build_hall(windows: int, groups: int) -> dict[str, Any]:
     from govhall.core.roles import Role
-    from govhall.factories import CenterFactory, PostFactory, WindowFactory, make_staff
     from govhall.frontdesk.models import ServiceGroup
     from govhall.org.models import Center, CenterLevel, Window
+    from govhall.testing.factories import CenterFactory, PostFactory, WindowFactory, make_staff
 
     center = cast(
         Center, CenterFactory(code="339900", name="压测县政务服务中心", level=CenterLevel.COUNTY)

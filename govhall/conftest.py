@@ -15,8 +15,8 @@ from hypothesis import settings as hypothesis_settings
 
 from govhall.core.models import User
 from govhall.core.roles import Role
-from govhall.factories import PASSWORD, CenterFactory, DepartmentFactory, make_staff
 from govhall.org.models import Center, CenterLevel, Department
+from govhall.testing.factories import PASSWORD, CenterFactory, DepartmentFactory, make_staff
 from govhall.workdays.queries import drop_cached_calendars
 
 # No per-example deadline: a busy 2-core CI machine must not turn slowness into failures.

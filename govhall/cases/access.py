@@ -15,22 +15,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from govhall.cases.models import Case, CaseQuerySet, JointTask
-from govhall.core.roles import Role
+from govhall.core.roles import CASE_ACTOR_ROLES, CASE_READER_ROLES
 from govhall.org.access import centers_in_scope, scope_of
 from govhall.org.models import Center
-
-CASE_READER_ROLES = frozenset(
-    {
-        Role.CLERK,
-        Role.WINDOW_HEAD,
-        Role.REVIEWER,
-        Role.APPROVER,
-        Role.DIRECTOR,
-        Role.SUPERVISOR,
-        Role.DEPT_LEADER,
-        Role.ADMIN,
-    }
-)
 
 
 def can_read_cases(user: object) -> bool:
@@ -71,9 +58,7 @@ def access_case(user: object, case_id: object, *, for_write: bool = False) -> Ca
     """The case with this id if the user may see it. `for_write` asks for a role that can act
     on cases at all (not supervisors or department leaders, who only read)."""
     scope = scope_of(user)
-    if for_write and not (
-        scope.everything or scope.roles & (CASE_READER_ROLES - {Role.SUPERVISOR, Role.DEPT_LEADER})
-    ):
+    if for_write and not (scope.everything or scope.roles & CASE_ACTOR_ROLES):
         raise Http404
     try:
         pk = int(str(case_id))

@@ -22,7 +22,12 @@ from __future__ import annotations
 import datetime
 from typing import Protocol
 
+from django.utils import timezone
+
+from govhall.cases.models import CaseStatus
+from govhall.cases.transitions import UNDECIDED_STATUSES
 from govhall.workdays.calendar import WorkCalendar
+from govhall.workdays.queries import calendar_for
 
 date = datetime.date
 
@@ -111,14 +116,10 @@ def workdays_between(calendar: WorkCalendar, today: date, due: date) -> int:
 def _calendar_of(case: ClockedCase, calendar: WorkCalendar | None) -> WorkCalendar:
     if calendar is not None:
         return calendar
-    from govhall.workdays.queries import calendar_for
-
     return calendar_for(case.center_id)
 
 
 def _has_clock(case: ClockedCase) -> bool:
-    from govhall.cases.transitions import UNDECIDED_STATUSES
-
     return case.promised_due_on is not None and case.status in UNDECIDED_STATUSES
 
 
@@ -130,16 +131,12 @@ def days_left(case: ClockedCase, today: date, calendar: WorkCalendar | None = No
     assert case.promised_due_on is not None
     cal = _calendar_of(case, calendar)
     if case.suspended_at is not None:
-        from django.utils import timezone
-
         today = min(today, timezone.localdate(case.suspended_at))
     return workdays_between(cal, today, case.promised_due_on)
 
 
 def urgency(case: ClockedCase, today: date, calendar: WorkCalendar | None = None) -> str:
     """One of Urgency's values, for colouring lists and the case page."""
-    from govhall.cases.models import CaseStatus
-
     left = days_left(case, today, calendar)
     if left is None:
         return Urgency.NONE

@@ -94,12 +94,14 @@ class DeliveryMethod(models.TextChoices):
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> CaseQuerySet:
+        # Imported here: transitions reads CaseStatus from this module (models ↔ transitions).
         from govhall.cases.transitions import OPEN_STATUSES
 
         return self.filter(status__in=OPEN_STATUSES)
 
     def running(self) -> CaseQuerySet:
         """Cases whose clock runs (accepted, not decided, not suspended)."""
+        # Imported here: transitions reads CaseStatus from this module (models ↔ transitions).
         from govhall.cases.transitions import CLOCK_RUNNING_STATUSES
 
         return self.filter(status__in=CLOCK_RUNNING_STATUSES)

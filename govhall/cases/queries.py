@@ -16,14 +16,24 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from govhall.cases import queries_joint
 from govhall.cases.access import cases_in_scope
 from govhall.cases.models import Case, CaseQuerySet, CaseStatus, JointTask, TaskStatus
 from govhall.cases.transitions import CLOCK_RUNNING_STATUSES, FINAL_STATUSES, OPEN_STATUSES
 from govhall.catalog.models import ItemWindow
 from govhall.core.models import Event, OutboundMessage, User
-from govhall.core.roles import Role
+from govhall.core.roles import (
+    BACK_OFFICE_ROLES,
+    ESCALATION_ROLES,
+    JOINT_TASK_ROLES,
+    MANAGER_ROLES,
+    RECORD_READER_ROLES,
+    WINDOW_ROLES,
+    Role,
+)
 from govhall.org.access import centers_in_scope, scope_of
-from govhall.org.models import Staff, Window
+from govhall.org.models import Staff
+from govhall.staffing.queries.cover import window_ids_at_hand
 from govhall.workdays.queries import calendar_for
 
 # What a list row shows, loaded in the list's own query.
@@ -38,12 +48,6 @@ WINDOW_STATUSES = (
     CaseStatus.DENIED,
     CaseStatus.CERTIFICATE_READY,
 )
-# Who receives the higher level's result of a case forwarded to their center.
-ESCALATION_ROLES = frozenset(
-    {Role.CLERK, Role.WINDOW_HEAD, Role.APPROVER, Role.DIRECTOR, Role.ADMIN}
-)
-JOINT_TASK_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.WINDOW_HEAD})
-OVERSIGHT_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN})
 
 DUE_NEAR = "near"
 DUE_OVERDUE = "overdue"
@@ -170,15 +174,6 @@ def _department_of(user: object) -> int | None:
     return value
 
 
-def windows_at_hand(user: User, at: datetime.datetime | None = None) -> list[int]:
-    """Ids of the windows the user serves now (A/B cover honoured) or heads."""
-    from govhall.staffing.queries.cover import posts_served_by
-
-    served = {post.window_id for post in posts_served_by(user, at)}
-    headed = set(Window.objects.filter(head=user, is_active=True).values_list("pk", flat=True))
-    return sorted(served | headed)
-
-
 def _section_cases(cases: CaseQuerySet) -> tuple[list[Case], int]:
     rows = list(by_priority(cases.select_related(*LIST_RELATED))[:INBOX_LIMIT])
     total = len(rows) if len(rows) < INBOX_LIMIT else cases.count()
@@ -238,15 +233,13 @@ def inbox(
 ) -> list[InboxSection]:
     """What the user must do now, by kind of work. Sections the user has no part in are left
     out; a section with nothing in it is kept (it says "nothing to do")."""
-    from govhall.cases import queries_joint
-
     scope = scope_of(user)
     roles = scope.roles
     everything = scope.everything
     sections: list[InboxSection] = []
 
-    if everything or roles & {Role.CLERK, Role.WINDOW_HEAD}:
-        windows = windows_at_hand(user, at)
+    if everything or roles & WINDOW_ROLES:
+        windows = window_ids_at_hand(user, at)
         rows, total = _section_cases(window_cases(user, windows)) if windows else ([], 0)
         sections.append(
             InboxSection(
@@ -262,7 +255,7 @@ def inbox(
         )
 
     department_id = _department_of(user)
-    if department_id is not None and roles & {Role.REVIEWER, Role.APPROVER}:
+    if department_id is not None and roles & BACK_OFFICE_ROLES:
         rows, total = _section_cases(back_office_cases(user, department_id))
         sections.append(
             InboxSection(
@@ -288,7 +281,7 @@ def inbox(
 
     if everything or roles & ESCALATION_ROLES:
         rows, total = _section_cases(escalated_to_us(user))
-        if total or roles & (OVERSIGHT_ROLES | {Role.APPROVER}) or everything:
+        if total or roles & (MANAGER_ROLES | {Role.APPROVER}) or everything:
             sections.append(
                 InboxSection(
                     "escalated",
@@ -299,7 +292,7 @@ def inbox(
                 )
             )
 
-    if everything or roles & OVERSIGHT_ROLES:
+    if everything or roles & MANAGER_ROLES:
         centers = list(centers_in_scope(user).values_list("pk", flat=True))
         tasks, task_total = _tasks(queries_joint.overdue_joint_tasks(centers, today))
         sections.append(
@@ -345,12 +338,10 @@ def personal_data_views(case: Case) -> QuerySet[Event]:
 
 # --- the outbox ---------------------------------------------------------------------------------
 
-OUTBOX_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN, Role.SUPERVISOR})
-
 
 def can_read_outbox(user: object) -> bool:
     scope = scope_of(user)
-    return scope.everything or bool(scope.roles & OUTBOX_ROLES)
+    return scope.everything or bool(scope.roles & RECORD_READER_ROLES)
 
 
 def outbox_in_scope(user: object) -> QuerySet[OutboundMessage]:

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.models import CaseStatus as S
-from govhall.core.roles import Role
+from govhall.core.roles import BACK_OFFICE_ROLES, MANAGER_ROLES, WINDOW_ROLES, Role
 
 # National exchange status codes (政务服务办件信息交换状态).
 NATIONAL_CODE: dict[str, str] = {
@@ -129,11 +129,9 @@ class Action(models.TextChoices):
 
 RESUME = "__previous__"
 
-WINDOW = frozenset({Role.CLERK, Role.WINDOW_HEAD})
+# Role sets of the table: WINDOW_ROLES, BACK_OFFICE_ROLES and MANAGER_ROLES (govhall.core.roles).
 REVIEWER = frozenset({Role.REVIEWER})
 APPROVER = frozenset({Role.APPROVER})
-MANAGEMENT = frozenset({Role.DIRECTOR, Role.ADMIN})
-BACK_OFFICE = REVIEWER | APPROVER
 
 
 @dataclass(frozen=True)
@@ -149,58 +147,63 @@ def _rows() -> tuple[Transition, ...]:
     t = Transition
     rows: list[Transition] = [
         # intake
-        t(S.SUBMITTED, Action.PREREVIEW_PASS, WINDOW, S.RECEIVED),
-        t(S.SUBMITTED, Action.PREREVIEW_RETURN, WINDOW, S.PREREVIEW_RETURNED),
-        t(S.SUBMITTED, Action.REQUEST_SUPPLEMENT, WINDOW, S.AWAITING_SUPPLEMENT),
+        t(S.SUBMITTED, Action.PREREVIEW_PASS, WINDOW_ROLES, S.RECEIVED),
+        t(S.SUBMITTED, Action.PREREVIEW_RETURN, WINDOW_ROLES, S.PREREVIEW_RETURNED),
+        t(S.SUBMITTED, Action.REQUEST_SUPPLEMENT, WINDOW_ROLES, S.AWAITING_SUPPLEMENT),
         # the window gives the first one-time notice; a second one (after a supplement came in
         # and something is still missing) is management's override (permissions.py)
-        t(S.RECEIVED, Action.REQUEST_SUPPLEMENT, WINDOW | MANAGEMENT, S.AWAITING_SUPPLEMENT),
+        t(
+            S.RECEIVED,
+            Action.REQUEST_SUPPLEMENT,
+            WINDOW_ROLES | MANAGER_ROLES,
+            S.AWAITING_SUPPLEMENT,
+        ),
         # a second one-time notice is a violation unless management overrides with a reason
-        t(S.AWAITING_SUPPLEMENT, Action.REQUEST_SUPPLEMENT, MANAGEMENT, None),
-        t(S.AWAITING_SUPPLEMENT, Action.SUPPLEMENT_RECEIVED, WINDOW, S.RECEIVED),
-        t(S.RECEIVED, Action.ACCEPT, WINDOW, S.ACCEPTED),
-        t(S.RECEIVED, Action.RETURN, WINDOW, S.NOT_ACCEPTED),
-        t(S.AWAITING_SUPPLEMENT, Action.RETURN, WINDOW, S.NOT_ACCEPTED),
+        t(S.AWAITING_SUPPLEMENT, Action.REQUEST_SUPPLEMENT, MANAGER_ROLES, None),
+        t(S.AWAITING_SUPPLEMENT, Action.SUPPLEMENT_RECEIVED, WINDOW_ROLES, S.RECEIVED),
+        t(S.RECEIVED, Action.ACCEPT, WINDOW_ROLES, S.ACCEPTED),
+        t(S.RECEIVED, Action.RETURN, WINDOW_ROLES, S.NOT_ACCEPTED),
+        t(S.AWAITING_SUPPLEMENT, Action.RETURN, WINDOW_ROLES, S.NOT_ACCEPTED),
         # routing after acceptance, by the window's authorization (前台受理、后台办理)
-        t(S.ACCEPTED, Action.START_JOINT, WINDOW, S.JOINT_REVIEW, guard="joint"),
-        t(S.ACCEPTED, Action.ESCALATE, WINDOW, S.ESCALATED, guard="escalated"),
-        t(S.ACCEPTED, Action.APPROVE, WINDOW, S.APPROVED, guard="window_decides"),
-        t(S.ACCEPTED, Action.DENY, WINDOW, S.DENIED, guard="window_decides"),
-        t(S.ACCEPTED, Action.REVIEW, WINDOW, S.AWAITING_APPROVAL, guard="window_reviews"),
-        t(S.ACCEPTED, Action.FORWARD, WINDOW, S.IN_REVIEW, guard="window_forwards"),
+        t(S.ACCEPTED, Action.START_JOINT, WINDOW_ROLES, S.JOINT_REVIEW, guard="joint"),
+        t(S.ACCEPTED, Action.ESCALATE, WINDOW_ROLES, S.ESCALATED, guard="escalated"),
+        t(S.ACCEPTED, Action.APPROVE, WINDOW_ROLES, S.APPROVED, guard="window_decides"),
+        t(S.ACCEPTED, Action.DENY, WINDOW_ROLES, S.DENIED, guard="window_decides"),
+        t(S.ACCEPTED, Action.REVIEW, WINDOW_ROLES, S.AWAITING_APPROVAL, guard="window_reviews"),
+        t(S.ACCEPTED, Action.FORWARD, WINDOW_ROLES, S.IN_REVIEW, guard="window_forwards"),
         t(S.IN_REVIEW, Action.REVIEW, REVIEWER, S.AWAITING_APPROVAL),
         t(S.AWAITING_APPROVAL, Action.APPROVE, APPROVER, S.APPROVED),
         t(S.AWAITING_APPROVAL, Action.DENY, APPROVER, S.DENIED),
-        t(S.JOINT_REVIEW, Action.APPROVE, APPROVER | WINDOW, S.APPROVED, guard="joint_done"),
-        t(S.JOINT_REVIEW, Action.DENY, APPROVER | WINDOW, S.DENIED, guard="joint_done"),
+        t(S.JOINT_REVIEW, Action.APPROVE, APPROVER | WINDOW_ROLES, S.APPROVED, guard="joint_done"),
+        t(S.JOINT_REVIEW, Action.DENY, APPROVER | WINDOW_ROLES, S.DENIED, guard="joint_done"),
         t(
             S.ESCALATED,
             Action.RECEIVE_RESULT,
-            WINDOW | APPROVER | MANAGEMENT,
+            WINDOW_ROLES | APPROVER | MANAGER_ROLES,
             S.ESCALATION_CLOSED,
         ),
         # after the decision
-        t(S.APPROVED, Action.MAKE_CERTIFICATE, WINDOW, S.CERTIFICATE_READY),
-        t(S.CERTIFICATE_READY, Action.DELIVER, WINDOW, S.DELIVERED),
-        t(S.DENIED, Action.DELIVER, WINDOW, S.DELIVERED),
+        t(S.APPROVED, Action.MAKE_CERTIFICATE, WINDOW_ROLES, S.CERTIFICATE_READY),
+        t(S.CERTIFICATE_READY, Action.DELIVER, WINDOW_ROLES, S.DELIVERED),
+        t(S.DENIED, Action.DELIVER, WINDOW_ROLES, S.DELIVERED),
         # suspension and extension (行政许可法 §45, §42)
         *[
-            t(status, Action.SUSPEND, WINDOW | BACK_OFFICE, S.SUSPENDED)
+            t(status, Action.SUSPEND, WINDOW_ROLES | BACK_OFFICE_ROLES, S.SUSPENDED)
             for status in sorted(SUSPENDABLE)
         ],
-        t(S.SUSPENDED, Action.RESUME, WINDOW | BACK_OFFICE, RESUME),
+        t(S.SUSPENDED, Action.RESUME, WINDOW_ROLES | BACK_OFFICE_ROLES, RESUME),
         *[
-            t(status, Action.EXTEND, APPROVER | MANAGEMENT, None, guard="not_extended")
+            t(status, Action.EXTEND, APPROVER | MANAGER_ROLES, None, guard="not_extended")
             for status in sorted(SUSPENDABLE | {S.SUSPENDED})
         ],
         # green channel (容缺受理): the materials accepted as pending arrive later
         *[
-            t(status, Action.PENDING_RECEIVED, WINDOW, None, guard="has_pending")
+            t(status, Action.PENDING_RECEIVED, WINDOW_ROLES, None, guard="has_pending")
             for status in sorted(UNDECIDED_STATUSES | AWAITING_DELIVERY)
         ],
         # transfer to another window keeps the first responder on record
         *[
-            t(status, Action.TRANSFER, WINDOW | MANAGEMENT, None)
+            t(status, Action.TRANSFER, WINDOW_ROLES | MANAGER_ROLES, None)
             for status in sorted(
                 {
                     S.RECEIVED,
@@ -212,10 +215,10 @@ def _rows() -> tuple[Transition, ...]:
                 }
             )
         ],
-        *[t(status, Action.WITHDRAW, WINDOW, S.WITHDRAWN) for status in sorted(WITHDRAWABLE)],
-        *[t(status, Action.VOID, MANAGEMENT, S.VOIDED) for status in sorted(OPEN_STATUSES)],
+        *[t(status, Action.WITHDRAW, WINDOW_ROLES, S.WITHDRAWN) for status in sorted(WITHDRAWABLE)],
+        *[t(status, Action.VOID, MANAGER_ROLES, S.VOIDED) for status in sorted(OPEN_STATUSES)],
         *[
-            t(status, Action.ARCHIVE, WINDOW | MANAGEMENT, None, guard="not_archived")
+            t(status, Action.ARCHIVE, WINDOW_ROLES | MANAGER_ROLES, None, guard="not_archived")
             for status in sorted(FINAL_STATUSES)
         ],
     ]

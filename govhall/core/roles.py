@@ -19,12 +19,50 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("System administrator")
 
 
+# --- named role sets: each defined here once and imported where it is used --------------------
+# (The access modules and the workbench menu ask `scope.roles & <SET>`; a new rule that needs a
+# different set gets a new name here saying why, never a literal {Role.…} in an app.)
+
+ALL_ROLES = frozenset(Role)
 # Roles whose work is limited to their own department inside their center subtree.
 DEPARTMENT_ROLES = frozenset(
     {Role.CLERK, Role.WINDOW_HEAD, Role.REVIEWER, Role.APPROVER, Role.DEPT_LEADER}
 )
-# Roles that manage the hall: organization, catalog, calendar.
+# Roles that manage the hall: organization, catalog, calendar, queue groups, joint meetings.
 MANAGER_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN})
+# Roles that serve at a window (A/B posts, window heads): intake, the calling console.
+WINDOW_ROLES = frozenset({Role.CLERK, Role.WINDOW_HEAD})
+# A department's back office: review and approval of cases.
+BACK_OFFICE_ROLES = frozenset({Role.REVIEWER, Role.APPROVER})
+# Roles that follow the work without acting on it: they read cases, appointments, the queue.
+WATCHER_ROLES = frozenset({Role.SUPERVISOR, Role.DEPT_LEADER})
+# Roles that act on cases at all (the window, the back office, management).
+CASE_ACTOR_ROLES = WINDOW_ROLES | BACK_OFFICE_ROLES | MANAGER_ROLES
+# Roles that read cases: the actors, and supervisors and department leaders who only read.
+CASE_READER_ROLES = CASE_ACTOR_ROLES | WATCHER_ROLES
+# Roles that complete their department's joint review tasks (并联审批).
+JOINT_TASK_ROLES = BACK_OFFICE_ROLES | {Role.WINDOW_HEAD}
+# Roles that receive the higher level's result of a case forwarded to their center.
+ESCALATION_ROLES = WINDOW_ROLES | {Role.APPROVER} | MANAGER_ROLES
+# Management and supervision: the hall's records (outbox, event log, empty posts, return
+# warnings, the dashboard).
+RECORD_READER_ROLES = MANAGER_ROLES | {Role.SUPERVISOR}
+# Those who oversee a part of the hall: staff lists, cover records, monthly attendance, queue
+# statistics, inquiry rates.
+OVERSIGHT_ROLES = RECORD_READER_ROLES | {Role.WINDOW_HEAD, Role.DEPT_LEADER}
+# The front desk: who books phone appointments and cancels for an applicant.
+FRONT_DESK_ROLES = MANAGER_ROLES | {Role.GUIDE} | WINDOW_ROLES
+# Who reads appointment lists and rates (supervisors watch the targets).
+APPOINTMENT_READER_ROLES = FRONT_DESK_ROLES | WATCHER_ROLES
+# Who serves the public and logs first inquiries: the guide's desk, every window, the director
+# (not the system administrator, who does not meet the public).
+INQUIRY_LOGGER_ROLES = frozenset({Role.GUIDE, Role.DIRECTOR}) | WINDOW_ROLES
+# Whose department takes on transferred inquiries (签收) and finishes them, and management.
+INQUIRY_RECEIVER_ROLES = WINDOW_ROLES | BACK_OFFICE_ROLES | {Role.DEPT_LEADER} | MANAGER_ROLES
+# Who keep the day's queue line (the menu offers it to them; clerks work from the console).
+LINE_KEEPER_ROLES = MANAGER_ROLES | {Role.GUIDE, Role.WINDOW_HEAD}
+# Who may be the leader on duty (领导带班): hall directors, department leaders, window heads.
+LEADER_ON_DUTY_ROLES = frozenset({Role.DIRECTOR, Role.DEPT_LEADER, Role.WINDOW_HEAD})
 
 
 def roles_of(user: object) -> frozenset[Role]:

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from govhall.core.roles import Role
+from govhall.core.roles import MANAGER_ROLES, WINDOW_ROLES, Role
 from govhall.frontdesk.models.queue import TicketStatus
 
 
@@ -29,8 +29,7 @@ class TicketAction(models.TextChoices):
     CONFIRM_PRIORITY = "confirm_priority", _("Confirm priority")
 
 
-WINDOW = frozenset({Role.CLERK, Role.WINDOW_HEAD})
-MANAGEMENT = frozenset({Role.DIRECTOR, Role.ADMIN})
+# Role sets of the table: WINDOW_ROLES and MANAGER_ROLES (govhall.core.roles), and the guide.
 DESK = frozenset({Role.GUIDE})
 
 # Actions taken at the window that holds the ticket (or that calls it).
@@ -58,25 +57,31 @@ S = TicketStatus
 A = TicketAction
 
 TICKET_TRANSITIONS: tuple[TicketTransition, ...] = (
-    TicketTransition(S.WAITING, A.CALL, WINDOW, S.CALLED, A.CALL.label),
-    TicketTransition(S.CALLED, A.RECALL, WINDOW, S.CALLED, A.RECALL.label),
-    TicketTransition(S.CALLED, A.START, WINDOW, S.SERVING, A.START.label),
-    TicketTransition(S.CALLED, A.NO_SHOW, WINDOW, S.NO_SHOW, A.NO_SHOW.label),
-    TicketTransition(S.SERVING, A.FINISH, WINDOW, S.DONE, A.FINISH.label),
+    TicketTransition(S.WAITING, A.CALL, WINDOW_ROLES, S.CALLED, A.CALL.label),
+    TicketTransition(S.CALLED, A.RECALL, WINDOW_ROLES, S.CALLED, A.RECALL.label),
+    TicketTransition(S.CALLED, A.START, WINDOW_ROLES, S.SERVING, A.START.label),
+    TicketTransition(S.CALLED, A.NO_SHOW, WINDOW_ROLES, S.NO_SHOW, A.NO_SHOW.label),
+    TicketTransition(S.SERVING, A.FINISH, WINDOW_ROLES, S.DONE, A.FINISH.label),
     # A transfer puts the ticket back in line in another group or for a named window, keeping
     # its place (queued_at).
-    TicketTransition(S.CALLED, A.TRANSFER, WINDOW | MANAGEMENT, S.WAITING, A.TRANSFER.label),
-    TicketTransition(S.SERVING, A.TRANSFER, WINDOW | MANAGEMENT, S.WAITING, A.TRANSFER.label),
     TicketTransition(
-        S.WAITING, A.TRANSFER, DESK | WINDOW | MANAGEMENT, S.WAITING, A.TRANSFER.label
+        S.CALLED, A.TRANSFER, WINDOW_ROLES | MANAGER_ROLES, S.WAITING, A.TRANSFER.label
     ),
-    TicketTransition(S.WAITING, A.CANCEL, DESK | WINDOW | MANAGEMENT, S.CANCELLED, A.CANCEL.label),
+    TicketTransition(
+        S.SERVING, A.TRANSFER, WINDOW_ROLES | MANAGER_ROLES, S.WAITING, A.TRANSFER.label
+    ),
+    TicketTransition(
+        S.WAITING, A.TRANSFER, DESK | WINDOW_ROLES | MANAGER_ROLES, S.WAITING, A.TRANSFER.label
+    ),
+    TicketTransition(
+        S.WAITING, A.CANCEL, DESK | WINDOW_ROLES | MANAGER_ROLES, S.CANCELLED, A.CANCEL.label
+    ),
     # An elderly/disabled priority asked at a kiosk beyond its daily limit: the guide (or a
     # clerk, a manager) who sees the person confirms it; the ticket keeps its place in line.
     TicketTransition(
         S.WAITING,
         A.CONFIRM_PRIORITY,
-        DESK | WINDOW | MANAGEMENT,
+        DESK | WINDOW_ROLES | MANAGER_ROLES,
         S.WAITING,
         A.CONFIRM_PRIORITY.label,
     ),

@@ -16,8 +16,10 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from govhall.core.roles import (
+    ALL_ROLES,
     DEPARTMENT_ROLES,
     MANAGER_ROLES,
+    OVERSIGHT_ROLES,
     Role,
     is_system_admin,
     roles_of,
@@ -106,13 +108,13 @@ def windows_in_scope(user: object) -> QuerySet[Window]:
     return qs
 
 
-# Who may read the staff list of their scope (the hall's people are not everyone's business).
-STAFF_READER_ROLES = MANAGER_ROLES | {Role.WINDOW_HEAD, Role.DEPT_LEADER, Role.SUPERVISOR}
+# Who may read the staff list of their scope (the hall's people are not everyone's business):
+# those who oversee a part of the hall (OVERSIGHT_ROLES).
 
 
 def can_read_staff(user: object) -> bool:
     scope = scope_of(user)
-    return scope.everything or bool(scope.roles & STAFF_READER_ROLES)
+    return scope.everything or bool(scope.roles & OVERSIGHT_ROLES)
 
 
 def staff_in_scope(user: object) -> QuerySet[Staff]:
@@ -187,8 +189,6 @@ def access_staff(user: object, staff_id: object, *, for_write: bool = False) -> 
 # The one place for the rule "nobody manages a user above their own standing". org.services
 # enforce it on every write of a staff account; pages and the admin use it to offer only what
 # is allowed. `actor` None is the system (the CLI, the demo loader, migrations): always allowed.
-
-ALL_ROLES = frozenset(Role)
 
 
 def is_superuser(user: object) -> bool:

@@ -30,9 +30,11 @@ from django.views.decorators.http import require_http_methods
 from govhall.core.idnumbers import mask_phone, normalize
 from govhall.core.ratelimit import RateLimited
 from govhall.frontdesk.access.appointments import public_center, public_centers, public_group
+from govhall.frontdesk.appointment_transitions import AppointmentAction
 from govhall.frontdesk.models import Appointment, AppointmentStatus, ServiceGroup
 from govhall.frontdesk.queries.appointments import free_by_day, slot_board
 from govhall.frontdesk.services.appointments import (
+    appointment_actions,
     appointment_book,
     appointment_cancel,
     appointment_lookup_public,
@@ -347,10 +349,10 @@ def mine(request: HttpRequest) -> HttpResponse:
                 notice = _("Your appointment is cancelled.")
     elif asked:
         status = 400
-    cancellable = appointment is not None and appointment.status in (
-        AppointmentStatus.BOOKED,
-        AppointmentStatus.REQUESTED,
-    )
+    # The applicant's button comes from the appointment state machine (the cancel deadline too).
+    cancellable = appointment is not None and AppointmentAction.CANCEL in {
+        row.action for row in appointment_actions(None, appointment)
+    }
     return render(
         request,
         T + "mine.html",

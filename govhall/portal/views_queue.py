@@ -54,6 +54,7 @@ from govhall.frontdesk.queries.board import (
     public_center,
     public_ticket,
 )
+from govhall.frontdesk.services.appointments import appointment_check_in
 from govhall.frontdesk.services.tickets import ticket_take
 from govhall.org.models import Center
 
@@ -225,8 +226,6 @@ def kiosk_take(request: HttpRequest, code: str, letter: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def kiosk_check_in(request: HttpRequest, code: str) -> HttpResponse:
     """ "I have an appointment": the booking code turns the appointment into a priority ticket."""
-    from govhall.frontdesk.services.appointments import appointment_check_in
-
     center = public_center(code)
     form = KioskCheckInForm(request.POST if request.method == "POST" else None)
     status = 200

@@ -10,23 +10,22 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from govhall.core.roles import Role
+from govhall.core.roles import (
+    ALL_ROLES,
+    APPOINTMENT_READER_ROLES,
+    CASE_READER_ROLES,
+    INQUIRY_LOGGER_ROLES,
+    INQUIRY_RECEIVER_ROLES,
+    LINE_KEEPER_ROLES,
+    MANAGER_ROLES,
+    OVERSIGHT_ROLES,
+    RECORD_READER_ROLES,
+    WINDOW_ROLES,
+    Role,
+)
 from govhall.org.access import scope_of
 
-EVERYONE = frozenset(Role)
-MANAGERS = frozenset({Role.DIRECTOR, Role.ADMIN})
-
-
-STAFF_READERS = MANAGERS | {Role.WINDOW_HEAD, Role.DEPT_LEADER, Role.SUPERVISOR}
-WINDOW_ROLES = frozenset({Role.CLERK, Role.WINDOW_HEAD})
-CASE_READERS = MANAGERS | {
-    Role.CLERK,
-    Role.WINDOW_HEAD,
-    Role.REVIEWER,
-    Role.APPROVER,
-    Role.SUPERVISOR,
-    Role.DEPT_LEADER,
-}
+# Each entry names the role set of the access rule behind its page (govhall.core.roles).
 
 
 @dataclass(frozen=True)
@@ -39,80 +38,59 @@ class NavEntry:
 
 
 NAV: tuple[NavEntry, ...] = (
-    NavEntry("workbench:home", _("Home"), EVERYONE),
-    NavEntry("workbench:centers", _("Centers"), EVERYONE, section=_("Organization")),
-    NavEntry("workbench:departments", _("Departments"), EVERYONE),
-    NavEntry("workbench:windows", _("Windows and posts"), EVERYONE),
-    NavEntry("workbench:staff", _("Staff"), STAFF_READERS),
-    NavEntry("workbench:items", _("Service items"), EVERYONE, section=_("Catalog")),
-    NavEntry("workbench:catalog_import", _("Catalog import and export"), MANAGERS),
-    NavEntry("workbench:calendar", _("Working-day calendar"), EVERYONE),
+    NavEntry("workbench:home", _("Home"), ALL_ROLES),
+    NavEntry("workbench:centers", _("Centers"), ALL_ROLES, section=_("Organization")),
+    NavEntry("workbench:departments", _("Departments"), ALL_ROLES),
+    NavEntry("workbench:windows", _("Windows and posts"), ALL_ROLES),
+    NavEntry("workbench:staff", _("Staff"), OVERSIGHT_ROLES),
+    NavEntry("workbench:items", _("Service items"), ALL_ROLES, section=_("Catalog")),
+    NavEntry("workbench:catalog_import", _("Catalog import and export"), MANAGER_ROLES),
+    NavEntry("workbench:calendar", _("Working-day calendar"), ALL_ROLES),
     # "My inbox" carries the heading: every role of the section sees it.
-    NavEntry("workbench:case_inbox", _("My inbox"), CASE_READERS, section=_("Cases")),
+    NavEntry("workbench:case_inbox", _("My inbox"), CASE_READER_ROLES, section=_("Cases")),
     NavEntry("workbench:case_intake", _("Case intake"), WINDOW_ROLES),
-    NavEntry("workbench:cases", _("All cases"), CASE_READERS),
-    NavEntry("workbench:outbox", _("Outbox"), MANAGERS | {Role.SUPERVISOR}),
+    NavEntry("workbench:cases", _("All cases"), CASE_READER_ROLES),
+    NavEntry("workbench:outbox", _("Outbox"), RECORD_READER_ROLES),
     # Front desk: inquiries (the first entry carries the section heading _("Front desk"))
     # Role sets as in govhall/frontdesk/access/inquiries.py (a test keeps them equal).
     NavEntry(
         "workbench:inquiries",
         _("First inquiries"),
-        EVERYONE - {Role.SOCIAL_SUPERVISOR},
+        ALL_ROLES - {Role.SOCIAL_SUPERVISOR},
         section=_("Front desk"),
     ),
+    NavEntry("workbench:inquiry_log", _("Log an inquiry"), INQUIRY_LOGGER_ROLES),
+    NavEntry("workbench:inquiry_follow_ups", _("My follow-ups"), INQUIRY_LOGGER_ROLES),
     NavEntry(
-        "workbench:inquiry_log",
-        _("Log an inquiry"),
-        frozenset({Role.GUIDE, Role.CLERK, Role.WINDOW_HEAD, Role.DIRECTOR}),
-    ),
-    NavEntry(
-        "workbench:inquiry_follow_ups",
-        _("My follow-ups"),
-        frozenset({Role.GUIDE, Role.CLERK, Role.WINDOW_HEAD, Role.DIRECTOR}),
-    ),
-    NavEntry(
-        "workbench:inquiry_transfers",
-        _("Transfers to my department"),
-        MANAGERS | {Role.CLERK, Role.WINDOW_HEAD, Role.REVIEWER, Role.APPROVER, Role.DEPT_LEADER},
+        "workbench:inquiry_transfers", _("Transfers to my department"), INQUIRY_RECEIVER_ROLES
     ),
     NavEntry(
         "workbench:inquiry_phone_book",
         _("Phone record book"),
-        STAFF_READERS | {Role.GUIDE, Role.CLERK, Role.WINDOW_HEAD, Role.DIRECTOR},
+        OVERSIGHT_ROLES | INQUIRY_LOGGER_ROLES,
     ),
-    NavEntry("workbench:inquiry_rates", _("Inquiry rates"), STAFF_READERS),
+    NavEntry("workbench:inquiry_rates", _("Inquiry rates"), OVERSIGHT_ROLES),
     # Front desk: queue
     NavEntry("workbench:queue_console", _("Calling console"), WINDOW_ROLES),
-    NavEntry("workbench:queue_line", _("Today's line"), MANAGERS | {Role.GUIDE, Role.WINDOW_HEAD}),
-    NavEntry("workbench:queue_groups", _("Queue groups"), MANAGERS),
-    NavEntry(
-        "workbench:queue_stats",
-        _("Queue statistics"),
-        MANAGERS | {Role.SUPERVISOR, Role.WINDOW_HEAD, Role.DEPT_LEADER},
-    ),
+    NavEntry("workbench:queue_line", _("Today's line"), LINE_KEEPER_ROLES),
+    NavEntry("workbench:queue_groups", _("Queue groups"), MANAGER_ROLES),
+    NavEntry("workbench:queue_stats", _("Queue statistics"), OVERSIGHT_ROLES),
     # Front desk: appointments
-    # Roles as READER_ROLES in govhall/frontdesk/access/appointments.py (a test keeps them equal).
-    NavEntry(
-        "workbench:appointments",
-        _("Appointments"),
-        MANAGERS | {Role.GUIDE, Role.CLERK, Role.WINDOW_HEAD, Role.SUPERVISOR, Role.DEPT_LEADER},
-    ),
-    NavEntry("workbench:appointment_requests", _("Off-hours requests"), MANAGERS),
-    NavEntry("workbench:on_duty", _("On duty now"), EVERYONE, section=_("Staff on duty")),
-    NavEntry("workbench:my_absence", _("Where-and-until sign"), EVERYONE),
-    NavEntry("workbench:attendance", _("My attendance"), EVERYONE),
-    NavEntry("workbench:leaves", _("Leave"), EVERYONE),
-    NavEntry("workbench:leave_calendar", _("Team leave calendar"), EVERYONE),
-    NavEntry("workbench:attendance_month", _("Monthly attendance"), STAFF_READERS),
-    NavEntry("workbench:vacancies", _("Empty posts"), MANAGERS | {Role.SUPERVISOR}),
-    NavEntry("workbench:delegations", _("Cover records"), STAFF_READERS),
-    NavEntry("workbench:rosters", _("Duty roster"), EVERYONE),
-    NavEntry("workbench:leader_visits", _("Leader visits"), EVERYONE),
-    NavEntry("workbench:assignments", _("Window assignments"), STAFF_READERS),
-    NavEntry("workbench:return_warnings", _("Return warnings"), MANAGERS | {Role.SUPERVISOR}),
-    NavEntry(
-        "workbench:events", _("Event log"), MANAGERS | {Role.SUPERVISOR}, section=_("Records")
-    ),
+    NavEntry("workbench:appointments", _("Appointments"), APPOINTMENT_READER_ROLES),
+    NavEntry("workbench:appointment_requests", _("Off-hours requests"), MANAGER_ROLES),
+    NavEntry("workbench:on_duty", _("On duty now"), ALL_ROLES, section=_("Staff on duty")),
+    NavEntry("workbench:my_absence", _("Where-and-until sign"), ALL_ROLES),
+    NavEntry("workbench:attendance", _("My attendance"), ALL_ROLES),
+    NavEntry("workbench:leaves", _("Leave"), ALL_ROLES),
+    NavEntry("workbench:leave_calendar", _("Team leave calendar"), ALL_ROLES),
+    NavEntry("workbench:attendance_month", _("Monthly attendance"), OVERSIGHT_ROLES),
+    NavEntry("workbench:vacancies", _("Empty posts"), RECORD_READER_ROLES),
+    NavEntry("workbench:delegations", _("Cover records"), OVERSIGHT_ROLES),
+    NavEntry("workbench:rosters", _("Duty roster"), ALL_ROLES),
+    NavEntry("workbench:leader_visits", _("Leader visits"), ALL_ROLES),
+    NavEntry("workbench:assignments", _("Window assignments"), OVERSIGHT_ROLES),
+    NavEntry("workbench:return_warnings", _("Return warnings"), RECORD_READER_ROLES),
+    NavEntry("workbench:events", _("Event log"), RECORD_READER_ROLES, section=_("Records")),
 )
 
 

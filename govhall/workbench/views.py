@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 
 from govhall.core.access import access_job
 from govhall.core.models import Event, User
-from govhall.core.roles import MANAGER_ROLES, Role
+from govhall.core.roles import RECORD_READER_ROLES
 from govhall.org.access import centers_in_scope, scope_of
 from govhall.staffing.queries.cover import servings_of
 from govhall.staffing.queries.leave import redact_leave_events
@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def event_log(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
-    if not (scope.everything or scope.roles & (MANAGER_ROLES | {Role.SUPERVISOR})):
+    if not (scope.everything or scope.roles & RECORD_READER_ROLES):
         raise Http404
     events = Event.objects.select_related("actor")
     if not scope.everything:

@@ -29,6 +29,7 @@ from govhall.frontdesk.access.appointments import (
     can_read_appointments,
     can_write_appointments,
 )
+from govhall.frontdesk.appointment_transitions import AppointmentAction, AppointmentParty
 from govhall.frontdesk.models import Appointment, AppointmentStatus
 from govhall.frontdesk.queries.appointments import (
     appointment_list,
@@ -41,6 +42,8 @@ from govhall.frontdesk.queries.appointments import (
 )
 from govhall.frontdesk.services.appointment_privacy import appointment_personal_data_view_record
 from govhall.frontdesk.services.appointments import (
+    AppointmentViewer,
+    appointment_actions,
     appointment_book,
     appointment_cancel,
     appointment_decide,
@@ -50,7 +53,6 @@ from govhall.frontdesk.services.appointments import (
     is_workday,
     outage_validate,
 )
-from govhall.frontdesk.services.standing import manages
 from govhall.org.access import centers_in_scope, scope_of
 from govhall.workbench.forms_appointments import (
     CancelForm,
@@ -224,16 +226,14 @@ def appointment_book_view(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(user: User, appointment: Appointment) -> dict[str, Any]:
-    is_manager = manages(user, appointment.center)
+    # The buttons come from the appointment state machine (frontdesk/appointment_transitions).
+    actions = {row.action for row in appointment_actions(user, appointment)}
     return {
         "appointment": appointment,
         "statuses": AppointmentStatus,
-        "can_cancel": can_write_appointments(user)
-        and appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.REQUESTED),
-        "can_decide": is_manager and appointment.status == AppointmentStatus.REQUESTED,
-        "can_mark_served": appointment.is_off_hours
-        and appointment.status == AppointmentStatus.BOOKED
-        and (is_manager or appointment.assigned_to_id == user.pk),
+        "can_cancel": can_write_appointments(user) and AppointmentAction.CANCEL in actions,
+        "can_decide": AppointmentAction.APPROVE in actions,
+        "can_mark_served": AppointmentAction.SERVE in actions,
         "decide_form": DecideForm(center=appointment.center),
         "cancel_form": CancelForm(),
         "ticket": getattr(appointment, "ticket", None),
@@ -291,23 +291,16 @@ def requests_view(request: HttpRequest) -> HttpResponse:
     """Off-hours requests waiting for a decision (managers decide; others see the list)."""
     user = _reader(request)
     requests = list(pending_requests(appointments_in_scope(user))[:200])
-    # Per center, once: may the user decide, and whom can they name.
-    managed: dict[int, bool] = {}
+    # Per center, once: whether the user works in or manages it, and whom they can name.
+    viewer = AppointmentViewer(user)
     choices: dict[int, list[Any]] = {}
+    rows = []
     for appointment in requests:
         center = appointment.center
-        if center.pk not in managed:
-            managed[center.pk] = manages(user, center)
-            choices[center.pk] = staff_choices(center) if managed[center.pk] else []
-    rows = [
-        _request_row(
-            user,
-            appointment,
-            can_decide=managed[appointment.center_id],
-            choices=choices[appointment.center_id],
-        )
-        for appointment in requests
-    ]
+        if center.pk not in choices:
+            decides = AppointmentParty.MANAGER in viewer.parties(appointment)
+            choices[center.pk] = staff_choices(center) if decides else []
+        rows.append(_request_row(user, appointment, viewer=viewer, choices=choices[center.pk]))
     return render(request, T + "requests.html", {"rows": rows, **_tabs(user)})
 
 
@@ -316,17 +309,16 @@ def _request_row(
     appointment: Appointment,
     error: str = "",
     *,
-    can_decide: bool | None = None,
+    viewer: AppointmentViewer | None = None,
     choices: list[Any] | None = None,
 ) -> dict[str, Any]:
-    if can_decide is None:
-        can_decide = manages(user, appointment.center)
+    actions = {row.action for row in appointment_actions(user, appointment, viewer=viewer)}
     return {
         "appointment": appointment,
         "form": DecideForm(
             center=appointment.center, prefix=f"r{appointment.pk}", staff_choices=choices
         ),
-        "can_decide": can_decide and appointment.status == AppointmentStatus.REQUESTED,
+        "can_decide": AppointmentAction.APPROVE in actions,
         "error": error,
     }
 

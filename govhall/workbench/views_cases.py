@@ -53,11 +53,12 @@ from govhall.cases.transitions import NATIONAL_CODE, NATIONAL_LABEL, Action
 from govhall.catalog.models import ServiceItem
 from govhall.core.idnumbers import mask_id, mask_phone
 from govhall.core.models import OutboundMessage, User
-from govhall.core.roles import Role
+from govhall.core.roles import CASE_ACTOR_ROLES, JOINT_TASK_ROLES, MANAGER_ROLES, WINDOW_ROLES
 from govhall.frontdesk.access.tickets import access_ticket
 from govhall.frontdesk.services.tickets import ticket_open_case
 from govhall.org.access import departments_in_scope, scope_of, windows_in_scope
 from govhall.org.models import Department, Window
+from govhall.staffing.queries.cover import window_ids_at_hand
 from govhall.workbench.forms_cases import (
     DANGEROUS_ACTIONS,
     FeeForm,
@@ -72,9 +73,6 @@ from govhall.workbench.request_input import staff_user
 PAGE_SIZE = 50
 PICKER_LIMIT = 300
 ITEM_OPTIONS_LIMIT = 200
-INTAKE_ROLES = frozenset({Role.CLERK, Role.WINDOW_HEAD})
-JOINT_TASK_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.WINDOW_HEAD})
-MEETING_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN})
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -198,13 +196,13 @@ def case_inbox(request: HttpRequest) -> HttpResponse:
 def _require_window_role(request: HttpRequest) -> User:
     user = staff_user(request)
     scope = scope_of(user)
-    if not (scope.everything or scope.roles & INTAKE_ROLES):
+    if not (scope.everything or scope.roles & WINDOW_ROLES):
         raise Http404
     return user
 
 
 def _intake_windows(user: User) -> list[Window]:
-    ids = queries.windows_at_hand(user)
+    ids = window_ids_at_hand(user)
     return list(Window.objects.filter(pk__in=ids).select_related("center").order_by("number"))
 
 
@@ -396,7 +394,7 @@ def _case_page_context(
     department_id = queries._department_of(user)
     tasks = list(case.joint_tasks.select_related("department", "done_by").order_by("id"))
     completes_tasks = everything or bool(roles & JOINT_TASK_ROLES)
-    can_meet = everything or bool(roles & MEETING_ROLES)
+    can_meet = everything or bool(roles & MANAGER_ROLES)
     fee_form = FeeForm(case=case, prefix="fee")
     return {
         "case": case,
@@ -477,9 +475,7 @@ def _timeline(case: Case) -> list[dict[str, Any]]:
 
 def _can_write(user: User) -> bool:
     scope = scope_of(user)
-    return scope.everything or bool(
-        scope.roles - {Role.SUPERVISOR, Role.DEPT_LEADER, Role.GUIDE, Role.SOCIAL_SUPERVISOR}
-    )
+    return scope.everything or bool(scope.roles & CASE_ACTOR_ROLES)
 
 
 def _render_case(

@@ -50,11 +50,12 @@ from govhall.frontdesk.queries.inquiries import (
     transfers_to_me,
 )
 from govhall.frontdesk.services.inquiries import (
+    InquiryViewer,
     inquiry_acknowledge,
+    inquiry_actions,
     inquiry_contact_view_record,
     inquiry_finish,
     inquiry_log,
-    is_receiver,
 )
 from govhall.frontdesk.services.standing import manages
 from govhall.org.access import access_center, can_read_staff, centers_in_scope, scope_of
@@ -261,7 +262,8 @@ def inquiry_detail(request: HttpRequest, inquiry_id: int) -> HttpResponse:
                 {"event": event, "label": EVENT_LABELS.get(event.action, event.action)}
                 for event in inquiry_timeline(inquiry)
             ],
-            "may_act": inquiry.status == InquiryStatus.OPEN and is_receiver(user, inquiry),
+            # The buttons come from the inquiry state machine (frontdesk/inquiry_transitions).
+            "actions": [row.action for row in inquiry_actions(user, inquiry)],
             "finish_form": FinishForm(prefix=f"i{inquiry.pk}"),
             "statuses": InquiryStatus,
         },
@@ -289,11 +291,12 @@ def transfers(request: HttpRequest) -> HttpResponse:
     page = Paginator(transfers_to_me(user, include_done=include_done), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    viewer = InquiryViewer(user)
     return render(
         request,
         T + "transfers.html",
         {
-            "rows": [_transfer_row(inquiry) for inquiry in page.object_list],
+            "rows": [_transfer_row(user, inquiry, viewer=viewer) for inquiry in page.object_list],
             "page_obj": page,
             "include_done": include_done,
             "querystring_without_page": "done=1&" if include_done else "",
@@ -302,8 +305,16 @@ def transfers(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _transfer_row(inquiry: Inquiry, form: FinishForm | None = None, error: str = "") -> dict:
+def _transfer_row(
+    user: User,
+    inquiry: Inquiry,
+    form: FinishForm | None = None,
+    error: str = "",
+    *,
+    viewer: InquiryViewer | None = None,
+) -> dict:
     row = _row(inquiry)
+    row["actions"] = [action.action for action in inquiry_actions(user, inquiry, viewer=viewer)]
     row["form"] = form or FinishForm(prefix=f"i{inquiry.pk}")
     row["error"] = error
     return row
@@ -317,7 +328,10 @@ def _after_action(
         return render(
             request,
             T + "_transfer_row.html",
-            {"row": _transfer_row(fresh, form, error), "statuses": InquiryStatus},
+            {
+                "row": _transfer_row(staff_user(request), fresh, form, error),
+                "statuses": InquiryStatus,
+            },
         )
     if error:
         messages.error(request, error)

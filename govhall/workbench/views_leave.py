@@ -21,8 +21,10 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from govhall.org.access import centers_in_scope, scope_of
+from govhall.staffing.leave_transitions import LeaveAction
 from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
 from govhall.staffing.queries.leave import (
+    LeaveViewer,
     access_leave,
     leaves_to_decide,
     my_leaves,
@@ -30,7 +32,13 @@ from govhall.staffing.queries.leave import (
     team_calendar_center,
     team_staff,
 )
-from govhall.staffing.services.leave import leave_approve, leave_cancel, leave_reject, leave_request
+from govhall.staffing.services.leave import (
+    leave_actions,
+    leave_approve,
+    leave_cancel,
+    leave_reject,
+    leave_request,
+)
 from govhall.workbench.request_input import month_from_query, month_neighbours, staff_user
 from govhall.workdays.queries import calendar_for
 
@@ -100,7 +108,21 @@ def leaves(request: HttpRequest) -> HttpResponse:
         form = _default_form()
         status = 200
     page = Paginator(my_leaves(user), PAGE_SIZE).get_page(request.GET.get("page"))
-    to_decide = list(leaves_to_decide(user)[:PAGE_SIZE])
+    viewer = LeaveViewer(user)
+    now = timezone.now()
+    # The buttons come from the leave state machine (staffing/leave_transitions.py).
+    to_decide = [
+        _decision_row(user, leave, viewer=viewer, at=now)
+        for leave in leaves_to_decide(user)[:PAGE_SIZE]
+    ]
+    cancellable = {
+        leave.pk
+        for leave in page
+        if any(
+            row.action == LeaveAction.CANCEL
+            for row in leave_actions(user, leave, now, viewer=viewer)
+        )
+    }
     return render(
         request,
         "workbench/staffing/leave/leaves.html",
@@ -108,19 +130,40 @@ def leaves(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "to_decide": to_decide,
-            "now": timezone.now(),
+            "cancellable": cancellable,
             "statuses": LeaveStatus,
         },
         status=status,
     )
 
 
-def _decision_response(request: HttpRequest, leave: Leave, error: str = "") -> HttpResponse:
+def _decision_row(
+    user: object,
+    leave: Leave,
+    error: str = "",
+    *,
+    viewer: LeaveViewer | None = None,
+    at: datetime.datetime | None = None,
+) -> dict[str, Any]:
+    """One request to decide, with the decisions `user` may take on it: approving covers the
+    head's endorsement of a long leave (leave_approve endorses it)."""
+    actions = {row.action for row in leave_actions(user, leave, at, viewer=viewer)}
+    return {
+        "leave": leave,
+        "error": error,
+        "may_approve": bool(actions & {LeaveAction.APPROVE, LeaveAction.ENDORSE}),
+        "may_reject": LeaveAction.REJECT in actions,
+    }
+
+
+def _decision_response(
+    request: HttpRequest, user: object, leave: Leave, error: str = ""
+) -> HttpResponse:
     if _is_htmx(request):
         return render(
             request,
             "workbench/staffing/leave/_decision_row.html",
-            {"leave": leave, "error": error, "statuses": LeaveStatus},
+            {"row": _decision_row(user, leave, error), "statuses": LeaveStatus},
         )
     if error:
         messages.error(request, error)
@@ -145,11 +188,11 @@ def leave_decide(request: HttpRequest, leave_id: int, decision: str) -> HttpResp
             raise Http404
     except ValidationError as error:
         leave.refresh_from_db()
-        return _decision_response(request, leave, " ".join(error.messages))
+        return _decision_response(request, user, leave, " ".join(error.messages))
     if _is_htmx(request):
         # The message would otherwise show on the next full page as well.
         list(messages.get_messages(request))
-    return _decision_response(request, leave)
+    return _decision_response(request, user, leave)
 
 
 @login_required

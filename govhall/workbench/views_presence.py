@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from govhall.core.models import User
 from govhall.org.access import access_center, centers_in_scope, scope_of, windows_in_scope
 from govhall.org.models import Center, Staff
+from govhall.staffing.absence_transitions import AbsenceAction
 from govhall.staffing.models import Absence
 from govhall.staffing.models.presence import AbsenceStatus
 from govhall.staffing.queries.cover import (
@@ -37,6 +38,8 @@ from govhall.staffing.queries.cover import (
     who_serves_many,
 )
 from govhall.staffing.services.presence import (
+    AbsenceViewer,
+    absence_actions,
     absence_approve,
     absence_needs_approval,
     absence_return,
@@ -207,8 +210,15 @@ def my_absence(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         raise Http404
     current = Absence.objects.filter(user=actor, status=AbsenceStatus.AWAY).first()
+    # The buttons come from the absence state machine (staffing/absence_transitions.py).
+    viewer = AbsenceViewer(actor)
     to_decide = [
-        {"absence": absence, "form": ApproveForm(absence=absence, prefix=f"a{absence.pk}")}
+        {
+            "absence": absence,
+            "form": ApproveForm(absence=absence, prefix=f"a{absence.pk}"),
+            "may_approve": AbsenceAction.APPROVE
+            in {row.action for row in absence_actions(actor, absence, viewer=viewer)},
+        }
         for absence in absences_to_decide(actor).order_by("starts_at")
         if absence_needs_approval(absence, now)
     ]
@@ -219,6 +229,9 @@ def my_absence(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "current": current,
+            "current_may_return": current is not None
+            and AbsenceAction.RETURN
+            in {row.action for row in absence_actions(actor, current, viewer=viewer)},
             "current_overdue": current is not None and current.until < now,
             "current_needs_approval": current is not None and absence_needs_approval(current, now),
             "to_decide": to_decide,

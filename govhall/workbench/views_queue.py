@@ -25,10 +25,8 @@ from django.views.decorators.http import require_POST
 
 from govhall.core.idnumbers import mask_phone
 from govhall.core.models import User
-from govhall.core.roles import Role
+from govhall.core.roles import OVERSIGHT_ROLES, WINDOW_ROLES, Role
 from govhall.frontdesk.access.tickets import (
-    CONSOLE_ROLES,
-    STATS_READER_ROLES,
     TICKET_ACTOR_ROLES,
     access_group,
     access_queue_window,
@@ -163,20 +161,20 @@ def _console_response(request: HttpRequest, user: User, flash: Flash | None) -> 
 
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
-    user = _require(request, CONSOLE_ROLES)
+    user = _require(request, WINDOW_ROLES)
     return render(request, "workbench/frontdesk/queue/console.html", _console_context(user))
 
 
 @login_required
 def console_panel(request: HttpRequest) -> HttpResponse:
-    user = _require(request, CONSOLE_ROLES)
+    user = _require(request, WINDOW_ROLES)
     return render(request, "workbench/frontdesk/queue/_console.html", _console_context(user))
 
 
 @login_required
 @require_POST
 def call_next(request: HttpRequest, window_id: int) -> HttpResponse:
-    user = _require(request, CONSOLE_ROLES)
+    user = _require(request, WINDOW_ROLES)
     window = access_queue_window(user, window_id)
     flash: Flash
     try:
@@ -239,7 +237,7 @@ def _act(request: HttpRequest, user: User, ticket: Ticket, action: str) -> Flash
 def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResponse:
     """One action on a ticket, from the console (default) or from the line (`from=line`)."""
     from_line = request.POST.get("from") == "line"
-    user = _require(request, LINE_ROLES if from_line else CONSOLE_ROLES)
+    user = _require(request, LINE_ROLES if from_line else WINDOW_ROLES)
     ticket = access_ticket(user, ticket_id, for_write=True)
     if action not in TicketAction.values or action == TicketAction.CALL:
         raise Http404
@@ -471,7 +469,7 @@ def _chart(stats: Any) -> dict[str, Any]:
 
 @login_required
 def stats(request: HttpRequest) -> HttpResponse:
-    user = _require(request, STATS_READER_ROLES)
+    user = _require(request, OVERSIGHT_ROLES)
     center = _center(request)
     first, last = StatsForm.default_range()
     status = 200

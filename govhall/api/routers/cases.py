@@ -52,8 +52,23 @@ from govhall.cases.models import (
     Notice,
     NoticeKind,
 )
+from govhall.cases.notice_render import notice_pdf, progress_url_for
 from govhall.cases.queries import STATE_ALL, STATE_CLOSED, CaseFilters, case_list, case_timeline
+from govhall.cases.services.actions import case_act
 from govhall.cases.services.errors import CaseConflict
+from govhall.cases.services.fees import case_fee_record
+from govhall.cases.services.intake import (
+    ApplicantData,
+    MaterialCheck,
+    Outcome,
+    case_receive,
+    case_submit_online,
+    propose_outcome,
+)
+from govhall.cases.services.joint import joint_meeting_record, joint_task_complete
+from govhall.cases.services.notices import notice_confirm
+from govhall.cases.services.permissions import available_actions
+from govhall.cases.services.privacy import personal_data_view_record
 from govhall.cases.transitions import NATIONAL_CODE, NATIONAL_LABEL, Action
 from govhall.catalog.models import FeeItem, ServiceItem
 from govhall.core.idnumbers import mask_id, mask_phone
@@ -526,9 +541,7 @@ def _idempotency_key(header: str | None, body: str | None) -> str | None:
     return header or body
 
 
-def _checks(materials: list[MaterialCheckIn]) -> list[Any]:
-    from govhall.cases.services.intake import MaterialCheck
-
+def _checks(materials: list[MaterialCheckIn]) -> list[MaterialCheck]:
     return [
         MaterialCheck(
             material_id=m.material_id,
@@ -541,9 +554,7 @@ def _checks(materials: list[MaterialCheckIn]) -> list[Any]:
     ]
 
 
-def _applicant(data: ApplicantIn) -> Any:
-    from govhall.cases.services.intake import ApplicantData
-
+def _applicant(data: ApplicantIn) -> ApplicantData:
     return ApplicantData(
         kind=data.kind,
         name=data.name,
@@ -623,8 +634,6 @@ def get_case(
     case_id: int,
     purpose: str = Query("", max_length=300, description="Why the data is read (logged)"),
 ):
-    from govhall.cases.services.privacy import personal_data_view_record
-
     case = access_case(request.user, case_id)
     try:
         personal_data_view_record(
@@ -653,8 +662,6 @@ def case_events(request: HttpRequest, case_id: int):
     summary="What I may do with the case now (the state machine's buttons)",
 )
 def case_actions(request: HttpRequest, case_id: int):
-    from govhall.cases.services.permissions import available_actions
-
     case = access_case(request.user, case_id)
     rows = available_actions(_user(request), case)
     return {
@@ -683,8 +690,6 @@ def case_actions(request: HttpRequest, case_id: int):
     ),
 )
 def act(request: HttpRequest, case_id: int, action: str, payload: ActionIn):
-    from govhall.cases.services.actions import case_act
-
     case = access_case(request.user, case_id, for_write=True)
     if action not in Action.values:
         return _invalid("action", _("Unknown action %(action)s.") % {"action": action})
@@ -715,8 +720,6 @@ def act(request: HttpRequest, case_id: int, action: str, payload: ActionIn):
     ),
 )
 def propose(request: HttpRequest, payload: ProposeIn):
-    from govhall.cases.services.intake import Outcome, propose_outcome
-
     user = _user(request)
     item = _item_in_scope(user, payload.item_id)
     window = _window_in_scope(user, payload.window_id) if payload.window_id else None
@@ -752,8 +755,6 @@ def receive(
         None, alias=IDEMPOTENCY_HEADER, description="A repeat with the same key makes one case"
     ),
 ):
-    from govhall.cases.services.intake import case_receive
-
     user = _user(request)
     try:
         key = _idempotency_key(idempotency_key, payload.idempotency_key)
@@ -824,8 +825,6 @@ def submit_online(
         None, alias=IDEMPOTENCY_HEADER, description="A repeat with the same key makes one case"
     ),
 ):
-    from govhall.cases.services.intake import case_submit_online
-
     user = _user(request)
     try:
         key = _idempotency_key(idempotency_key, payload.idempotency_key)
@@ -883,8 +882,6 @@ def notices(request: HttpRequest, case_id: int):
     },
 )
 def notice_pdf_download(request: HttpRequest, case_id: int, notice_id: int):
-    from govhall.cases.notice_render import notice_pdf, progress_url_for
-
     case = access_case(request.user, case_id)
     notice = _notice_of(case, notice_id)
     pdf = notice_pdf(notice, progress_url=progress_url_for(case, request))
@@ -899,8 +896,6 @@ def notice_pdf_download(request: HttpRequest, case_id: int, notice_id: int):
     summary="Record the applicant's signature on a notice (once)",
 )
 def confirm_notice(request: HttpRequest, case_id: int, notice_id: int, payload: ConfirmIn):
-    from govhall.cases.services.notices import notice_confirm
-
     case = access_case(request.user, case_id, for_write=True)
     notice = _notice_of(case, notice_id)
     try:
@@ -921,8 +916,6 @@ def confirm_notice(request: HttpRequest, case_id: int, notice_id: int, payload: 
     summary="Record a fee charged on the case (never above the approved standard)",
 )
 def record_fee(request: HttpRequest, case_id: int, payload: FeeIn):
-    from govhall.cases.services.fees import case_fee_record
-
     case = access_case(request.user, case_id, for_write=True)
     fee_item = FeeItem.objects.filter(pk=payload.fee_item_id, item_id=case.item_id).first()
     if fee_item is None:
@@ -949,8 +942,6 @@ def record_fee(request: HttpRequest, case_id: int, payload: FeeIn):
 def complete_joint_task(
     request: HttpRequest, case_id: int, task_id: int, payload: JointTaskCompleteIn
 ):
-    from govhall.cases.services.joint import joint_task_complete
-
     case = access_case(request.user, case_id, for_write=True)
     task = JointTask.objects.filter(case=case, pk=task_id).first()
     if task is None:
@@ -970,8 +961,6 @@ def complete_joint_task(
     summary="The hall director records a joint review meeting on a joint case",
 )
 def record_joint_meeting(request: HttpRequest, case_id: int, payload: JointMeetingIn):
-    from govhall.cases.services.joint import joint_meeting_record
-
     case = access_case(request.user, case_id, for_write=True)
     held_at = payload.held_at
     if timezone.is_naive(held_at):

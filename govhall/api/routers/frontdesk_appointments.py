@@ -46,6 +46,7 @@ from govhall.frontdesk.access.appointments import (
     can_write_appointments,
     public_group,
 )
+from govhall.frontdesk.appointment_transitions import AppointmentAction
 from govhall.frontdesk.models import Appointment, AppointmentStatus
 from govhall.frontdesk.queries.appointments import (
     appointment_list,
@@ -56,6 +57,7 @@ from govhall.frontdesk.queries.appointments import (
 )
 from govhall.frontdesk.services.appointment_privacy import appointment_personal_data_view_record
 from govhall.frontdesk.services.appointments import (
+    appointment_actions,
     appointment_book,
     appointment_cancel,
     appointment_check_in,
@@ -647,6 +649,40 @@ def appointment_detail(
         purpose=purpose.strip() or _("Appointment read through the API"),
     )
     return appointment
+
+
+class AppointmentActionOut(Schema):
+    action: str = Field(
+        ...,
+        description="approve/decline: POST /{id}/decide; cancel: POST /{id}/cancel; "
+        "serve: the workbench",
+    )
+    label: str
+
+
+class AppointmentActionsOut(Schema):
+    id: int
+    status: str
+    actions: list[AppointmentActionOut] = Field(
+        ..., description="What the caller may do now (the appointment state machine)"
+    )
+
+
+@router.get(
+    "/{int:appointment_id}/actions",
+    response={200: AppointmentActionsOut, 404: ErrorOut},
+    summary="What I may do with an appointment now (decide, cancel, mark served)",
+)
+def actions(request: HttpRequest, appointment_id: int) -> Any:
+    appointment = access_appointment(request.user, appointment_id)
+    return {
+        "id": appointment.pk,
+        "status": appointment.status,
+        "actions": [
+            {"action": row.action, "label": str(AppointmentAction(row.action).label)}
+            for row in appointment_actions(_user(request), appointment)
+        ],
+    }
 
 
 @router.post(

@@ -32,6 +32,7 @@ from govhall.frontdesk.access.inquiries import (
     can_read_inquiry_rates,
     can_receive_inquiries,
 )
+from govhall.frontdesk.inquiry_transitions import InquiryAction
 from govhall.frontdesk.models import Inquiry
 from govhall.frontdesk.queries.inquiries import (
     FINISHED_TARGET,
@@ -47,6 +48,7 @@ from govhall.frontdesk.queries.inquiries import (
 )
 from govhall.frontdesk.services.inquiries import (
     inquiry_acknowledge,
+    inquiry_actions,
     inquiry_contact_view_record,
     inquiry_finish,
     inquiry_log,
@@ -189,6 +191,19 @@ class RatesOut(Schema):
 
 
 REFUSALS = {404: ErrorOut, 422: ErrorOut}
+
+
+class InquiryActionOut(Schema):
+    action: str = Field(..., description="Name to POST to /inquiries/{id}/{action}")
+    label: str
+
+
+class InquiryActionsOut(Schema):
+    id: int
+    status: str
+    actions: list[InquiryActionOut] = Field(
+        ..., description="What the caller may do now (the inquiry state machine)"
+    )
 
 
 def _user(request: HttpRequest) -> User:
@@ -382,6 +397,23 @@ def create_inquiry(request: HttpRequest, payload: InquiryIn):
     except ValidationError as error:
         return _refused(error)
     return Status(201, _reload(inquiry.pk))
+
+
+@router.get(
+    "/{int:inquiry_id}/actions",
+    response=InquiryActionsOut,
+    summary="What I may do with an inquiry now (take it on, mark it done)",
+)
+def actions(request: HttpRequest, inquiry_id: int):
+    inquiry = access_inquiry(request.user, inquiry_id)
+    return {
+        "id": inquiry.pk,
+        "status": inquiry.status,
+        "actions": [
+            {"action": row.action, "label": str(InquiryAction(row.action).label)}
+            for row in inquiry_actions(_user(request), inquiry)
+        ],
+    }
 
 
 @router.post(

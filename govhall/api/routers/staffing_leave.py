@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from govhall.api.schemas import Code, Id, Line, Pagination
 from govhall.core.models import User
+from govhall.staffing.leave_transitions import LeaveAction
 from govhall.staffing.models.leave import Leave, LeaveKind
 from govhall.staffing.queries.leave import (
     access_leave,
@@ -23,7 +24,14 @@ from govhall.staffing.queries.leave import (
     team_calendar_center,
     team_staff,
 )
-from govhall.staffing.services.leave import leave_approve, leave_cancel, leave_reject, leave_request
+from govhall.staffing.services.leave import (
+    leave_actions,
+    leave_approve,
+    leave_cancel,
+    leave_endorse,
+    leave_reject,
+    leave_request,
+)
 
 router = Router(auth=django_auth)
 CALENDAR_ROWS_MAX = 500
@@ -60,6 +68,19 @@ class LeaveIn(Schema):
 
 class DecisionIn(Schema):
     note: Line = ""
+
+
+class LeaveActionOut(Schema):
+    action: str = Field(..., description="Name to POST to /leave/{id}/{action}")
+    label: str
+
+
+class LeaveActionsOut(Schema):
+    id: int
+    status: str
+    actions: list[LeaveActionOut] = Field(
+        ..., description="What the caller may do now (the leave state machine)"
+    )
 
 
 class CalendarLeaveOut(Schema):
@@ -142,6 +163,37 @@ def approve(request: HttpRequest, leave_id: int, payload: DecisionIn):
     leave = access_leave(request.user, leave_id)
     try:
         leave_approve(actor=_user(request), leave=leave, note=payload.note)
+    except ValidationError as error:
+        raise _refuse(error) from None
+    return _decided(leave)
+
+
+@router.get(
+    "/{leave_id}/actions",
+    response=LeaveActionsOut,
+    summary="What I may do with a leave request now (approve, endorse, reject, cancel)",
+)
+def actions(request: HttpRequest, leave_id: int):
+    leave = access_leave(request.user, leave_id)
+    return {
+        "id": leave.pk,
+        "status": leave.status,
+        "actions": [
+            {"action": row.action, "label": str(LeaveAction(row.action).label)}
+            for row in leave_actions(_user(request), leave)
+        ],
+    }
+
+
+@router.post(
+    "/{leave_id}/endorse",
+    response=LeaveOut,
+    summary="Endorse a leave of 2 working days or more for center management (window head)",
+)
+def endorse(request: HttpRequest, leave_id: int, payload: DecisionIn):
+    leave = access_leave(request.user, leave_id)
+    try:
+        leave_endorse(actor=_user(request), leave=leave, note=payload.note)
     except ValidationError as error:
         raise _refuse(error) from None
     return _decided(leave)

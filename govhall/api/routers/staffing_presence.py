@@ -19,9 +19,11 @@ from ninja.security import django_auth
 from govhall.api.schemas import BIGINT_MAX, Id, LongName, Pagination
 from govhall.core.models import User
 from govhall.org.access import access_center, access_post, scope_of, windows_in_scope
+from govhall.staffing.absence_transitions import AbsenceAction
 from govhall.staffing.models import Absence
 from govhall.staffing.queries.cover import (
     Serving,
+    access_absence,
     access_absence_to_decide,
     can_see_vacancies,
     posts_with_people,
@@ -31,6 +33,7 @@ from govhall.staffing.queries.cover import (
     who_serves_many,
 )
 from govhall.staffing.services.presence import (
+    absence_actions,
     absence_approve,
     absence_needs_approval,
     absence_return,
@@ -214,6 +217,36 @@ def return_from_absence(request: HttpRequest) -> dict[str, Any]:
     except ValidationError as error:
         raise _bad_input(error) from None
     return _absence_out(absence, now)
+
+
+class AbsenceActionOut(Schema):
+    action: str = Field(..., description="approve: POST /absence/{id}/approve; return: back")
+    label: str
+
+
+class AbsenceActionsOut(Schema):
+    id: int
+    status: str
+    actions: list[AbsenceActionOut] = Field(
+        ..., description="What the caller may do now (the absence state machine)"
+    )
+
+
+@router.get(
+    "/absence/{absence_id}/actions",
+    response=AbsenceActionsOut,
+    summary="What I may do with an absence now (approve with a cover, end it)",
+)
+def absence_actions_view(request: HttpRequest, absence_id: int) -> dict[str, Any]:
+    absence = access_absence(request.user, absence_id)
+    return {
+        "id": absence.pk,
+        "status": absence.status,
+        "actions": [
+            {"action": row.action, "label": str(AbsenceAction(row.action).label)}
+            for row in absence_actions(_actor(request), absence)
+        ],
+    }
 
 
 @router.post(

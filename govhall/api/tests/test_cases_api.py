@@ -12,11 +12,11 @@ from django.test import Client
 from django.utils import timezone
 
 from govhall.cases.models import Case, CaseStatus, JointMeeting, JointTask, Notice
-from govhall.cases.tests.fixtures import PERSON_ID
 from govhall.core.models import Event
 from govhall.core.roles import Role
 from govhall.core.tokens import api_token_create
-from govhall.factories import ItemWindowFactory, ServiceItemFactory, make_staff
+from govhall.testing.cases import PERSON_ID
+from govhall.testing.factories import ItemWindowFactory, ServiceItemFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/cases"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from govhall.factories import (
+from govhall.testing.factories import (
     DepartmentFactory,
     FeeItemFactory,
     ItemWindowFactory,

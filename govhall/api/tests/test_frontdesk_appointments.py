@@ -19,7 +19,7 @@ from govhall.frontdesk.services.appointments import (
     appointment_book,
     appointment_request_off_hours,
 )
-from govhall.frontdesk.tests.phone_codes import phone_code, sms_code
+from govhall.testing.phone_codes import phone_code, sms_code
 from govhall.workdays.queries import calendar_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]

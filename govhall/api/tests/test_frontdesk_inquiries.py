@@ -57,7 +57,7 @@ def test_log_answered_and_list_masked(client_as, guide, county):
 
 
 def test_refusals_are_422_and_change_nothing(client_as, guide, county, other_county):
-    from govhall.factories import WindowFactory
+    from govhall.testing.factories import WindowFactory
 
     client = client_as(guide)
     missing_answer = client.post(

@@ -10,15 +10,13 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone, translation
 
-from govhall.cases.models import Applicant, Case, CaseStatus, ProgressLookup
+from govhall.cases.models import CaseStatus, ProgressLookup
 from govhall.core.events import record_event
 from govhall.core.models import RateCounter
-from govhall.factories import ServiceItemFactory
+from govhall.testing.cases import PERSON_ID, PHONE, bare_case
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/progress/"
-PHONE = "13812345678"
-ID_NUMBER = "110101199003074477"
 
 
 @pytest.fixture(autouse=True)
@@ -40,44 +38,9 @@ def _limits(settings):
     settings.GOVHALL_PROGRESS_MAX_FAILURES_PER_CASE = 3
 
 
-def make_case(
-    *,
-    county,
-    department,
-    number: str = "33010020250101000001",
-    status: str = CaseStatus.ACCEPTED,
-    name: str = "张三丰",
-    phone: str = PHONE,
-    id_number: str = ID_NUMBER,
-    **fields,
-) -> Case:
-    """A case written straight to the database (no engine), for read-side tests."""
-    item = ServiceItemFactory(center=county, department=department, name="食品经营许可")
-    applicant, _created = Applicant.objects.get_or_create(
-        id_number=id_number, defaults={"kind": "person", "name": name, "phone": phone}
-    )
-    values = {
-        "received_at": timezone.now() - datetime.timedelta(days=1),
-        "legal_days": 20,
-        "promised_days": 5,
-        "authorization": "partial",
-        "kind": "promised",
-        **fields,
-    }
-    return Case.objects.create(
-        number=number,
-        center=county,
-        item=item,
-        department=department,
-        applicant=applicant,
-        status=status,
-        **values,
-    )
-
-
 @pytest.fixture
 def case(county, department, clerk, approver):
-    case = make_case(
+    case = bare_case(
         county=county,
         department=department,
         accepted_at=timezone.now(),
@@ -112,15 +75,15 @@ def test_right_digits_by_phone_or_id(client, case, clerk):
     assert [step["name"] for step in body["steps"]] == ["Received at the window", "Accepted"]
     assert body["outcome"] == ""
     text = by_phone.content.decode()
-    for secret in (PHONE, ID_NUMBER, "张三丰", clerk.username, "窗口内部备注", "材料齐全", "收费"):
+    for secret in (PHONE, PERSON_ID, "张三丰", clerk.username, "窗口内部备注", "材料齐全", "收费"):
         assert secret not in text
-    by_id = ask(client, case.number, ID_NUMBER[-4:])
+    by_id = ask(client, case.number, PERSON_ID[-4:])
     assert by_id.status_code == 200 and by_id.json()["number"] == case.number
     assert ProgressLookup.objects.filter(succeeded=True).count() == 2
 
 
 def test_id_number_ending_in_x(client, county, department):
-    case = make_case(
+    case = bare_case(
         county=county, department=department, number="N-X", id_number="11010519491231002X"
     )
     assert ask(client, "n-x", "002x").status_code == 200
@@ -145,7 +108,7 @@ def test_malformed_input_is_422_and_not_counted(client, case):
 
 
 def test_too_many_failures_from_one_address(client, case, county, department):
-    other = make_case(
+    other = bare_case(
         county=county, department=department, number="OTHER-1", id_number="11010519491231002X"
     )
     # Four failures from one address, spread so that no case number reaches its own limit.
@@ -198,7 +161,7 @@ def test_unknown_number_locks_the_same_way(client, case):
 
 
 def test_outcome_of_a_denied_and_delivered_case(client, county, department, approver):
-    case = make_case(
+    case = bare_case(
         county=county,
         department=department,
         status=CaseStatus.DELIVERED,

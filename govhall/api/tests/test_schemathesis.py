@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from govhall.api.main import api
 from govhall.core.roles import Role
 from govhall.core.tokens import api_token_create
-from govhall.factories import make_staff
+from govhall.testing.factories import make_staff
 
 MAX_EXAMPLES = 12
 # schemathesis's own check for 5xx.

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from govhall.factories import PostFactory, WindowFactory
 from govhall.staffing.models.leave import Leave, LeaveStatus
+from govhall.testing.factories import PostFactory, WindowFactory
 from govhall.workdays.queries import calendar_for
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from govhall.core.roles import Role
-from govhall.factories import PostFactory, WindowFactory, make_staff
 from govhall.staffing.models import Absence, Delegation, Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveKind, LeaveStatus
+from govhall.testing.factories import PostFactory, WindowFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/staffing/presence"

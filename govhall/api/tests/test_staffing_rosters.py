@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from govhall.factories import WindowFactory
 from govhall.staffing.models.assignment import Assignment, StaffFact
 from govhall.staffing.models.roster import DutyAssignment, LeaderVisit
+from govhall.testing.factories import WindowFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,8 @@ from django.utils import timezone, translation
 from govhall.core.models import ApiToken, Event
 from govhall.core.roles import Role
 from govhall.core.tokens import api_token_create, api_token_revoke, authenticate, hash_key
-from govhall.factories import UserFactory, make_staff
+from govhall.testing.cases import bare_case
+from govhall.testing.factories import UserFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 # Any endpoint behind `[django_auth, ApiTokenAuth()]` that answers with the caller's scope.
@@ -112,9 +113,7 @@ def test_bearer_auth_on_the_api(client, system_user):
 def test_token_acts_with_its_users_scope(client, county, other_county, system_user):
     """A token of another county's system sees none of this county's cases (404 on one case);
     the same request with this county's token sees it."""
-    from govhall.api.tests.test_progress_api import make_case
-
-    case = make_case(county=county, department=system_user.staff.department, number="X1")
+    case = bare_case(county=county, department=system_user.staff.department, number="X1")
     outsider_system = make_staff(Role.DIRECTOR, other_county, username="other_system")
     _t, ours = api_token_create(actor=None, user=system_user, name="ours")
     _t, theirs = api_token_create(actor=None, user=outsider_system, name="theirs")

@@ -45,6 +45,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from govhall.cases import clock
+from govhall.cases.kinds import accepted_kind
 from govhall.cases.models import (
     Case,
     CaseKind,
@@ -57,7 +59,10 @@ from govhall.cases.models import (
 from govhall.cases.services import clock as clock_services
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.guards import guard_refusal
-from govhall.cases.services.permissions import WINDOW_ROLES, Standing, status_refusal
+from govhall.cases.services.joint import joint_tasks_start
+from govhall.cases.services.messages import tell_applicant
+from govhall.cases.services.notices import notice_issue
+from govhall.cases.services.permissions import Standing, status_refusal
 from govhall.cases.transitions import RESUME, Action, transition_for
 from govhall.catalog.models import ItemWindow
 from govhall.core.events import record_event
@@ -391,8 +396,6 @@ def _pending_received(step: Step) -> None:
 
 
 def _accept(step: Step) -> None:
-    from govhall.cases.services.intake import accepted_kind
-
     case = step.case
     kind = step.text("kind")
     if not kind:
@@ -500,8 +503,6 @@ def _start_joint(step: Step) -> None:
     actor, now = step.actor, step.now
 
     def start(fresh: Case) -> None:
-        from govhall.cases.services.joint import joint_tasks_start
-
         joint_tasks_start(
             actor=actor, case=fresh, departments=departments, task_days=task_days, at=now
         )
@@ -520,8 +521,6 @@ def _suspend(step: Step) -> None:
 
 
 def _resume(step: Step) -> None:
-    from govhall.cases import clock
-
     case = step.case
     suspended_on = timezone.localdate(case.suspended_at) if case.suspended_at else step.today
     days = clock.suspended_workdays(step.calendar, suspended_on, step.today)
@@ -754,8 +753,6 @@ def _lock(case_id: int) -> Case:
 
 def _tell(case_id: int, purpose: str) -> None:
     # tell_applicant defers the SMS to transaction.on_commit itself.
-    from govhall.cases.services.messages import tell_applicant
-
     tell_applicant(case_id, purpose)
 
 
@@ -834,8 +831,6 @@ def case_act(
         for hook in step.after:
             hook(locked)
         if step.notices:
-            from govhall.cases.services.notices import notice_issue
-
             for kind, extra, override in step.notices:
                 notice_issue(
                     actor=actor,
@@ -858,4 +853,4 @@ def before_suspension(case: Case) -> str:
     return case.suspended_from or CaseStatus.ACCEPTED
 
 
-__all__ = ["HANDLERS", "WINDOW_ROLES", "CaseConflict", "Step", "before_suspension", "case_act"]
+__all__ = ["HANDLERS", "CaseConflict", "Step", "before_suspension", "case_act"]

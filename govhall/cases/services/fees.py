@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from govhall.cases.access import cases_in_scope
 from govhall.cases.models import Case, CaseFee, CaseStatus
-from govhall.cases.transitions import AWAITING_DELIVERY, MANAGEMENT, UNDECIDED_STATUSES, WINDOW
+from govhall.cases.transitions import AWAITING_DELIVERY, UNDECIDED_STATUSES
 from govhall.catalog.models import FeeItem
 from govhall.core.events import record_event
 from govhall.core.models import User
-from govhall.core.roles import roles_of
+from govhall.core.roles import MANAGER_ROLES, WINDOW_ROLES, roles_of
 
 # From acceptance to delivery (the order of CaseStatus): a fee is charged on an accepted case.
 FEE_STATUSES = UNDECIDED_STATUSES | AWAITING_DELIVERY | {CaseStatus.DELIVERED}
@@ -26,7 +26,7 @@ def may_record_fees(actor: User, case: Case) -> bool:
     """Window staff and hall management who can see the case."""
     if getattr(actor, "is_superuser", False):
         return True
-    if not roles_of(actor) & (WINDOW | MANAGEMENT):
+    if not roles_of(actor) & (WINDOW_ROLES | MANAGER_ROLES):
         return False
     return cases_in_scope(actor).filter(pk=case.pk).exists()
 

@@ -70,6 +70,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from govhall.cases.kinds import accepted_kind
 from govhall.cases.models import (
     Applicant,
     ApplicantKind,
@@ -79,16 +80,16 @@ from govhall.cases.models import (
     CaseStatus,
     Channel,
 )
+from govhall.cases.services.actions import case_act
 from govhall.cases.services.errors import IdempotencyKeyReused
 from govhall.cases.services.numbers import next_case_number
-from govhall.cases.services.permissions import remembering_served_windows, served_window_ids
 from govhall.cases.transitions import Action
 from govhall.catalog.models import Authorization, ItemWindow, Material, ServiceItem
 from govhall.core import idnumbers
 from govhall.core.events import record_event
 from govhall.core.models import User
-from govhall.core.roles import roles_of
-from govhall.org.models import LEVEL_RANK, Center, CenterLevel, Department, Window
+from govhall.org.models import Center, CenterLevel, Department, Window
+from govhall.staffing.queries.cover import remembering_cover, serves_window
 from govhall.workdays.queries import calendar_for
 
 NAME_MAX_LENGTH = Applicant._meta.get_field("name").max_length or 100
@@ -146,24 +147,6 @@ class Proposal:
 
 
 # --- proposal ------------------------------------------------------------------------------
-
-
-def _decided_above(item: ServiceItem) -> bool:
-    """The item is decided by a level above the item's own center."""
-    if not item.deciding_level:
-        return False
-    return LEVEL_RANK[CenterLevel(item.deciding_level)] < LEVEL_RANK[CenterLevel(item.center.level)]
-
-
-def accepted_kind(item: ServiceItem) -> str:
-    """The kind a complete application of `item` is accepted as (SPEC §6 order)."""
-    if item.joint_departments.exists():
-        return CaseKind.JOINT
-    if _decided_above(item):
-        return CaseKind.ESCALATED
-    if item.on_the_spot or item.promised_days == 0:
-        return CaseKind.IMMEDIATE
-    return CaseKind.PROMISED
 
 
 def propose_outcome(
@@ -416,19 +399,8 @@ def _create_case(key: str | None, **fields: Any) -> tuple[Case, bool]:
 # --- intake at the window --------------------------------------------------------------------
 
 
-def _serves_window(actor: User, window: Window, at: datetime.datetime) -> bool:
-    from govhall.cases.services.permissions import WINDOW_ROLES
-
-    if getattr(actor, "is_superuser", False):
-        return True
-    if not roles_of(actor) & WINDOW_ROLES:
-        return False
-    if window.head_id == actor.pk:
-        return True
-    return window.pk in served_window_ids(actor, at)
-
-
-@remembering_served_windows
+# One intake asks who serves the window at receipt, acceptance and decision: remembered once.
+@remembering_cover()
 def case_receive(
     *,
     actor: User,
@@ -449,8 +421,6 @@ def case_receive(
     at: datetime.datetime | None = None,
 ) -> Case:
     """Receive an application at `window` and end intake in `outcome` (see the module doc)."""
-    from govhall.cases.services.actions import case_act
-
     now = at or timezone.now()
     today = timezone.localdate(now)
     errors: dict[str, list[str]] = {}
@@ -475,7 +445,7 @@ def case_receive(
         _add(errors, "window", _("This window does not serve the item."))
     if window.center_id != item.center_id:
         _add(errors, "window", _("The window and the item belong to different centers."))
-    if not _serves_window(actor, window, now):
+    if not serves_window(actor, window, now):
         _add(errors, "window", _("You do not serve %(window)s now.") % {"window": str(window)})
     errors.update({k: errors.get(k, []) + v for k, v in applicant_errors(applicant).items()})
     catalog = _material_errors(item, materials, green_channel=green_channel, errors=errors)

@@ -21,12 +21,11 @@ from govhall.cases.models import Case, CaseStatus, JointMeeting, JointTask, Task
 from govhall.cases.services.permissions import manages
 from govhall.core.events import record_event
 from govhall.core.models import User
-from govhall.core.roles import MANAGER_ROLES, Role, roles_of
+from govhall.core.roles import JOINT_TASK_ROLES, MANAGER_ROLES, roles_of
 from govhall.org.models import Department, Staff
 from govhall.workdays.calendar import CalendarRangeError
 from govhall.workdays.queries import deadline_date
 
-TASK_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.WINDOW_HEAD})
 MAX_TASK_DAYS = 365
 OPINION_MAX = 4000
 MEETING_TEXT_MAX = 4000
@@ -118,7 +117,7 @@ def joint_task_complete(*, actor: User, task: JointTask, opinion: str, agrees: b
     )
     is_superuser = getattr(actor, "is_superuser", False)
     if not is_superuser and not (
-        roles_of(actor) & TASK_ROLES and _department_of(actor) == locked.department_id
+        roles_of(actor) & JOINT_TASK_ROLES and _department_of(actor) == locked.department_id
     ):
         raise ValidationError(
             _(

@@ -44,11 +44,10 @@ from govhall.cases.models import (
     NoticeKind,
 )
 from govhall.cases.services.permissions import manages
-from govhall.cases.transitions import BACK_OFFICE, MANAGEMENT, WINDOW
 from govhall.core.events import record_event
 from govhall.core.idnumbers import mask_id
 from govhall.core.models import User
-from govhall.core.roles import roles_of
+from govhall.core.roles import CASE_ACTOR_ROLES, roles_of
 from govhall.org.models import Center, Department
 from govhall.workdays.calendar import CalendarRangeError
 from govhall.workdays.queries import deadline_date
@@ -556,9 +555,7 @@ def notice_confirm(*, actor: User, notice: Notice, confirmed_by_name: str) -> No
     if len(name) > CONFIRM_NAME_MAX:
         too_long = _("The name is too long (at most %(max)d characters).")
         raise ValidationError({"confirmed_by_name": [too_long % {"max": CONFIRM_NAME_MAX}]})
-    allowed = getattr(actor, "is_superuser", False) or bool(
-        roles_of(actor) & (WINDOW | BACK_OFFICE | MANAGEMENT)
-    )
+    allowed = getattr(actor, "is_superuser", False) or bool(roles_of(actor) & CASE_ACTOR_ROLES)
     if not allowed or not cases_in_scope(actor).filter(pk=notice.case_id).exists():
         raise ValidationError(_("You cannot record confirmations for this case's notices."))
     locked = Notice.objects.select_for_update().select_related("case").get(pk=notice.pk)

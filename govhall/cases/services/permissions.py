@@ -9,8 +9,8 @@ action, (2) one of the actor's roles is named by the row *and* the actor stands 
 acts on this case, and (3) the row's guard holds. Where a role acts:
 
 - clerk: the case's window is among the windows the clerk serves now (A/B cover honoured,
-  `posts_served_by`); a case with no window yet (online) — any window the clerk serves that
-  serves the item;
+  `govhall.staffing.queries.cover.served_window_ids`); a case with no window yet (online) —
+  any window the clerk serves that serves the item;
 - window head: the case's window is headed by them, or as for a clerk;
 - reviewer / approver: the case's department is theirs; for `receive_result` also an approver
   whose center is the one the case was forwarded to, or above it;
@@ -21,18 +21,13 @@ acts on this case, and (3) the row's guard holds. Where a role acts:
 from __future__ import annotations
 
 import datetime
-import functools
-from collections.abc import Callable
-from contextvars import ContextVar
 from functools import cached_property
-from typing import ParamSpec, TypeVar
 
 from django.utils.translation import gettext as _
 
 from govhall.cases.models import Case, CaseStatus
 from govhall.cases.services.guards import guard_refusal
 from govhall.cases.transitions import (
-    MANAGEMENT,
     Action,
     Transition,
     transition_for,
@@ -40,47 +35,9 @@ from govhall.cases.transitions import (
 )
 from govhall.catalog.models import ItemWindow
 from govhall.core.models import User
-from govhall.core.roles import Role, roles_of
-from govhall.org.models import Center, Staff, Window
-
-WINDOW_ROLES = frozenset({Role.CLERK, Role.WINDOW_HEAD})
-
-
-# Within one intake the same actor is asked about at the same moment up to three times
-# (receipt, acceptance, decision); `remembering_served_windows` keeps those answers for the call.
-_served_memo: ContextVar[dict[tuple[int, datetime.datetime | None], frozenset[int]] | None] = (
-    ContextVar("served_windows_memo", default=None)
-)
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def remembering_served_windows(func: Callable[P, R]) -> Callable[P, R]:
-    """Decorate a service so the cover answers it asks for are computed once per call."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        token = _served_memo.set({})
-        try:
-            return func(*args, **kwargs)
-        finally:
-            _served_memo.reset(token)
-
-    return wrapper
-
-
-def served_window_ids(actor: User, at: datetime.datetime | None) -> frozenset[int]:
-    """The windows `actor` serves at `at` (A/B cover honoured): the dearest check of an action."""
-    from govhall.staffing.queries.cover import posts_served_by
-
-    memo = _served_memo.get()
-    key = (actor.pk, at)
-    if memo is not None and key in memo:
-        return memo[key]
-    ids = frozenset(post.window_id for post in posts_served_by(actor, at))
-    if memo is not None:
-        memo[key] = ids
-    return ids
+from govhall.core.roles import BACK_OFFICE_ROLES, MANAGER_ROLES, WINDOW_ROLES, Role, roles_of
+from govhall.org.models import Center, Staff
+from govhall.staffing.queries.cover import headed_window_ids, served_window_ids
 
 
 class Standing:
@@ -109,11 +66,7 @@ class Standing:
 
     @cached_property
     def headed_window_ids(self) -> frozenset[int]:
-        return frozenset(
-            Window.objects.filter(head_id=self.actor.pk, is_active=True).values_list(
-                "pk", flat=True
-            )
-        )
+        return headed_window_ids(self.actor)
 
     def _serves_item(self, window_ids: frozenset[int]) -> bool:
         if not window_ids:
@@ -168,7 +121,7 @@ class Standing:
     @cached_property
     def manages(self) -> bool:
         """Hall management (director/admin) of the case's center or the center it went to."""
-        return self.superuser or (bool(self.roles & MANAGEMENT) and self.in_management_scope)
+        return self.superuser or (bool(self.roles & MANAGER_ROLES) and self.in_management_scope)
 
     def stands_as(self, role: Role, action: str) -> bool:
         if role == Role.CLERK:
@@ -181,7 +134,7 @@ class Standing:
             if self.in_department:
                 return True
             return action == Action.RECEIVE_RESULT and self.above_escalation
-        if role in (Role.DIRECTOR, Role.ADMIN):
+        if role in MANAGER_ROLES:
             return self.in_management_scope
         return False
 
@@ -194,7 +147,7 @@ class Standing:
             # The one-time rule (一次性告知): the window gives the first notice; a second one on
             # the same case is management's override, whatever the status.
             if self.case.supplement_notices:
-                allowed = row.roles & MANAGEMENT
+                allowed = row.roles & MANAGER_ROLES
                 if not self.roles & allowed:
                     return _(
                         "A one-time notice was already issued for this case; a second one "
@@ -216,7 +169,7 @@ class Standing:
             return _("This case is at %(window)s, which you do not serve now.") % {
                 "window": str(self.case.window)
             }
-        if mine & {Role.REVIEWER, Role.APPROVER}:
+        if mine & BACK_OFFICE_ROLES:
             return _("This case belongs to %(department)s, not to your department.") % {
                 "department": str(self.case.department)
             }

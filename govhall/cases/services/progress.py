@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from govhall.cases.clock import days_left
 from govhall.cases.models import Case, CaseKind, CaseStatus, ProgressLookup
 from govhall.cases.transitions import NATIONAL_CODE, NATIONAL_LABEL, UNDECIDED_STATUSES
 from govhall.core.idnumbers import mask_name, normalize
@@ -239,8 +240,6 @@ def progress_lookup(
 
 def case_progress(case: Case, *, today: datetime.date) -> CaseProgress:
     """What the public may see of `case` (call only after the applicant proved who they are)."""
-    from govhall.cases.clock import days_left
-
     events = list(
         Event.objects.for_object(case)
         .filter(action__in=list(PUBLIC_STEPS))

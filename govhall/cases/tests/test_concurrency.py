@@ -12,10 +12,10 @@ from govhall.cases.models import Applicant, Case, CaseNumberCounter
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.intake import ApplicantData, Outcome, case_receive, case_submit_online
-from govhall.cases.tests.parallel import run_at_once
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import PostFactory, make_staff
+from govhall.testing.factories import PostFactory, make_staff
+from govhall.testing.parallel import run_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 
 from govhall.cases.models import CaseFee, CaseStatus
 from govhall.cases.services.fees import case_fee_record
-from govhall.cases.tests.test_notices import accepted_case, make_case
 from govhall.catalog.models import FeeItem, ServiceItem
 from govhall.core.models import Event, User
-from govhall.factories import FeeItemFactory
 from govhall.org.models import Window
+from govhall.testing.cases import accepted_case, make_case
+from govhall.testing.factories import FeeItemFactory
 
 
 @pytest.fixture

@@ -28,11 +28,11 @@ from govhall.cases.services.intake import (
     case_submit_online,
     propose_outcome,
 )
-from govhall.cases.tests.fixtures import ENTERPRISE_USCC, PERSON_ID
 from govhall.catalog.models import Authorization
 from govhall.core.models import Event, OutboundMessage
 from govhall.core.roles import Role
-from govhall.factories import ItemWindowFactory, PostFactory, WindowFactory, make_staff
+from govhall.testing.cases import ENTERPRISE_USCC, PERSON_ID
+from govhall.testing.factories import ItemWindowFactory, PostFactory, WindowFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -497,7 +497,7 @@ def test_online_case_waits_for_pre_review_then_is_accepted_at_the_window(
 def test_online_submission_needs_a_window_serving_the_item(
     clerk, county, department, applicant_data
 ):
-    from govhall.factories import ServiceItemFactory
+    from govhall.testing.factories import ServiceItemFactory
 
     orphan = ServiceItemFactory(center=county, department=department)
     with pytest.raises(ValidationError) as error:

@@ -22,12 +22,13 @@ from govhall.cases.services.joint import (
     joint_task_complete,
     joint_tasks_start,
 )
-from govhall.cases.tests.test_notices import accepted_case, local
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import Event, User
 from govhall.core.roles import Role
-from govhall.factories import DepartmentFactory, make_staff
 from govhall.org.models import Center, Department, Window
+from govhall.testing.cases import accepted_case, local
+from govhall.testing.factories import DepartmentFactory, make_staff
+from govhall.testing.parallel import run_at_once
 
 
 @pytest.fixture
@@ -426,8 +427,6 @@ def test_two_completions_at_once_one_wins(
     other_department: Department,
     other_reviewer: User,
 ) -> None:
-    from govhall.cases.tests.parallel import run_at_once
-
     (task,) = start(joint_case, clerk, [other_department])
     second = make_staff(Role.APPROVER, county, other_department, username="bdc_approver")
 

@@ -13,10 +13,10 @@ from govhall.cases.models import Applicant, CaseStatus, NoticeKind
 from govhall.cases.services import messages
 from govhall.cases.services.messages import tell_applicant
 from govhall.cases.services.notices import notice_issue
-from govhall.cases.tests.test_notices import accepted_case, make_case
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import OutboundMessage, User
 from govhall.org.models import Center, Window
+from govhall.testing.cases import accepted_case, make_case
 
 
 def sent(django_capture_on_commit_callbacks: Any, case_id: int, purpose: str) -> list[Any]:

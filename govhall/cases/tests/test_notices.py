@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import itertools
 from typing import Any
 
 import pytest
@@ -16,10 +15,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from govhall.cases.models import (
-    Applicant,
     Case,
     CaseKind,
-    CaseMaterial,
     CaseStatus,
     JointTask,
     Notice,
@@ -32,97 +29,11 @@ from govhall.cases.notice_render import (
     progress_url_for,
 )
 from govhall.cases.services.notices import RIGHTS_TEXT, notice_confirm, notice_issue
-from govhall.cases.tests.fixtures import PERSON_ID
-from govhall.cases.tests.parallel import run_at_once
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import Event, User
 from govhall.org.models import Center, Window
-
-TZ = datetime.timezone(datetime.timedelta(hours=8))
-_serial = itertools.count(1)
-
-
-def local(y: int, m: int, d: int, hour: int = 10) -> datetime.datetime:
-    return datetime.datetime(y, m, d, hour, 0, tzinfo=TZ)
-
-
-def make_case(
-    item: ServiceItem,
-    window: Window | None,
-    *,
-    status: str = CaseStatus.ACCEPTED,
-    kind: str = CaseKind.PROMISED,
-    received: datetime.datetime | None = None,
-    accepted: datetime.datetime | None = None,
-    clock_started_on: datetime.date | None = None,
-    promised_due_on: datetime.date | None = None,
-    legal_due_on: datetime.date | None = None,
-    missing: tuple[str, ...] = (),
-    received_by: User | None = None,
-    **fields: Any,
-) -> Case:
-    """A case row in the state a test needs, built directly (no engine). Materials follow the
-    item's catalog list; names in `missing` are marked not received."""
-    applicant, _ = Applicant.objects.get_or_create(
-        id_number=PERSON_ID,
-        defaults={"kind": "person", "name": "张三丰", "phone": "13812345678"},
-    )
-    received = received or local(2025, 9, 29)
-    day = received.astimezone(TZ).date()
-    case = Case.objects.create(
-        number=f"{item.center.code}{day:%Y%m%d}{next(_serial):05d}",
-        center=item.center,
-        item=item,
-        department=item.department,
-        applicant=applicant,
-        kind=kind,
-        status=status,
-        authorization=(
-            item.item_windows.filter(window=window).values_list("authorization", flat=True).first()
-            or "partial"
-        ),
-        received_window=window,
-        window=window,
-        received_by=received_by,
-        received_at=received,
-        accepted_at=accepted,
-        clock_started_on=clock_started_on,
-        legal_days=item.legal_days,
-        promised_days=item.promised_days,
-        promised_due_on=promised_due_on,
-        legal_due_on=legal_due_on,
-        **fields,
-    )
-    CaseMaterial.objects.bulk_create(
-        [
-            CaseMaterial(
-                case=case,
-                material=m,
-                position=m.position,
-                name=m.name,
-                is_main=m.is_main,
-                received=m.name not in missing,
-                received_on=None if m.name in missing else day,
-                form=m.form,
-                copies=m.copies,
-            )
-            for m in item.materials.order_by("position")
-        ]
-    )
-    return case
-
-
-def accepted_case(item: ServiceItem, window: Window, **fields: Any) -> Case:
-    """Accepted on Tuesday 2025-09-30; 5 promised working days across National Day end on
-    Tuesday 2025-10-14 (Oct 1-8 off, Saturday Oct 11 a make-up working day)."""
-    defaults: dict[str, Any] = {
-        "accepted": local(2025, 9, 30),
-        "clock_started_on": datetime.date(2025, 9, 30),
-        "promised_due_on": datetime.date(2025, 10, 14),
-        "legal_due_on": datetime.date(2025, 10, 30),
-    }
-    defaults.update(fields)
-    return make_case(item, window, **defaults)
+from govhall.testing.cases import PERSON_ID, accepted_case, local, make_case
+from govhall.testing.parallel import run_at_once
 
 
 def pdf_text(data: bytes) -> str:

@@ -9,8 +9,8 @@ from django.db import connection
 
 from govhall.cases.models import ProgressLookup
 from govhall.cases.services.progress import ProgressLimited, progress_lookup
-from govhall.cases.tests.parallel import run_at_once
 from govhall.core.models import RateCounter
+from govhall.testing.parallel import run_at_once
 
 CALLERS = 24
 

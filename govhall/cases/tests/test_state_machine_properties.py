@@ -73,14 +73,14 @@ from govhall.cases.transitions import (
 from govhall.catalog.models import Authorization, ServiceItem
 from govhall.core.models import Event, User
 from govhall.core.roles import Role, roles_of
-from govhall.factories import (
+from govhall.org.models import Center, Department, Window
+from govhall.testing.factories import (
     DepartmentFactory,
     ItemWindowFactory,
     PostFactory,
     WindowFactory,
     make_staff,
 )
-from govhall.org.models import Center, Department, Window
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ LONG_NOTE = "意" * (TEXT_MAX_LENGTH + 1)
 # Not an engine action: the participating departments finish their joint review tasks.
 JOINT_DONE = "joint_tasks_done"
 
-# The standard users (govhall/conftest.py, cases/tests/fixtures.py) and the hall's own extras:
+# The standard users (govhall/conftest.py, govhall/testing/case_hall.py) and the hall's own extras:
 # `clerk7` holds the post of window 7 (the transfer target), `city_approver` works at the
 # higher level the county forwards to, `joint_member` reviews for a participating department.
 STANDARD_ACTORS = (

@@ -26,7 +26,6 @@ from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.guards import GUARDS
 from govhall.cases.services.intake import Outcome, case_receive
 from govhall.cases.services.permissions import available_actions, refusal
-from govhall.cases.tests.fixtures import PERSON_ID
 from govhall.cases.transitions import (
     NATIONAL_CODE,
     RESUME,
@@ -38,7 +37,8 @@ from govhall.cases.transitions import (
 from govhall.catalog.models import Authorization
 from govhall.core.models import Event, OutboundMessage
 from govhall.core.roles import Role
-from govhall.factories import ItemWindowFactory, PostFactory, WindowFactory, make_staff
+from govhall.testing.cases import PERSON_ID
+from govhall.testing.factories import ItemWindowFactory, PostFactory, WindowFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from govhall.catalog.access import (
     access_material,
     items_in_scope,
 )
-from govhall.factories import (
+from govhall.testing.factories import (
     DepartmentFactory,
     FeeItemFactory,
     ItemWindowFactory,

@@ -27,7 +27,7 @@ from govhall.catalog.services import (
 )
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import (
+from govhall.testing.factories import (
     FeeItemFactory,
     ItemWindowFactory,
     MaterialFactory,

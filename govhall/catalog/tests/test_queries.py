@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from govhall.catalog.queries import guide_search, public_departments, workbench_items
-from govhall.factories import (
+from govhall.testing.factories import (
     CenterFactory,
     DepartmentFactory,
     FeeItemFactory,

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from govhall.catalog.models import ItemType, Material, ServiceItem
 from govhall.catalog.services import fee_add, item_create, item_window_set, material_add
 from govhall.catalog.spreadsheet import export_catalog, import_catalog
-from govhall.catalog.tests.test_spreadsheet import snapshot
-from govhall.factories import WindowFactory
+from govhall.testing.catalog_sheets import snapshot
+from govhall.testing.factories import WindowFactory
 
 pytestmark = pytest.mark.django_db
 

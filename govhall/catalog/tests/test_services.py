@@ -25,14 +25,14 @@ from govhall.catalog.services import (
     material_update,
 )
 from govhall.core.models import Event
-from govhall.factories import (
+from govhall.org.models import CenterLevel
+from govhall.testing.factories import (
     CenterFactory,
     DepartmentFactory,
     FeeItemFactory,
     ServiceItemFactory,
     WindowFactory,
 )
-from govhall.org.models import CenterLevel
 
 pytestmark = pytest.mark.django_db
 

@@ -13,18 +13,15 @@ from openpyxl import Workbook, load_workbook
 
 from govhall.catalog.models import FeeItem, ItemWindow, Material, ServiceItem
 from govhall.catalog.spreadsheet import (
-    FEE_COLUMNS,
-    ITEM_COLUMNS,
-    MATERIAL_COLUMNS,
     PROGRESS_EVERY,
-    WINDOW_COLUMNS,
     catalog_import_start,
     export_catalog,
     import_catalog,
     upload_problem,
 )
 from govhall.core.models import Event, Job
-from govhall.factories import (
+from govhall.testing.catalog_sheets import ITEM_HEADERS, item_row, snapshot, workbook_bytes
+from govhall.testing.factories import (
     DepartmentFactory,
     FeeItemFactory,
     ItemWindowFactory,
@@ -35,75 +32,8 @@ from govhall.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ITEM_HEADERS = [c.header for c in ITEM_COLUMNS]
-MATERIAL_HEADERS = [c.header for c in MATERIAL_COLUMNS]
-FEE_HEADERS = [c.header for c in FEE_COLUMNS]
-WINDOW_HEADERS = [c.header for c in WINDOW_COLUMNS]
 LEGAL = "法定时限（工作日）"
 PROMISED = "承诺时限（工作日）"
-
-
-def item_row(code: str, **cells: Any) -> dict[str, Any]:
-    row = {
-        "实施编码": code,
-        "事项名称": f"事项{code}",
-        "事项类型": "行政许可",
-        "实施部门编码": "SCJG",
-        "法定时限（工作日）": 20,
-        "承诺时限（工作日）": 5,
-    }
-    row.update(cells)
-    return row
-
-
-def workbook_bytes(
-    items: list[dict[str, Any]],
-    materials: list[dict[str, Any]] | None = None,
-    fees: list[dict[str, Any]] | None = None,
-    windows: list[dict[str, Any]] | None = None,
-) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for name, headers, rows in (
-        ("事项", ITEM_HEADERS, items),
-        ("材料", MATERIAL_HEADERS, materials),
-        ("收费", FEE_HEADERS, fees),
-        ("窗口", WINDOW_HEADERS, windows),
-    ):
-        if rows is None:
-            continue
-        sheet = workbook.create_sheet(name)
-        sheet.append(headers)
-        for row in rows:
-            sheet.append([row.get(h) for h in headers])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def snapshot(center) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """Everything the catalog says about a center's items, by code (no ids)."""
-    result: dict[str, Any] = {}
-    for item in ServiceItem.objects.filter(center=center).order_by("code"):
-        fields = {
-            f.name: getattr(item, f.attname)
-            for f in ServiceItem._meta.concrete_fields
-            if f.name not in {"id", "created_at", "updated_at", "center"}
-        }
-        fields["joint"] = sorted(item.joint_departments.values_list("code", flat=True))
-        fields["materials"] = list(
-            item.materials.values_list("name", "is_main", "form", "copies", "source", "note")
-        )
-        fields["fees"] = list(
-            item.fees.values_list("name", "standard_amount", "unit", "standard_basis")
-        )
-        fields["windows"] = list(
-            item.item_windows.values_list("window__number", "authorization").order_by(
-                "window__number"
-            )
-        )
-        result[item.code] = fields
-    return result
 
 
 def problems_of(outcome) -> set[tuple[str, Any, str]]:  # type: ignore[no-untyped-def]

@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from govhall.catalog.models import ServiceItem
 from govhall.catalog.services import item_create
 from govhall.catalog.spreadsheet import catalog_import_start, export_catalog, import_catalog
-from govhall.catalog.tests.test_spreadsheet import item_row, snapshot, workbook_bytes
 from govhall.core.models import Event, Job
-from govhall.core.tests.test_spreadsheets import zip_bomb_xlsx
+from govhall.testing.catalog_sheets import item_row, snapshot, workbook_bytes
+from govhall.testing.spreadsheets import zip_bomb_xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.utils.translation import override
 from govhall.cases.models import ProgressLookup
 from govhall.core.models import RateCounter
 from govhall.core.ratelimit import rate_hit
-from govhall.factories import PostFactory, WindowFactory
 from govhall.frontdesk.models import PhoneCode
 from govhall.staffing.models import PostVacancy
+from govhall.testing.factories import PostFactory, WindowFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ import datetime
 import pytest
 from django.db import connection
 
-from govhall.cases.tests.parallel import run_at_once
 from govhall.core.models import RateCounter
 from govhall.core.ratelimit import (
     DAY,
@@ -22,6 +21,7 @@ from govhall.core.ratelimit import (
     rate_limit,
     rate_refund,
 )
+from govhall.testing.parallel import run_at_once
 
 NOON = datetime.datetime(2026, 6, 8, 12, 0, tzinfo=datetime.UTC)
 

@@ -7,14 +7,6 @@ from django.http import Http404
 
 from govhall.core.models import User
 from govhall.core.roles import DEPARTMENT_ROLES, MANAGER_ROLES, Role, has_role, roles_of
-from govhall.factories import (
-    CenterFactory,
-    DepartmentFactory,
-    PostFactory,
-    UserFactory,
-    WindowFactory,
-    make_staff,
-)
 from govhall.org.access import (
     access_center,
     access_department,
@@ -28,6 +20,14 @@ from govhall.org.access import (
     windows_in_scope,
 )
 from govhall.org.models import CenterLevel
+from govhall.testing.factories import (
+    CenterFactory,
+    DepartmentFactory,
+    PostFactory,
+    UserFactory,
+    WindowFactory,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 

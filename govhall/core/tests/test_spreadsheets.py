@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import io
 import time
-import zipfile
 
 import pytest
 from django.utils import translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from govhall.core.spreadsheets import (
     CellBudget,
@@ -19,8 +17,7 @@ from govhall.core.spreadsheets import (
     neutralise_row,
     restore_neutralised,
 )
-
-BOMB_SHEET_BYTES = 200 * 1024 * 1024
+from govhall.testing.spreadsheets import small_xlsx, zip_bomb_xlsx
 
 
 @pytest.fixture(autouse=True)
@@ -28,34 +25,6 @@ def _english():
     # Messages are checked by their English wording; the default language is Chinese.
     with translation.override("en"):
         yield
-
-
-def small_xlsx(rows: list[list[object]] | None = None) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row in rows or [["a", "b"], [1, 2]]:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-@functools.cache
-def zip_bomb_xlsx() -> bytes:
-    """A real workbook whose first sheet is replaced by 200 MB of zeros (about 200 KB packed)."""
-    source = zipfile.ZipFile(io.BytesIO(small_xlsx()))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
-        for member in source.infolist():
-            if member.filename == "xl/worksheets/sheet1.xml":
-                with bomb.open(member.filename, "w", force_zip64=True) as target:
-                    chunk = b"0" * (1024 * 1024)
-                    for _ in range(BOMB_SHEET_BYTES // len(chunk)):
-                        target.write(chunk)
-            else:
-                bomb.writestr(member, source.read(member.filename))
-    return buffer.getvalue()
 
 
 # --- formula neutralising -----------------------------------------------------------------------

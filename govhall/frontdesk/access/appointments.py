@@ -8,21 +8,16 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from govhall.core.roles import MANAGER_ROLES, Role
+from govhall.core.roles import APPOINTMENT_READER_ROLES, FRONT_DESK_ROLES
 from govhall.frontdesk.models import Appointment, ServiceGroup
 from govhall.frontdesk.models.appointment import AppointmentQuerySet
 from govhall.org.access import centers_in_scope, scope_of
 from govhall.org.models import Center
 
-# Who books phone appointments and cancels for an applicant.
-FRONT_DESK_ROLES = MANAGER_ROLES | {Role.GUIDE, Role.CLERK, Role.WINDOW_HEAD}
-# Who reads appointment lists and rates (supervisors watch the targets).
-READER_ROLES = FRONT_DESK_ROLES | {Role.SUPERVISOR, Role.DEPT_LEADER}
-
 
 def can_read_appointments(user: object) -> bool:
     scope = scope_of(user)
-    return scope.everything or bool(scope.roles & READER_ROLES)
+    return scope.everything or bool(scope.roles & APPOINTMENT_READER_ROLES)
 
 
 def can_write_appointments(user: object) -> bool:

@@ -13,22 +13,20 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from govhall.core.roles import MANAGER_ROLES, Role
+from govhall.core.roles import (
+    INQUIRY_LOGGER_ROLES,
+    INQUIRY_RECEIVER_ROLES,
+    OVERSIGHT_ROLES,
+    Role,
+)
 from govhall.frontdesk.models import Inquiry
 from govhall.frontdesk.models.inquiry import InquiryQuerySet
 from govhall.org.access import centers_in_scope, scope_of
-from govhall.org.models import Window
+from govhall.org.models import Staff, Window
 
-# Roles that serve the public and log inquiries (the guide's desk and every window).
-LOGGER_ROLES = frozenset({Role.GUIDE, Role.CLERK, Role.WINDOW_HEAD, Role.DIRECTOR})
-# Roles whose department takes on transferred matters (签收) and finishes them.
-RECEIVER_ROLES = (
-    frozenset({Role.CLERK, Role.WINDOW_HEAD, Role.REVIEWER, Role.APPROVER, Role.DEPT_LEADER})
-    | MANAGER_ROLES
-)
-# Roles that read the rates (received, finished, finished rate against the targets).
-RATE_READER_ROLES = MANAGER_ROLES | {Role.SUPERVISOR, Role.WINDOW_HEAD, Role.DEPT_LEADER}
-VIEWER_ROLES = LOGGER_ROLES | RECEIVER_ROLES | RATE_READER_ROLES
+# Who logs (INQUIRY_LOGGER_ROLES), who takes on transfers (INQUIRY_RECEIVER_ROLES) and who
+# reads the rates (OVERSIGHT_ROLES) are named in govhall.core.roles; any of them views.
+VIEWER_ROLES = INQUIRY_LOGGER_ROLES | INQUIRY_RECEIVER_ROLES | OVERSIGHT_ROLES
 
 
 def _has(user: object, roles: frozenset[Role]) -> bool:
@@ -41,15 +39,15 @@ def can_view_inquiries(user: object) -> bool:
 
 
 def can_log_inquiries(user: object) -> bool:
-    return _has(user, LOGGER_ROLES)
+    return _has(user, INQUIRY_LOGGER_ROLES)
 
 
 def can_receive_inquiries(user: object) -> bool:
-    return _has(user, RECEIVER_ROLES)
+    return _has(user, INQUIRY_RECEIVER_ROLES)
 
 
 def can_read_inquiry_rates(user: object) -> bool:
-    return _has(user, RATE_READER_ROLES)
+    return _has(user, OVERSIGHT_ROLES)
 
 
 def inquiries_in_scope(user: object) -> InquiryQuerySet:
@@ -86,8 +84,6 @@ def inquiries_to_act_on(user: object) -> InquiryQuerySet:
 
 
 def _department_of(user: object) -> int | None:
-    from govhall.org.models import Staff
-
     pk = getattr(user, "pk", None)
     if not isinstance(pk, int):
         return None

@@ -14,7 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import Http404
 
-from govhall.core.roles import MANAGER_ROLES, Role
+from govhall.core.roles import MANAGER_ROLES, OVERSIGHT_ROLES, WATCHER_ROLES, WINDOW_ROLES, Role
 from govhall.frontdesk.models import ServiceGroup, Ticket
 from govhall.frontdesk.models.queue import TicketQuerySet
 from govhall.frontdesk.transitions import TICKET_TRANSITIONS
@@ -24,13 +24,11 @@ from govhall.org.models import Window
 # Roles that may act on a ticket at all: every role named in the transition table.
 TICKET_ACTOR_ROLES: frozenset[Role] = frozenset().union(*(row.roles for row in TICKET_TRANSITIONS))
 # Roles that read the queue: the actors, and those who follow its figures.
-QUEUE_READER_ROLES = TICKET_ACTOR_ROLES | {Role.SUPERVISOR, Role.DEPT_LEADER}
+QUEUE_READER_ROLES = TICKET_ACTOR_ROLES | WATCHER_ROLES
 
 
-# The calling console is for those who serve windows; the figures for management, supervision,
-# window heads and department leaders.
-CONSOLE_ROLES = frozenset({Role.CLERK, Role.WINDOW_HEAD})
-STATS_READER_ROLES = MANAGER_ROLES | {Role.SUPERVISOR, Role.WINDOW_HEAD, Role.DEPT_LEADER}
+# The calling console is for those who serve windows (WINDOW_ROLES); the figures for those who
+# oversee the hall (OVERSIGHT_ROLES: management, supervision, window heads, department leaders).
 
 
 def _has_role(user: object, roles: frozenset[Role]) -> bool:
@@ -39,11 +37,11 @@ def _has_role(user: object, roles: frozenset[Role]) -> bool:
 
 
 def can_use_console(user: object) -> bool:
-    return _has_role(user, CONSOLE_ROLES)
+    return _has_role(user, WINDOW_ROLES)
 
 
 def can_read_queue_stats(user: object) -> bool:
-    return _has_role(user, STATS_READER_ROLES)
+    return _has_role(user, OVERSIGHT_ROLES)
 
 
 def can_read_queue(user: object) -> bool:

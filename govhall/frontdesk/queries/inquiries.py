@@ -19,9 +19,11 @@ from typing import Any
 from django.conf import settings
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from govhall.core.models import Event
 from govhall.frontdesk.access.inquiries import department_of, inquiries_in_scope
-from govhall.frontdesk.models import Inquiry, InquiryOutcome, InquiryStatus
+from govhall.frontdesk.models import Inquiry, InquiryChannel, InquiryOutcome, InquiryStatus
 from govhall.frontdesk.models.inquiry import InquiryQuerySet
 from govhall.org.access import scope_of
 from govhall.workdays.queries import calendar_for
@@ -60,8 +62,6 @@ class InquiryFilters:
 
     @classmethod
     def from_query(cls, query: Any) -> InquiryFilters:
-        from govhall.frontdesk.models import InquiryChannel
-
         def text(name: str) -> str:
             return str(query.get(name) or "").strip()
 
@@ -373,7 +373,6 @@ def rates(
         .annotate(**counts)
         .order_by("-received", "transferred_department__name")
     )
-    from django.utils.translation import gettext as _
 
     def window_label(row: dict[str, Any]) -> str:
         if row["window_id"] is None:
@@ -427,8 +426,6 @@ def rates_for(
 
 def inquiry_timeline(inquiry: Inquiry) -> QuerySet[Any]:
     """The inquiry's events, oldest first (logged, taken on, finished, contact viewed)."""
-    from govhall.core.models import Event
-
     return (
         Event.objects.filter(object_type="frontdesk.inquiry", object_id=str(inquiry.pk))
         .select_related("actor")

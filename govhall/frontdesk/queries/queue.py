@@ -19,10 +19,8 @@ from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
 from govhall.core.models import User
-from govhall.core.roles import roles_of
 from govhall.frontdesk.models import ServiceGroup, Ticket, TicketStatus
 from govhall.frontdesk.models.queue import ACTIVE_TICKET_STATUSES, TicketQuerySet
-from govhall.frontdesk.services.standing import WINDOW_ROLES
 from govhall.frontdesk.services.tickets import ticket_refusal
 from govhall.frontdesk.transitions import (
     TicketAction,
@@ -30,7 +28,7 @@ from govhall.frontdesk.transitions import (
     ticket_transitions_from,
 )
 from govhall.org.models import Center, Window
-from govhall.staffing.queries.cover import posts_served_by
+from govhall.staffing.queries.cover import remembering_cover, window_ids_at_hand
 
 # How many of the next tickets in line the console shows per window.
 NEXT_UP = 5
@@ -107,22 +105,15 @@ class ConsoleWindow:
         return max(0, self.recall_max - (self.ticket.recall_count if self.ticket else 0))
 
 
-def windows_served_ids(user: User, at: datetime.datetime | None = None) -> list[int]:
-    """Ids of the windows `user` serves now: the posts they hold or cover (A/B cover honoured,
-    `posts_served_by`) and, for window roles, the windows they head (`serves_window`)."""
-    moment = at or timezone.now()
-    ids = {post.window_id for post in posts_served_by(user, moment)}
-    if roles_of(user) & WINDOW_ROLES:
-        ids |= set(Window.objects.filter(head=user, is_active=True).values_list("pk", flat=True))
-    return sorted(ids)
-
-
+# The console asks who serves each window once for the list and again for every button it
+# draws (`ticket_refusal`): one cover scope for the whole read.
+@remembering_cover()
 def console_state(user: User, at: datetime.datetime | None = None) -> list[ConsoleWindow]:
     """The calling console of `user`: every window they serve now, with its ticket at hand and
     what may be done with it, the waiting count per group it calls and the next few in line."""
     moment = at or timezone.now()
     day = timezone.localdate(moment)
-    ids = windows_served_ids(user, moment)
+    ids = window_ids_at_hand(user, moment)
     if not ids:
         return []
     active_groups = ServiceGroup.objects.filter(is_active=True).order_by("position", "letter")

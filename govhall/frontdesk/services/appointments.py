@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from govhall.core import idnumbers
 from govhall.core.events import record_event
+from govhall.core.lifecycle import Transition
 from govhall.core.models import User
 from govhall.core.notify import send_sms
 from govhall.core.ratelimit import (
@@ -34,6 +35,12 @@ from govhall.core.ratelimit import (
     rate_key,
     rate_limit,
     rate_refund,
+)
+from govhall.frontdesk.appointment_transitions import (
+    APPOINTMENT_TRANSITIONS,
+    ONE_BY_ONE,
+    AppointmentAction,
+    AppointmentParty,
 )
 from govhall.frontdesk.models import (
     Appointment,
@@ -49,7 +56,8 @@ from govhall.frontdesk.models.appointment import (
     PhoneCode,
 )
 from govhall.frontdesk.services.phone_codes import phone_code_check, phone_code_consume
-from govhall.frontdesk.services.standing import require_manager, works_in
+from govhall.frontdesk.services.standing import manages, require_manager, works_in
+from govhall.frontdesk.services.tickets import ticket_take
 from govhall.org.models import Center, Staff
 from govhall.workdays.calendar import CalendarRangeError
 from govhall.workdays.queries import calendar_for
@@ -560,6 +568,173 @@ def _book(
     return appointment
 
 
+# --- the state machine (govhall/frontdesk/appointment_transitions.py) ------------------------
+
+
+class AppointmentViewer:
+    """What `user` is to appointments (the parties of the appointment table); `None` is the
+    public (the applicant, holding the code). Whether the user works in or manages a center is
+    read once per center, so a list asks once per center, not once per row."""
+
+    def __init__(self, user: User | None) -> None:
+        self.user = user
+        self._standing: dict[int, frozenset[str]] = {}
+
+    def parties(self, appointment: Appointment) -> frozenset[str]:
+        user = self.user
+        if user is None:
+            return frozenset({AppointmentParty.APPLICANT.value})
+        center_id = appointment.center_id
+        if center_id not in self._standing:
+            center = Center(pk=center_id)
+            standing: set[str] = set()
+            if works_in(user, center):
+                standing.add(AppointmentParty.STAFF.value)
+            if manages(user, center):
+                standing.add(AppointmentParty.MANAGER.value)
+            self._standing[center_id] = frozenset(standing)
+        parties = self._standing[center_id]
+        if appointment.assigned_to_id is not None and appointment.assigned_to_id == user.pk:
+            parties = parties | {AppointmentParty.ASSIGNED.value}
+        return parties
+
+
+def _status_label(appointment: Appointment) -> str:
+    return str(AppointmentStatus(appointment.status).label)
+
+
+def _served_by_hand() -> str:
+    return _(
+        "Only an approved off-hours appointment is marked served here; others are served "
+        "through their queue ticket."
+    )
+
+
+def _state_refusal(appointment: Appointment, action: str) -> str:
+    status = appointment.status
+    if action == AppointmentAction.CHECK_IN:
+        if status in (AppointmentStatus.CHECKED_IN, AppointmentStatus.SERVED):
+            return _("This appointment has already been checked in.")
+        if status in (AppointmentStatus.CANCELLED, AppointmentStatus.REJECTED):
+            return _("This appointment was cancelled.")
+        if status == AppointmentStatus.NO_SHOW:
+            return _("The time of this appointment has passed; it was marked as a no-show.")
+        return _("This appointment has not been approved yet.")
+    if action in (AppointmentAction.APPROVE, AppointmentAction.DECLINE):
+        return _("This request has already been decided (%(status)s).") % {
+            "status": _status_label(appointment)
+        }
+    if action == AppointmentAction.SERVE:
+        return _served_by_hand()
+    return _("This appointment is %(status)s; it cannot be cancelled.") % {
+        "status": _status_label(appointment)
+    }
+
+
+def _who_refusal(action: str) -> str:
+    if action in (AppointmentAction.CANCEL, AppointmentAction.CHECK_IN):
+        return _("You do not work in this center.")
+    return _("Only the hall's management may do this.")
+
+
+def _guard_before_deadline(appointment: Appointment, now: datetime.datetime) -> str:
+    hours = settings.GOVHALL_APPOINTMENT_CANCEL_HOURS
+    deadline = appointment.starts_at - datetime.timedelta(hours=hours)
+    if now > deadline:
+        return _(
+            "An appointment can be cancelled up to %(hours)d hours before it starts "
+            "(until %(deadline)s)."
+        ) % {"hours": hours, "deadline": _fmt(deadline)}
+    return ""
+
+
+def _guard_checks_in_today(appointment: Appointment, now: datetime.datetime) -> str:
+    if appointment.date != timezone.localdate(now):
+        return _("This appointment is for %(date)s, not today.") % {
+            "date": appointment.date.isoformat()
+        }
+    early_minutes = settings.GOVHALL_APPOINTMENT_CHECKIN_EARLY_MINUTES
+    opens = appointment.starts_at - datetime.timedelta(minutes=early_minutes)
+    if now < opens:
+        return _("Check-in opens at %(time)s, %(minutes)d minutes before your appointment.") % {
+            "time": timezone.localtime(opens).strftime("%H:%M"),
+            "minutes": early_minutes,
+        }
+    return ""
+
+
+def _guard_off_hours(appointment: Appointment, now: datetime.datetime) -> str:
+    return "" if appointment.is_off_hours else _served_by_hand()
+
+
+def _guard_in_hours_ended(appointment: Appointment, now: datetime.datetime) -> str:
+    if appointment.is_off_hours or appointment.ends_at > now:
+        return _("This appointment is not over yet.")
+    return ""
+
+
+APPOINTMENT_GUARDS = {
+    "before_deadline": _guard_before_deadline,
+    "checks_in_today": _guard_checks_in_today,
+    "off_hours": _guard_off_hours,
+    "in_hours_ended": _guard_in_hours_ended,
+}
+# Refused for the status first, then for who asks (the messages say what matters most).
+_STATE_FIRST = frozenset({AppointmentAction.SERVE.value, AppointmentAction.CHECK_IN.value})
+
+
+def appointment_refusal(
+    actor: User | None,
+    appointment: Appointment,
+    action: str,
+    now: datetime.datetime | None = None,
+    *,
+    viewer: AppointmentViewer | None = None,
+) -> str | None:
+    """Why `actor` (None: the public) may not take `action` on `appointment` now (the transition
+    table, its parties and guards), or None when allowed. The applicant's proof (the last 4
+    characters of the ID number) is checked by the service itself."""
+    moment = now or timezone.now()
+    row = APPOINTMENT_TRANSITIONS.row(appointment.status, action)
+    state_first = action in _STATE_FIRST
+    if state_first and row is None:
+        return _state_refusal(appointment, action)
+    if state_first and row is not None and row.guard == "off_hours":
+        refusal = _guard_off_hours(appointment, moment)
+        if refusal:
+            return refusal
+    parties = (viewer or AppointmentViewer(actor)).parties(appointment)
+    if not parties & APPOINTMENT_TRANSITIONS.who_may(action):
+        return _who_refusal(action)
+    if row is None:
+        return _state_refusal(appointment, action)
+    if not parties & row.who:
+        return _who_refusal(action)
+    if row.guard:
+        return APPOINTMENT_GUARDS[row.guard](appointment, moment) or None
+    return None
+
+
+def appointment_actions(
+    user: User | None,
+    appointment: Appointment,
+    at: datetime.datetime | None = None,
+    *,
+    viewer: AppointmentViewer | None = None,
+) -> list[Transition]:
+    """The rows of the appointment table `user` may take on `appointment` alone now (the
+    buttons of the appointment pages and the API's `actions`): exactly what the services
+    accept."""
+    moment = at or timezone.now()
+    viewer = viewer or AppointmentViewer(user)
+    return [
+        row
+        for row in APPOINTMENT_TRANSITIONS.rows_from(appointment.status)
+        if row.action in ONE_BY_ONE
+        and appointment_refusal(user, appointment, row.action, moment, viewer=viewer) is None
+    ]
+
+
 def last4_matches(appointment: Appointment, last4: str) -> bool:
     digits = idnumbers.normalize(last4)
     return len(digits) == 4 and appointment.id_number[-4:] == digits
@@ -578,29 +753,16 @@ def appointment_cancel(
     of the ID number) or by the center's staff, up to CANCEL_HOURS hours before it starts."""
     now = at or timezone.now()
     locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    if actor is None:
-        if not last4_matches(locked, last4):
-            raise ValidationError(
-                {"last4": [_("The last 4 characters of the ID number do not match.")]}
-            )
-    elif not works_in(actor, locked.center):
-        raise ValidationError(_("You do not work in this center."))
-    if locked.status not in (AppointmentStatus.BOOKED, AppointmentStatus.REQUESTED):
+    if actor is None and not last4_matches(locked, last4):
         raise ValidationError(
-            _("This appointment is %(status)s; it cannot be cancelled.")
-            % {"status": AppointmentStatus(locked.status).label}
+            {"last4": [_("The last 4 characters of the ID number do not match.")]}
         )
-    hours = settings.GOVHALL_APPOINTMENT_CANCEL_HOURS
-    deadline = locked.starts_at - datetime.timedelta(hours=hours)
-    if now > deadline:
-        raise ValidationError(
-            _(
-                "An appointment can be cancelled up to %(hours)d hours before it starts "
-                "(until %(deadline)s)."
-            )
-            % {"hours": hours, "deadline": _fmt(deadline)}
-        )
-    locked.status = AppointmentStatus.CANCELLED
+    refusal = appointment_refusal(actor, locked, AppointmentAction.CANCEL, now)
+    if refusal:
+        raise ValidationError(refusal)
+    row = APPOINTMENT_TRANSITIONS.row(locked.status, AppointmentAction.CANCEL)
+    assert row is not None and row.next_state is not None
+    locked.status = row.next_state
     locked.cancelled_at = now
     locked.cancel_reason = (reason or "").strip()[:200]
     locked.save(update_fields=["status", "cancelled_at", "cancel_reason"])
@@ -787,13 +949,13 @@ def appointment_decide(
     time is recorded as that person's overtime), or declines it with a note."""
     now = at or timezone.now()
     locked = Appointment.objects.select_for_update().select_related("center").get(pk=appointment.pk)
-    require_manager(actor, locked.center)
+    action = AppointmentAction.APPROVE if approve else AppointmentAction.DECLINE
+    refusal = appointment_refusal(actor, locked, action, now)
+    if refusal:
+        raise ValidationError(refusal)
+    row = APPOINTMENT_TRANSITIONS.row(locked.status, action)
+    assert row is not None and row.next_state is not None
     note = (note or "").strip()
-    if locked.status != AppointmentStatus.REQUESTED:
-        raise ValidationError(
-            _("This request has already been decided (%(status)s).")
-            % {"status": AppointmentStatus(locked.status).label}
-        )
     if approve:
         if assigned_to is None:
             raise ValidationError(
@@ -805,7 +967,7 @@ def appointment_decide(
             raise ValidationError(
                 {"assigned_to": [_("The staff member must work in this center.")]}
             )
-        locked.status = AppointmentStatus.BOOKED
+        locked.status = row.next_state
         locked.assigned_to = assigned_to
         locked.overtime_minutes = settings.GOVHALL_APPOINTMENT_OFF_HOURS_MINUTES
         text = _(
@@ -820,7 +982,7 @@ def appointment_decide(
     else:
         if not note:
             raise ValidationError({"note": [_("Say why the request is declined.")]})
-        locked.status = AppointmentStatus.REJECTED
+        locked.status = row.next_state
         text = _(
             "Your off-hours appointment request %(code)s for %(when)s was declined: %(note)s"
         ) % {"code": locked.code, "when": _when(locked), "note": note}
@@ -851,16 +1013,12 @@ def appointment_mark_served(
     served (it has no queue ticket)."""
     now = at or timezone.now()
     locked = Appointment.objects.select_for_update().select_related("center").get(pk=appointment.pk)
-    if not locked.is_off_hours or locked.status != AppointmentStatus.BOOKED:
-        raise ValidationError(
-            _(
-                "Only an approved off-hours appointment is marked served here; others are served "
-                "through their queue ticket."
-            )
-        )
-    if locked.assigned_to_id != actor.pk:
-        require_manager(actor, locked.center)
-    locked.status = AppointmentStatus.SERVED
+    refusal = appointment_refusal(actor, locked, AppointmentAction.SERVE, now)
+    if refusal:
+        raise ValidationError(refusal)
+    row = APPOINTMENT_TRANSITIONS.row(locked.status, AppointmentAction.SERVE)
+    assert row is not None and row.next_state is not None
+    locked.status = row.next_state
     locked.checked_in_at = locked.checked_in_at or now
     locked.served_at = now
     locked.save(update_fields=["status", "checked_in_at", "served_at"])
@@ -912,10 +1070,7 @@ def _check_in(
     at: datetime.datetime | None,
     center: Center | None,
 ) -> Ticket:
-    from govhall.frontdesk.services.tickets import ticket_take
-
     now = at or timezone.now()
-    today = timezone.localdate(now)
     normalized = normalize_code(code)
     appointment = (
         Appointment.objects.select_for_update()
@@ -927,44 +1082,16 @@ def _check_in(
     )
     if appointment is None:
         raise ValidationError({"code": [_("No appointment has this booking code.")]})
-    if appointment.status in (AppointmentStatus.CHECKED_IN, AppointmentStatus.SERVED):
-        raise ValidationError({"code": [_("This appointment has already been checked in.")]})
-    if appointment.status in (AppointmentStatus.CANCELLED, AppointmentStatus.REJECTED):
-        raise ValidationError({"code": [_("This appointment was cancelled.")]})
-    if appointment.status == AppointmentStatus.NO_SHOW:
-        raise ValidationError(
-            {"code": [_("The time of this appointment has passed; it was marked as a no-show.")]}
-        )
-    if appointment.status != AppointmentStatus.BOOKED:
-        raise ValidationError({"code": [_("This appointment has not been approved yet.")]})
-    if appointment.date != today:
-        raise ValidationError(
-            {
-                "code": [
-                    _("This appointment is for %(date)s, not today.")
-                    % {"date": appointment.date.isoformat()}
-                ]
-            }
-        )
-    early_minutes = settings.GOVHALL_APPOINTMENT_CHECKIN_EARLY_MINUTES
-    opens = appointment.starts_at - datetime.timedelta(minutes=early_minutes)
-    if now < opens:
-        raise ValidationError(
-            {
-                "code": [
-                    _("Check-in opens at %(time)s, %(minutes)d minutes before your appointment.")
-                    % {
-                        "time": timezone.localtime(opens).strftime("%H:%M"),
-                        "minutes": early_minutes,
-                    }
-                ]
-            }
-        )
-    if not Appointment.objects.filter(pk=appointment.pk, status=AppointmentStatus.BOOKED).update(
-        status=AppointmentStatus.CHECKED_IN, checked_in_at=now
+    refusal = appointment_refusal(actor, appointment, AppointmentAction.CHECK_IN, now)
+    if refusal:
+        raise ValidationError({"code": [refusal]})
+    row = APPOINTMENT_TRANSITIONS.row(appointment.status, AppointmentAction.CHECK_IN)
+    assert row is not None and row.next_state is not None
+    if not Appointment.objects.filter(pk=appointment.pk, status=row.state).update(
+        status=row.next_state, checked_in_at=now
     ):
         raise ValidationError({"code": [_("This appointment has already been checked in.")]})
-    appointment.status = AppointmentStatus.CHECKED_IN
+    appointment.status = row.next_state
     appointment.checked_in_at = now
     ticket = ticket_take(
         group=appointment.group,
@@ -992,13 +1119,17 @@ def appointments_mark_no_shows(*, at: datetime.datetime | None = None) -> int:
     Approved off-hours appointments are closed by their named staff member instead."""
     now = at or timezone.now()
     marked = 0
+    # The rows of the table the worker takes (the guard `in_hours_ended` as a filter).
+    states = APPOINTMENT_TRANSITIONS.states_for(AppointmentAction.NO_SHOW)
+    (row,) = [APPOINTMENT_TRANSITIONS.row(state, AppointmentAction.NO_SHOW) for state in states]
+    assert row is not None and row.next_state is not None
     due = Appointment.objects.filter(
-        status=AppointmentStatus.BOOKED, is_off_hours=False, ends_at__lte=now
+        status=row.state, is_off_hours=False, ends_at__lte=now
     ).values_list("pk", flat=True)
     for pk in list(due[:5000]):
         with transaction.atomic():
-            if not Appointment.objects.filter(pk=pk, status=AppointmentStatus.BOOKED).update(
-                status=AppointmentStatus.NO_SHOW
+            if not Appointment.objects.filter(pk=pk, status=row.state).update(
+                status=row.next_state
             ):
                 continue
             appointment = Appointment.objects.get(pk=pk)
@@ -1091,7 +1222,7 @@ def outage_affected(center: Center, start: datetime.datetime, end: datetime.date
     """Appointments of `center` an outage of [start, end) cancels."""
     return Q(
         center=center,
-        status__in=(AppointmentStatus.BOOKED, AppointmentStatus.REQUESTED),
+        status__in=APPOINTMENT_TRANSITIONS.states_for(AppointmentAction.OUTAGE_CANCEL),
         starts_at__lt=end,
         ends_at__gt=start,
     )
@@ -1196,7 +1327,9 @@ def appointments_cancel_range(
     contact = center.phone
     for old in affected:
         was_booked = old.status == AppointmentStatus.BOOKED
-        old.status = AppointmentStatus.CANCELLED
+        row = APPOINTMENT_TRANSITIONS.row(old.status, AppointmentAction.OUTAGE_CANCEL)
+        assert row is not None and row.next_state is not None
+        old.status = row.next_state
         old.cancelled_at = now
         old.cancel_reason = reason
         old.cancelled_by_hall = True
@@ -1268,12 +1401,14 @@ def appointments_cancel_range(
 __all__ = [
     "HOLDING_STATUSES",
     "OutageResult",
+    "appointment_actions",
     "appointment_book",
     "appointment_cancel",
     "appointment_check_in",
     "appointment_decide",
     "appointment_lookup_public",
     "appointment_mark_served",
+    "appointment_refusal",
     "appointment_request_off_hours",
     "appointments_cancel_range",
     "appointments_mark_no_shows",

@@ -25,11 +25,13 @@ from django.utils.translation import gettext as _
 from govhall.catalog.models import ServiceItem
 from govhall.core.events import record_event
 from govhall.core.idnumbers import normalize, phone_error
+from govhall.core.lifecycle import Transition
 from govhall.core.models import User
+from govhall.frontdesk.inquiry_transitions import INQUIRY_TRANSITIONS, RECEIVER, InquiryAction
 from govhall.frontdesk.models import Inquiry, InquiryChannel, InquiryOutcome, InquiryStatus
-from govhall.frontdesk.services.standing import manages, serves_window, works_in
+from govhall.frontdesk.services.standing import manages, works_in
 from govhall.org.models import Center, Department, Staff, Window
-from govhall.staffing.queries.cover import posts_served_by
+from govhall.staffing.queries.cover import posts_served_by, serves_window
 
 MATTER_MAX = 2000
 ANSWER_MAX = 2000
@@ -209,18 +211,92 @@ def inquiry_log(
     return inquiry
 
 
+class InquiryViewer:
+    """Whether `user` receives inquiries (the party of the inquiry table): staff of the
+    department the matter was transferred to, or a manager of the hall. What it reads (the
+    user's departments, the centers they manage) is read once per viewer, so a list asks a
+    few times, not once per row."""
+
+    def __init__(self, user: User | None) -> None:
+        self.user = user
+        self._manages: dict[int, bool] = {}
+        self._departments: set[int] | None = None
+
+    def is_receiver(self, inquiry: Inquiry) -> bool:
+        actor = self.user
+        if actor is None or not actor.is_active:
+            return False
+        if inquiry.center_id not in self._manages:
+            self._manages[inquiry.center_id] = manages(actor, Center(pk=inquiry.center_id))
+        if self._manages[inquiry.center_id]:
+            return True
+        if inquiry.transferred_department_id is None or actor.pk == inquiry.first_responder_id:
+            return False
+        if self._departments is None:
+            self._departments = {
+                pk
+                for pk in Staff.objects.filter(user_id=actor.pk).values_list(
+                    "department_id", flat=True
+                )
+                if pk is not None
+            }
+        return inquiry.transferred_department_id in self._departments
+
+    def parties(self, inquiry: Inquiry) -> frozenset[str]:
+        return RECEIVER if self.is_receiver(inquiry) else frozenset()
+
+
 def is_receiver(actor: User | None, inquiry: Inquiry) -> bool:
     """Staff of the department the matter was transferred to, or a manager of the hall."""
-    if actor is None or not actor.is_active:
-        return False
-    center = Center(pk=inquiry.center_id)
-    if manages(actor, center):
-        return True
-    if inquiry.transferred_department_id is None or actor.pk == inquiry.first_responder_id:
-        return False
-    return Staff.objects.filter(
-        user_id=actor.pk, department_id=inquiry.transferred_department_id
-    ).exists()
+    return InquiryViewer(actor).is_receiver(inquiry)
+
+
+def inquiry_refusal(
+    actor: User | None,
+    inquiry: Inquiry,
+    action: str,
+    *,
+    viewer: InquiryViewer | None = None,
+) -> str | None:
+    """Why `actor` may not take `action` on `inquiry` (the transition table, its party and
+    guard), or None when allowed."""
+    finish = action == InquiryAction.FINISH
+    if inquiry.outcome != InquiryOutcome.TRANSFERRED:
+        if finish:
+            return _("Only a transferred matter is finished by its receiver.")
+        return _("Only a transferred matter is taken on by a department.")
+    row = INQUIRY_TRANSITIONS.row(inquiry.status, action)
+    if row is None:
+        return _("This matter is already finished.")
+    if row.guard == "not_taken_on" and inquiry.acknowledged_at is not None:
+        return _("This matter has already been taken on.")
+    if not (viewer or InquiryViewer(actor)).parties(inquiry) & row.who:
+        if finish and actor is not None and actor.pk == inquiry.first_responder_id:
+            return _(
+                "The first responder follows the matter up but cannot close it: the "
+                "receiving department marks it done."
+            )
+        if finish:
+            return _(
+                "Only the staff of the receiving department or the hall's management may finish it."
+            )
+        return _(
+            "Only the staff of the receiving department or the hall's management may take it on."
+        )
+    return None
+
+
+def inquiry_actions(
+    user: User | None, inquiry: Inquiry, *, viewer: InquiryViewer | None = None
+) -> list[Transition]:
+    """The rows of the inquiry table `user` may take on `inquiry` (the page's buttons and the
+    API's `actions`): exactly what the services accept."""
+    viewer = viewer or InquiryViewer(user)
+    return [
+        row
+        for row in INQUIRY_TRANSITIONS.rows_from(inquiry.status)
+        if inquiry_refusal(user, inquiry, row.action, viewer=viewer) is None
+    ]
 
 
 def _locked(inquiry: Inquiry) -> Inquiry:
@@ -230,6 +306,12 @@ def _locked(inquiry: Inquiry) -> Inquiry:
     return found
 
 
+def _refuse_unless_allowed(actor: User, found: Inquiry, action: str) -> None:
+    refusal = inquiry_refusal(actor, found, action)
+    if refusal:
+        raise ValidationError(refusal)
+
+
 @transaction.atomic
 def inquiry_acknowledge(
     *, actor: User, inquiry: Inquiry, at: datetime.datetime | None = None
@@ -237,16 +319,7 @@ def inquiry_acknowledge(
     """The receiving department takes the transferred matter on (签收)."""
     moment = at if at is not None else timezone.now()
     found = _locked(inquiry)
-    if found.outcome != InquiryOutcome.TRANSFERRED:
-        raise ValidationError(_("Only a transferred matter is taken on by a department."))
-    if found.status != InquiryStatus.OPEN:
-        raise ValidationError(_("This matter is already finished."))
-    if found.acknowledged_at is not None:
-        raise ValidationError(_("This matter has already been taken on."))
-    if not is_receiver(actor, found):
-        raise ValidationError(
-            _("Only the staff of the receiving department or the hall's management may take it on.")
-        )
+    _refuse_unless_allowed(actor, found, InquiryAction.ACKNOWLEDGE)
     if moment < found.received_at:
         raise ValidationError(_("A matter cannot be taken on before it was received."))
     found.acknowledged_at = moment
@@ -271,21 +344,7 @@ def inquiry_finish(
     moment = at if at is not None else timezone.now()
     found = _locked(inquiry)
     result = _text(result)
-    if found.outcome != InquiryOutcome.TRANSFERRED:
-        raise ValidationError(_("Only a transferred matter is finished by its receiver."))
-    if found.status != InquiryStatus.OPEN:
-        raise ValidationError(_("This matter is already finished."))
-    if not is_receiver(actor, found):
-        if actor is not None and actor.pk == found.first_responder_id:
-            raise ValidationError(
-                _(
-                    "The first responder follows the matter up but cannot close it: the "
-                    "receiving department marks it done."
-                )
-            )
-        raise ValidationError(
-            _("Only the staff of the receiving department or the hall's management may finish it.")
-        )
+    _refuse_unless_allowed(actor, found, InquiryAction.FINISH)
     if not result:
         raise ValidationError({"result": [_("Write down how the matter was settled.")]})
     if len(result) > RESULT_MAX:
@@ -298,12 +357,14 @@ def inquiry_finish(
         )
     if moment < found.received_at:
         raise ValidationError(_("A matter cannot be finished before it was received."))
+    row = INQUIRY_TRANSITIONS.row(found.status, InquiryAction.FINISH)
+    assert row is not None and row.next_state is not None
     fields = ["status", "done_at", "done_by", "result"]
     if found.acknowledged_at is None:
         found.acknowledged_at = moment
         found.acknowledged_by = actor
         fields += ["acknowledged_at", "acknowledged_by"]
-    found.status = InquiryStatus.DONE
+    found.status = row.next_state
     found.done_at = moment
     found.done_by = actor
     found.result = result

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.cases.services.intake import case_receive
 from govhall.core import idnumbers
 from govhall.core.events import record_event
 from govhall.core.models import User
@@ -32,6 +33,11 @@ from govhall.core.ratelimit import (
     rate_limit,
 )
 from govhall.core.roles import roles_of
+from govhall.frontdesk.appointment_transitions import (
+    APPOINTMENT_TRANSITIONS,
+    AppointmentAction,
+    AppointmentParty,
+)
 from govhall.frontdesk.models import (
     Appointment,
     ServiceGroup,
@@ -44,7 +50,6 @@ from govhall.frontdesk.models import (
 from govhall.frontdesk.models.queue import ACTIVE_TICKET_STATUSES, PRIORITY_RANK
 from govhall.frontdesk.services.standing import (
     manages,
-    serves_window,
     skip_locked_supported,
     works_in,
 )
@@ -54,6 +59,7 @@ from govhall.frontdesk.transitions import (
     ticket_transition_for,
 )
 from govhall.org.models import Window
+from govhall.staffing.queries.cover import remembering_cover, serves_window
 from govhall.workdays.queries import calendar_for
 
 # Priorities a citizen may choose at the kiosk; the green channel is given by staff, an
@@ -367,6 +373,7 @@ def _refuse(message: str) -> ValidationError:
     return ValidationError(message)
 
 
+@remembering_cover()
 def ticket_refusal(
     actor: User, ticket: Ticket, action: str, now: datetime.datetime | None = None
 ) -> str | None:
@@ -529,8 +536,14 @@ def _appointment_served(ticket: Ticket, *, actor: User, now: datetime.datetime) 
     served_at = ticket.called_at or now
     appointment_id = ticket.appointment_id
     assert appointment_id is not None
-    if Appointment.objects.filter(pk=appointment_id, status="checked_in").update(
-        status="served", served_at=served_at
+    # The system's row of the appointment table (appointment_transitions.py).
+    (row,) = [
+        row
+        for row in APPOINTMENT_TRANSITIONS.rows
+        if row.action == AppointmentAction.SERVE and AppointmentParty.SYSTEM in row.who
+    ]
+    if Appointment.objects.filter(pk=appointment_id, status=row.state).update(
+        status=row.next_state, served_at=served_at
     ):
         record_event(
             actor=actor,
@@ -572,8 +585,6 @@ def _transfer(
 def ticket_open_case(*, actor: User, ticket: Ticket, **intake: Any) -> Any:
     """Receive a case at the window serving `ticket` (the same intake as the case page) and link
     the ticket to it, in one transaction."""
-    from govhall.cases.services.intake import case_receive
-
     locked = lock_ticket(ticket.pk)
     now = intake.get("at") or timezone.now()
     if locked.status not in ACTIVE_TICKET_STATUSES or locked.window is None:

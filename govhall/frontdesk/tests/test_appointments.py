@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
-from govhall.cases.tests.parallel import run_at_once
 from govhall.core.idnumbers import id_check_character
 from govhall.core.models import Event, OutboundMessage
 from govhall.frontdesk.models import Appointment, Slot, Ticket, TicketPriority
@@ -42,8 +41,9 @@ from govhall.frontdesk.services.appointments import (
     slots_ensure,
 )
 from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next
-from govhall.frontdesk.tests.phone_codes import phone_code
 from govhall.frontdesk.transitions import TicketAction
+from govhall.testing.parallel import run_at_once
+from govhall.testing.phone_codes import phone_code
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MON = datetime.date(2026, 6, 8)

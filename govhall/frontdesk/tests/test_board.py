@@ -12,7 +12,6 @@ import pytest
 from django.utils import timezone
 
 from govhall.core.roles import Role
-from govhall.factories import PostFactory, make_staff
 from govhall.frontdesk.models import ServiceGroup, Ticket, TicketPriority, TicketStatus
 from govhall.frontdesk.queries.board import (
     BOARD_LAST_CALLS,
@@ -26,6 +25,7 @@ from govhall.frontdesk.transitions import TicketAction
 from govhall.org.models import Window
 from govhall.staffing.models import Absence, Leave
 from govhall.staffing.models.leave import LeaveKind, LeaveStatus
+from govhall.testing.factories import PostFactory, make_staff
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Monday 7 December 2026, a working day, mid-morning.

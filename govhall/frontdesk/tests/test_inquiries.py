@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from govhall.core.models import Event
-from govhall.factories import DepartmentFactory, WindowFactory
 from govhall.frontdesk.models import Inquiry, InquiryStatus
 from govhall.frontdesk.queries.inquiries import (
     PERIOD_DAY,
@@ -29,6 +28,7 @@ from govhall.frontdesk.services.inquiries import (
     inquiry_finish,
     inquiry_log,
 )
+from govhall.testing.factories import DepartmentFactory, WindowFactory
 
 pytestmark = pytest.mark.django_db
 

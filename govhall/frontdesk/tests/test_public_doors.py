@@ -17,7 +17,7 @@ from govhall.core.ratelimit import RateLimited
 from govhall.frontdesk.models import Appointment, PhoneCode, Slot
 from govhall.frontdesk.services.appointments import appointment_book, slots_ensure
 from govhall.frontdesk.services.phone_codes import phone_code_send, phone_codes_prune
-from govhall.frontdesk.tests.phone_codes import phone_code
+from govhall.testing.phone_codes import phone_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")

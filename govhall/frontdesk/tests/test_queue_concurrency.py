@@ -12,13 +12,13 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
-from govhall.cases.tests.parallel import run_at_once
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import PostFactory, WindowFactory, make_staff
 from govhall.frontdesk.models import ServiceGroup, Ticket, TicketCall, TicketPriority, TicketStatus
 from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next, ticket_take
 from govhall.frontdesk.transitions import TicketAction
+from govhall.testing.factories import PostFactory, WindowFactory, make_staff
+from govhall.testing.parallel import run_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

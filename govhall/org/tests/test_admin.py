@@ -4,14 +4,14 @@ import pytest
 from django.urls import reverse
 
 from govhall.core.models import Event
-from govhall.factories import (
+from govhall.org.models import Center, CenterLevel, Post, Window
+from govhall.testing.factories import (
     CenterFactory,
     DepartmentFactory,
     PostFactory,
     UserFactory,
     WindowFactory,
 )
-from govhall.org.models import Center, CenterLevel, Post, Window
 
 pytestmark = pytest.mark.django_db
 

@@ -13,12 +13,6 @@ from django.core.exceptions import ValidationError
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import (
-    CenterFactory,
-    PostFactory,
-    WindowFactory,
-    make_staff,
-)
 from govhall.org.models import Center, CenterLevel, Department, Post, Window
 from govhall.org.services import (
     center_create,
@@ -30,6 +24,12 @@ from govhall.org.services import (
     post_update,
     window_create,
     window_update,
+)
+from govhall.testing.factories import (
+    CenterFactory,
+    PostFactory,
+    WindowFactory,
+    make_staff,
 )
 
 pytestmark = pytest.mark.django_db

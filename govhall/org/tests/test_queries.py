@@ -3,13 +3,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from govhall.core.roles import Role
-from govhall.factories import (
-    CenterFactory,
-    DepartmentFactory,
-    PostFactory,
-    WindowFactory,
-    make_staff,
-)
 from govhall.org.access import scope_of
 from govhall.org.models import CenterLevel
 from govhall.org.queries import (
@@ -19,6 +12,13 @@ from govhall.org.queries import (
     staff_directory,
     staff_rows,
     window_board,
+)
+from govhall.testing.factories import (
+    CenterFactory,
+    DepartmentFactory,
+    PostFactory,
+    WindowFactory,
+    make_staff,
 )
 
 pytestmark = pytest.mark.django_db

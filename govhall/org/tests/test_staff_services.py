@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 
 from govhall.core.models import Event, User
 from govhall.core.roles import Role, roles_of
-from govhall.factories import DepartmentFactory, PostFactory, WindowFactory
 from govhall.org.access import scope_of
 from govhall.org.models import Post, Staff, Window
 from govhall.org.services import (
@@ -13,6 +12,7 @@ from govhall.org.services import (
     staff_set_roles,
     staff_update,
 )
+from govhall.testing.factories import DepartmentFactory, PostFactory, WindowFactory
 
 pytestmark = pytest.mark.django_db
 

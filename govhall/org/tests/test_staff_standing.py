@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from govhall.core.models import Event, OutboundMessage, User
 from govhall.core.roles import MANAGER_ROLES, Role, roles_of
-from govhall.factories import PASSWORD, make_staff
 from govhall.org.access import can_manage_person, grantable_roles
 from govhall.org.models import Staff
 from govhall.org.services import (
@@ -23,6 +22,7 @@ from govhall.org.services import (
     staff_set_roles,
     staff_update,
 )
+from govhall.testing.factories import PASSWORD, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import DepartmentFactory, PostFactory, WindowFactory, make_staff
 from govhall.org.models import Department, Post, Window
 from govhall.org.services import (
     department_create,
@@ -17,6 +16,7 @@ from govhall.org.services import (
     window_create,
     window_update,
 )
+from govhall.testing.factories import DepartmentFactory, PostFactory, WindowFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from govhall.core.idnumbers import id_check_character
 from govhall.frontdesk.models import Appointment
-from govhall.frontdesk.tests.phone_codes import sms_code
+from govhall.testing.phone_codes import sms_code
 from govhall.workdays.queries import calendar_for
 
 pytestmark = [

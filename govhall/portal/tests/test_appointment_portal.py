@@ -17,7 +17,7 @@ from django.utils import timezone
 from govhall.core.idnumbers import id_check_character
 from govhall.core.models import OutboundMessage
 from govhall.frontdesk.models import Appointment, Slot
-from govhall.frontdesk.tests.phone_codes import sms_code
+from govhall.testing.phone_codes import sms_code
 from govhall.workdays.queries import calendar_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from govhall.factories import (
+from govhall.org.models import Center
+from govhall.testing.factories import (
     CenterFactory,
     DepartmentFactory,
     FeeItemFactory,
@@ -16,7 +17,6 @@ from govhall.factories import (
     ServiceItemFactory,
     WindowFactory,
 )
-from govhall.org.models import Center
 
 pytestmark = pytest.mark.django_db
 

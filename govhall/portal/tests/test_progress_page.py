@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from govhall.api.tests.test_progress_api import ID_NUMBER, PHONE, make_case
 from govhall.cases.models import CaseStatus, ProgressLookup
 from govhall.core.events import record_event
+from govhall.testing.cases import PERSON_ID, PHONE, bare_case
 
 URL = "/progress/"
 
@@ -26,7 +26,7 @@ def _steps(case, actor) -> None:
 
 @pytest.fixture
 def case(county, department, clerk):
-    case = make_case(
+    case = bare_case(
         county=county,
         department=department,
         number="33010020250301000042",
@@ -75,9 +75,9 @@ def test_right_digits_show_steps_without_personal_data(client, case, clerk):
     assert "张*丰" in html
     assert case.promised_due_on.strftime("%Y-%m-%d") in html
     assert re.search(r'id="progress-days-left" data-days="\d+"', html)
-    for secret in (PHONE, ID_NUMBER, "张三丰", clerk.username, "内部"):
+    for secret in (PHONE, PERSON_ID, "张三丰", clerk.username, "内部"):
         assert secret not in html
-    by_id = client.get(URL, {"number": case.number, "last4": ID_NUMBER[-4:]})
+    by_id = client.get(URL, {"number": case.number, "last4": PERSON_ID[-4:]})
     assert 'id="progress-result"' in by_id.content.decode()
 
 
@@ -108,7 +108,7 @@ def test_rate_limited_page_is_429(client, case, settings):
 
 @pytest.mark.django_db
 def test_finished_case_shows_the_outcome(client, county, department, approver):
-    case = make_case(
+    case = bare_case(
         county=county,
         department=department,
         number="DONE-1",
@@ -124,7 +124,7 @@ def test_finished_case_shows_the_outcome(client, county, department, approver):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_phone_lookup(phone_page, county, department, clerk):
-    case = make_case(
+    case = bare_case(
         county=county,
         department=department,
         number="33010020250301000077",
@@ -141,7 +141,7 @@ def test_phone_lookup(phone_page, county, department, clerk):
     assert page.locator("#progress-steps li.step").count() == 4
     assert page.text_content("#progress-applicant") == "张*丰"
     body = page.text_content("body") or ""
-    assert PHONE not in body and ID_NUMBER not in body
+    assert PHONE not in body and PERSON_ID not in body
     # One column on a phone: nothing wider than the screen.
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -17,12 +17,21 @@ person is back (returned_at), not until the planned "back by": an overdue clerk 
 Attendance (sign-in) is deliberately NOT used: a missed sign-in is judged after the fact (late,
 absent) and a hall without sign-in terminals would otherwise show every post empty; leave and
 the where-and-until sign are the explicit statements that someone is not at the post.
+
+"Who serves this window now" is answered here and nowhere else: `servings_of` / `posts_served_by`
+(the posts, with role and reason), `served_window_ids` (their windows), `headed_window_ids`,
+`serves_window(user, window, at)` (may act at the window: a window role and serving or heading
+it; a superuser anywhere) and `window_ids_at_hand` (served or headed: the console, the inboxes,
+the intake picker). One cache, `remembering_cover`, keeps those answers for one service call or
+one page read; see its docstring.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,9 +41,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core.models import User
-from govhall.core.roles import Role
+from govhall.core.roles import RECORD_READER_ROLES, WINDOW_ROLES, roles_of
 from govhall.org.access import centers_in_scope, scope_of, windows_in_scope
-from govhall.org.models import Post
+from govhall.org.models import Post, Window
 from govhall.staffing.models import Absence, Delegation, Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveStatus
 from govhall.staffing.models.presence import AbsenceStatus, DelegationReason
@@ -175,15 +184,93 @@ def posts_served_by(user: User, at: datetime.datetime | None = None) -> list[Pos
     return [serving.post for serving in servings_of(user, at)]
 
 
-# --- scoped reads for the workbench and the API ------------------------------------------------
+# --- which windows a person serves: one cache --------------------------------------------------
 
-VACANCY_READER_ROLES = frozenset({Role.SUPERVISOR})
+# The one cache of cover answers. A page or a service asks the same question many times (the
+# calling console once per button it draws; an intake at receipt, acceptance and decision), so
+# inside a `remembering_cover()` scope each answer is computed once per (user, moment) — `at`
+# exactly as passed, None meaning "now" for the whole scope. Outside any scope nothing is kept:
+# every call reads the database, so a change of leave or absence is always seen next time.
+_CoverKey = tuple[str, int, datetime.datetime | None]
+_cover_memo: ContextVar[dict[_CoverKey, frozenset[int]] | None] = ContextVar(
+    "govhall_cover_memo", default=None
+)
+
+
+@contextlib.contextmanager
+def remembering_cover() -> Iterator[None]:
+    """Remember cover answers until the block (or the decorated call) ends.
+
+    Use it around one service call or one page read, never longer (the answers would go stale
+    after a leave or absence changes). Nested scopes share the outermost one's memory."""
+    if _cover_memo.get() is not None:
+        yield
+        return
+    token = _cover_memo.set({})
+    try:
+        yield
+    finally:
+        _cover_memo.reset(token)
+
+
+def _remembered(key: _CoverKey) -> frozenset[int] | None:
+    memo = _cover_memo.get()
+    return None if memo is None else memo.get(key)
+
+
+def _remember(key: _CoverKey, ids: frozenset[int]) -> frozenset[int]:
+    memo = _cover_memo.get()
+    if memo is not None:
+        memo[key] = ids
+    return ids
+
+
+def served_window_ids(user: User, at: datetime.datetime | None = None) -> frozenset[int]:
+    """Ids of the windows whose posts `user` serves at `at` (A/B cover honoured)."""
+    key: _CoverKey = ("served", user.pk, at)
+    known = _remembered(key)
+    if known is not None:
+        return known
+    return _remember(key, frozenset(post.window_id for post in posts_served_by(user, at)))
+
+
+def headed_window_ids(user: User) -> frozenset[int]:
+    """Ids of the active windows `user` heads (a head serves their window, whoever is at it)."""
+    key: _CoverKey = ("headed", user.pk, None)
+    known = _remembered(key)
+    if known is not None:
+        return known
+    ids = Window.objects.filter(head_id=user.pk, is_active=True).values_list("pk", flat=True)
+    return _remember(key, frozenset(ids))
+
+
+def window_ids_at_hand(user: User, at: datetime.datetime | None = None) -> list[int]:
+    """Ids of the windows `user` serves at `at` or heads, sorted: the calling console, the
+    window inbox and the intake picker (callers admit window roles and superusers only)."""
+    return sorted(served_window_ids(user, at) | headed_window_ids(user))
+
+
+def serves_window(user: User | None, window: Window, at: datetime.datetime | None) -> bool:
+    """Whether `user` may act at `window` at `at`: a superuser anywhere; else a holder of a
+    window role who heads the window or serves one of its posts then (A/B cover honoured)."""
+    if user is None:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    if not roles_of(user) & WINDOW_ROLES:
+        return False
+    if window.head_id == user.pk:
+        return True
+    return window.pk in served_window_ids(user, at)
+
+
+# --- scoped reads for the workbench and the API ------------------------------------------------
 
 
 def can_see_vacancies(user: object) -> bool:
     """Hall managers and supervisors follow the empty-post alerts."""
     scope = scope_of(user)
-    return scope.can_manage or bool(scope.roles & VACANCY_READER_ROLES)
+    return scope.everything or bool(scope.roles & RECORD_READER_ROLES)
 
 
 def delegations_in_scope(user: object) -> QuerySet[Delegation]:
@@ -224,6 +311,23 @@ def absences_to_decide(user: object) -> QuerySet[Absence]:
 def access_absence_to_decide(user: object, absence_id: object) -> Absence:
     try:
         return absences_to_decide(user).get(pk=int(str(absence_id)))
+    except (ValueError, Absence.DoesNotExist):
+        raise Http404 from None
+
+
+def access_absence(user: object, absence_id: object) -> Absence:
+    """An absence of the user's own, or one they decide (as the head of its window or a hall
+    manager of its center), in any status; 404 for missing and forbidden alike."""
+    user_pk = getattr(user, "pk", None) or 0
+    mine = Q(user_id=user_pk) | Q(window__head_id=user_pk)
+    if scope_of(user).can_manage:
+        mine |= Q(center__in=centers_in_scope(user))
+    try:
+        return (
+            Absence.objects.filter(mine)
+            .select_related("user", "window", "center")
+            .get(pk=int(str(absence_id)))
+        )
     except (ValueError, Absence.DoesNotExist):
         raise Http404 from None
 

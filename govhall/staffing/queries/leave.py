@@ -28,6 +28,7 @@ from django.utils import timezone
 from govhall.core.models import Event
 from govhall.org.access import access_center, centers_in_scope, scope_of
 from govhall.org.models import Center, Post, Staff
+from govhall.staffing.leave_transitions import LeaveParty
 from govhall.staffing.models.leave import Leave, LeaveStatus
 
 OPEN_STATUSES = (LeaveStatus.PENDING, LeaveStatus.APPROVED)
@@ -108,16 +109,49 @@ def may_decide(user: object, leave: Leave) -> bool:
     return Leave.objects.filter(decidable_filter(user), pk=leave.pk).exists()
 
 
-def may_decide_finally(user: object, leave: Leave) -> bool:
-    """Whether `user`'s approval approves `leave` (rather than endorsing it for management)."""
-    if not leave.needs_management:
-        return may_decide(user, leave)
-    scope = scope_of(user)
-    return (
-        scope.can_manage
-        and leave.user_id != _user_pk(user)
-        and centers_in_scope(user).filter(pk=leave.center_id).exists()
-    )
+class LeaveViewer:
+    """What `user` is to leaves — the parties of the leave transition table
+    (`govhall.staffing.leave_transitions`): the requester, the head of a window where the
+    requester holds a post, a hall manager of the leave's center subtree. Nobody is head or
+    manager of their own leave. The posts headed and the centers managed are read once per
+    viewer, so a list of leaves asks twice, not once per row."""
+
+    def __init__(self, user: object) -> None:
+        self.user = user
+        self.pk = _user_pk(user)
+        self._headed: set[int] | None = None
+        self._managed: set[int] | None = None
+
+    def _headed_user_ids(self) -> set[int]:
+        if self._headed is None:
+            headed: set[int] = set()
+            for a_id, b_id in _post_holders_under_head(self.user).values_list(
+                "a_staff_id", "b_staff_id"
+            ):
+                headed.update(pk for pk in (a_id, b_id) if pk is not None)
+            self._headed = headed
+        return self._headed
+
+    def _managed_center_ids(self) -> set[int]:
+        if self._managed is None:
+            self._managed = (
+                set(centers_in_scope(self.user).values_list("pk", flat=True))
+                if scope_of(self.user).can_manage
+                else set()
+            )
+        return self._managed
+
+    def parties(self, leave: Leave) -> frozenset[str]:
+        if not self.pk:
+            return frozenset()
+        if leave.user_id == self.pk:
+            return frozenset({LeaveParty.REQUESTER.value})
+        parties: set[str] = set()
+        if leave.user_id in self._headed_user_ids():
+            parties.add(LeaveParty.HEAD.value)
+        if leave.center_id in self._managed_center_ids():
+            parties.add(LeaveParty.MANAGER.value)
+        return frozenset(parties)
 
 
 def my_leaves(user: object) -> QuerySet[Leave]:

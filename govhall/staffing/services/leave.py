@@ -2,7 +2,8 @@
 
 A request is for the actor themself. It is decided by the head of a window where the requester
 holds a post, or by center management; from 2 working days on only by center management.
-Decisions lock the row, so two approvers at once cannot both decide.
+Decisions lock the row, so two approvers at once cannot both decide. Every change after the
+request is checked against the leave state machine, `govhall/staffing/leave_transitions.py`.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core.events import record_event
+from govhall.core.lifecycle import Transition
 from govhall.core.models import User
 from govhall.org.models import Staff
-from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
-from govhall.staffing.queries.leave import (
-    OPEN_STATUSES,
-    last_local_day,
-    may_decide,
-    may_decide_finally,
+from govhall.staffing.leave_transitions import (
+    DECISIONS,
+    LEAVE_TRANSITIONS,
+    LeaveAction,
+    LeaveParty,
 )
+from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
+from govhall.staffing.queries.leave import OPEN_STATUSES, LeaveViewer, last_local_day
 from govhall.staffing.services import presence as presence_services
 from govhall.workdays.queries import calendar_for
 
@@ -127,37 +130,135 @@ def leave_request(
     return leave
 
 
-def _lock_pending(leave: Leave) -> Leave:
-    locked = (
+# --- the state machine (govhall/staffing/leave_transitions.py) --------------------------------
+
+
+def _management_decides() -> str:
+    return _("Leave of 2 working days or more is decided by center management.")
+
+
+def _guard_final_decision(leave: Leave, parties: frozenset[str], now: datetime.datetime) -> str:
+    if leave.needs_management and LeaveParty.MANAGER not in parties:
+        return _management_decides()
+    return ""
+
+
+def _guard_awaits_endorsement(leave: Leave, parties: frozenset[str], now: datetime.datetime) -> str:
+    if not leave.needs_management:
+        return _("Leave of less than 2 working days needs no endorsement; decide it.")
+    if leave.head_approved_by_id is not None:
+        return _("The window head has already endorsed this leave.")
+    return ""
+
+
+def _guard_head_acts_once(leave: Leave, parties: frozenset[str], now: datetime.datetime) -> str:
+    if leave.head_approved_by_id is not None and LeaveParty.MANAGER not in parties:
+        return _management_decides()
+    return ""
+
+
+def _guard_not_started(leave: Leave, parties: frozenset[str], now: datetime.datetime) -> str:
+    if leave.starts_at <= now:
+        return _("This leave has already started; it cannot be cancelled.")
+    return ""
+
+
+LEAVE_GUARDS = {
+    "final_decision": _guard_final_decision,
+    "awaits_endorsement": _guard_awaits_endorsement,
+    "head_acts_once": _guard_head_acts_once,
+    "not_started": _guard_not_started,
+}
+
+
+def _who_refusal(leave: Leave, action: str, parties: frozenset[str]) -> str:
+    if action not in DECISIONS:
+        return _("Only the requester can cancel a leave.")
+    if LeaveParty.REQUESTER in parties:
+        return _("Nobody approves their own leave.")
+    if leave.needs_management:
+        return _management_decides()
+    return _("You may not decide this leave request.")
+
+
+def leave_refusal(
+    actor: object,
+    leave: Leave,
+    action: str,
+    now: datetime.datetime | None = None,
+    *,
+    viewer: LeaveViewer | None = None,
+) -> str | None:
+    """Why `actor` may not take `action` on `leave` now (the transition table, its parties and
+    guards), or None when allowed."""
+    moment = now or timezone.now()
+    row = LEAVE_TRANSITIONS.row(leave.status, action)
+    if row is None and action in DECISIONS:
+        decider = leave.decided_by.display_name if leave.decided_by is not None else ""
+        return _("This request was already decided: %(status)s %(by)s.") % {
+            "status": leave.get_status_display(),
+            "by": decider,
+        }
+    parties = (viewer or LeaveViewer(actor)).parties(leave)
+    if not parties & LEAVE_TRANSITIONS.who_may(action):
+        return _who_refusal(leave, action, parties)
+    if row is None:
+        return _("This request is %(status)s; it cannot be cancelled.") % {
+            "status": leave.get_status_display()
+        }
+    if not parties & row.who:
+        return _who_refusal(leave, action, parties)
+    if row.guard:
+        return LEAVE_GUARDS[row.guard](leave, parties, moment) or None
+    return None
+
+
+def leave_actions(
+    user: object,
+    leave: Leave,
+    at: datetime.datetime | None = None,
+    *,
+    viewer: LeaveViewer | None = None,
+) -> list[Transition]:
+    """The rows of the leave table `user` may take on `leave` now (the buttons of the leave
+    page and the API's `actions`): exactly what the services accept."""
+    moment = at or timezone.now()
+    viewer = viewer or LeaveViewer(user)
+    return [
+        row
+        for row in LEAVE_TRANSITIONS.rows_from(leave.status)
+        if leave_refusal(user, leave, row.action, moment, viewer=viewer) is None
+    ]
+
+
+def _lock(leave: Leave) -> Leave:
+    return (
         Leave.objects.select_for_update(of=("self",)).select_related("decided_by").get(pk=leave.pk)
     )
-    if locked.status != LeaveStatus.PENDING:
-        decider = locked.decided_by.display_name if locked.decided_by else ""
-        raise ValidationError(
-            _("This request was already decided: %(status)s %(by)s.")
-            % {"status": locked.get_status_display(), "by": decider}
-        )
-    return locked
 
 
-def _check_decider(actor: User, leave: Leave) -> None:
-    if leave.user_id == actor.pk:
-        raise ValidationError(_("Nobody approves their own leave."))
-    if not may_decide(actor, leave):
-        if leave.needs_management:
-            raise ValidationError(
-                _("Leave of 2 working days or more is decided by center management.")
-            )
-        raise ValidationError(_("You may not decide this leave request."))
+def _refuse_unless_allowed(actor: User, locked: Leave, action: str, now: datetime.datetime) -> None:
+    refusal = leave_refusal(actor, locked, action, now)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _decide(
-    *, actor: User, leave: Leave, status: str, note: str, at: datetime.datetime | None
+    *, actor: User, leave: Leave, action: str, note: str, at: datetime.datetime | None
 ) -> Leave:
-    locked = _lock_pending(leave)
-    _check_decider(actor, locked)
-    if status == LeaveStatus.APPROVED and not may_decide_finally(actor, locked):
-        return _endorse(actor=actor, leave=leave, locked=locked, note=note, at=at)
+    now = at or timezone.now()
+    locked = _lock(leave)
+    if action == LeaveAction.APPROVE:
+        refusal = leave_refusal(actor, locked, LeaveAction.APPROVE, now)
+        # A head's approval of a long leave endorses it for center management.
+        if refusal and leave_refusal(actor, locked, LeaveAction.ENDORSE, now) is None:
+            return _endorse(actor=actor, leave=leave, locked=locked, note=note, at=now)
+        if refusal:
+            raise ValidationError(refusal)
+    else:
+        _refuse_unless_allowed(actor, locked, action, now)
+    row = LEAVE_TRANSITIONS.row(locked.status, action)
+    assert row is not None and row.next_state is not None
     if len(note) > NOTE_MAX_LENGTH:
         raise ValidationError(
             {
@@ -167,14 +268,14 @@ def _decide(
                 ]
             }
         )
-    locked.status = status
+    locked.status = row.next_state
     locked.decided_by = actor
-    locked.decided_at = at or timezone.now()
+    locked.decided_at = now
     locked.decision_note = note
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
     record_event(
         actor=actor,
-        action=f"leave.{'approve' if status == LeaveStatus.APPROVED else 'reject'}",
+        action=f"leave.{action}",
         obj=locked,
         center_id=locked.center_id,
         note=note,
@@ -190,11 +291,11 @@ def _decide(
 
 
 def _endorse(
-    *, actor: User, leave: Leave, locked: Leave, note: str, at: datetime.datetime | None
+    *, actor: User, leave: Leave, locked: Leave, note: str, at: datetime.datetime
 ) -> Leave:
     """The window head's approval of a long leave: it stays pending for center management."""
     locked.head_approved_by = actor
-    locked.head_approved_at = at or timezone.now()
+    locked.head_approved_at = at
     locked.save(update_fields=["head_approved_by", "head_approved_at", "updated_at"])
     record_event(
         actor=actor, action="leave.head_approve", obj=locked, center_id=locked.center_id, note=note
@@ -207,11 +308,23 @@ def _endorse(
 
 
 @transaction.atomic
+def leave_endorse(
+    *, actor: User, leave: Leave, note: str = "", at: datetime.datetime | None = None
+) -> Leave:
+    """The window head endorses a leave of 2 working days or more for center management (what
+    `leave_approve` does when the head approves such a leave)."""
+    now = at or timezone.now()
+    locked = _lock(leave)
+    _refuse_unless_allowed(actor, locked, LeaveAction.ENDORSE, now)
+    return _endorse(actor=actor, leave=leave, locked=locked, note=(note or "").strip(), at=now)
+
+
+@transaction.atomic
 def leave_approve(
     *, actor: User, leave: Leave, note: str = "", at: datetime.datetime | None = None
 ) -> Leave:
     approved = _decide(
-        actor=actor, leave=leave, status=LeaveStatus.APPROVED, note=(note or "").strip(), at=at
+        actor=actor, leave=leave, action=LeaveAction.APPROVE, note=(note or "").strip(), at=at
     )
     # B's cover starts when A's leave is approved (issue 5 item 3): the delegation records are
     # written in the same transaction, so an approval never stands without them.
@@ -227,26 +340,19 @@ def leave_reject(
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": [_("Say why the request is rejected.")]})
-    return _decide(actor=actor, leave=leave, status=LeaveStatus.REJECTED, note=note, at=at)
+    return _decide(actor=actor, leave=leave, action=LeaveAction.REJECT, note=note, at=at)
 
 
 @transaction.atomic
 def leave_cancel(*, actor: User, leave: Leave, at: datetime.datetime | None = None) -> Leave:
     """The requester withdraws a pending request, or an approved leave that has not started."""
     now = at or timezone.now()
-    locked = Leave.objects.select_for_update().get(pk=leave.pk)
-    if locked.user_id != actor.pk:
-        raise ValidationError(_("Only the requester can cancel a leave."))
-    if locked.status == LeaveStatus.APPROVED:
-        if locked.starts_at <= now:
-            raise ValidationError(_("This leave has already started; it cannot be cancelled."))
-    elif locked.status != LeaveStatus.PENDING:
-        raise ValidationError(
-            _("This request is %(status)s; it cannot be cancelled.")
-            % {"status": locked.get_status_display()}
-        )
+    locked = _lock(leave)
+    _refuse_unless_allowed(actor, locked, LeaveAction.CANCEL, now)
+    row = LEAVE_TRANSITIONS.row(locked.status, LeaveAction.CANCEL)
+    assert row is not None and row.next_state is not None
     previous = locked.status
-    locked.status = LeaveStatus.CANCELLED
+    locked.status = row.next_state
     locked.save(update_fields=["status", "updated_at"])
     record_event(
         actor=actor,

@@ -20,9 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core.events import record_event
+from govhall.core.lifecycle import Transition
 from govhall.core.models import User
 from govhall.org.access import centers_in_scope, scope_of
 from govhall.org.models import Center, Post, Staff, Window
+from govhall.staffing.absence_transitions import (
+    ABSENCE_TRANSITIONS,
+    DECIDER,
+    PERSON,
+    AbsenceAction,
+)
 from govhall.staffing.models import Absence, Delegation, Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveStatus
 from govhall.staffing.models.presence import AbsenceStatus, DelegationReason
@@ -118,13 +125,72 @@ def absence_start(
     return absence
 
 
-def _may_decide(actor: User, absence: Absence) -> bool:
-    if actor.pk == absence.user_id:
-        return False
-    if absence.window is not None and absence.window.head_id == actor.pk:
-        return True
-    scope = scope_of(actor)
-    return scope.can_manage and centers_in_scope(actor).filter(pk=absence.center_id).exists()
+# --- the state machine (govhall/staffing/absence_transitions.py) ------------------------------
+
+
+class AbsenceViewer:
+    """What `user` is to absences (the parties of the absence table): the absent person, or a
+    decider — the head of the absence's window or a hall manager of its center subtree, never
+    for their own absence. The centers managed are read once per viewer."""
+
+    def __init__(self, user: object) -> None:
+        self.user = user
+        pk = getattr(user, "pk", None)
+        self.pk = pk if isinstance(pk, int) else 0
+        self._managed: set[int] | None = None
+
+    def parties(self, absence: Absence) -> frozenset[str]:
+        if not self.pk:
+            return frozenset()
+        if absence.user_id == self.pk:
+            return PERSON
+        window = absence.window if absence.window_id is not None else None
+        if window is not None and window.head_id == self.pk:
+            return DECIDER
+        if self._managed is None:
+            self._managed = (
+                set(centers_in_scope(self.user).values_list("pk", flat=True))
+                if scope_of(self.user).can_manage
+                else set()
+            )
+        return DECIDER if absence.center_id in self._managed else frozenset()
+
+
+def _who_refusal(action: str) -> str:
+    if action == AbsenceAction.APPROVE:
+        return _("Only the window head of the absent person or a hall manager may approve.")
+    return _("Only the person or their window head may end an absence.")
+
+
+def absence_refusal(
+    actor: object, absence: Absence, action: str, *, viewer: AbsenceViewer | None = None
+) -> str | None:
+    """Why `actor` may not take `action` on `absence` (the transition table, its parties and
+    guard), or None when allowed."""
+    parties = (viewer or AbsenceViewer(actor)).parties(absence)
+    if not parties & ABSENCE_TRANSITIONS.who_may(action):
+        return _who_refusal(action)
+    row = ABSENCE_TRANSITIONS.row(absence.status, action)
+    if row is None:
+        return _("This absence has already ended.")
+    if not parties & row.who:
+        return _who_refusal(action)
+    if row.guard == "not_approved" and absence.approved_by_id is not None:
+        return _("This absence is already approved.")
+    return None
+
+
+def absence_actions(
+    user: object, absence: Absence, *, viewer: AbsenceViewer | None = None
+) -> list[Transition]:
+    """The rows of the absence table `user` may take on `absence` (the page's buttons and the
+    API's `actions`): exactly what the services accept."""
+    viewer = viewer or AbsenceViewer(user)
+    return [
+        row
+        for row in ABSENCE_TRANSITIONS.rows_from(absence.status)
+        if absence_refusal(user, absence, row.action, viewer=viewer) is None
+    ]
 
 
 @transaction.atomic
@@ -143,14 +209,15 @@ def absence_return(
         found = qs.filter(pk=absence.pk).first()
         if found is None:
             raise ValidationError(_("No such absence."))
-        if found.user_id != actor.pk and not _may_decide(actor, found):
-            raise ValidationError(_("Only the person or their window head may end an absence."))
-        if found.status != AbsenceStatus.AWAY:
-            raise ValidationError(_("This absence has already ended."))
+    refusal = absence_refusal(actor, found, AbsenceAction.RETURN)
+    if refusal:
+        raise ValidationError(refusal)
     if moment < found.starts_at:
         raise ValidationError(_("The return cannot be before the absence began."))
+    row = ABSENCE_TRANSITIONS.row(found.status, AbsenceAction.RETURN)
+    assert row is not None and row.next_state is not None
     found.returned_at = moment
-    found.status = AbsenceStatus.RETURNED
+    found.status = row.next_state
     lasted = moment - found.starts_at
     found.counted_as_half_day_absenteeism = (
         found.approved_by_id is None and lasted > HALF_DAY_ABSENTEEISM_AFTER
@@ -196,14 +263,9 @@ def absence_approve(
     )
     if found is None:
         raise ValidationError(_("No such absence."))
-    if not _may_decide(actor, found):
-        raise ValidationError(
-            _("Only the window head of the absent person or a hall manager may approve.")
-        )
-    if found.status != AbsenceStatus.AWAY:
-        raise ValidationError(_("This absence has already ended."))
-    if found.approved_by_id is not None:
-        raise ValidationError(_("This absence is already approved."))
+    refusal = absence_refusal(actor, found, AbsenceAction.APPROVE)
+    if refusal:
+        raise ValidationError(refusal)
     errors: list[str] = []
     if cover is None or cover.pk == found.user_id:
         errors.append(_("The cover must be someone other than the absent person."))

@@ -15,14 +15,11 @@ from django.utils.translation import gettext as _
 
 from govhall.core.events import record_event
 from govhall.core.models import User
-from govhall.core.roles import Role, roles_of
+from govhall.core.roles import LEADER_ON_DUTY_ROLES, Role, roles_of
 from govhall.org.access import centers_in_scope, scope_of
 from govhall.org.models import Center, Department, Staff, Window
 from govhall.staffing.models.roster import DutyAssignment, DutyKind, LeaderVisit
 from govhall.workdays.queries import is_workday
-
-# Who may be the leader on duty (领导带班): hall directors, department leaders, window heads.
-LEADER_ON_DUTY_ROLES = frozenset({Role.DIRECTOR, Role.DEPT_LEADER, Role.WINDOW_HEAD})
 
 
 def is_center_manager(actor: User | None, center: Center) -> bool:

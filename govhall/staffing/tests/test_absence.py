@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import PostFactory, WindowFactory, make_staff
 from govhall.staffing.models import Absence, Delegation, Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveKind, LeaveStatus
 from govhall.staffing.models.presence import AbsenceStatus, DelegationReason
@@ -23,6 +22,7 @@ from govhall.staffing.services.presence import (
     absence_start,
     delegation_open_for_leave,
 )
+from govhall.testing.factories import PostFactory, WindowFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 NINE = timezone.make_aware(datetime.datetime(2025, 11, 3, 9, 0))  # Monday, service hours

@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import WindowFactory, make_staff
 from govhall.org.models import Window
 from govhall.staffing.models.assignment import Assignment
 from govhall.staffing.services.assignments import (
@@ -18,6 +17,7 @@ from govhall.staffing.services.assignments import (
     earliest_regular_change,
     trial_end,
 )
+from govhall.testing.factories import WindowFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import CenterFactory, make_staff
 from govhall.org.models import Center
 from govhall.staffing.models import Attendance, HallNetwork, Leave
 from govhall.staffing.models.leave import LeaveKind, LeaveStatus
@@ -22,6 +21,7 @@ from govhall.staffing.services.attendance import (
     attendance_sign_out,
     late_minutes_for,
 )
+from govhall.testing.factories import CenterFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,7 @@ def test_sign_in_on_an_ordinary_weekend_is_refused(clerk):
 
 
 def test_without_a_workplace_signing_is_refused(db):
-    from govhall.factories import UserFactory
+    from govhall.testing.factories import UserFactory
 
     nobody = UserFactory(username="nobody")
     with pytest.raises(ValidationError, match="not registered as staff"):

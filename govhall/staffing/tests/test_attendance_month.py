@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from govhall.core.roles import Role
-from govhall.factories import make_staff
 from govhall.org.models import Department, Staff
 from govhall.staffing.models import Absence, Attendance
 from govhall.staffing.queries.attendance import (
@@ -18,6 +17,7 @@ from govhall.staffing.queries.attendance import (
     my_month,
     staff_month_report,
 )
+from govhall.testing.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 

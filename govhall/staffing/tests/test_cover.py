@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govhall.core.roles import Role
-from govhall.factories import PostFactory, WindowFactory, make_staff
 from govhall.staffing.models import Absence, Delegation, Leave
 from govhall.staffing.models.leave import LeaveKind, LeaveStatus
 from govhall.staffing.models.presence import AbsenceStatus, DelegationReason
@@ -22,6 +21,7 @@ from govhall.staffing.queries.cover import (
     who_serves,
     who_serves_many,
 )
+from govhall.testing.factories import PostFactory, WindowFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 BASE = timezone.make_aware(datetime.datetime(2025, 11, 3, 8, 0))  # a Monday

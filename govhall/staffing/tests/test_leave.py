@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import PostFactory, UserFactory, WindowFactory, make_staff
 from govhall.staffing.models import Delegation
 from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
 from govhall.staffing.queries.leave import (
@@ -35,6 +34,7 @@ from govhall.staffing.services.leave import (
     leave_request,
     leave_working_days,
 )
+from govhall.testing.factories import PostFactory, UserFactory, WindowFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 TZ = timezone.get_fixed_timezone(8 * 60)

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import make_staff
 from govhall.staffing.models.assignment import StaffFact, StaffFactKind
 from govhall.staffing.queries.assignments import (
     RETURN_THRESHOLDS,
@@ -17,6 +16,7 @@ from govhall.staffing.queries.assignments import (
     twelve_months_before,
 )
 from govhall.staffing.services.assignments import staff_fact_record
+from govhall.testing.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 

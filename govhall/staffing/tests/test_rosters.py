@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import DepartmentFactory, make_staff
 from govhall.staffing.models.roster import DutyAssignment, DutyKind, LeaderVisit
 from govhall.staffing.queries.rosters import leader_visit_check, roster_month, visits_ok
 from govhall.staffing.services.rosters import duty_assign, duty_remove, leader_visit_record
+from govhall.testing.factories import DepartmentFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 

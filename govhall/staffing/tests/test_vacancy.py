@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import PostFactory, WindowFactory, make_staff
 from govhall.staffing.models import Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveKind, LeaveStatus
 from govhall.staffing.services.presence import (
@@ -18,6 +17,7 @@ from govhall.staffing.services.presence import (
     vacancies_scan,
     vacancies_scan_all,
 )
+from govhall.testing.factories import PostFactory, WindowFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govhall.core.models import Event, User
-from govhall.factories import PASSWORD
 from govhall.org.services import staff_create
+from govhall.testing.factories import PASSWORD
 from govhall.workbench.account_middleware import SEEN_KEY, TOUCH_SECONDS, check_otp_roles
 
 LOGIN = reverse("workbench:login")

@@ -4,13 +4,11 @@ requests (htmx decision), the outage form with its preview, rates; outsiders see
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from govhall.core.idnumbers import id_check_character
 from govhall.core.models import OutboundMessage
 from govhall.frontdesk.models import Appointment, Slot
 from govhall.frontdesk.services.appointments import (
@@ -18,21 +16,12 @@ from govhall.frontdesk.services.appointments import (
     appointment_request_off_hours,
     slots_ensure,
 )
-from govhall.frontdesk.tests.phone_codes import phone_code
+from govhall.testing.appointments import MONDAY, SAT, TUE, group, id_number
+from govhall.testing.phone_codes import phone_code
 from govhall.workdays.queries import calendar_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-# A fixed working week for appointments made through the services: Mon 8 June 2026.
-MONDAY = datetime.datetime(2026, 6, 8, 10, 0, tzinfo=SHANGHAI)
-TUE = datetime.date(2026, 6, 9)
-SAT = datetime.date(2026, 6, 13)
-
-
-def id_number(n: int) -> str:
-    first17 = f"11010119900307{n:03d}"
-    return first17 + id_check_character(first17)
+__all__ = ["group"]  # the fixture, imported for this module's tests
 
 
 def book(group, n=1, day=TUE, starts=datetime.time(8, 30)):  # type: ignore[no-untyped-def]
@@ -66,11 +55,6 @@ def off_hours(group, n=5):  # type: ignore[no-untyped-def]
         client=f"test:{n}",
         phone_code=phone_code("13900000005", at=MONDAY),
     )
-
-
-@pytest.fixture
-def group(queue_groups):  # type: ignore[no-untyped-def]
-    return queue_groups["A"]
 
 
 def next_workday() -> datetime.date:
@@ -117,12 +101,13 @@ class TestDaySheet:
 
 
 def test_nav_roles_match_the_access_rules():
-    from govhall.frontdesk.access.appointments import READER_ROLES
-    from govhall.workbench.navigation import MANAGERS, NAV
+    from govhall.core.roles import APPOINTMENT_READER_ROLES, MANAGER_ROLES
+    from govhall.workbench.navigation import NAV
 
+    # The access rules read these sets (govhall/frontdesk/access/appointments.py).
     roles = {entry.url_name: entry.roles for entry in NAV}
-    assert roles["workbench:appointments"] == READER_ROLES
-    assert roles["workbench:appointment_requests"] == MANAGERS
+    assert roles["workbench:appointments"] == APPOINTMENT_READER_ROLES
+    assert roles["workbench:appointment_requests"] == MANAGER_ROLES
 
 
 def test_day_sheet_and_requests_queries_do_not_grow(

@@ -14,7 +14,7 @@ from govhall.frontdesk.services.appointments import (
     appointment_book,
     appointment_request_off_hours,
 )
-from govhall.workbench.tests.test_appointment_pages import MONDAY, SAT, TUE, group, id_number
+from govhall.testing.appointments import MONDAY, SAT, TUE, group, id_number
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]
 __all__ = ["group"]  # the fixture, imported for this module's tests

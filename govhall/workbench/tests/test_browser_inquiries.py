@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from govhall.factories import PASSWORD
 from govhall.frontdesk.models import Inquiry, InquiryStatus
+from govhall.testing.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

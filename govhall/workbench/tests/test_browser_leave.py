@@ -7,20 +7,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from govhall.factories import PASSWORD, PostFactory, WindowFactory
 from govhall.staffing.models.leave import Leave, LeaveStatus
+from govhall.testing.browser import log_in
+from govhall.testing.factories import PostFactory, WindowFactory
 from govhall.workdays.queries import calendar_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{page.base_url}/staff/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form.stacked button[type=submit]").click()
-    page.wait_for_url(f"{page.base_url}/staff/")
 
 
 def test_clerk_asks_head_approves_clerk_sees_approved(page, county, department, clerk, window_head):

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from govhall.factories import PASSWORD
 from govhall.staffing.models import Attendance
+from govhall.testing.factories import PASSWORD
 from govhall.workdays.queries import calendar_for, drop_cached_calendars
 from govhall.workdays.services import center_day_set
 

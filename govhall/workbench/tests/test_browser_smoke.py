@@ -3,7 +3,7 @@
 import pytest
 
 from govhall.catalog.models import ServiceItem
-from govhall.factories import PASSWORD, FeeItemFactory, MaterialFactory, ServiceItemFactory
+from govhall.testing.factories import PASSWORD, FeeItemFactory, MaterialFactory, ServiceItemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import PASSWORD
+from govhall.testing.factories import PASSWORD
 from govhall.workdays.models import CenterDay, ScheduleYear
 from govhall.workdays.services import center_day_set
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from govhall.core.roles import Role
-from govhall.factories import make_staff
+from govhall.testing.factories import make_staff
 from govhall.workdays.calendar import ScheduleEntry
 from govhall.workdays.models import CenterDay, ScheduleYear
 from govhall.workdays.services import schedule_import

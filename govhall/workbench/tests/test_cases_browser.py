@@ -10,8 +10,8 @@ import pytest
 
 from govhall.cases.models import Case, CaseStatus, Notice
 from govhall.cases.services.intake import case_receive
-from govhall.cases.tests.fixtures import PERSON_ID
-from govhall.factories import PASSWORD
+from govhall.testing.cases import PERSON_ID
+from govhall.testing.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from govhall.cases.models import Case, CaseFee, CaseStatus, JointMeeting, JointTask, Notice
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.intake import MaterialCheck, case_receive, propose_outcome
-from govhall.cases.tests.fixtures import PERSON_ID
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import make_staff
+from govhall.testing.cases import ENTERPRISE_USCC, PERSON_ID, intake_data
+from govhall.testing.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -303,27 +303,6 @@ def test_inbox_query_count_does_not_grow_with_rows(
 # --- intake -------------------------------------------------------------------------------------
 
 
-def intake_data(item, *, key="k-1", missing=(), **extra) -> dict[str, object]:
-    data: dict[str, object] = {
-        "window": item.item_windows.first().window_id,
-        "item": item.pk,
-        "idempotency_key": key,
-        "applicant_kind": "person",
-        "name": "张三丰",
-        "id_number": PERSON_ID,
-        "phone": "13812345678",
-        "outcome": "promised",
-        "proposed": "promised",
-    }
-    for material in item.materials.all():
-        if material.name not in missing:
-            data[f"received_{material.pk}"] = "on"
-        data[f"form_{material.pk}"] = "original"
-        data[f"copies_{material.pk}"] = "1"
-    data.update(extra)
-    return data
-
-
 def test_intake_pages_for_the_clerk(client_as, clerk, case_item, hall_window):
     client = client_as(clerk)
     html = client.get(INTAKE, **EN).content.decode()
@@ -406,8 +385,6 @@ def test_intake_bad_input_shows_errors_and_creates_nothing(
 
 
 def test_intake_of_an_enterprise_needs_the_legal_representative(client_as, clerk, case_item):
-    from govhall.cases.tests.fixtures import ENTERPRISE_USCC
-
     data = intake_data(
         case_item, applicant_kind="enterprise", name="示例科技有限公司", id_number=ENTERPRISE_USCC
     )
@@ -461,7 +438,7 @@ def test_intake_returned_needs_reason_and_basis(client_as, clerk, case_item):
 def test_intake_refuses_windows_and_items_the_clerk_does_not_serve(
     client_as, clerk, reviewer, case_item, county, department
 ):
-    from govhall.factories import ItemWindowFactory, ServiceItemFactory, WindowFactory
+    from govhall.testing.factories import ItemWindowFactory, ServiceItemFactory, WindowFactory
 
     other_window = WindowFactory(center=county, number=9)
     foreign = ServiceItemFactory(center=county, department=department)

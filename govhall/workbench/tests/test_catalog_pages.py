@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from govhall.catalog.models import FeeItem, ItemWindow, Material, ServiceItem
 from govhall.catalog.spreadsheet import ITEM_COLUMNS, XLSX_CONTENT_TYPE
 from govhall.core.models import Event, Job
-from govhall.factories import (
+from govhall.testing.factories import (
     FeeItemFactory,
     ItemWindowFactory,
     MaterialFactory,

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from govhall.factories import ServiceItemFactory, WindowFactory
+from govhall.testing.factories import ServiceItemFactory, WindowFactory
 from govhall.workbench.queries import home_figures
 
 pytestmark = pytest.mark.django_db

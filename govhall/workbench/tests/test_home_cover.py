@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from govhall.core.roles import Role
-from govhall.factories import PostFactory, WindowFactory, make_staff
 from govhall.staffing.models import Leave
+from govhall.testing.factories import PostFactory, WindowFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from govhall.core.roles import Role
-from govhall.factories import make_staff
+from govhall.testing.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 HUGE = "99999999999999999999"

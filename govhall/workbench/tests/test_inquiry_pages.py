@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from govhall.core.models import Event
+from govhall.core.roles import INQUIRY_LOGGER_ROLES, INQUIRY_RECEIVER_ROLES, OVERSIGHT_ROLES
 from govhall.frontdesk.access import inquiries as access
 from govhall.frontdesk.models import Inquiry, InquiryStatus
 from govhall.frontdesk.services.inquiries import inquiry_log
@@ -272,11 +273,11 @@ def test_outsider_gets_404(client_as, outsider, county, transfers):
 def test_navigation_roles_match_the_access_rules():
     roles = {entry.url_name: entry.roles for entry in NAV}
     assert roles["workbench:inquiries"] == access.VIEWER_ROLES
-    assert roles["workbench:inquiry_log"] == access.LOGGER_ROLES
-    assert roles["workbench:inquiry_follow_ups"] == access.LOGGER_ROLES
-    assert roles["workbench:inquiry_transfers"] == access.RECEIVER_ROLES
-    assert roles["workbench:inquiry_phone_book"] == access.LOGGER_ROLES | access.RATE_READER_ROLES
-    assert roles["workbench:inquiry_rates"] == access.RATE_READER_ROLES
+    assert roles["workbench:inquiry_log"] == INQUIRY_LOGGER_ROLES
+    assert roles["workbench:inquiry_follow_ups"] == INQUIRY_LOGGER_ROLES
+    assert roles["workbench:inquiry_transfers"] == INQUIRY_RECEIVER_ROLES
+    assert roles["workbench:inquiry_phone_book"] == INQUIRY_LOGGER_ROLES | OVERSIGHT_ROLES
+    assert roles["workbench:inquiry_rates"] == OVERSIGHT_ROLES
     names = [entry.url_name for entry in NAV]
     front = NAV[names.index("workbench:inquiries")]
     with translation.override("en"):

@@ -10,41 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govhall.core.roles import Role
-from govhall.factories import PostFactory, WindowFactory, make_staff
 from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
-from govhall.staffing.services.leave import leave_approve, leave_request
+from govhall.staffing.services.leave import leave_approve
+from govhall.testing.factories import make_staff
+from govhall.testing.leave import ask, future_day, window
 from govhall.workdays.queries import calendar_for
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 LEAVES = reverse("workbench:leaves")
 CALENDAR = reverse("workbench:leave_calendar")
-
-
-@pytest.fixture
-def window(county, department, window_head, clerk):
-    window = WindowFactory(center=county, head=window_head)
-    window.departments.add(department)
-    PostFactory(window=window, a_staff=clerk)
-    return window
-
-
-def future_day(offset: int = 7) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=offset)
-
-
-def at(day: datetime.date, clock: datetime.time) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, clock))
-
-
-def ask(user, day: datetime.date, last: datetime.date | None = None, kind=LeaveKind.SICK) -> Leave:
-    return leave_request(
-        actor=user,
-        kind=kind,
-        starts_at=at(day, datetime.time(8, 30)),
-        ends_at=at(last or day, datetime.time(17, 30)),
-        reason="看病",
-    )
+__all__ = ["window"]  # the fixture, imported for this module's tests
 
 
 def form_data(day: datetime.date, **extra) -> dict[str, str]:
@@ -229,7 +205,7 @@ def test_calendar_scoping(client_as, outsider, director, county, town):
 
 
 def test_user_without_a_workplace_gets_404(client, db):
-    from govhall.factories import PASSWORD, UserFactory
+    from govhall.testing.factories import PASSWORD, UserFactory
 
     user = UserFactory()
     client.login(request=RequestFactory().get("/"), username=user.username, password=PASSWORD)

@@ -10,15 +10,17 @@ import pytest
 from django.urls import reverse
 
 from govhall.core.roles import Role
-from govhall.factories import make_staff
 from govhall.staffing.models.leave import LeaveKind
 from govhall.staffing.queries.leave import may_see_leave_details
 from govhall.staffing.services.leave import leave_approve, leave_reject
-from govhall.workbench.tests.test_leave_pages import CALENDAR, EN, ask, future_day, window
+from govhall.testing.factories import make_staff
+from govhall.testing.leave import ask, future_day, window
 
 pytestmark = pytest.mark.django_db
 __all__ = ["window"]  # the fixture, imported for this module's tests
 API = "/api/v1/staffing/leave/calendar"
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+CALENDAR = reverse("workbench:leave_calendar")
 
 
 @pytest.fixture

@@ -10,14 +10,14 @@ from django.urls import reverse
 
 from govhall.core.models import Event, User
 from govhall.core.roles import Role
-from govhall.factories import (
+from govhall.org.models import Center, CenterLevel, Department, Post, Window
+from govhall.testing.factories import (
     CenterFactory,
     DepartmentFactory,
     PostFactory,
     WindowFactory,
     make_staff,
 )
-from govhall.org.models import Center, CenterLevel, Department, Post, Window
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from govhall.core.roles import Role
-from govhall.factories import PostFactory, WindowFactory, make_staff
 from govhall.org.models import Center, Department, Post, Window
+from govhall.testing.factories import PostFactory, WindowFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -51,7 +51,7 @@ def test_managers_and_supervisors_see_their_centers_messages_masked(
 
 def test_town_messages_reach_the_county_not_the_other_way(client_as, director, town, ours):
     from govhall.core.roles import Role
-    from govhall.factories import make_staff
+    from govhall.testing.factories import make_staff
 
     town_message = send_sms(to="13700001111", text="镇里", purpose="x", center_id=town.pk)
     assert set(listed(client_as(director).get(OUTBOX))) == {ours.pk, town_message.pk}

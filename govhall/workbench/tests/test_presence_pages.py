@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govhall.core.roles import Role
-from govhall.factories import PASSWORD, PostFactory, WindowFactory, make_staff
 from govhall.staffing.models import Absence, Delegation, Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveKind, LeaveStatus
 from govhall.staffing.models.presence import DelegationReason
 from govhall.staffing.services.presence import absence_start
+from govhall.testing.factories import PASSWORD, PostFactory, WindowFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

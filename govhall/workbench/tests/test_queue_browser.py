@@ -8,7 +8,7 @@ import pytest
 
 from govhall.frontdesk.models import Ticket, TicketStatus
 from govhall.frontdesk.services.tickets import ticket_take
-from govhall.workbench.tests.test_browser_leave import log_in
+from govhall.testing.browser import log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,9 +23,11 @@ def test_clerk_works_the_console(page, clerk, hall_window, queue_groups, setting
     page.goto(f"{page.base_url}/staff/frontdesk/queue/")
     panel = page.locator(f"[data-window='{hall_window.pk}']")
     panel.locator("[data-action=call_next]").click()
+    # The flash comes with the action's answer and goes with the panel's next poll: wait for it
+    # rather than count it afterwards (a slow machine may already have polled).
+    page.locator("#queue-flash[data-level=ok]").wait_for()
     page.locator(".ticket-number[data-status=called]").wait_for()
     assert page.locator(".ticket-number").inner_text().strip() == "A001"
-    assert page.locator("#queue-flash[data-level=ok]").count() == 1
     page.locator("[data-action=recall]").click()
     page.locator("[data-recalls='1']").wait_for()
     page.locator("[data-action=start]").click()

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govhall.cases.models import Case
-from govhall.cases.tests.fixtures import PERSON_ID
 from govhall.core.roles import Role
-from govhall.factories import make_staff
 from govhall.frontdesk.models import ServiceGroup, Ticket, TicketPriority, TicketStatus
 from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next, ticket_take
+from govhall.testing.cases import PERSON_ID, intake_data
+from govhall.testing.factories import make_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -228,8 +228,6 @@ def test_a_clerk_cannot_act_on_another_windows_ticket(
 
 
 def test_open_a_case_from_the_ticket(client_as, clerk, hall_window, line_of_three, case_item):
-    from govhall.workbench.tests.test_cases_pages import intake_data
-
     first = line_of_three[0]
     client = client_as(clerk)
     client.post(call_url(hall_window), **HTMX)

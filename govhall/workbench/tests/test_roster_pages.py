@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from govhall.factories import PASSWORD, WindowFactory
 from govhall.staffing.models.assignment import Assignment, StaffFact, StaffFactKind
 from govhall.staffing.models.roster import DutyAssignment, LeaderVisit
 from govhall.staffing.services.assignments import trial_end
+from govhall.testing.factories import PASSWORD, WindowFactory
 
 pytestmark = pytest.mark.django_db
 

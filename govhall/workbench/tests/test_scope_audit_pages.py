@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from govhall.core.roles import Role
-from govhall.factories import make_staff
 from govhall.frontdesk.models import ServiceGroup
 from govhall.staffing.models.roster import DutyAssignment
+from govhall.testing.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 

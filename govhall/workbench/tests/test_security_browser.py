@@ -8,8 +8,8 @@ import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from govhall.factories import PASSWORD
 from govhall.frontdesk.services.tickets import ticket_take
+from govhall.testing.factories import PASSWORD
 
 pytestmark = [
     pytest.mark.browser,

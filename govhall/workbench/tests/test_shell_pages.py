@@ -5,7 +5,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from govhall.core.events import record_event
-from govhall.factories import PASSWORD, UserFactory
+from govhall.testing.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from govhall.core.tests.test_spreadsheets import zip_bomb_xlsx
+from govhall.testing.spreadsheets import zip_bomb_xlsx
 from govhall.workdays.schedule_file import MAX_FILE_BYTES, SCHEDULE_MAX_CELLS, parse_schedule_file
 
 

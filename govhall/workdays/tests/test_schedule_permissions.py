@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.factories import CenterFactory, make_staff
 from govhall.org.models import CenterLevel
+from govhall.testing.factories import CenterFactory, make_staff
 from govhall.workdays.calendar import ScheduleEntry
 from govhall.workdays.models import CenterDay, ScheduleYear
 from govhall.workdays.services import (

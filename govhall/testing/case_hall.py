@@ -1,7 +1,7 @@
 """A small hall for case tests, on top of the standard fixtures of govhall/conftest.py.
 
 Registered for every test by the repository's top-level conftest.py (pytest_plugins), so the
-workbench and API tests use the same hall without importing fixtures.
+case, front-desk, workbench and API tests use the same hall without importing fixtures.
 
 - `hall_window`: window 1 of `county`, serving `department`; `clerk` holds its post as A and a
   second clerk (`clerk_b`) as B; `window_head` heads it.
@@ -26,7 +26,10 @@ from govhall.cases.services.intake import ApplicantData, MaterialCheck
 from govhall.catalog.models import Authorization, CenterLevel, ServiceItem
 from govhall.core.models import User
 from govhall.core.roles import Role
-from govhall.factories import (
+from govhall.org.models import Center, Department, Window
+from govhall.org.services import center_update
+from govhall.testing.cases import ENTERPRISE_USCC, PERSON_ID
+from govhall.testing.factories import (
     CenterFactory,
     DepartmentFactory,
     FeeItemFactory,
@@ -37,11 +40,6 @@ from govhall.factories import (
     WindowFactory,
     make_staff,
 )
-from govhall.org.models import Center, Department, Window
-
-# A real-format test ID number (check digit computed by GB 11643) and USCC (GB 32100).
-PERSON_ID = "110101199003074477"
-ENTERPRISE_USCC = "91350100M000100Y43"
 
 
 @pytest.fixture
@@ -51,8 +49,6 @@ def city(db: None) -> Center:
 
 @pytest.fixture
 def county_in_city(county: Center, city: Center) -> Center:
-    from govhall.org.services import center_update
-
     center_update(actor=None, center=county, parent=city)
     county.refresh_from_db()
     return county

@@ -1,4 +1,5 @@
-"""A queue hall for front-desk tests, on top of govhall/conftest.py and the case fixtures.
+"""A queue hall for front-desk tests, on top of govhall/conftest.py and the case hall
+(`case_hall.py`); registered for every test by the top-level conftest.py (pytest_plugins).
 
 - `queue_groups`: group A (市场监管, `department`) called by `hall_window` (window 1) and group B
   (不动产, `other_department`) called by `second_window` (window 2); window 1 also calls B.
@@ -12,9 +13,9 @@ import pytest
 
 from govhall.core.models import User
 from govhall.core.roles import Role
-from govhall.factories import PostFactory, WindowFactory, make_staff
 from govhall.frontdesk.models import ServiceGroup
 from govhall.org.models import Center, Department, Window
+from govhall.testing.factories import PostFactory, WindowFactory, make_staff
 
 
 @pytest.fixture
