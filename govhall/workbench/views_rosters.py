@@ -35,7 +35,11 @@ from govhall.org.access import (
 from govhall.org.models import Center, Department, Window
 from govhall.staffing.models.assignment import StaffFactKind
 from govhall.staffing.models.roster import DutyAssignment, DutyKind
-from govhall.staffing.queries.assignments import assignments_of, return_warnings
+from govhall.staffing.queries.assignments import (
+    assignments_of,
+    can_see_return_warnings,
+    return_warnings,
+)
 from govhall.staffing.queries.rosters import (
     MIN_LEADER_VISITS_PER_MONTH,
     leader_visit_check,
@@ -348,8 +352,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
 @login_required
 def return_warnings_page(request: HttpRequest) -> HttpResponse:
     actor = staff_user(request)
-    scope = scope_of(actor)
-    if not (scope.can_manage or Role.SUPERVISOR in scope.roles):
+    if not can_see_return_warnings(actor):
         raise Http404
     center = _center(request)
     today = timezone.localdate()

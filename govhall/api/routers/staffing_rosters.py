@@ -19,7 +19,6 @@ from ninja.security import django_auth
 
 from govhall.api.schemas import Code, Id, Label, Line
 from govhall.core.models import User
-from govhall.core.roles import Role
 from govhall.org.access import (
     access_center,
     access_department,
@@ -31,7 +30,11 @@ from govhall.org.access import (
 )
 from govhall.org.models import Staff
 from govhall.staffing.models.roster import DutyAssignment
-from govhall.staffing.queries.assignments import assignments_of, return_warnings
+from govhall.staffing.queries.assignments import (
+    assignments_of,
+    can_see_return_warnings,
+    return_warnings,
+)
 from govhall.staffing.queries.rosters import (
     MIN_LEADER_VISITS_PER_MONTH,
     leader_visit_check,
@@ -379,8 +382,7 @@ def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status[Ass
     summary="Staff due to be returned to their department (managers, supervisors)",
 )
 def warnings(request: HttpRequest, center: Id) -> list[ReturnWarningOut]:
-    scope = scope_of(request.user)
-    if not (scope.can_manage or Role.SUPERVISOR in scope.roles):
+    if not can_see_return_warnings(request.user):
         raise Http404
     hall = access_center(request.user, center)
     return [
