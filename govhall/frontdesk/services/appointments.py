@@ -404,6 +404,27 @@ def _add_code_errors(
         errors["phone_code"] = [_("Enter the code sent by SMS to your phone.")]
 
 
+def _applicant_errors(
+    errors: dict[str, list[str]],
+    actor: User | None,
+    name: str,
+    id_number: str,
+    phone: str,
+    date: datetime.date,
+    today: datetime.date,
+    code_row: PhoneCode | None,
+    code_errors: dict[str, list[str]],
+) -> None:
+    """Add the applicant's refusals to `errors`: name, ID number and phone, the person's standing
+    (one a day, the no-show block), and the phone code of a public request."""
+    for key, messages in _person_errors(name, id_number, phone).items():
+        errors.setdefault(key, []).extend(messages)
+    if "id_number" not in errors:
+        for key, messages in _person_refusal(id_number, date, today).items():
+            errors.setdefault(key, []).extend(messages)
+    _add_code_errors(errors, actor, code_row, code_errors)
+
+
 # --- booking -------------------------------------------------------------------------------
 
 
@@ -475,7 +496,7 @@ def _book(
     today = timezone.localdate(now)
     group = ServiceGroup.objects.select_related("center").get(pk=group.pk)
     center = group.center
-    name, id_number, phone = (name or "").strip(), idnumbers.normalize(id_number), phone
+    name, id_number = (name or "").strip(), idnumbers.normalize(id_number)
     phone = idnumbers.normalize(phone)
     errors = _channel_errors(actor, center, channel)
     if not group.is_active or not center.is_active:
@@ -512,12 +533,7 @@ def _book(
             errors.setdefault("starts", []).append(
                 _("This slot is closed: %(reason)s") % {"reason": slot.closed_reason}
             )
-    for key, messages in _person_errors(name, id_number, phone).items():
-        errors.setdefault(key, []).extend(messages)
-    if "id_number" not in errors:
-        for key, messages in _person_refusal(id_number, date, today).items():
-            errors.setdefault(key, []).extend(messages)
-    _add_code_errors(errors, actor, code_row, code_errors)
+    _applicant_errors(errors, actor, name, id_number, phone, date, today, code_row, code_errors)
     if errors:
         raise ValidationError(errors)
     assert slot is not None
@@ -887,12 +903,7 @@ def _request_off_hours(
                 "hours": " / ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in service_periods(center)),
             }
         )
-    for key, messages in _person_errors(name, id_number, phone).items():
-        errors.setdefault(key, []).extend(messages)
-    if "id_number" not in errors:
-        for key, messages in _person_refusal(id_number, date, today).items():
-            errors.setdefault(key, []).extend(messages)
-    _add_code_errors(errors, actor, code_row, code_errors)
+    _applicant_errors(errors, actor, name, id_number, phone, date, today, code_row, code_errors)
     if errors:
         raise ValidationError(errors)
     assert ends is not None
