@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Second factor and password expiry gate every signed-in request (issue 12 item 8).
-    "govhall.workbench.account_middleware.AccountSecurityMiddleware",
+    "govhall.workbench.account.middleware.AccountSecurityMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -222,7 +222,7 @@ if env_bool("GOVHALL_LOGIN_LOCK_BY_ADDRESS", default=True):
     AXES_LOCKOUT_PARAMETERS.append("ip_address")
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # failed logins show in the person's login history
-AXES_LOCKOUT_CALLABLE = "govhall.workbench.views_account.login_locked"
+AXES_LOCKOUT_CALLABLE = "govhall.workbench.account.views.login_locked"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "govhall.core.accounts.login_username"
 # Second factor (TOTP, django-otp): required for the roles in GOVHALL_OTP_REQUIRED_ROLES

@@ -1,4 +1,12 @@
-"""Writing the event log. Every service function calls `record_event` inside its transaction."""
+"""The event log: one registry of event names, and writing an event.
+
+Every app names its events once, in its own `events.py`, as a `TextChoices` class whose values are
+"<noun>.<verb>" in the imperative ("leave.approve", "attendance.sign_in") and whose labels are what
+a timeline shows. The app registers that class in its `AppConfig.ready()`. `record_event` refuses a
+name nobody registered, so a typo fails in the tests instead of writing a row no report counts.
+
+Every service function calls `record_event` inside its transaction.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +15,32 @@ from typing import Any
 from django.db import models
 
 from govhall.core.models import Event, User
+
+_REGISTERED: dict[str, Any] = {}
+_ENFORCE = False  # switched on once every app has its events.py (issue 13 refactor in progress)
+
+
+def register_events(names: type[models.TextChoices]) -> None:
+    """Make an app's event names known (called from its AppConfig.ready)."""
+    for value, label in names.choices:
+        owner = _REGISTERED.get(value)
+        assert owner is None or owner == label, f"event {value!r} registered twice"
+        _REGISTERED[value] = label
+
+
+def is_registered(action: str) -> bool:
+    return action in _REGISTERED
+
+
+def registered_events() -> dict[str, Any]:
+    """{name: label} of every registered event."""
+    return dict(_REGISTERED)
+
+
+def event_label(action: str) -> str:
+    """What a timeline shows for an event; the name itself only if nobody registered it."""
+    label = _REGISTERED.get(action)
+    return str(label) if label is not None else action
 
 
 def record_event(
@@ -18,10 +52,12 @@ def record_event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> Event:
+    if _ENFORCE and action not in _REGISTERED:
+        raise ValueError(f"unregistered event name {action!r}: add it to the app's events.py")
     actor_pk = actor.pk if actor is not None and actor.is_authenticated else None
     return Event.objects.create(
         actor_id=actor_pk,
-        action=action,
+        action=str(action),
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],

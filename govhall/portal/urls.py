@@ -1,6 +1,9 @@
 from django.urls import path
 
-from govhall.portal import appointment_urls, queue_urls, views, views_progress
+from govhall.portal import views
+from govhall.portal.appointments import urls as appointment_urls
+from govhall.portal.progress import views as views_progress
+from govhall.portal.queue import urls as queue_urls
 
 app_name = "portal"
 

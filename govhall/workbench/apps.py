@@ -11,7 +11,7 @@ class WorkbenchConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.core.checks import Tags, register
 
-        from govhall.workbench.account_middleware import check_otp_roles, start_session
+        from govhall.workbench.account.middleware import check_otp_roles, start_session
 
         user_logged_in.connect(start_session, dispatch_uid="govhall.account.start_session")
         register(check_otp_roles, Tags.security)

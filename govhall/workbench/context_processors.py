@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from govhall.core.roles import roles_of
 from govhall.org.access import scope_of
 from govhall.staffing.queries.cover import can_see_vacancies, vacancies_in_scope
-from govhall.workbench.calendar_warnings import calendar_warnings
+from govhall.workbench.calendar.warnings import calendar_warnings
 from govhall.workbench.navigation import nav_entries
 
 

@@ -1,22 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from govhall.workbench import (
-    account_urls,
-    calendar_urls,
-    cases_urls,
-    catalog_urls,
-    frontdesk_appointment_urls,
-    frontdesk_inquiry_urls,
-    frontdesk_queue_urls,
-    org_urls,
-    staffing_attendance_urls,
-    staffing_leave_urls,
-    staffing_presence_urls,
-    staffing_rosters_urls,
-    views,
-)
+from govhall.workbench import views
+from govhall.workbench.account import urls as account
+from govhall.workbench.appointments import urls as appointments
+from govhall.workbench.attendance import urls as attendance
+from govhall.workbench.calendar import urls as calendar
+from govhall.workbench.cases import urls as cases
+from govhall.workbench.catalog import urls as catalog
 from govhall.workbench.forms import LoginForm
+from govhall.workbench.inquiries import urls as inquiries
+from govhall.workbench.leave import urls as leave
+from govhall.workbench.org import urls as org
+from govhall.workbench.presence import urls as presence
+from govhall.workbench.queue import urls as queue
+from govhall.workbench.rosters import urls as rosters
 
 app_name = "workbench"
 
@@ -32,16 +30,16 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("events/", views.event_log, name="events"),
     path("jobs/<int:job_id>/", views.job_progress, name="job"),
-    *account_urls.urlpatterns,
-    *org_urls.urlpatterns,
-    *catalog_urls.urlpatterns,
-    *calendar_urls.urlpatterns,
-    *staffing_attendance_urls.urlpatterns,
-    *staffing_leave_urls.urlpatterns,
-    *staffing_presence_urls.urlpatterns,
-    *staffing_rosters_urls.urlpatterns,
-    *cases_urls.urlpatterns,
-    *frontdesk_inquiry_urls.urlpatterns,
-    *frontdesk_queue_urls.urlpatterns,
-    *frontdesk_appointment_urls.urlpatterns,
+    *account.urlpatterns,
+    *org.urlpatterns,
+    *catalog.urlpatterns,
+    *calendar.urlpatterns,
+    *attendance.urlpatterns,
+    *leave.urlpatterns,
+    *presence.urlpatterns,
+    *rosters.urlpatterns,
+    *cases.urlpatterns,
+    *inquiries.urlpatterns,
+    *queue.urlpatterns,
+    *appointments.urlpatterns,
 ]

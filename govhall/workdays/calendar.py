@@ -35,6 +35,8 @@ from django.utils.translation import gettext as _
 
 EPOCH = datetime.date(2000, 1, 1)
 END = datetime.date(2099, 12, 31)
+# A limit longer than ten years is a typing mistake, not a deadline.
+MAX_DEADLINE_DAYS = 2500
 _EPOCH_ORDINAL = EPOCH.toordinal()
 _DAYS = END.toordinal() - _EPOCH_ORDINAL + 1
 # 2000-01-01 was a Saturday: the weekday pattern of the calendar starts with two days off.

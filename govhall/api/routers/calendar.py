@@ -11,8 +11,13 @@ from ninja.errors import HttpError
 
 from govhall.api.schemas import Code, Search
 from govhall.org.models import Center
-from govhall.workdays.calendar import END, EPOCH, CalendarRangeError, WorkCalendar
-from govhall.workdays.forms import MAX_DEADLINE_DAYS
+from govhall.workdays.calendar import (
+    END,
+    EPOCH,
+    MAX_DEADLINE_DAYS,
+    CalendarRangeError,
+    WorkCalendar,
+)
 from govhall.workdays.queries import calendar_for, holiday_label
 
 router = Router()

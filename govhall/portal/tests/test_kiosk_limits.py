@@ -18,7 +18,7 @@ from govhall.frontdesk.services.tickets import (
     ticket_take,
 )
 from govhall.frontdesk.transitions import TicketAction
-from govhall.portal.views_queue import KIOSK_COOKIE
+from govhall.portal.queue.views import KIOSK_COOKIE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]
 

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from govhall.core.models import Event, User
 from govhall.org.services import staff_create
 from govhall.testing.factories import PASSWORD
-from govhall.workbench.account_middleware import SEEN_KEY, TOUCH_SECONDS, check_otp_roles
+from govhall.workbench.account.middleware import SEEN_KEY, TOUCH_SECONDS, check_otp_roles
 
 LOGIN = reverse("workbench:login")
 HOME = reverse("workbench:home")

@@ -1,0 +1,746 @@
+"""Workbench pages of cases (SPEC §6): the case list, the inbox, intake at the window, the case
+page with its actions, notices, joint work and fees, and the outbox of notifications.
+
+Views read through `govhall.cases.queries` / `access_case` and change through the case
+services; they hold no rules of their own.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import partial
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from govhall.cases import queries
+from govhall.cases.access import access_case, can_read_cases
+from govhall.cases.clock import days_left, urgency
+from govhall.cases.models import (
+    Case,
+    CaseKind,
+    CaseStatus,
+    Notice,
+    TaskStatus,
+)
+from govhall.cases.notice_render import notice_context, notice_pdf, progress_url_for
+from govhall.cases.services.actions import case_act
+from govhall.cases.services.errors import CaseConflict
+from govhall.cases.services.fees import case_fee_record
+from govhall.cases.services.intake import Outcome, case_receive, propose_outcome
+from govhall.cases.services.joint import joint_meeting_record, joint_task_complete
+from govhall.cases.services.notices import notice_confirm
+from govhall.cases.services.permissions import available_actions, refusal
+from govhall.cases.services.privacy import personal_data_view_record
+from govhall.cases.transitions import NATIONAL_CODE, NATIONAL_LABEL, Action
+from govhall.catalog.models import ServiceItem
+from govhall.core.idnumbers import mask_id, mask_phone
+from govhall.core.models import OutboundMessage, User
+from govhall.core.roles import CASE_ACTOR_ROLES, JOINT_TASK_ROLES, MANAGER_ROLES, WINDOW_ROLES
+from govhall.frontdesk.access.tickets import access_ticket
+from govhall.frontdesk.services.tickets import ticket_open_case
+from govhall.org.access import departments_in_scope, scope_of, windows_in_scope
+from govhall.org.models import Department, Window
+from govhall.staffing.queries.cover import window_ids_at_hand
+from govhall.workbench.cases.forms import (
+    DANGEROUS_ACTIONS,
+    FeeForm,
+    IntakeForm,
+    JointMeetingForm,
+    JointTaskForm,
+    NoticeConfirmForm,
+    action_form,
+)
+from govhall.workbench.request_input import staff_user
+
+PAGE_SIZE = 50
+PICKER_LIMIT = 300
+ITEM_OPTIONS_LIMIT = 200
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _require_case_reader(request: HttpRequest) -> User:
+    user = staff_user(request)
+    if not can_read_cases(user):
+        raise Http404
+    return user
+
+
+def _messages_of(error: ValidationError) -> str:
+    return " ".join(str(message) for message in error.messages)
+
+
+def _apply_errors(form: Any, error: ValidationError, renames: dict[str, str] | None = None) -> None:
+    renames = renames or {}
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            field = renames.get(name, name)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _row(case: Case, today: datetime.date) -> dict[str, Any]:
+    """A list row: the case and what the list shows beside it (no queries)."""
+    code = NATIONAL_CODE.get(case.status, "")
+    return {
+        "case": case,
+        "code": code,
+        "code_label": NATIONAL_LABEL.get(code, ""),
+        "days_left": days_left(case, today),
+        "urgency": urgency(case, today),
+        "id_masked": mask_id(case.applicant.id_number),
+        "phone_masked": mask_phone(case.applicant.phone),
+    }
+
+
+# --- the case list ------------------------------------------------------------------------------
+
+DUE_TABS = (
+    ("", gettext_lazy("All open")),
+    ("near", gettext_lazy("Due within 1 working day")),
+    ("overdue", gettext_lazy("Overdue")),
+)
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = _require_case_reader(request)
+    today = timezone.localdate()
+    filters = queries.CaseFilters.from_query(request.GET)
+    page = Paginator(queries.case_list(user, filters, today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query: dict[str, str] = {
+        key: str(value) for key, value in request.GET.items() if key != "page" and value
+    }
+    tabs = []
+    for due, label in DUE_TABS:
+        tab_query = {k: v for k, v in query.items() if k not in {"due", "status"}}
+        if due:
+            tab_query["due"] = due
+        tabs.append(
+            {
+                "label": label,
+                "url": "?" + urlencode(tab_query),
+                "active": filters.due == due and filters.state == queries.STATE_OPEN,
+            }
+        )
+    return render(
+        request,
+        "workbench/cases/list.html",
+        {
+            "rows": [_row(case, today) for case in page.object_list],
+            "page_obj": page,
+            "filters": filters,
+            "tabs": tabs,
+            "querystring_without_page": urlencode(query) + "&" if query else "",
+            "statuses": [
+                (status, label, NATIONAL_CODE[status]) for status, label in CaseStatus.choices
+            ],
+            "kinds": CaseKind.choices,
+            "departments": list(departments_in_scope(user).order_by("code", "id")[:PICKER_LIMIT]),
+            "windows": list(
+                windows_in_scope(user)
+                .filter(is_active=True)
+                .select_related("center")
+                .distinct()
+                .order_by("center__path", "number")[:PICKER_LIMIT]
+            ),
+        },
+    )
+
+
+# --- the inbox ----------------------------------------------------------------------------------
+
+
+@login_required
+def case_inbox(request: HttpRequest) -> HttpResponse:
+    user = _require_case_reader(request)
+    today = timezone.localdate()
+    sections = []
+    for section in queries.inbox(user, today):
+        sections.append(
+            {
+                "section": section,
+                "rows": [_row(case, today) for case in section.cases],
+                "tasks": [{"task": task, "row": _row(task.case, today)} for task in section.tasks],
+            }
+        )
+    return render(request, "workbench/cases/inbox.html", {"sections": sections, "today": today})
+
+
+# --- intake -------------------------------------------------------------------------------------
+
+
+def _require_window_role(request: HttpRequest) -> User:
+    user = staff_user(request)
+    scope = scope_of(user)
+    if not (scope.everything or scope.roles & WINDOW_ROLES):
+        raise Http404
+    return user
+
+
+def _intake_windows(user: User) -> list[Window]:
+    ids = window_ids_at_hand(user)
+    return list(Window.objects.filter(pk__in=ids).select_related("center").order_by("number"))
+
+
+def _pick(windows: list[Window], raw: object) -> Window | None:
+    text = str(raw or "")
+    for window in windows:
+        if str(window.pk) == text:
+            return window
+    return None
+
+
+def _items_of(window: Window, q: str = "") -> list[ServiceItem]:
+    items = ServiceItem.objects.active().filter(
+        center_id=window.center_id, item_windows__window=window
+    )
+    if q:
+        items = items.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return list(items.distinct().order_by("name", "id")[:ITEM_OPTIONS_LIMIT])
+
+
+def _item_for(window: Window, raw: object) -> ServiceItem | None:
+    text = str(raw or "")
+    if not text.isdigit():
+        return None
+    return (
+        ServiceItem.objects.active()
+        .filter(pk=int(text), center_id=window.center_id, item_windows__window=window)
+        .select_related("center", "department")
+        .first()
+    )
+
+
+def _intake_form(
+    data: Any, item: ServiceItem, window: Window, initial: dict[str, Any] | None = None
+) -> IntakeForm:
+    materials = list(item.materials.order_by("position", "id"))
+    departments = list(Department.objects.filter(center_id=item.center_id).order_by("code", "id"))
+    form = IntakeForm(
+        data,
+        item=item,
+        window=window,
+        materials=materials,
+        departments=departments,
+        initial=initial,
+    )
+    return form
+
+
+def _outcome_context(form: IntakeForm) -> dict[str, Any]:
+    """The live part of the intake page: the proposal and the outcome fields it brings."""
+    proposal = propose_outcome(
+        item=form.item, window=form.window, checks=form.checks(), green_channel=form.green()
+    )
+    chosen = form.chosen_outcome(proposal.outcome)
+    return {
+        "form": form,
+        "proposal": proposal,
+        "proposal_label": Outcome(proposal.outcome).label,
+        "chosen": chosen,
+        "outcomes": Outcome.choices,
+        "outcome_changed": chosen != proposal.outcome,
+        "green": form.green(),
+        "Outcome": Outcome,
+    }
+
+
+@login_required
+def case_intake(request: HttpRequest) -> HttpResponse:
+    """Step 1 (GET): the window and the item. Step 2: the application; POST receives it."""
+    user = _require_window_role(request)
+    windows = _intake_windows(user)
+    source = request.POST if request.method == "POST" else request.GET
+    # Opened from the calling console: the case is received for the queue ticket at hand, at
+    # the ticket's window (frontdesk.services.tickets.ticket_open_case).
+    ticket = access_ticket(user, source["ticket"], for_write=True) if source.get("ticket") else None
+    window = _pick(windows, ticket.window_id if ticket else source.get("window"))
+    if ticket is not None and window is None:
+        raise Http404
+    if window is None and len(windows) == 1 and not source.get("window"):
+        window = windows[0]  # one window at hand: no need to choose it
+    q = (request.GET.get("q") or "").strip()[:60]
+    item = _item_for(window, source.get("item")) if window else None
+    context: dict[str, Any] = {
+        "windows": windows,
+        "window": window,
+        "item": item,
+        "q": q,
+        "items": _items_of(window, q) if window else [],
+        "ticket": ticket,
+    }
+    status = 200
+    if request.method == "POST":
+        if window is None or item is None:
+            raise Http404
+        form = _intake_form(request.POST, item, window)
+        if form.is_valid():
+            data = form.cleaned_data
+            departments = list(
+                Department.objects.filter(
+                    center_id=item.center_id, pk__in=data["joint_departments"] or []
+                )
+            )
+            receive: Any = (
+                partial(ticket_open_case, ticket=ticket)
+                if ticket is not None
+                else partial(case_receive, window=window)
+            )
+            try:
+                case = receive(
+                    actor=user,
+                    item=item,
+                    applicant=form.applicant(),
+                    materials=form.checks(),
+                    outcome=data["outcome"],
+                    outcome_reason=data["outcome_reason"],
+                    green_channel=data["green_channel"],
+                    pending_due_on=data["pending_due_on"],
+                    reason=data["reason"],
+                    basis=data["basis"],
+                    forward_by=data["forward_by"],
+                    joint_departments=departments or None,
+                    idempotency_key=data["idempotency_key"],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict") and "materials" in error.message_dict:
+                    context["materials_errors"] = error.message_dict["materials"]
+                    rest = {k: v for k, v in error.message_dict.items() if k != "materials"}
+                    error = ValidationError(rest) if rest else ValidationError({})
+                _apply_errors(form, error, {"kind": "applicant_kind"})
+            else:
+                messages.success(
+                    request,
+                    _("Case %(number)s received: %(status)s.")
+                    % {"number": case.number, "status": case.get_status_display()},
+                )
+                return HttpResponseRedirect(reverse("workbench:case", args=[case.pk]))
+        status = 400
+    elif item is not None:
+        assert window is not None
+        initial = {
+            "idempotency_key": IntakeForm.new_key(),
+            "joint_departments": list(item.joint_departments.values_list("pk", flat=True)),
+        }
+        form = _intake_form(None, item, window, initial=initial)
+    else:
+        form = None
+    if form is not None:
+        context.update(_outcome_context(form))
+    return render(request, "workbench/cases/intake.html", context, status=status)
+
+
+@login_required
+def intake_items(request: HttpRequest) -> HttpResponse:
+    """The item options of a window, narrowed by a search (the searchable select)."""
+    user = _require_window_role(request)
+    window = _pick(_intake_windows(user), request.GET.get("window"))
+    if window is None:
+        raise Http404
+    q = (request.GET.get("q") or "").strip()[:60]
+    return render(
+        request,
+        "workbench/cases/_item_options.html",
+        {"items": _items_of(window, q), "selected": request.GET.get("item", "")},
+    )
+
+
+@login_required
+@require_POST
+def intake_proposal(request: HttpRequest) -> HttpResponse:
+    """The live proposal as the clerk ticks materials (htmx)."""
+    user = _require_window_role(request)
+    window = _pick(_intake_windows(user), request.POST.get("window"))
+    item = _item_for(window, request.POST.get("item")) if window else None
+    if window is None or item is None:
+        raise Http404
+    form = _intake_form(request.POST, item, window)
+    return render(request, "workbench/cases/_intake_outcome.html", _outcome_context(form))
+
+
+# --- the case page ------------------------------------------------------------------------------
+
+
+def _case_page_context(
+    request: HttpRequest, user: User, case: Case, today: datetime.date
+) -> dict[str, Any]:
+    actions = available_actions(user, case)
+    roles = scope_of(user).roles
+    everything = scope_of(user).everything
+    department_id = queries._department_of(user)
+    tasks = list(case.joint_tasks.select_related("department", "done_by").order_by("id"))
+    completes_tasks = everything or bool(roles & JOINT_TASK_ROLES)
+    can_meet = everything or bool(roles & MANAGER_ROLES)
+    fee_form = FeeForm(case=case, prefix="fee")
+    return {
+        "case": case,
+        "code": NATIONAL_CODE.get(case.status, ""),
+        "code_label": NATIONAL_LABEL.get(NATIONAL_CODE.get(case.status, ""), ""),
+        "days_left": days_left(case, today),
+        "urgency": urgency(case, today),
+        "actions": [
+            {
+                "action": row.action,
+                "label": Action(row.action).label,
+                "danger": row.action in DANGEROUS_ACTIONS,
+            }
+            for row in actions
+        ],
+        "materials": list(case.materials.order_by("position", "id")),
+        "notices": list(case.notices.select_related("issued_by").order_by("issued_at", "id")),
+        "confirm_form": NoticeConfirmForm(initial={"confirmed_by_name": case.applicant.name}),
+        "tasks": [
+            {
+                "task": task,
+                "form": (
+                    JointTaskForm(prefix=f"task{task.pk}")
+                    if task.status == TaskStatus.OPEN
+                    and completes_tasks
+                    and (everything or task.department_id == department_id)
+                    else None
+                ),
+                "overdue": task.status == TaskStatus.OPEN and task.due_on < today,
+            }
+            for task in tasks
+        ],
+        "meetings": list(
+            case.joint_meetings.select_related("recorded_by").order_by("held_at", "id")
+        ),
+        "meeting_form": (
+            JointMeetingForm(prefix="meeting", initial={"held_at": JointMeetingForm.default_time()})
+            if can_meet and case.kind == CaseKind.JOINT
+            else None
+        ),
+        "fees": list(case.fees.select_related("fee_item", "recorded_by").order_by("id")),
+        "fee_form": fee_form if fee_form.fields["fee_item"].queryset.exists() else None,  # type: ignore[attr-defined]
+        "timeline": _timeline(case),
+        "can_write": _can_write(user),
+    }
+
+
+EVENT_LABELS: dict[str, Any] = {
+    "case.notice_issued": gettext_lazy("Notice issued"),
+    "case.notice_override": gettext_lazy("Second one-time notice (override)"),
+    "case.notice_confirmed": gettext_lazy("Applicant confirmed a notice"),
+    "case.fee_recorded": gettext_lazy("Fee recorded"),
+    "case.joint_task_done": gettext_lazy("Joint review task done"),
+    "case.joint_meeting": gettext_lazy("Joint review meeting"),
+    "case.joint_meeting_recorded": gettext_lazy("Joint review meeting"),
+    "case.submit": gettext_lazy("Submitted online"),
+}
+
+
+def _timeline(case: Case) -> list[dict[str, Any]]:
+    labels: dict[str, Any] = {f"case.{value}": label for value, label in Action.choices}
+    labels.update(EVENT_LABELS)
+    statuses = dict(CaseStatus.choices)
+    entries = []
+    for event in queries.case_timeline(case):
+        data = event.data if isinstance(event.data, dict) else {}
+        to = data.get("to") or ""
+        entries.append(
+            {
+                "event": event,
+                "label": labels.get(event.action, event.action),
+                "to": statuses.get(to, "") if to != data.get("from") else "",
+                "window": data.get("window") or "",
+            }
+        )
+    return entries
+
+
+def _can_write(user: User) -> bool:
+    scope = scope_of(user)
+    return scope.everything or bool(scope.roles & CASE_ACTOR_ROLES)
+
+
+def _render_case(
+    request: HttpRequest,
+    user: User,
+    case: Case,
+    *,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    personal_data_view_record(actor=user, case=case, purpose=_("case page"))
+    today = timezone.localdate()
+    context = _case_page_context(request, user, case, today)
+    if extra:
+        context.update(extra)
+    return render(request, "workbench/cases/detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _require_case_reader(request)
+    case = access_case(user, case_id)
+    extra: dict[str, Any] = {}
+    wanted = request.GET.get("action", "")
+    if wanted and wanted in Action.values:
+        # Without JavaScript an action button opens its form inside the page.
+        extra = _action_panel_context(user, case, wanted)
+    return _render_case(request, user, case, extra=extra)
+
+
+def _action_panel_context(
+    user: User,
+    case: Case,
+    action: str,
+    form: Any = None,
+    error: str = "",
+    conflict: bool = False,
+) -> dict[str, Any]:
+    allowed = {row.action for row in available_actions(user, case)}
+    return {
+        "panel_refusal": "" if action in allowed else (refusal(user, case, action) or ""),
+        "panel_action": action,
+        "panel_label": Action(action).label,
+        "panel_form": form if form is not None else action_form(action, case=case),
+        "panel_error": error,
+        "panel_conflict": conflict,
+        "panel_allowed": action in allowed,
+        "panel_danger": action in DANGEROUS_ACTIONS,
+        "case": case,
+    }
+
+
+@login_required
+def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    """GET: the small form of one action (htmx). POST: take the action."""
+    if action not in Action.values:
+        raise Http404
+    user = _require_case_reader(request)
+    if request.method == "GET":
+        case = access_case(user, case_id)
+        if not _is_htmx(request):
+            return HttpResponseRedirect(
+                reverse("workbench:case", args=[case.pk]) + f"?action={action}#action-panel"
+            )
+        return render(
+            request, "workbench/cases/_action_form.html", _action_panel_context(user, case, action)
+        )
+    if request.method != "POST":
+        raise Http404
+    case = access_case(user, case_id, for_write=True)
+    form = action_form(action, case=case, data=request.POST)
+    error = ""
+    conflict = False
+    if form.is_valid():
+        try:
+            case_act(
+                actor=user,
+                case=case,
+                action=action,
+                expected_version=form.cleaned_data["expected_version"],
+                note=form.cleaned_data.get("note", ""),
+                params=form.params(),
+            )
+        except CaseConflict as refused:
+            error = _messages_of(refused)
+            conflict = True
+        except ValidationError as refused:
+            if hasattr(refused, "error_dict"):
+                _apply_errors(form, refused)
+            else:
+                error = _messages_of(refused)
+        else:
+            messages.success(
+                request,
+                _("Done: %(action)s.") % {"action": Action(action).label},
+            )
+            url = reverse("workbench:case", args=[case.pk])
+            if _is_htmx(request):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = url
+                return response
+            return HttpResponseRedirect(url)
+    case.refresh_from_db()
+    if conflict:
+        # What was typed stays, now against the version the case has: sending it again is a
+        # deliberate second decision, taken after reading the message.
+        data = request.POST.copy()
+        data["expected_version"] = str(case.version)
+        form = action_form(action, case=case, data=data)
+        form.is_valid()
+    panel = _action_panel_context(user, case, action, form=form, error=error, conflict=conflict)
+    if _is_htmx(request):
+        # htmx swaps 2xx answers only; the error is in the form it shows.
+        return render(request, "workbench/cases/_action_form.html", panel)
+    return _render_case(request, user, case, extra=panel, status=409 if conflict else 400)
+
+
+# --- notices ------------------------------------------------------------------------------------
+
+
+def _notice_of(case: Case, notice_id: int) -> Notice:
+    notice = case.notices.filter(pk=notice_id).select_related("case", "issued_by").first()
+    if notice is None:
+        raise Http404
+    return notice
+
+
+@login_required
+def notice_print(request: HttpRequest, case_id: int, notice_id: int) -> HttpResponse:
+    user = _require_case_reader(request)
+    case = access_case(user, case_id)
+    notice = _notice_of(case, notice_id)
+    personal_data_view_record(actor=user, case=case, purpose=_("notice print"))
+    context = notice_context(notice, progress_url=progress_url_for(case, request))
+    context["pdf_url"] = reverse("workbench:case_notice_pdf", args=[case.pk, notice.pk])
+    context["back_url"] = reverse("workbench:case", args=[case.pk])
+    return render(request, "cases/notice_print.html", context)
+
+
+@login_required
+def notice_pdf_download(request: HttpRequest, case_id: int, notice_id: int) -> HttpResponse:
+    user = _require_case_reader(request)
+    case = access_case(user, case_id)
+    notice = _notice_of(case, notice_id)
+    personal_data_view_record(actor=user, case=case, purpose=_("notice PDF"))
+    data = notice_pdf(notice, progress_url=progress_url_for(case, request))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{notice.number}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def notice_confirm_view(request: HttpRequest, case_id: int, notice_id: int) -> HttpResponse:
+    user = _require_case_reader(request)
+    case = access_case(user, case_id, for_write=True)
+    notice = _notice_of(case, notice_id)
+    form = NoticeConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            notice_confirm(
+                actor=user, notice=notice, confirmed_by_name=form.cleaned_data["confirmed_by_name"]
+            )
+        except ValidationError as error:
+            messages.error(request, _messages_of(error))
+        else:
+            messages.success(request, _("The applicant's confirmation is recorded."))
+    else:
+        messages.error(request, _("Give the name of the person who signed."))
+    return HttpResponseRedirect(reverse("workbench:case", args=[case.pk]) + "#notices")
+
+
+# --- joint review and fees ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def joint_task_complete_view(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
+    user = _require_case_reader(request)
+    case = access_case(user, case_id, for_write=True)
+    task = case.joint_tasks.filter(pk=task_id).first()
+    if task is None:
+        raise Http404
+    form = JointTaskForm(request.POST, prefix=f"task{task.pk}")
+    if form.is_valid():
+        try:
+            joint_task_complete(
+                actor=user,
+                task=task,
+                opinion=form.cleaned_data["opinion"],
+                agrees=form.cleaned_data["agrees"],
+            )
+        except ValidationError as error:
+            messages.error(request, _messages_of(error))
+        else:
+            messages.success(request, _("The review task is done."))
+    else:
+        messages.error(request, _("Choose agree or disagree and write the opinion."))
+    return HttpResponseRedirect(reverse("workbench:case", args=[case.pk]) + "#joint")
+
+
+@login_required
+@require_POST
+def joint_meeting_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _require_case_reader(request)
+    case = access_case(user, case_id, for_write=True)
+    form = JointMeetingForm(request.POST, prefix="meeting")
+    if form.is_valid():
+        try:
+            joint_meeting_record(actor=user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _messages_of(error))
+        else:
+            messages.success(request, _("The joint review meeting is recorded."))
+    else:
+        messages.error(request, _("Give the time, the participants and the conclusions."))
+    return HttpResponseRedirect(reverse("workbench:case", args=[case.pk]) + "#joint")
+
+
+@login_required
+@require_POST
+def fee_record_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _require_case_reader(request)
+    case = access_case(user, case_id, for_write=True)
+    form = FeeForm(request.POST, case=case, prefix="fee")
+    if form.is_valid():
+        try:
+            case_fee_record(actor=user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _messages_of(error))
+        else:
+            messages.success(request, _("The fee is recorded."))
+    else:
+        messages.error(
+            request,
+            " ".join(str(e) for errors in form.errors.values() for e in errors)
+            or _("Check the fee."),
+        )
+    return HttpResponseRedirect(reverse("workbench:case", args=[case.pk]) + "#fees")
+
+
+# --- the outbox ---------------------------------------------------------------------------------
+
+
+def _mask_address(message: OutboundMessage) -> str:
+    if message.channel == OutboundMessage.Channel.SMS:
+        return mask_phone(message.to)
+    local, _at, domain = message.to.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else mask_id(message.to)
+
+
+@login_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    if not queries.can_read_outbox(user):
+        raise Http404
+    page = Paginator(queries.outbox_in_scope(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workbench/cases/outbox.html",
+        {
+            "page_obj": page,
+            "rows": [
+                {"message": message, "to": _mask_address(message)} for message in page.object_list
+            ],
+            "querystring_without_page": "",
+        },
+    )

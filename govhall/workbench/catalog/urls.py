@@ -1,0 +1,28 @@
+from django.urls import path
+
+from govhall.workbench.catalog import views
+
+# URL names are joined into the "workbench" namespace by workbench/urls.py.
+urlpatterns: list = [
+    path("items/", views.item_list, name="items"),
+    path("items/new/", views.item_new, name="item_new"),
+    path("items/<int:item_id>/", views.item_detail, name="item"),
+    path("items/<int:item_id>/edit/", views.item_edit, name="item_edit"),
+    path("items/<int:item_id>/publish/", views.item_publish, name="item_publish"),
+    path("items/<int:item_id>/unpublish/", views.item_unpublish, name="item_unpublish"),
+    path("items/<int:item_id>/materials/", views.material_add, name="material_add"),
+    path("items/<int:item_id>/fees/", views.fee_add, name="fee_add"),
+    path("items/<int:item_id>/windows/", views.item_window_set, name="item_window_set"),
+    path("materials/<int:material_id>/edit/", views.material_edit, name="material_edit"),
+    path("materials/<int:material_id>/remove/", views.material_remove, name="material_remove"),
+    path("materials/<int:material_id>/move/", views.material_move, name="material_move"),
+    path("fees/<int:fee_id>/edit/", views.fee_edit, name="fee_edit"),
+    path("fees/<int:fee_id>/remove/", views.fee_remove, name="fee_remove"),
+    path(
+        "item-windows/<int:item_window_id>/remove/",
+        views.item_window_remove,
+        name="item_window_remove",
+    ),
+    path("catalog/import/", views.catalog_import, name="catalog_import"),
+    path("catalog/export/", views.catalog_export, name="catalog_export"),
+]

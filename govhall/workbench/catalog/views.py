@@ -1,0 +1,424 @@
+"""Catalog pages of the workbench: items, materials, fees, windows, import and export.
+
+Everyone with a scope reads the items of their scope; only hall managers change them (404 for
+anyone else, as for items outside the scope). Views parse input with a form and call one
+service; material, fee and window changes answer htmx requests with the updated section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govhall.catalog import services
+from govhall.catalog.access import (
+    access_fee,
+    access_item,
+    access_item_window,
+    access_material,
+    can_manage_catalog,
+)
+from govhall.catalog.models import FeeItem, Material, ServiceItem
+from govhall.catalog.queries import item_details, item_events, workbench_items
+from govhall.catalog.spreadsheet import (
+    FEE_COLUMNS,
+    ITEM_COLUMNS,
+    MATERIAL_COLUMNS,
+    WINDOW_COLUMNS,
+    XLSX_CONTENT_TYPE,
+    catalog_import_start,
+    export_catalog,
+    export_file_name,
+)
+from govhall.core.models import Job
+from govhall.org.access import access_center, centers_in_scope, departments_in_scope, scope_of
+from govhall.org.models import Center
+from govhall.workbench.catalog.forms import (
+    CatalogImportForm,
+    FeeForm,
+    ItemFilterForm,
+    ItemForm,
+    ItemWindowForm,
+    MaterialForm,
+    show_errors,
+)
+from govhall.workbench.request_input import staff_user
+
+PAGE_SIZE = 50
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not can_manage_catalog(request.user):
+        raise Http404
+
+
+def _default_center(request: HttpRequest) -> Center | None:
+    scope = scope_of(request.user)
+    if scope.root is not None:
+        return scope.root
+    return centers_in_scope(request.user).order_by("path").first()
+
+
+def _center_from_query(request: HttpRequest, *, for_write: bool = False) -> Center:
+    center_id = request.GET.get("center") or request.POST.get("center") or ""
+    if center_id:
+        return access_center(request.user, center_id, for_write=for_write)
+    center = _default_center(request)
+    if center is None:
+        raise Http404
+    return center
+
+
+def _warn(request: HttpRequest, warnings: list[str]) -> None:
+    for warning in warnings:
+        messages.warning(request, warning)
+
+
+# --- items --------------------------------------------------------------------------------------
+
+
+@login_required
+def item_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    centers = centers_in_scope(user).order_by("path").only("pk", "name", "path")
+    departments = departments_in_scope(user).order_by("center__path", "code")
+    form = ItemFilterForm(request.GET or None, centers=centers, departments=departments)
+    filters = form.filters() if request.GET else {}
+    page = Paginator(workbench_items(user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return render(
+        request,
+        "workbench/catalog/item_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring_without_page": f"{kept.urlencode()}&" if kept else "",
+            "can_manage": can_manage_catalog(user),
+            "several_centers": centers.count() > 1,
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, item: ServiceItem, **forms: Any) -> dict[str, Any]:
+    item = item_details(item)
+    can_manage = can_manage_catalog(request.user)
+    context: dict[str, Any] = {
+        "item": item,
+        "can_manage": can_manage,
+        "events": item_events(item),
+        "warnings": services.item_warnings(item, fee_count=len(item.fees.all())),
+    }
+    if can_manage:
+        context["material_form"] = forms.get("material_form") or MaterialForm(auto_id="material_%s")
+        context["fee_form"] = forms.get("fee_form") or FeeForm(auto_id="fee_%s")
+        context["window_form"] = forms.get("window_form") or ItemWindowForm(
+            center=item.center, auto_id="window_%s"
+        )
+    return context
+
+
+@login_required
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = access_item(request.user, item_id)
+    return render(request, "workbench/catalog/item_detail.html", _detail_context(request, item))
+
+
+def _item_form_page(
+    request: HttpRequest, form: ItemForm, center: Center, item: ServiceItem | None
+) -> HttpResponse:
+    return render(
+        request,
+        "workbench/catalog/item_form.html",
+        {
+            "form": form,
+            "center": center,
+            "item": item,
+            "centers": list(centers_in_scope(request.user).order_by("path")) if not item else [],
+        },
+    )
+
+
+@login_required
+def item_new(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    center = _center_from_query(request, for_write=True)
+    form = ItemForm(request.POST or None, center=center)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            result = services.item_create(actor=staff_user(request), center=center, **fields)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("The item was created."))
+            _warn(request, result.warnings)
+            return redirect("workbench:item", item_id=result.item.pk)
+    return _item_form_page(request, form, center, None)
+
+
+@login_required
+def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = access_item(request.user, item_id, for_write=True)
+    if request.method == "POST":
+        form = ItemForm(request.POST, center=item.center)
+        if form.is_valid():
+            try:
+                result = services.item_update(
+                    actor=staff_user(request),
+                    item=item,
+                    expected_updated_at=form.cleaned_data["version"],
+                    **form.service_fields(),
+                )
+            except ValidationError as error:
+                show_errors(form, error)
+            else:
+                messages.success(request, _("The item was saved."))
+                _warn(request, result.warnings)
+                return redirect("workbench:item", item_id=item.pk)
+    else:
+        initial = {name: getattr(item, name) for name in ItemForm.base_fields if name != "version"}
+        initial["department"] = item.department_id
+        initial["joint_departments"] = list(item.joint_departments.values_list("pk", flat=True))
+        initial["version"] = item.updated_at.isoformat()
+        form = ItemForm(initial=initial, center=item.center)
+    return _item_form_page(request, form, item.center, item)
+
+
+@login_required
+@require_POST
+def item_publish(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = access_item(request.user, item_id, for_write=True)
+    services.item_publish(actor=staff_user(request), item=item)
+    messages.success(request, _("The item is published in the public guides."))
+    return redirect("workbench:item", item_id=item.pk)
+
+
+@login_required
+@require_POST
+def item_unpublish(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = access_item(request.user, item_id, for_write=True)
+    services.item_unpublish(actor=staff_user(request), item=item)
+    messages.success(request, _("The item is no longer shown in the public guides."))
+    return redirect("workbench:item", item_id=item.pk)
+
+
+# --- materials, fees, windows: sections of the item page ----------------------------------------
+
+
+def _section(request: HttpRequest, item: ServiceItem, template: str, **forms: Any) -> HttpResponse:
+    """After a change: the updated section for htmx, else the item page (or its errors)."""
+    if _is_htmx(request):
+        return render(request, template, _detail_context(request, item, **forms))
+    if forms:
+        return render(
+            request, "workbench/catalog/item_detail.html", _detail_context(request, item, **forms)
+        )
+    return redirect("workbench:item", item_id=item.pk)
+
+
+MATERIALS = "workbench/catalog/_materials.html"
+FEES = "workbench/catalog/_fees.html"
+WINDOWS = "workbench/catalog/_windows.html"
+
+
+@login_required
+@require_POST
+def material_add(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = access_item(request.user, item_id, for_write=True)
+    form = MaterialForm(request.POST, auto_id="material_%s")
+    if form.is_valid():
+        try:
+            services.material_add(actor=staff_user(request), item=item, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            return _section(request, item, MATERIALS)
+    return _section(request, item, MATERIALS, material_form=form)
+
+
+def _part_edit_page(
+    request: HttpRequest,
+    part: Material | FeeItem,
+    form_class: type[MaterialForm] | type[FeeForm],
+    save: Callable[..., object],
+    *,
+    title: str,
+    saved: str,
+) -> HttpResponse:
+    """The edit page of a material or a fee: the form, the service call, back to the item."""
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                save(**form.cleaned_data)
+            except ValidationError as error:
+                show_errors(form, error)
+            else:
+                messages.success(request, saved)
+                return redirect("workbench:item", item_id=part.item_id)
+    else:
+        form = form_class(initial={name: getattr(part, name) for name in form_class.base_fields})
+    return render(
+        request,
+        "workbench/catalog/part_form.html",
+        {"form": form, "item": part.item, "title": title},
+    )
+
+
+@login_required
+def material_edit(request: HttpRequest, material_id: int) -> HttpResponse:
+    material = access_material(request.user, material_id, for_write=True)
+    return _part_edit_page(
+        request,
+        material,
+        MaterialForm,
+        partial(services.material_update, actor=staff_user(request), material=material),
+        title=_("Edit material"),
+        saved=_("The material was saved."),
+    )
+
+
+@login_required
+@require_POST
+def material_remove(request: HttpRequest, material_id: int) -> HttpResponse:
+    material = access_material(request.user, material_id, for_write=True)
+    services.material_remove(actor=staff_user(request), material=material)
+    return _section(request, material.item, MATERIALS)
+
+
+@login_required
+@require_POST
+def material_move(request: HttpRequest, material_id: int) -> HttpResponse:
+    material = access_material(request.user, material_id, for_write=True)
+    services.material_move(
+        actor=staff_user(request), material=material, up=request.POST.get("direction") != "down"
+    )
+    return _section(request, material.item, MATERIALS)
+
+
+@login_required
+@require_POST
+def fee_add(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = access_item(request.user, item_id, for_write=True)
+    form = FeeForm(request.POST, auto_id="fee_%s")
+    if form.is_valid():
+        try:
+            services.fee_add(actor=staff_user(request), item=item, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            return _section(request, item, FEES)
+    return _section(request, item, FEES, fee_form=form)
+
+
+@login_required
+def fee_edit(request: HttpRequest, fee_id: int) -> HttpResponse:
+    fee = access_fee(request.user, fee_id, for_write=True)
+    return _part_edit_page(
+        request,
+        fee,
+        FeeForm,
+        partial(services.fee_update, actor=staff_user(request), fee=fee),
+        title=_("Edit fee"),
+        saved=_("The fee was saved."),
+    )
+
+
+@login_required
+@require_POST
+def fee_remove(request: HttpRequest, fee_id: int) -> HttpResponse:
+    fee = access_fee(request.user, fee_id, for_write=True)
+    services.fee_remove(actor=staff_user(request), fee=fee)
+    return _section(request, fee.item, FEES)
+
+
+@login_required
+@require_POST
+def item_window_set(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = access_item(request.user, item_id, for_write=True)
+    form = ItemWindowForm(request.POST, center=item.center, auto_id="window_%s")
+    if form.is_valid():
+        try:
+            services.item_window_set(actor=staff_user(request), item=item, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            return _section(request, item, WINDOWS)
+    return _section(request, item, WINDOWS, window_form=form)
+
+
+@login_required
+@require_POST
+def item_window_remove(request: HttpRequest, item_window_id: int) -> HttpResponse:
+    link = access_item_window(request.user, item_window_id, for_write=True)
+    services.item_window_remove(actor=staff_user(request), item=link.item, window=link.window)
+    return _section(request, link.item, WINDOWS)
+
+
+# --- spreadsheet --------------------------------------------------------------------------------
+
+
+@login_required
+def catalog_import(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    centers = centers_in_scope(request.user).order_by("path")
+    form = CatalogImportForm(
+        request.POST or None,
+        request.FILES or None,
+        centers=centers,
+        initial={"center": _default_center(request)},
+    )
+    if request.method == "POST" and form.is_valid():
+        center = access_center(request.user, form.cleaned_data["center"].pk, for_write=True)
+        try:
+            job = catalog_import_start(
+                actor=staff_user(request), center=center, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            return redirect("workbench:job", job_id=job.pk)
+    recent = Job.objects.filter(created_by=staff_user(request), kind="catalog.import")[:10]
+    return render(
+        request,
+        "workbench/catalog/import.html",
+        {
+            "form": form,
+            "recent_jobs": recent,
+            "centers": centers,
+            "default_center": _default_center(request),
+            "max_upload_size": filesizeformat(settings.GOVHALL_MAX_UPLOAD_BYTES),
+            "sheets": [
+                ("事项", ITEM_COLUMNS),
+                ("材料", MATERIAL_COLUMNS),
+                ("收费", FEE_COLUMNS),
+                ("窗口", WINDOW_COLUMNS),
+            ],
+        },
+    )
+
+
+@login_required
+def catalog_export(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    center = _center_from_query(request)
+    response = HttpResponse(export_catalog(center), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{export_file_name(center)}"'
+    return response

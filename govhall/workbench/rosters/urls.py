@@ -1,0 +1,15 @@
+from django.urls import path
+
+from govhall.workbench.rosters import views
+
+# URL names are joined into the "workbench" namespace by workbench/urls.py.
+urlpatterns = [
+    path("staffing/rosters/", views.rosters, name="rosters"),
+    path("staffing/leader-visits/", views.leader_visits, name="leader_visits"),
+    path("staffing/assignments/", views.assignments, name="assignments"),
+    path(
+        "staffing/return-warnings/",
+        views.return_warnings_page,
+        name="return_warnings",
+    ),
+]
