@@ -15,9 +15,10 @@ from hypothesis import settings as hypothesis_settings
 
 from govhall.core.models import User
 from govhall.core.roles import Role
-from govhall.org.models import Center, CenterLevel, Department
+from govhall.org.models import Center, Department
+from govhall.org.models.centers import CenterLevel
 from govhall.testing.factories import PASSWORD, CenterFactory, DepartmentFactory, make_staff
-from govhall.workdays.queries import drop_cached_calendars
+from govhall.workdays.queries.calendar import drop_cached_calendars
 
 # No per-example deadline: a busy 2-core CI machine must not turn slowness into failures.
 # Under CI the examples are derandomized, so a run is repeatable; locally they vary and explore.

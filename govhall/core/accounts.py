@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from govhall.core.events import record_event
+from govhall.core.events import CoreEvent, record_event
 from govhall.core.models import User
 from govhall.core.roles import roles_of
 
@@ -57,7 +57,7 @@ def password_change_own(*, actor: User, password: str) -> User:
     """The person changes their own password (already validated by the form); logged."""
     actor.set_password(password)
     actor.save(update_fields=["password"])
-    record_event(actor=actor, action="user.password_change", obj=actor)
+    record_event(actor=actor, action=CoreEvent.USER_CHANGE_PASSWORD, obj=actor)
     return actor
 
 
@@ -103,7 +103,7 @@ def otp_enroll_confirm(*, actor: User, device: TOTPDevice, token: str) -> bool:
     TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    record_event(actor=actor, action="user.otp_enroll", obj=actor)
+    record_event(actor=actor, action=CoreEvent.USER_ENROLL_OTP, obj=actor)
     return True
 
 
@@ -111,7 +111,7 @@ def otp_enroll_confirm(*, actor: User, device: TOTPDevice, token: str) -> bool:
 def otp_reset(*, actor: User, user: User, reason: str = "") -> int:
     """Remove a person's authenticators (lost phone): they enroll again at their next login."""
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
-    record_event(actor=actor, action="user.otp_reset", obj=user, note=reason)
+    record_event(actor=actor, action=CoreEvent.USER_RESET_OTP, obj=user, note=reason)
     return deleted
 
 

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "govhall.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from govhall.core.events import CoreEvent, register_events
+
+        register_events(CoreEvent)

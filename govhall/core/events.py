@@ -13,11 +13,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from govhall.core.models import Event, User
 
+
+class CoreEvent(models.TextChoices):
+    """The names core itself writes (accounts and API tokens); registered in CoreConfig.ready."""
+
+    USER_CHANGE_PASSWORD = "user.change_password", _("Password changed")
+    USER_ENROLL_OTP = "user.enroll_otp", _("Authenticator app enrolled")
+    USER_RESET_OTP = "user.reset_otp", _("Authenticator apps reset")
+    API_TOKEN_CREATE = "api_token.create", _("API token created")
+    API_TOKEN_REVOKE = "api_token.revoke", _("API token revoked")
+
+
 _REGISTERED: dict[str, Any] = {}
-_ENFORCE = False  # switched on once every app has its events.py (issue 13 refactor in progress)
 
 
 def register_events(names: type[models.TextChoices]) -> None:
@@ -52,7 +63,7 @@ def record_event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> Event:
-    if _ENFORCE and action not in _REGISTERED:
+    if action not in _REGISTERED:
         raise ValueError(f"unregistered event name {action!r}: add it to the app's events.py")
     actor_pk = actor.pk if actor is not None and actor.is_authenticated else None
     return Event.objects.create(

@@ -59,8 +59,8 @@ APPOINTMENT_READER_ROLES = FRONT_DESK_ROLES | WATCHER_ROLES
 INQUIRY_LOGGER_ROLES = frozenset({Role.GUIDE, Role.DIRECTOR}) | WINDOW_ROLES
 # Whose department takes on transferred inquiries (签收) and finishes them, and management.
 INQUIRY_RECEIVER_ROLES = WINDOW_ROLES | BACK_OFFICE_ROLES | {Role.DEPT_LEADER} | MANAGER_ROLES
-# Who keep the day's queue line (the menu offers it to them; clerks work from the console).
-LINE_KEEPER_ROLES = MANAGER_ROLES | {Role.GUIDE, Role.WINDOW_HEAD}
+# Who see the day's attendance board of their center: management and window heads.
+ATTENDANCE_BOARD_ROLES = MANAGER_ROLES | {Role.WINDOW_HEAD}
 # Who may be the leader on duty (领导带班): hall directors, department leaders, window heads.
 LEADER_ON_DUTY_ROLES = frozenset({Role.DIRECTOR, Role.DEPT_LEADER, Role.WINDOW_HEAD})
 

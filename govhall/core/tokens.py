@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.events import record_event
+from govhall.core.events import CoreEvent, record_event
 from govhall.core.models import ApiToken, User
 
 KEY_PREFIX = "gh_"
@@ -57,7 +57,7 @@ def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiT
     )
     record_event(
         actor=actor,
-        action="api_token.created",
+        action=CoreEvent.API_TOKEN_CREATE,
         obj=token,
         data={"user": user.username, "name": name, "prefix": token.prefix},
     )
@@ -76,7 +76,7 @@ def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     locked.save(update_fields=["revoked_at"])
     record_event(
         actor=actor,
-        action="api_token.revoked",
+        action=CoreEvent.API_TOKEN_REVOKE,
         obj=locked,
         data={"user_id": locked.user_id, "name": locked.name, "prefix": locked.prefix},
     )

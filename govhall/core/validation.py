@@ -4,6 +4,12 @@ Every service that takes free input builds one `FieldErrors`, reads each value t
 whole numbers, dates, choices, yes/no), and calls `raise_if_any()` before it writes anything. The
 refusal is a `ValidationError` keyed by field, which the faces show next to the field and the API
 answers as 422 with the same keys. Messages are generic on purpose (the field label is beside them).
+
+A value that is fine but stands in the way of what exists (a code used already, a duplicate) is
+filed with `conflict(...)`: when nothing else is wrong the refusal is a `Conflict` (409 in the
+API); refused input always wins (422 with every message). A lifecycle's "why not" that is about
+the object's state (already done, not in a state for it) is a `StateRefusal` message, which
+`refusal_error` raises as a `Conflict`.
 """
 
 from __future__ import annotations
@@ -18,6 +24,29 @@ from django.utils.translation import gettext as _
 
 #: What a whole-form error is filed under (Django's NON_FIELD_ERRORS).
 WHOLE_FORM = "__all__"
+
+
+class Conflict(ValidationError):
+    """The input was fine but the object is not where the actor saw it: it changed since the
+    page was drawn (a stale version or status, someone acted first), the thing exists already,
+    or it is already done. Nothing changed. Pages show it as a warning to reload; the API
+    answers 409 (api/schemas.py, the error policy). Apps subclass it (`CaseConflict`...)."""
+
+
+class StateRefusal(str):
+    """A refusal message (a plain string wherever one is expected) saying that the object's state
+    stands in the way, not the actor or the input: already done, or no longer in a state for the
+    action. `refusal_error` raises it as a `Conflict`."""
+
+
+def refusal_error(
+    message: str, *, field: str | None = None, conflict: type[Conflict] = Conflict
+) -> ValidationError:
+    """The error a service raises for a refusal message (under `field` when given): `conflict`
+    for a `StateRefusal`, else a plain ValidationError."""
+    error_class = conflict if isinstance(message, StateRefusal) else ValidationError
+    text = str(message)
+    return error_class({field: [text]}) if field else error_class(text)
 
 
 def clean_text(value: object) -> object:
@@ -39,6 +68,7 @@ class FieldErrors:
 
     def __init__(self) -> None:
         self.by_field: dict[str, list[str]] = {}
+        self._conflicts = 0
 
     def __bool__(self) -> bool:
         return bool(self.by_field)
@@ -49,11 +79,24 @@ class FieldErrors:
     def add(self, field: str, message: str) -> None:
         self.by_field.setdefault(field, []).append(str(message))
 
+    def conflict(self, field: str, message: str) -> None:
+        """An error that is a conflict, not refused input (the value exists already): when every
+        error is one, `raise_if_any` raises a `Conflict`."""
+        self.add(field, message)
+        self._conflicts += 1
+
+    def _count(self) -> int:
+        return sum(len(messages) for messages in self.by_field.values())
+
     def merge(self, other: FieldErrors | Mapping[str, Iterable[str]] | ValidationError) -> None:
-        """Take in the errors of another check (a dict, another collector or a refusal)."""
+        """Take in the errors of another check (a dict, another collector or a refusal); its
+        conflicts stay conflicts."""
         if isinstance(other, FieldErrors):
+            self._conflicts += other._conflicts
             items: Iterable[tuple[str, Iterable[Any]]] = other.by_field.items()
         elif isinstance(other, ValidationError):
+            if isinstance(other, Conflict):
+                self._conflicts += len(other.messages)
             items = (
                 other.message_dict.items()
                 if hasattr(other, "error_dict")
@@ -66,7 +109,11 @@ class FieldErrors:
                 self.add(field, str(message))
 
     def raise_if_any(self) -> None:
+        """Refuse with every error: a `Conflict` when all of them are conflicts, else a
+        ValidationError (refused input wins)."""
         if self.by_field:
+            if self._conflicts and self._conflicts == self._count():
+                raise Conflict(self.by_field)
             raise ValidationError(self.by_field)
 
     # --- reading values ------------------------------------------------------------------------

@@ -23,11 +23,12 @@ from collections.abc import Callable
 import pytest
 
 from govhall.cases.services.intake import ApplicantData, MaterialCheck
-from govhall.catalog.models import Authorization, CenterLevel, ServiceItem
+from govhall.catalog.models import Authorization, ServiceItem
 from govhall.core.models import User
 from govhall.core.roles import Role
 from govhall.org.models import Center, Department, Window
-from govhall.org.services import center_update
+from govhall.org.models.centers import CenterLevel
+from govhall.org.services.centers import center_update
 from govhall.testing.cases import ENTERPRISE_USCC, PERSON_ID
 from govhall.testing.factories import (
     CenterFactory,

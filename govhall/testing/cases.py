@@ -10,7 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from govhall.cases.models import Applicant, Case, CaseKind, CaseMaterial, CaseStatus
+from govhall.cases.models import Applicant, Case, CaseMaterial
+from govhall.cases.statuses import CaseKind, CaseStatus
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import User
 from govhall.org.models import Center, Department, Window

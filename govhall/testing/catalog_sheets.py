@@ -9,7 +9,12 @@ from typing import Any
 from openpyxl import Workbook
 
 from govhall.catalog.models import ServiceItem
-from govhall.catalog.spreadsheet import FEE_COLUMNS, ITEM_COLUMNS, MATERIAL_COLUMNS, WINDOW_COLUMNS
+from govhall.catalog.spreadsheet.format import (
+    FEE_COLUMNS,
+    ITEM_COLUMNS,
+    MATERIAL_COLUMNS,
+    WINDOW_COLUMNS,
+)
 from govhall.org.models import Center
 
 ITEM_HEADERS = [c.header for c in ITEM_COLUMNS]

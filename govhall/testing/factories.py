@@ -17,8 +17,9 @@ from govhall.catalog.models import (
 )
 from govhall.core.models import User
 from govhall.core.roles import Role
-from govhall.org.models import Center, CenterLevel, Department, Post, Staff, Window
-from govhall.org.services import center_create
+from govhall.org.models import Center, Department, Post, Staff, Window
+from govhall.org.models.centers import CenterLevel
+from govhall.org.services.centers import center_create
 
 PASSWORD = "govhall-test-pw"
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from govhall.testing.source import parse_source
+
 # (layer, order inside the layer): an app may import apps of a lower or equal rank.
 RANKS: dict[str, tuple[int, int]] = {
     "core": (1, 0),
@@ -93,7 +95,7 @@ def _imports(tree: ast.Module) -> Iterator[tuple[ast.AST, str | None]]:
 def imported_apps(source: str) -> set[str]:
     """The govhall apps a module's source imports, wherever the import sits."""
     apps: set[str] = set()
-    for node, _function in _imports(ast.parse(source)):
+    for node, _function in _imports(parse_source(source)):
         apps.update(app for name in _imported_modules(node) if (app := _app_of(name)))
     return apps
 
@@ -101,7 +103,7 @@ def imported_apps(source: str) -> set[str]:
 def layer_problems(app: str, source: str) -> list[str]:
     """What is wrong with the imports of one module of `app`, given its source text."""
     problems = []
-    for node, function in _imports(ast.parse(source)):
+    for node, function in _imports(parse_source(source)):
         for name in _imported_modules(node):
             other = _app_of(name)
             if other is None or other == app:
@@ -149,7 +151,7 @@ def test_peers_do_not_import_each_other_in_a_circle() -> None:
 def foreign_test_imports(source: str) -> list[int]:
     """The lines where a test module imports another test module or a conftest."""
     lines = []
-    for node, _function in _imports(ast.parse(source)):
+    for node, _function in _imports(parse_source(source)):
         names = _imported_modules(node)
         relative = isinstance(node, ast.ImportFrom) and node.level > 0
         if relative or any(".tests" in name or "conftest" in name for name in names):
@@ -216,7 +218,7 @@ def test_the_check_refuses_a_planted_hidden_import(source: str) -> None:
         "class Config(AppConfig):\n    def ready(self):\n        from govhall.workdays import x\n",
         "class Config(apps.AppConfig):\n    def ready(self):\n        import govhall.org.access\n",
         # Inside its own app a function may import what breaks a cycle (with a comment).
-        "def f():\n    from govhall.cases.transitions import OPEN_STATUSES\n",
+        "def f():\n    from govhall.cases.case_transitions import OPEN_STATUSES\n",
         "def f():\n    import json\n    from django.utils import timezone\n",
     ],
 )

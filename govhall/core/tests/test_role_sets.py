@@ -7,6 +7,7 @@ from pathlib import Path
 
 from govhall.core import roles
 from govhall.core.roles import Role
+from govhall.testing.source import parse_source
 
 PACKAGE = Path(__file__).resolve().parents[2]
 HOME = PACKAGE / "core" / "roles.py"
@@ -15,7 +16,7 @@ HOME = PACKAGE / "core" / "roles.py"
 def _role_literals(source: str) -> list[tuple[int, list[str]]]:
     """Set, tuple and list literals made of two or more `Role.X` members."""
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parse_source(source)):
         if isinstance(node, ast.Set | ast.Tuple | ast.List) and len(node.elts) >= 2:
             names = [
                 element.attr

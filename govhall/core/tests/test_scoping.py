@@ -7,19 +7,21 @@ from django.http import Http404
 
 from govhall.core.models import User
 from govhall.core.roles import DEPARTMENT_ROLES, MANAGER_ROLES, Role, has_role, roles_of
-from govhall.org.access import (
+from govhall.org.access.lookups import (
     access_center,
     access_department,
     access_post,
     access_staff,
     access_window,
+)
+from govhall.org.access.scope import (
     centers_in_scope,
     departments_in_scope,
     scope_of,
     staff_in_scope,
     windows_in_scope,
 )
-from govhall.org.models import CenterLevel
+from govhall.org.models.centers import CenterLevel
 from govhall.testing.factories import (
     CenterFactory,
     DepartmentFactory,
@@ -193,7 +195,7 @@ def test_superuser_sees_everything(county, other_county):
 
 
 def test_moving_a_center_moves_its_scope(director, outsider, county, town):
-    from govhall.org.services import center_update
+    from govhall.org.services.centers import center_update
 
     other_county = outsider.staff.center
     village = CenterFactory(code="V", level=CenterLevel.VILLAGE, parent=town)
