@@ -13,9 +13,22 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from govhall.org import services
-from govhall.org.access import can_manage_person
+from govhall.org.access.standing import can_manage_person
 from govhall.org.models import Center, Department, Post, Staff, Window
+from govhall.org.services.centers import center_create, center_update, center_validate
+from govhall.org.services.departments import DEPARTMENT_FIELDS, department_create, department_update
+from govhall.org.services.staff import STAFF_FIELDS, staff_update, staff_validate
+from govhall.org.services.windows import (
+    POST_FIELDS,
+    WINDOW_FIELDS,
+    post_create,
+    post_delete,
+    post_update,
+    post_validate,
+    window_create,
+    window_update,
+    window_validate,
+)
 
 
 def _show(form: forms.BaseForm, error: ValidationError) -> None:
@@ -84,7 +97,7 @@ class CenterAdminForm(forms.ModelForm):
             setattr(proposed, name, value)
         current = Center.objects.get(pk=self.instance.pk) if self.instance.pk else None
         try:
-            services.center_validate(proposed, current=current)
+            center_validate(proposed, current=current)
         except ValidationError as error:
             _show(self, error)
         return cleaned
@@ -136,9 +149,9 @@ class CenterAdmin(NoDeleteAdmin):
         if change:
             current = Center.objects.get(pk=obj.pk)
             changed = {name: data[name] for name in form.changed_data if name in data}
-            saved = services.center_update(actor=request.user, center=current, **changed)  # type: ignore[arg-type]
+            saved = center_update(actor=request.user, center=current, **changed)  # type: ignore[arg-type]
         else:
-            saved = services.center_create(actor=request.user, **data)  # type: ignore[arg-type]
+            saved = center_create(actor=request.user, **data)  # type: ignore[arg-type]
         _adopt(obj, saved)
 
     def save_related(
@@ -169,11 +182,11 @@ class DepartmentAdmin(NoDeleteAdmin):
         data = dict(form.cleaned_data)
         if change:
             current = Department.objects.get(pk=obj.pk)
-            changed = {n: data[n] for n in form.changed_data if n in services.DEPARTMENT_FIELDS}
-            saved = services.department_update(actor=request.user, department=current, **changed)  # type: ignore[arg-type]
+            changed = {n: data[n] for n in form.changed_data if n in DEPARTMENT_FIELDS}
+            saved = department_update(actor=request.user, department=current, **changed)  # type: ignore[arg-type]
         else:
             data.pop("is_active", None)
-            saved = services.department_create(actor=request.user, **data)  # type: ignore[arg-type]
+            saved = department_create(actor=request.user, **data)  # type: ignore[arg-type]
         _adopt(obj, saved)
 
 
@@ -190,7 +203,7 @@ class WindowAdminForm(forms.ModelForm):
         center = cleaned.get("center") or getattr(self.instance, "center", None)
         if center is not None and "number" in cleaned:
             try:
-                services.window_validate(
+                window_validate(
                     center=center,
                     number=cleaned["number"],
                     departments=cleaned.get("departments"),
@@ -235,8 +248,8 @@ class WindowAdmin(NoDeleteAdmin):
         departments = list(data.pop("departments", []))
         if change:
             current = Window.objects.get(pk=obj.pk)
-            changed = {n: data[n] for n in form.changed_data if n in services.WINDOW_FIELDS}
-            saved = services.window_update(
+            changed = {n: data[n] for n in form.changed_data if n in WINDOW_FIELDS}
+            saved = window_update(
                 actor=request.user,  # type: ignore[arg-type]
                 window=current,
                 departments=departments,
@@ -244,7 +257,7 @@ class WindowAdmin(NoDeleteAdmin):
             )
         else:
             data.pop("is_active", None)
-            saved = services.window_create(
+            saved = window_create(
                 actor=request.user,  # type: ignore[arg-type]
                 departments=departments,
                 **data,
@@ -269,7 +282,7 @@ class PostAdminForm(forms.ModelForm):
         window = cleaned.get("window") or getattr(self.instance, "window", None)
         if window is not None:
             try:
-                services.post_validate(
+                post_validate(
                     window=window,
                     a_staff=cleaned.get("a_staff"),
                     b_staff=cleaned.get("b_staff"),
@@ -298,18 +311,18 @@ class PostAdmin(SuperuserWritesAdmin):
         data = dict(form.cleaned_data)
         if change:
             current = Post.objects.select_related("window").get(pk=obj.pk)
-            changed = {n: data[n] for n in form.changed_data if n in services.POST_FIELDS}
-            saved = services.post_update(actor=request.user, post=current, **changed)  # type: ignore[arg-type]
+            changed = {n: data[n] for n in form.changed_data if n in POST_FIELDS}
+            saved = post_update(actor=request.user, post=current, **changed)  # type: ignore[arg-type]
         else:
-            saved = services.post_create(actor=request.user, **data)  # type: ignore[arg-type]
+            saved = post_create(actor=request.user, **data)  # type: ignore[arg-type]
         _adopt(obj, saved)
 
     def delete_model(self, request: HttpRequest, obj: Post) -> None:
-        services.post_delete(actor=request.user, post=obj)  # type: ignore[arg-type]
+        post_delete(actor=request.user, post=obj)  # type: ignore[arg-type]
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
         for post in queryset.select_related("window"):
-            services.post_delete(actor=request.user, post=post)  # type: ignore[arg-type]
+            post_delete(actor=request.user, post=post)  # type: ignore[arg-type]
 
 
 # --- staff --------------------------------------------------------------------------------------
@@ -324,7 +337,7 @@ class StaffAdminForm(forms.ModelForm):
         cleaned = super().clean() or {}
         stored = Staff.objects.select_related("user", "center").get(pk=self.instance.pk)
         try:
-            services.staff_validate(
+            staff_validate(
                 staff=stored,
                 department=cleaned.get("department"),
                 is_window_staff=bool(cleaned.get("is_window_staff")),
@@ -351,7 +364,7 @@ class StaffAdmin(NoDeleteAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        # The standing rule of the workbench holds here too (org.access.can_manage_person).
+        # The standing rule of the workbench holds here too (org.access.standing.can_manage_person).
         allowed = super().has_change_permission(request, obj)
         return allowed and (not isinstance(obj, Staff) or can_manage_person(request.user, obj))
 
@@ -359,6 +372,6 @@ class StaffAdmin(NoDeleteAdmin):
         self, request: HttpRequest, obj: Staff, form: forms.ModelForm, change: bool
     ) -> None:
         current = Staff.objects.select_related("user", "center").get(pk=obj.pk)
-        changed = {n: form.cleaned_data[n] for n in form.changed_data if n in services.STAFF_FIELDS}
-        saved = services.staff_update(actor=request.user, staff=current, **changed)  # type: ignore[arg-type]
+        changed = {n: form.cleaned_data[n] for n in form.changed_data if n in STAFF_FIELDS}
+        saved = staff_update(actor=request.user, staff=current, **changed)  # type: ignore[arg-type]
         _adopt(obj, saved)

@@ -9,7 +9,10 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         # The calendar (layer 1) learns from here who manages which center (issue 12 item 2).
-        from govhall.org.access import manages_center
-        from govhall.workdays.permissions import register_center_rule
+        from govhall.core.events import register_events
+        from govhall.org.access.standing import manages_center
+        from govhall.org.events import OrgEvent
+        from govhall.workdays.access.calendar import register_center_rule
 
+        register_events(OrgEvent)
         register_center_rule(manages_center)

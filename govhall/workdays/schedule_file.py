@@ -41,7 +41,7 @@ from govhall.core.spreadsheets import (
     check_xlsx_archive,
     import_limits,
 )
-from govhall.workdays.calendar import END, EPOCH, ScheduleEntry
+from govhall.workdays.queries.work_calendar import END, EPOCH, ScheduleEntry
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_RANGE_DAYS = 31

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from govhall.core.models import Event
-from govhall.org.models import Center, CenterLevel, Post, Window
+from govhall.org.models import Center, Post, Window
+from govhall.org.models.centers import CenterLevel
 from govhall.testing.factories import (
     CenterFactory,
     DepartmentFactory,

@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govhall.core.models import Event
-from govhall.org.models import Center, CenterLevel
-from govhall.org.services import center_create, center_update
+from govhall.org.models import Center
+from govhall.org.models.centers import CenterLevel
+from govhall.org.services.centers import center_create, center_update
 from govhall.testing.factories import CenterFactory
 
 pytestmark = pytest.mark.django_db

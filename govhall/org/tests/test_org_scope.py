@@ -13,12 +13,11 @@ from django.core.exceptions import ValidationError
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.org.models import Center, CenterLevel, Department, Post, Window
-from govhall.org.services import (
-    center_create,
-    center_update,
-    department_create,
-    department_update,
+from govhall.org.models import Center, Department, Post, Window
+from govhall.org.models.centers import CenterLevel
+from govhall.org.services.centers import center_create, center_update
+from govhall.org.services.departments import department_create, department_update
+from govhall.org.services.windows import (
     post_create,
     post_delete,
     post_update,

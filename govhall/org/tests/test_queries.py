@@ -3,16 +3,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from govhall.core.roles import Role
-from govhall.org.access import scope_of
-from govhall.org.models import CenterLevel
-from govhall.org.queries import (
-    board_for,
-    center_tree,
-    flatten_tree,
-    staff_directory,
-    staff_rows,
-    window_board,
-)
+from govhall.org.access.scope import scope_of
+from govhall.org.models.centers import CenterLevel
+from govhall.org.queries.centers import center_tree, flatten_tree
+from govhall.org.queries.staff import staff_directory, staff_rows
+from govhall.org.queries.windows import board_for, window_board
 from govhall.testing.factories import (
     CenterFactory,
     DepartmentFactory,

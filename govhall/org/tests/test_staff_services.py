@@ -3,9 +3,9 @@ from django.core.exceptions import ValidationError
 
 from govhall.core.models import Event, User
 from govhall.core.roles import Role, roles_of
-from govhall.org.access import scope_of
+from govhall.org.access.scope import scope_of
 from govhall.org.models import Post, Staff, Window
-from govhall.org.services import (
+from govhall.org.services.staff import (
     staff_activate,
     staff_create,
     staff_deactivate,
@@ -141,7 +141,7 @@ def test_staff_update_refuses_a_department_of_another_center(director, clerk, to
 def test_set_roles(director, guide):
     staff_set_roles(actor=director, user=guide, roles=["supervisor", "guide"], reason="兼任")
     assert roles_of(User.objects.get(pk=guide.pk)) == {Role.SUPERVISOR, Role.GUIDE}
-    assert Event.objects.filter(action="staff.roles").get().data["changed"]["roles"] == [
+    assert Event.objects.filter(action="staff.set_roles").get().data["changed"]["roles"] == [
         ["guide"],
         ["guide", "supervisor"],
     ]

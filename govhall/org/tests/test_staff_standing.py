@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from govhall.core.models import Event, OutboundMessage, User
 from govhall.core.roles import MANAGER_ROLES, Role, roles_of
-from govhall.org.access import can_manage_person, grantable_roles
+from govhall.org.access.standing import can_manage_person, grantable_roles
 from govhall.org.models import Staff
-from govhall.org.services import (
+from govhall.org.services.staff import (
     staff_activate,
     staff_create,
     staff_deactivate,

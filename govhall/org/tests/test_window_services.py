@@ -7,9 +7,8 @@ from django.db import IntegrityError, transaction
 from govhall.core.models import Event
 from govhall.core.roles import Role
 from govhall.org.models import Department, Post, Window
-from govhall.org.services import (
-    department_create,
-    department_update,
+from govhall.org.services.departments import department_create, department_update
+from govhall.org.services.windows import (
     post_assign,
     post_create,
     post_update,

@@ -7,7 +7,7 @@ import datetime
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from govhall.workdays.calendar import (
+from govhall.workdays.queries.work_calendar import (
     DayOverride,
     WorkCalendar,
     naive_add_workdays,

@@ -12,7 +12,7 @@ import datetime
 import chinese_calendar
 import pytest
 
-from govhall.workdays.calendar import (
+from govhall.workdays.queries.work_calendar import (
     CalendarRangeError,
     DayKind,
     WorkCalendar,

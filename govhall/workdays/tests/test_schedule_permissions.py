@@ -8,16 +8,12 @@ from django.core.exceptions import ValidationError
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
-from govhall.org.models import CenterLevel
+from govhall.org.models.centers import CenterLevel
 from govhall.testing.factories import CenterFactory, make_staff
-from govhall.workdays.calendar import ScheduleEntry
 from govhall.workdays.models import CenterDay, ScheduleYear
-from govhall.workdays.services import (
-    center_day_remove,
-    center_day_set,
-    schedule_import,
-    schedule_remove,
-)
+from govhall.workdays.queries.work_calendar import ScheduleEntry
+from govhall.workdays.services.center_days import center_day_remove, center_day_set
+from govhall.workdays.services.schedules import schedule_import, schedule_remove
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +48,7 @@ def test_managers_below_the_system_cannot_import_the_national_schedule(request, 
     with pytest.raises(ValidationError):
         schedule_import(actor=actor, year=2027, days=DAYS, source="伪造")
     assert not ScheduleYear.objects.exists()
-    assert not Event.objects.filter(action="calendar.schedule_import").exists()
+    assert not Event.objects.filter(action="schedule.import").exists()
 
 
 @pytest.mark.parametrize("who", ["town_director", "director"])

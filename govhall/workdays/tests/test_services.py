@@ -11,14 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from govhall.core.models import Event
-from govhall.workdays.calendar import CalendarCache, ScheduleEntry
-from govhall.workdays.changes import (
-    CalendarChange,
-    on_calendar_change,
-    remove_calendar_change_hook,
-)
 from govhall.workdays.models import CalendarRevision, CenterDay, ScheduleDay, ScheduleYear
-from govhall.workdays.queries import (
+from govhall.workdays.queries.calendar import (
     build_calendar,
     calendar_for,
     current_revision,
@@ -26,13 +20,15 @@ from govhall.workdays.queries import (
     deadline_date,
     workdays_in_range,
 )
+from govhall.workdays.queries.work_calendar import CalendarCache, ScheduleEntry
 from govhall.workdays.schedule_file import parse_schedule_file
-from govhall.workdays.services import (
-    center_day_remove,
-    center_day_set,
-    schedule_import,
-    schedule_remove,
+from govhall.workdays.services.center_days import center_day_remove, center_day_set
+from govhall.workdays.services.changes import (
+    CalendarChange,
+    on_calendar_change,
+    remove_calendar_change_hook,
 )
+from govhall.workdays.services.schedules import schedule_import, schedule_remove
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -110,7 +106,7 @@ def test_import_2027_changes_answers_at_once(
     assert schedule.days.count() == len(example_2027)
     event = Event.objects.for_object(schedule).get()
     assert (event.action, event.actor, event.center_id) == (
-        "calendar.schedule_import",
+        "schedule.import",
         admin_user,
         None,
     )
@@ -118,7 +114,7 @@ def test_import_2027_changes_answers_at_once(
     assert CalendarRevision.objects.get(pk=1).value == 1
     assert changes == [
         CalendarChange(
-            action="schedule_import",
+            action="schedule.import",
             center_ids=None,
             years=frozenset({2027}),
             since=D(2027, 1, 1),
@@ -150,8 +146,8 @@ def test_reimport_replaces_the_year_and_removal_restores_weekends(
     assert calendar_for(None).uncovered_years([2027]) == [2027]
     assert calendar_for(None).is_workday(D(2027, 3, 1))
     assert current_revision() == 3
-    assert [c.action for c in changes] == ["schedule_import", "schedule_import", "schedule_remove"]
-    assert Event.objects.filter(action="calendar.schedule_remove").count() == 1
+    assert [c.action for c in changes] == ["schedule.import", "schedule.import", "schedule.remove"]
+    assert Event.objects.filter(action="schedule.remove").count() == 1
 
 
 def test_an_import_wins_over_the_package_for_its_year(
@@ -225,12 +221,12 @@ def test_center_closure_and_extra_day(
     assert workdays_in_range(county.pk, D(2025, 10, 1), D(2025, 10, 31)) == 17
     event = Event.objects.for_object(day).get()
     assert (event.action, event.center_id, event.note) == (
-        "calendar.center_day_set",
+        "center_day.set",
         county.pk,
         "停电检修",
     )
     assert changes[-1] == CalendarChange(
-        action="center_day_set",
+        action="center_day.set",
         center_ids=frozenset({county.pk}),
         years=frozenset({2025}),
         since=D(2025, 10, 9),
@@ -252,8 +248,8 @@ def test_center_closure_and_extra_day(
         center_day_remove(actor=director, center_id=county.pk, date=D(2025, 10, 9))
     assert deadline_date(county.pk, D(2025, 9, 30), 1) == D(2025, 10, 4)
     assert current_revision() == 3
-    assert Event.objects.filter(action="calendar.center_day_remove", center_id=county.pk).exists()
-    assert [c.action for c in changes] == ["center_day_set", "center_day_set", "center_day_remove"]
+    assert Event.objects.filter(action="center_day.remove", center_id=county.pk).exists()
+    assert [c.action for c in changes] == ["center_day.set", "center_day.set", "center_day.remove"]
 
 
 @pytest.mark.parametrize(

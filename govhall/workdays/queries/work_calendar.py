@@ -13,7 +13,7 @@ National holidays and make-up working days (调休) come from the chinesecalenda
 from a schedule an administrator imported (which wins for its year). Years neither covers are
 weekends-only, and `uncovered_years` lets the pages warn about them. Per-center overrides
 (closures, extra working days) are applied on top, one calendar per center, cached per process
-and dropped when the calendar revision changes (see queries.py).
+and dropped when the calendar revision changes (see queries/calendar.py).
 
 This module needs no database, so the benchmark and the property tests can use it directly.
 """
@@ -80,7 +80,7 @@ class DayFact:
     date: datetime.date
     kind: DayKind
     is_workday: bool
-    # Holiday name (package names are English, see queries.holiday_label) or override reason.
+    # Holiday name (package names are English: queries.calendar.holiday_label) or override reason.
     note: str = ""
 
 

@@ -3,7 +3,7 @@
 The workdays app sits below every app that keeps deadlines (cases, supervision, ...), so it
 cannot call them. Instead they register a callback, usually in their AppConfig.ready():
 
-    from govhall.workdays.changes import CalendarChange, on_calendar_change
+    from govhall.workdays.services.changes import CalendarChange, on_calendar_change
 
     @on_calendar_change
     def recompute_open_deadlines(change: CalendarChange) -> None:
@@ -33,7 +33,7 @@ class CalendarChange:
     be affected; everything reaching `since` or later may be.
     """
 
-    action: str
+    action: str  # the event name of the change (workdays.events.WorkdaysEvent)
     center_ids: frozenset[int] | None
     years: frozenset[int]
     since: datetime.date

@@ -12,12 +12,12 @@ from collections import defaultdict
 
 import chinese_calendar.constants as cc_constants
 from django.conf import settings
-from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from govhall.workdays.calendar import (
+from govhall.workdays.models import CalendarRevision, CenterDay, ScheduleDay, ScheduleYear
+from govhall.workdays.queries.work_calendar import (
     CalendarCache,
     DayOverride,
     NationalSchedule,
@@ -26,7 +26,6 @@ from govhall.workdays.calendar import (
     merge_imported,
     package_schedule,
 )
-from govhall.workdays.models import CalendarRevision, CenterDay, ScheduleDay, ScheduleYear
 
 _cache = CalendarCache()
 _package = package_schedule()
@@ -126,14 +125,3 @@ def workdays_in_range(center_id: int | None, first: datetime.date, last: datetim
 
 def is_workday(center_id: int | None, day: datetime.date) -> bool:
     return calendar_for(center_id).is_workday(day)
-
-
-def imported_schedules() -> QuerySet[ScheduleYear]:
-    return ScheduleYear.objects.select_related("imported_by").annotate(day_count=Count("days"))
-
-
-def center_days(center_id: int, year: int | None = None) -> QuerySet[CenterDay]:
-    days = CenterDay.objects.filter(center_id=center_id).select_related("created_by")
-    if year is not None:
-        days = days.filter(date__year=year)
-    return days

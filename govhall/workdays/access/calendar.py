@@ -26,7 +26,7 @@ _center_rule: CenterRule | None = None
 
 
 def register_center_rule(rule: CenterRule) -> None:
-    """Install the rule "may this actor manage the center with this id" (org.access)."""
+    """Install the rule "may this actor manage the center with this id" (org.access.standing)."""
     global _center_rule
     _center_rule = rule
 
