@@ -1,6 +1,6 @@
 """Django admin for the catalog: read-only browsing.
 
-Changes go through the workbench pages, which call catalog.services (validation, the 40% warning,
+Changes go through the workbench pages, which call catalog.services.* (validation, the 40% warning,
 fee rules and the event log); the admin must not bypass them.
 """
 

@@ -6,3 +6,9 @@ class CatalogConfig(AppConfig):
     name = "govhall.catalog"
     label = "catalog"
     verbose_name = _("Service catalog")
+
+    def ready(self) -> None:
+        from govhall.catalog.events import CatalogEvent
+        from govhall.core.events import register_events
+
+        register_events(CatalogEvent)

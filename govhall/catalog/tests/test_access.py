@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from govhall.catalog.access import (
+from govhall.catalog.access.lookups import (
     access_fee,
     access_item,
     access_item_window,
     access_material,
-    items_in_scope,
 )
+from govhall.catalog.access.scope import items_in_scope
 from govhall.testing.factories import (
     DepartmentFactory,
     FeeItemFactory,

@@ -11,15 +11,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from govhall.catalog.models import Authorization, FeeItem, ItemType, Material, ServiceItem
-from govhall.catalog.services import (
-    fee_add,
-    fee_remove,
-    fee_update,
-    item_create,
-    item_unpublish,
-    item_update,
-    item_window_remove,
-    item_window_set,
+from govhall.catalog.services.fees import fee_add, fee_remove, fee_update
+from govhall.catalog.services.item_windows import item_window_remove, item_window_set
+from govhall.catalog.services.items import item_create, item_unpublish, item_update
+from govhall.catalog.services.materials import (
     material_add,
     material_move,
     material_remove,
@@ -112,7 +107,7 @@ def test_a_town_director_cannot_import_into_the_countys_catalog(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from govhall.catalog.spreadsheet import catalog_import_start
+    from govhall.catalog.services.imports import catalog_import_start
     from govhall.core.models import Job
 
     settings.VAR_DIR = tmp_path

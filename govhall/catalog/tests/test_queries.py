@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from govhall.catalog.queries import guide_search, public_departments, workbench_items
+from govhall.catalog.queries.guides import guide_search, public_departments
+from govhall.catalog.queries.items import workbench_items
 from govhall.testing.factories import (
     CenterFactory,
     DepartmentFactory,

@@ -10,8 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govhall.catalog.models import ItemType, Material, ServiceItem
-from govhall.catalog.services import fee_add, item_create, item_window_set, material_add
-from govhall.catalog.spreadsheet import export_catalog, import_catalog
+from govhall.catalog.services.fees import fee_add
+from govhall.catalog.services.imports import import_catalog
+from govhall.catalog.services.item_windows import item_window_set
+from govhall.catalog.services.items import item_create
+from govhall.catalog.services.materials import material_add
+from govhall.catalog.spreadsheet.exporting import export_catalog
 from govhall.testing.catalog_sheets import snapshot
 from govhall.testing.factories import WindowFactory
 

@@ -8,16 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from govhall.catalog.models import Authorization, FeeItem, ItemType, ItemWindow, ServiceItem
-from govhall.catalog.services import (
-    fee_add,
-    fee_remove,
-    fee_update,
-    item_create,
-    item_publish,
-    item_unpublish,
-    item_update,
-    item_window_remove,
-    item_window_set,
+from govhall.catalog.services.fees import fee_add, fee_remove, fee_update
+from govhall.catalog.services.item_windows import item_window_remove, item_window_set
+from govhall.catalog.services.items import item_create, item_publish, item_unpublish, item_update
+from govhall.catalog.services.materials import (
     material_add,
     material_move,
     material_remove,
@@ -25,7 +19,8 @@ from govhall.catalog.services import (
     material_update,
 )
 from govhall.core.models import Event
-from govhall.org.models import CenterLevel
+from govhall.core.validation import Conflict
+from govhall.org.models.centers import CenterLevel
 from govhall.testing.factories import (
     CenterFactory,
     DepartmentFactory,
@@ -93,6 +88,17 @@ def test_code_must_be_unique(director, county, department):
     ServiceItemFactory(center=county, department=department, code=CODE)
     message = refused("code", create, director, county, department)
     assert CODE in message
+
+
+def test_a_taken_code_alone_is_a_conflict_and_bad_input_wins(director, county, department):
+    ServiceItemFactory(center=county, department=department, code=CODE)
+    with pytest.raises(Conflict) as taken:
+        create(director, county, department)
+    assert list(taken.value.message_dict) == ["code"] and CODE in taken.value.messages[0]
+    with pytest.raises(ValidationError) as both:
+        create(director, county, department, name="")
+    assert not isinstance(both.value, Conflict)
+    assert {"code", "name"} <= set(both.value.message_dict)
 
 
 @pytest.mark.parametrize("code", ["", "has space", "斜/杠", "x" * 65])
@@ -168,7 +174,7 @@ def test_update_refuses_a_stale_form(director, county, department):
     item = create(director, county, department).item
     stale = item.updated_at
     item_update(actor=director, item=item, name="新名称")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         item_update(actor=director, item=item, name="旧表单", expected_updated_at=stale)
     assert ServiceItem.objects.get(pk=item.pk).name == "新名称"
 

@@ -12,13 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from govhall.catalog.models import FeeItem, ItemWindow, Material, ServiceItem
-from govhall.catalog.spreadsheet import (
-    PROGRESS_EVERY,
-    catalog_import_start,
-    export_catalog,
-    import_catalog,
-    upload_problem,
-)
+from govhall.catalog.services.imports import catalog_import_start, import_catalog
+from govhall.catalog.spreadsheet.exporting import export_catalog
+from govhall.catalog.spreadsheet.reading import upload_problem
+from govhall.catalog.spreadsheet.validating import PROGRESS_EVERY
 from govhall.core.models import Event, Job
 from govhall.testing.catalog_sheets import ITEM_HEADERS, item_row, snapshot, workbook_bytes
 from govhall.testing.factories import (
@@ -341,7 +338,7 @@ def test_windows_of_another_center_are_unknown(hall, director, other_county):
 
 @pytest.mark.parametrize("text", ["=SUM(A1:A2)", "_x0041_ 转义", "  前后空格  ", "甲\r\n乙"])
 def test_awkward_text_round_trips_as_text(hall, director, department, text):
-    from govhall.catalog.services import item_create
+    from govhall.catalog.services.items import item_create
 
     item = item_create(
         actor=director,

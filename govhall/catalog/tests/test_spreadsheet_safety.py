@@ -14,8 +14,9 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from govhall.catalog.models import ServiceItem
-from govhall.catalog.services import item_create
-from govhall.catalog.spreadsheet import catalog_import_start, export_catalog, import_catalog
+from govhall.catalog.services.imports import catalog_import_start, import_catalog
+from govhall.catalog.services.items import item_create
+from govhall.catalog.spreadsheet.exporting import export_catalog
 from govhall.core.models import Event, Job
 from govhall.testing.catalog_sheets import item_row, snapshot, workbook_bytes
 from govhall.testing.spreadsheets import zip_bomb_xlsx

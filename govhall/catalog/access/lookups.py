@@ -1,36 +1,12 @@
-"""Who may see and change which catalog objects.
-
-Items are scoped to the user's center subtree and, for department roles, to the items their
-department leads or joins. Only hall managers change the catalog. Missing and forbidden both
-raise Http404, so outsiders learn nothing.
-"""
+"""One loader per catalog object kind: the object when the user may see it (and change it, with
+`for_write`), else Http404, so outsiders learn nothing."""
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import Http404
 
-from govhall.catalog.models import FeeItem, ItemWindow, Material, ServiceItem, ServiceItemQuerySet
-from govhall.org.access import centers_in_scope, scope_of
-
-
-def items_in_scope(user: object) -> ServiceItemQuerySet:
-    scope = scope_of(user)
-    if scope.everything:
-        items = ServiceItem.objects.all()
-    else:
-        items = ServiceItem.objects.in_centers(centers_in_scope(user))
-    if scope.department_id is not None:
-        # A subquery, not a join: no duplicate rows and no DISTINCT needed.
-        joined = ServiceItem.joint_departments.through.objects.filter(
-            department_id=scope.department_id
-        ).values("serviceitem_id")
-        items = items.filter(Q(department_id=scope.department_id) | Q(pk__in=joined))
-    return items
-
-
-def can_manage_catalog(user: object) -> bool:
-    return scope_of(user).can_manage
+from govhall.catalog.access.scope import can_manage_catalog, items_in_scope
+from govhall.catalog.models import FeeItem, ItemWindow, Material, ServiceItem
 
 
 def _require_write(user: object, for_write: bool) -> None:

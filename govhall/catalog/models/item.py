@@ -1,17 +1,20 @@
-"""The public catalog of service items (SPEC §5)."""
+"""Service items: one item of a center's implementation list (实施清单, SPEC §5)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from govhall.core.models import TimeStampedModel
-from govhall.org.models import Center, CenterLevel, Department, Window
+from govhall.org.models import Center, Department, Window
+from govhall.org.models.centers import CenterLevel
+
+if TYPE_CHECKING:
+    from govhall.catalog.models.item_window import ItemWindow
 
 # Default share of the legal limit a promised limit should stay within (seeds/002…: 承诺时限
 # 原则上不超过法定时限的40%). Above it the catalog warns; it does not refuse.
@@ -26,12 +29,6 @@ class ItemType(models.TextChoices):
     REWARD = "reward", _("Administrative reward")  # 行政奖励
     OTHER_POWER = "other_power", _("Other administrative power")  # 其他行政权力
     PUBLIC_SERVICE = "public_service", _("Public service")  # 公共服务
-
-
-class Authorization(models.TextChoices):
-    FULL = "full", _("Full: the window decides on the spot")  # 全部授权
-    PARTIAL = "partial", _("Partial: the window accepts and reviews, the department approves")
-    LIMITED = "limited", _("Limited: the window receives and forwards")  # 有限授权
 
 
 class ServiceItemQuerySet(models.QuerySet["ServiceItem"]):
@@ -120,98 +117,3 @@ class ServiceItem(TimeStampedModel):
         if not self.legal_days:
             return False
         return Decimal(self.promised_days) > PROMISED_SHARE_WARNING * self.legal_days
-
-
-class Material(models.Model):
-    """A required document (要件). Main materials decide return versus supplement."""
-
-    class Form(models.TextChoices):
-        ORIGINAL = "original", _("Original")
-        COPY = "copy", _("Copy")
-        BOTH = "both", _("Original and copy")
-
-    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="materials")
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
-    name = models.CharField(_("name"), max_length=200)
-    is_main = models.BooleanField(_("main material"), default=True)
-    form = models.CharField(_("form"), max_length=16, choices=Form.choices, default=Form.ORIGINAL)
-    copies = models.PositiveSmallIntegerField(
-        _("copies"), default=1, validators=[MinValueValidator(1)]
-    )
-    source = models.CharField(_("source"), max_length=200, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    blank_form = models.FileField(_("blank form"), upload_to="catalog/forms/", blank=True)
-    sample = models.FileField(_("filled-in sample"), upload_to="catalog/samples/", blank=True)
-
-    class Meta:
-        ordering = ["item", "position", "id"]
-        verbose_name = _("material")
-        verbose_name_plural = _("materials")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(form__in=["original", "copy", "both"]), name="material_form_valid"
-            ),
-            models.CheckConstraint(condition=Q(copies__gte=1), name="material_copies_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class FeeItem(models.Model):
-    """A fee with its approved standard (收费标准); nothing may be charged above it."""
-
-    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="fees")
-    name = models.CharField(_("name"), max_length=200)
-    standard_amount = models.DecimalField(
-        _("approved standard (yuan)"),
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
-    )
-    unit = models.CharField(_("unit"), max_length=32, default="件")
-    standard_basis = models.CharField(_("basis of the standard"), max_length=300)
-
-    class Meta:
-        ordering = ["item", "id"]
-        verbose_name = _("fee item")
-        verbose_name_plural = _("fee items")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(standard_amount__gt=0), name="fee_standard_positive"
-            ),
-            models.CheckConstraint(
-                condition=~Q(standard_basis=""), name="fee_standard_basis_required"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ¥{self.standard_amount}/{self.unit}"
-
-
-class ItemWindow(models.Model):
-    """Which window serves an item, and how far that window is authorized to decide."""
-
-    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="item_windows")
-    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="item_windows")
-    authorization = models.CharField(
-        _("authorization"),
-        max_length=16,
-        choices=Authorization.choices,
-        default=Authorization.PARTIAL,
-    )
-
-    class Meta:
-        ordering = ["item", "window__number"]
-        verbose_name = _("window of an item")
-        verbose_name_plural = _("windows of items")
-        constraints = [
-            models.UniqueConstraint(fields=["item", "window"], name="item_window_unique"),
-            models.CheckConstraint(
-                condition=Q(authorization__in=["full", "partial", "limited"]),
-                name="item_window_authorization_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.item} @ {self.window}"

@@ -1,0 +1,24 @@
+"""Every event name the catalog writes, with what a timeline shows for it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogEvent(models.TextChoices):
+    ITEM_CREATE = "item.create", _("Item created")
+    ITEM_UPDATE = "item.update", _("Item changed")
+    ITEM_PUBLISH = "item.publish", _("Item published in the public guides")
+    ITEM_UNPUBLISH = "item.unpublish", _("Item hidden from the public guides")
+    ITEM_IMPORT = "item.import", _("Item imported from a spreadsheet")
+    MATERIAL_ADD = "material.add", _("Material added")
+    MATERIAL_UPDATE = "material.update", _("Material changed")
+    MATERIAL_REMOVE = "material.remove", _("Material removed")
+    MATERIAL_REORDER = "material.reorder", _("Materials reordered")
+    FEE_ADD = "fee.add", _("Fee added")
+    FEE_UPDATE = "fee.update", _("Fee changed")
+    FEE_REMOVE = "fee.remove", _("Fee removed")
+    ITEM_WINDOW_SET = "item_window.set", _("Window of the item set")
+    ITEM_WINDOW_REMOVE = "item_window.remove", _("Window of the item removed")
+    CATALOG_IMPORT = "catalog.import", _("Catalog imported from a spreadsheet")

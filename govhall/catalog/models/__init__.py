@@ -1,0 +1,19 @@
+"""The public catalog of service items (SPEC §5), one module per topic.
+
+Django finds the models here, with their choices; constants are imported from their module.
+"""
+
+from govhall.catalog.models.fee import FeeItem
+from govhall.catalog.models.item import ItemType, ServiceItem, ServiceItemQuerySet
+from govhall.catalog.models.item_window import Authorization, ItemWindow
+from govhall.catalog.models.material import Material
+
+__all__ = [
+    "Authorization",
+    "FeeItem",
+    "ItemType",
+    "ItemWindow",
+    "Material",
+    "ServiceItem",
+    "ServiceItemQuerySet",
+]

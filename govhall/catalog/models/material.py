@@ -1,0 +1,46 @@
+"""Required documents of an item (要件)."""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from govhall.catalog.models.item import ServiceItem
+
+
+class Material(models.Model):
+    """A required document (要件). Main materials decide return versus supplement."""
+
+    class Form(models.TextChoices):
+        ORIGINAL = "original", _("Original")
+        COPY = "copy", _("Copy")
+        BOTH = "both", _("Original and copy")
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="materials")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    is_main = models.BooleanField(_("main material"), default=True)
+    form = models.CharField(_("form"), max_length=16, choices=Form.choices, default=Form.ORIGINAL)
+    copies = models.PositiveSmallIntegerField(
+        _("copies"), default=1, validators=[MinValueValidator(1)]
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    blank_form = models.FileField(_("blank form"), upload_to="catalog/forms/", blank=True)
+    sample = models.FileField(_("filled-in sample"), upload_to="catalog/samples/", blank=True)
+
+    class Meta:
+        ordering = ["item", "position", "id"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(form__in=["original", "copy", "both"]), name="material_form_valid"
+            ),
+            models.CheckConstraint(condition=Q(copies__gte=1), name="material_copies_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

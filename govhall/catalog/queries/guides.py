@@ -1,0 +1,60 @@
+"""The public guides: published items of active centers."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from govhall.catalog.models import ServiceItem, ServiceItemQuerySet
+from govhall.catalog.queries.items import text_filter, windows_prefetch
+from govhall.org.models import Center, Department
+
+
+def public_centers() -> QuerySet[Center]:
+    return Center.objects.active().only("pk", "code", "name", "path", "level")
+
+
+def public_departments(center: Center | None = None) -> QuerySet[Department]:
+    """Departments with at least one published item, for the guide search form."""
+    departments = Department.objects.filter(
+        is_active=True, center__is_active=True, items__is_active=True
+    )
+    if center is not None:
+        departments = departments.filter(center=center)
+    return departments.select_related("center").distinct().order_by("center__path", "code")
+
+
+def guide_search(
+    center: Center | None = None,
+    q: str = "",
+    department: Department | int | None = None,
+    item_type: str | None = None,
+    *,
+    department_code: str = "",
+) -> ServiceItemQuerySet:
+    """Published items of active centers for the public guide list (all centers by default)."""
+    items = ServiceItem.objects.active().filter(center__is_active=True)
+    if center is not None:
+        items = items.filter(center=center)
+    items = items.filter(text_filter(q))
+    if department is not None:
+        items = items.filter(
+            department_id=department.pk if isinstance(department, Department) else department
+        )
+    if department_code:
+        items = items.filter(department__code=department_code)
+    if item_type:
+        items = items.filter(item_type=item_type)
+    return items.select_related("center", "department").order_by(
+        "center__path", "department__code", "code"
+    )
+
+
+def published_guide(code: str) -> ServiceItem:
+    """One published item with everything its guide page shows (raises DoesNotExist)."""
+    return (
+        ServiceItem.objects.active()
+        .filter(center__is_active=True)
+        .select_related("center", "department")
+        .prefetch_related("materials", "fees", "joint_departments", windows_prefetch())
+        .get(code=code)
+    )

@@ -1,0 +1,147 @@
+"""The catalog's event names are registered (one tense, one list), and its rules find every
+problem of a change before refusing it, with the generic messages of core.validation."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from govhall.catalog.events import CatalogEvent
+from govhall.catalog.models import Authorization, ItemType, ServiceItem
+from govhall.catalog.services.fees import fee_add, fee_remove, fee_update
+from govhall.catalog.services.imports import import_catalog
+from govhall.catalog.services.item_windows import item_window_remove, item_window_set
+from govhall.catalog.services.items import (
+    item_create,
+    item_publish,
+    item_unpublish,
+    item_update,
+)
+from govhall.catalog.services.materials import (
+    material_add,
+    material_move,
+    material_remove,
+    material_update,
+)
+from govhall.core.events import is_registered, registered_events
+from govhall.core.models import Event
+from govhall.core.validation import too_long_message
+from govhall.testing.catalog_sheets import item_row, workbook_bytes
+from govhall.testing.factories import WindowFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_catalog_event_name_is_registered_with_its_label():
+    names = registered_events()
+    for event in CatalogEvent:
+        assert names[event.value] == event.label
+
+
+def test_every_event_the_catalog_writes_is_registered(director, county, department):
+    department.code = "SCJG"
+    department.save()
+    before = set(Event.objects.values_list("pk", flat=True))
+    item = item_create(
+        actor=director,
+        center=county,
+        department=department,
+        code="EV-1",
+        name="事项",
+        item_type=ItemType.LICENSING,
+        legal_days=10,
+        promised_days=2,
+    ).item
+    item_update(actor=director, item=item, name="事项二")
+    item_unpublish(actor=director, item=item)
+    item_publish(actor=director, item=item)
+    first = material_add(actor=director, item=item, name="申请书")
+    material_add(actor=director, item=item, name="身份证")
+    material_update(actor=director, material=first, note="原件")
+    material_move(actor=director, material=first, up=False)
+    material_remove(actor=director, material=first)
+    fee = fee_add(
+        actor=director, item=item, name="工本费", standard_amount="10", standard_basis="文件"
+    )
+    fee_update(actor=director, fee=fee, standard_amount="12")
+    fee_remove(actor=director, fee=fee)
+    window = WindowFactory(center=county)
+    item_window_set(actor=director, item=item, window=window, authorization=Authorization.PARTIAL)
+    item_window_remove(actor=director, item=item, window=window)
+    outcome = import_catalog(
+        actor=director, center=county, source=workbook_bytes([item_row("EV-2")])
+    )
+    assert outcome.ok, outcome.problems
+
+    written = set(Event.objects.exclude(pk__in=before).values_list("action", flat=True))
+    assert written == set(CatalogEvent.values)
+    assert all(is_registered(action) for action in written)
+
+
+def test_an_item_change_reports_every_problem_at_once(director, county, department):
+    events = Event.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        item_create(
+            actor=director,
+            center=county,
+            department=department,
+            code="",
+            name="",
+            item_type="nonsense",
+            legal_days=5,
+            promised_days=6,
+            place="地" * 201,
+            visits_required=3,
+        )
+    errors = caught.value.message_dict
+    assert set(errors) == {"code", "name", "item_type", "promised_days", "place", "visits_required"}
+    assert errors["place"] == [too_long_message(200)]
+    assert not ServiceItem.objects.exists() and Event.objects.count() == events
+
+
+def test_texts_are_stored_cleaned(director, county, department):
+    item = item_create(
+        actor=director,
+        center=county,
+        department=department,
+        code="  CLEAN-1 ",
+        name=" 名称\r\n第二行 ",
+        item_type=ItemType.LICENSING,
+        legal_days=10,
+        promised_days=2,
+        basis="  依据\r\n",
+    ).item
+    item.refresh_from_db()
+    assert (item.code, item.name, item.basis) == ("CLEAN-1", "名称\n第二行", "依据")
+    material = material_add(actor=director, item=item, name=" 申请书 ", note=" 备注\r\n ")
+    assert (material.name, material.note) == ("申请书", "备注")
+
+
+def test_material_and_fee_lengths_use_the_generic_message(director, county, department):
+    item = item_create(
+        actor=director,
+        center=county,
+        department=department,
+        code="LEN-1",
+        name="事项",
+        item_type=ItemType.LICENSING,
+        legal_days=10,
+        promised_days=2,
+    ).item
+    with pytest.raises(ValidationError) as caught:
+        material_add(actor=director, item=item, name="材" * 201, note="注" * 301, copies=0)
+    errors = caught.value.message_dict
+    assert errors["name"] == [too_long_message(200)]
+    assert errors["note"] == [too_long_message(300)]
+    assert "copies" in errors
+    with pytest.raises(ValidationError) as caught:
+        fee_add(
+            actor=director,
+            item=item,
+            name="费",
+            standard_amount="0",
+            standard_basis="",
+            unit="单" * 33,
+        )
+    assert set(caught.value.message_dict) == {"standard_amount", "standard_basis", "unit"}
+    assert caught.value.message_dict["unit"] == [too_long_message(32)]
