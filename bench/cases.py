@@ -20,8 +20,8 @@ times, in the same run:
    full request handling without a socket), and the same for a bare endpoint that does one
    insert of a case row (defined here, in a temporary URLconf), with the ratio;
 3. the near-due and overdue lists of one department and of the whole center, as the workbench
-   reads them (`govhall.cases.queries.case_list`: first page of 50 and the count), the median of
-   repeated runs.
+   reads them (`govhall.cases.queries.cases.case_list`: first page of 50 and the count), the
+   median of repeated runs.
 """
 
 from __future__ import annotations
@@ -274,7 +274,7 @@ def seed(hall: Hall, count: int, rng: random.Random) -> float:
 
     from govhall.cases.models import Applicant, Case, JointTask
     from govhall.cli.demo.people import person_name
-    from govhall.workdays.queries import calendar_for
+    from govhall.workdays.queries.calendar import calendar_for
 
     started = time.perf_counter()
     calendar = calendar_for(hall.center.pk)
@@ -562,7 +562,7 @@ def measure_lists(hall: Hall, repeat: int) -> list[ListTiming]:
     of 50 rows with their related columns, and the count, for a department and the center."""
     from django.utils import timezone
 
-    from govhall.cases.queries import CaseFilters, case_list, inbox
+    from govhall.cases.queries.cases import CaseFilters, case_list, inbox
 
     today = timezone.localdate()
     timings = []

@@ -9,7 +9,10 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Open deadlines follow the calendar: recompute them when it changes (SPEC §4).
+        from govhall.cases.events import CaseEvent
         from govhall.cases.services import clock
-        from govhall.workdays.changes import on_calendar_change
+        from govhall.core.events import register_events
+        from govhall.workdays.services.changes import on_calendar_change
 
+        register_events(CaseEvent)
         on_calendar_change(clock.on_calendar_change)

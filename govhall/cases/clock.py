@@ -15,6 +15,9 @@ Conventions:
 
 Nothing here reads the database; `days_left` and `urgency` look the calendar of the case's
 center up only when no calendar is passed in.
+
+At the app root, not in `queries/` or `services/`: pure rules of time, used alike by the engine
+(`services/actions.py`, `services/clock.py`), the lists (`queries/`) and the faces.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ from typing import Protocol
 
 from django.utils import timezone
 
-from govhall.cases.models import CaseStatus
-from govhall.cases.transitions import UNDECIDED_STATUSES
-from govhall.workdays.calendar import WorkCalendar
-from govhall.workdays.queries import calendar_for
+from govhall.cases.case_transitions import UNDECIDED_STATUSES
+from govhall.cases.statuses import CaseStatus
+from govhall.workdays.queries.calendar import calendar_for
+from govhall.workdays.queries.work_calendar import WorkCalendar
 
 date = datetime.date
 

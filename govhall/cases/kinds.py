@@ -1,12 +1,15 @@
 """The kind a complete application is accepted as (SPEC §6 order): joint, escalated, immediate,
 promised. Read by intake (the proposal at the window) and by the engine (accepting a case
-received earlier), so neither imports the other for it."""
+received earlier), so neither imports the other for it.
+
+At the app root, not in `services/`: a pure rule on the catalog item that two services share,
+next to the other vocabulary of cases (`statuses.py`)."""
 
 from __future__ import annotations
 
-from govhall.cases.models import CaseKind
+from govhall.cases.statuses import CaseKind
 from govhall.catalog.models import ServiceItem
-from govhall.org.models import LEVEL_RANK, CenterLevel
+from govhall.org.models.centers import LEVEL_RANK, CenterLevel
 
 
 def decided_above(item: ServiceItem) -> bool:

@@ -25,6 +25,9 @@ was issued, see `govhall.cases.services.notices`), so the printed page and the P
 `notice_pdf(notice, *, progress_url)` returns the PDF bytes (reportlab, A4, the CID font
 STSong-Light so no font file is needed, QR code, signature line).
 `progress_url_for(case, request=None)` is the public progress page of a case.
+
+At the app root, not in `queries/` or `services/`: it neither reads lists nor changes anything;
+it draws what `services/notices.py` stored, for the workbench and the API alike.
 """
 
 from __future__ import annotations
@@ -41,8 +44,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from govhall.cases.models import Case, Notice, NoticeKind
+from govhall.cases.models import Case, Notice
 from govhall.cases.services.notices import FORM_LABELS, cn_date
+from govhall.cases.statuses import NoticeKind
 
 FONT = "STSong-Light"
 

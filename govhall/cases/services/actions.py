@@ -2,7 +2,7 @@
 
 Entry points:
 def case_act(*, actor: User, case: Case, action: str, expected_version: int | None = None,
-             note: str = "", params: dict[str, Any] | None = None,
+             note: str = "", params: ActionParams | None = None,
              at: datetime | None = None) -> Case
 
 `case_act` locks the case row, re-reads it and checks, in this order:
@@ -18,15 +18,9 @@ Then it applies the action, bumps `version`, records the event `case.<action>` w
 `services.notices.notice_issue`) in the same transaction; the SMS to the applicant goes out
 after the commit (`services.messages.tell_applicant`).
 
-Parameters per action (* required): prereview_return reason*, basis; request_supplement
-missing* (CaseMaterial ids: every missing material, in one notice), extra (free-text items),
-override_reason (management, for a second notice); supplement_received received* (CaseMaterial
-ids; every missing main material); accept kind (* for online cases), joint_departments;
-return reason*, basis*; forward / review / approve: the note is the opinion; deny reason*,
-basis*; start_joint departments, task_days; suspend reason*; resume; extend days*, reason*;
-transfer window_id*; escalate center_id, forward_by; receive_result result*, approved;
-make_certificate certificate_number; deliver method*, recipient_name*, id_last4 (pickup),
-tracking_number (express); withdraw reason*; void reason*; archive.
+The parameters are one typed object per action (`services.action_params`), built by the
+form, the API or a caller with `action_params(action, values)`; the engine checks their values
+here whoever built them.
 """
 
 from __future__ import annotations
@@ -46,31 +40,44 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govhall.cases import clock
+from govhall.cases.case_transitions import RESUME, Action, transition_for
+from govhall.cases.events import action_event
 from govhall.cases.kinds import accepted_kind
-from govhall.cases.models import (
-    Case,
-    CaseKind,
-    CaseMaterial,
-    CaseStatus,
-    Channel,
-    DeliveryMethod,
-    NoticeKind,
-)
+from govhall.cases.models import Case, CaseMaterial
 from govhall.cases.services import clock as clock_services
+from govhall.cases.services.action_params import (
+    AcceptParams,
+    ActionParams,
+    DeliverParams,
+    EscalateParams,
+    ExtendParams,
+    MakeCertificateParams,
+    ReasonBasisParams,
+    ReasonParams,
+    ReceivedParams,
+    ReceiveResultParams,
+    RequestSupplementParams,
+    StartJointParams,
+    TransferParams,
+    action_params,
+    params_class,
+)
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.guards import guard_refusal
 from govhall.cases.services.joint import joint_tasks_start
 from govhall.cases.services.messages import tell_applicant
 from govhall.cases.services.notices import notice_issue
 from govhall.cases.services.permissions import Standing, status_refusal
-from govhall.cases.transitions import RESUME, Action, transition_for
+from govhall.cases.statuses import CaseKind, CaseStatus, Channel, DeliveryMethod, NoticeKind
 from govhall.catalog.models import ItemWindow
 from govhall.core.events import record_event
 from govhall.core.idnumbers import normalize
 from govhall.core.models import User
-from govhall.org.models import LEVEL_RANK, Center, CenterLevel, Department
-from govhall.workdays.calendar import CalendarRangeError, WorkCalendar
-from govhall.workdays.queries import calendar_for
+from govhall.core.validation import FieldErrors
+from govhall.org.models import Center, Department
+from govhall.org.models.centers import LEVEL_RANK, CenterLevel
+from govhall.workdays.queries.calendar import calendar_for
+from govhall.workdays.queries.work_calendar import CalendarRangeError, WorkCalendar
 
 TEXT_MAX_LENGTH = 2000
 SHORT_MAX_LENGTH = 300  # fields stored in CharField(300): suspension and extension reasons
@@ -81,16 +88,16 @@ CERTIFICATE_MAX_LENGTH = 64
 
 @dataclass
 class Step:
-    """One action being applied: the locked case, the cleaned parameters and what follows."""
+    """One action being applied: the locked case, its parameters and what follows."""
 
     actor: User
     case: Case
     action: str
-    params: dict[str, Any]
+    params: ActionParams
     note: str
     now: datetime.datetime
     standing: Standing
-    errors: dict[str, list[str]] = field(default_factory=dict)
+    errors: FieldErrors = field(default_factory=FieldErrors)
     changed: set[str] = field(default_factory=set)
     data: dict[str, Any] = field(default_factory=dict)
     notices: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)
@@ -111,106 +118,37 @@ class Step:
             self.changed.add(name)
 
     def error(self, key: str, message: str) -> None:
-        self.errors.setdefault(key, []).append(message)
+        self.errors.add(key, message)
 
     def notice(self, kind: str, extra: dict[str, Any] | None = None, override: str = "") -> None:
         self.notices.append((kind, extra or {}, override))
 
-    # --- parameters ---
+    # --- checking the parameters' values (their types were checked when the object was built)
 
     def text(
-        self,
-        key: str,
-        *,
-        required: str = "",
-        max_length: int = TEXT_MAX_LENGTH,
+        self, key: str, value: str, *, required: str = "", max_length: int = TEXT_MAX_LENGTH
     ) -> str:
-        value = self.params.get(key)
-        value = "" if value is None else str(value).strip()
-        if not value and required:
+        return self.errors.text(key, value, max_length=max_length, required=required)
+
+    def integer(self, key: str, value: int | None, *, required: str = "") -> int | None:
+        if value is None and required and key not in self.errors:
             self.error(key, required)
-        elif len(value) > max_length:
-            self.error(
-                key, _("This is too long (at most %(max)d characters).") % {"max": max_length}
-            )
         return value
 
-    def integer(self, key: str, *, required: str = "") -> int | None:
-        value = self.params.get(key)
-        if value is None or value == "":
-            if required:
-                self.error(key, required)
-            return None
-        if isinstance(value, bool):
-            self.error(key, _("Enter a whole number."))
-            return None
-        try:
-            return int(str(value))
-        except ValueError:
-            self.error(key, _("Enter a whole number."))
-            return None
+    def ids(self, key: str, value: tuple[int, ...], *, required: str = "") -> list[int]:
+        if not value and required and key not in self.errors:
+            self.error(key, required)
+        return list(value)
 
-    def ids(self, key: str, *, required: str = "") -> list[int]:
-        value = self.params.get(key)
-        if value is None or value == "" or value == []:
-            if required:
-                self.error(key, required)
-            return []
-        if isinstance(value, (str, int)) or not hasattr(value, "__iter__"):
-            value = [value]
-        result: list[int] = []
+    def strings(self, key: str, value: tuple[str, ...]) -> list[str]:
         for item in value:
-            pk = getattr(item, "pk", item)
-            try:
-                result.append(int(str(pk)))
-            except ValueError:
-                self.error(key, _("Choose from the list."))
-                return []
-        return list(dict.fromkeys(result))
-
-    def strings(self, key: str) -> list[str]:
-        value = self.params.get(key)
-        if not value:
-            return []
-        if isinstance(value, str):
-            value = value.splitlines()
-        items = [str(item).strip() for item in value if str(item).strip()]
-        for item in items:
             if len(item) > SHORT_MAX_LENGTH:
                 self.error(
                     key,
                     _("An item is too long (at most %(max)d characters).")
                     % {"max": SHORT_MAX_LENGTH},
                 )
-        return items
-
-    def day(self, key: str) -> datetime.date | None:
-        value = self.params.get(key)
-        if value is None or value == "":
-            return None
-        if isinstance(value, datetime.datetime):
-            return timezone.localdate(value) if timezone.is_aware(value) else value.date()
-        if isinstance(value, datetime.date):
-            return value
-        try:
-            return datetime.date.fromisoformat(str(value))
-        except ValueError:
-            self.error(key, _("Enter a date as YYYY-MM-DD."))
-            return None
-
-    def flag(self, key: str) -> bool | None:
-        value = self.params.get(key)
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in {"1", "true", "yes", "on"}:
-            return True
-        if text in {"0", "false", "no", "off"}:
-            return False
-        self.error(key, _("Answer yes or no."))
-        return None
+        return list(value)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -287,13 +225,15 @@ def _case_materials(step: Step, ids: list[int], key: str) -> list[CaseMaterial]:
 # --- handlers (validate, then set) ----------------------------------------------------------
 
 
-def _prereview_pass(step: Step) -> None:
+def _prereview_pass(step: Step, params: ActionParams) -> None:
     _claim_window(step)
 
 
-def _prereview_return(step: Step) -> None:
-    reason = step.text("reason", required=_("Give the reason for returning the application."))
-    basis = step.text("basis")
+def _prereview_return(step: Step, params: ReasonBasisParams) -> None:
+    reason = step.text(
+        "reason", params.reason, required=_("Give the reason for returning the application.")
+    )
+    basis = step.text("basis", params.basis)
     if step.errors:
         return
     _claim_window(step)
@@ -302,11 +242,11 @@ def _prereview_return(step: Step) -> None:
     step.notice(NoticeKind.PREREVIEW_RETURN, {"reason": reason, "basis": basis})
 
 
-def _request_supplement(step: Step) -> None:
+def _request_supplement(step: Step, params: RequestSupplementParams) -> None:
     case = step.case
-    missing_ids = step.ids("missing")
-    extra = step.strings("extra")
-    override = step.text("override_reason", max_length=SHORT_MAX_LENGTH)
+    missing_ids = step.ids("missing", params.missing)
+    extra = step.strings("extra", params.extra)
+    override = step.text("override_reason", params.override_reason, max_length=SHORT_MAX_LENGTH)
     if not missing_ids and not extra:
         step.error("missing", _("List what is missing."))
     if case.supplement_notices >= 1:
@@ -355,8 +295,10 @@ def _request_supplement(step: Step) -> None:
     step.sms = "supplement"
 
 
-def _supplement_received(step: Step) -> None:
-    ids = step.ids("received", required=_("Tick the materials the applicant brought."))
+def _receive_supplement(step: Step, params: ReceivedParams) -> None:
+    ids = step.ids(
+        "received", params.received, required=_("Tick the materials the applicant brought.")
+    )
     rows = _case_materials(step, ids, "received")
     now_received = {row.pk for row in rows}
     still = [
@@ -377,9 +319,13 @@ def _supplement_received(step: Step) -> None:
     step.data["received"] = [row.name for row in rows]
 
 
-def _pending_received(step: Step) -> None:
+def _receive_pending(step: Step, params: ReceivedParams) -> None:
     """Green channel: record pending materials as brought; the due date goes once all are in."""
-    ids = step.ids("received", required=_("Tick the pending materials the applicant brought."))
+    ids = step.ids(
+        "received",
+        params.received,
+        required=_("Tick the pending materials the applicant brought."),
+    )
     pending = {row.pk: row for row in step.case.materials.filter(pending=True, received=False)}
     unknown = [pk for pk in ids if pk not in pending]
     if unknown:
@@ -395,9 +341,9 @@ def _pending_received(step: Step) -> None:
     step.data["late"] = bool(step.case.pending_due_on and step.today > step.case.pending_due_on)
 
 
-def _accept(step: Step) -> None:
+def _accept(step: Step, params: AcceptParams) -> None:
     case = step.case
-    kind = step.text("kind")
+    kind = step.text("kind", params.kind)
     if not kind:
         if case.channel == Channel.ONLINE:
             step.error(
@@ -407,7 +353,7 @@ def _accept(step: Step) -> None:
             kind = accepted_kind(case.item)
     elif kind not in CaseKind.values:
         step.error("kind", _("Choose the kind of case: immediate, promised, joint or escalated."))
-    department_ids = step.ids("joint_departments")
+    department_ids = step.ids("joint_departments", params.joint_departments)
     departments = list(Department.objects.filter(pk__in=department_ids))
     if len(departments) != len(department_ids):
         step.error("joint_departments", _("A department does not exist."))
@@ -442,9 +388,13 @@ def _accept(step: Step) -> None:
     step.sms = "accepted"
 
 
-def _return(step: Step) -> None:
-    reason = step.text("reason", required=_("Give the reason the application is not accepted."))
-    basis = step.text("basis", required=_("Give the legal basis for not accepting it."))
+def _return(step: Step, params: ReasonBasisParams) -> None:
+    reason = step.text(
+        "reason", params.reason, required=_("Give the reason the application is not accepted.")
+    )
+    basis = step.text(
+        "basis", params.basis, required=_("Give the legal basis for not accepting it.")
+    )
     if step.errors:
         return
     step.set(reason=reason, basis=basis, completed_at=step.now)
@@ -452,20 +402,20 @@ def _return(step: Step) -> None:
     step.notice(NoticeKind.NOT_ACCEPTED, {"reason": reason, "basis": basis})
 
 
-def _opinion(step: Step) -> None:
+def _opinion(step: Step, params: ActionParams) -> None:
     if step.note:
         step.data["opinion"] = step.note
 
 
-def _approve(step: Step) -> None:
+def _approve(step: Step, params: ActionParams) -> None:
     _decided(step)
     step.notice(NoticeKind.DECISION, {"decision": "approved", "note": step.note})
     step.sms = "decision"
 
 
-def _deny(step: Step) -> None:
-    reason = step.text("reason", required=_("Give the reason for the denial."))
-    basis = step.text("basis", required=_("Give the legal basis of the denial."))
+def _deny(step: Step, params: ReasonBasisParams) -> None:
+    reason = step.text("reason", params.reason, required=_("Give the reason for the denial."))
+    basis = step.text("basis", params.basis, required=_("Give the legal basis of the denial."))
     if step.errors:
         return
     step.set(reason=reason, basis=basis)
@@ -475,12 +425,12 @@ def _deny(step: Step) -> None:
     step.sms = "decision"
 
 
-def _start_joint(step: Step) -> None:
+def _start_joint(step: Step, params: StartJointParams) -> None:
     case = step.case
-    ids = step.ids("departments")
+    ids = step.ids("departments", params.departments)
     if not ids and "departments" not in step.errors:
         ids = list(case.item.joint_departments.values_list("pk", flat=True))
-    task_days = step.integer("task_days")
+    task_days = step.integer("task_days", params.task_days)
     if task_days is None and "task_days" not in step.errors:
         task_days = case.promised_days or case.item.promised_days
     departments = list(Department.objects.filter(pk__in=ids, center_id=case.center_id))
@@ -510,9 +460,12 @@ def _start_joint(step: Step) -> None:
     step.after.append(start)
 
 
-def _suspend(step: Step) -> None:
+def _suspend(step: Step, params: ReasonParams) -> None:
     reason = step.text(
-        "reason", required=_("Give the reason for the suspension."), max_length=SHORT_MAX_LENGTH
+        "reason",
+        params.reason,
+        required=_("Give the reason for the suspension."),
+        max_length=SHORT_MAX_LENGTH,
     )
     if step.errors:
         return
@@ -520,7 +473,7 @@ def _suspend(step: Step) -> None:
     step.data["reason"] = reason
 
 
-def _resume(step: Step) -> None:
+def _resume(step: Step, params: ActionParams) -> None:
     case = step.case
     suspended_on = timezone.localdate(case.suspended_at) if case.suspended_at else step.today
     days = clock.suspended_workdays(step.calendar, suspended_on, step.today)
@@ -533,11 +486,14 @@ def _resume(step: Step) -> None:
     _recompute(step)
 
 
-def _extend(step: Step) -> None:
+def _extend(step: Step, params: ExtendParams) -> None:
     limit = settings.GOVHALL_EXTENSION_MAX_DAYS
-    days = step.integer("days", required=_("Give the number of working days."))
+    days = step.integer("days", params.days, required=_("Give the number of working days."))
     reason = step.text(
-        "reason", required=_("Give the reason for the extension."), max_length=SHORT_MAX_LENGTH
+        "reason",
+        params.reason,
+        required=_("Give the reason for the extension."),
+        max_length=SHORT_MAX_LENGTH,
     )
     if days is not None and not 1 <= days <= limit:
         step.error("days", _("An extension is from 1 to %(max)d working days.") % {"max": limit})
@@ -559,9 +515,11 @@ def _extend(step: Step) -> None:
     )
 
 
-def _transfer(step: Step) -> None:
+def _transfer(step: Step, params: TransferParams) -> None:
     case = step.case
-    window_id = step.integer("window_id", required=_("Choose the window to transfer to."))
+    window_id = step.integer(
+        "window_id", params.window_id, required=_("Choose the window to transfer to.")
+    )
     if window_id is None:
         return
     link = (
@@ -610,10 +568,10 @@ def _escalation_target(case: Case) -> Center | None:
     return centers.get(ancestors[-1])
 
 
-def _escalate(step: Step) -> None:
+def _escalate(step: Step, params: EscalateParams) -> None:
     case = step.case
-    center_id = step.integer("center_id")
-    forward_by = step.day("forward_by")
+    center_id = params.center_id
+    forward_by = params.forward_by
     if step.errors:
         return
     if center_id is None:
@@ -646,9 +604,11 @@ def _escalate(step: Step) -> None:
     step.notice(NoticeKind.ESCALATED, {"escalate_to": target.pk, "forward_by": forward_by})
 
 
-def _receive_result(step: Step) -> None:
-    result = step.text("result", required=_("Enter the result from the higher level."))
-    approved = step.flag("approved")
+def _receive_result(step: Step, params: ReceiveResultParams) -> None:
+    result = step.text(
+        "result", params.result, required=_("Enter the result from the higher level.")
+    )
+    approved = params.approved
     if step.errors:
         return
     step.set(escalation_result=result)
@@ -661,32 +621,42 @@ def _receive_result(step: Step) -> None:
     step.sms = "escalation_closed"
 
 
-def _make_certificate(step: Step) -> None:
-    number = step.text("certificate_number", max_length=CERTIFICATE_MAX_LENGTH)
+def _make_certificate(step: Step, params: MakeCertificateParams) -> None:
+    number = step.text(
+        "certificate_number", params.certificate_number, max_length=CERTIFICATE_MAX_LENGTH
+    )
     if step.errors:
         return
     step.data["certificate_number"] = number
     step.sms = "ready_for_pickup"
 
 
-def _deliver(step: Step) -> None:
+def _deliver(step: Step, params: DeliverParams) -> None:
     case = step.case
-    method = step.text("method", required=_("Choose pickup or express mail."))
+    method = step.text("method", params.method, required=_("Choose pickup or express mail."))
     recipient = step.text(
-        "recipient_name", required=_("Enter who received it."), max_length=NAME_MAX_LENGTH
+        "recipient_name",
+        params.recipient_name,
+        required=_("Enter who received it."),
+        max_length=NAME_MAX_LENGTH,
     )
     tracking = ""
     if method and method not in DeliveryMethod.values:
         step.error("method", _("Choose pickup or express mail."))
     elif method == DeliveryMethod.PICKUP:
         last4 = normalize(
-            step.text("id_last4", required=_("Check the ID: enter its last 4 characters."))
+            step.text(
+                "id_last4",
+                params.id_last4,
+                required=_("Check the ID: enter its last 4 characters."),
+            )
         )
         if last4 and last4 != normalize(case.applicant.id_number)[-4:]:
             step.error("id_last4", _("The last 4 characters do not match the applicant's ID."))
     elif method == DeliveryMethod.EXPRESS:
         tracking = step.text(
             "tracking_number",
+            params.tracking_number,
             required=_("Enter the tracking number."),
             max_length=TRACKING_MAX_LENGTH,
         )
@@ -701,9 +671,9 @@ def _deliver(step: Step) -> None:
     step.data.update({"method": method, "recipient_name": recipient, "tracking_number": tracking})
 
 
-def _with_reason(message: Promise) -> Callable[[Step], None]:
-    def handler(step: Step) -> None:
-        reason = step.text("reason", required=str(message))
+def _with_reason(message: Promise) -> Callable[[Step, ReasonParams], None]:
+    def handler(step: Step, params: ReasonParams) -> None:
+        reason = step.text("reason", params.reason, required=str(message))
         if step.errors:
             return
         step.set(reason=reason, completed_at=step.now)
@@ -712,16 +682,16 @@ def _with_reason(message: Promise) -> Callable[[Step], None]:
     return handler
 
 
-def _archive(step: Step) -> None:
+def _archive(step: Step, params: ActionParams) -> None:
     step.set(archived_at=step.now)
 
 
-HANDLERS: dict[str, Callable[[Step], None]] = {
+HANDLERS: dict[str, Callable[[Step, Any], None]] = {
     Action.PREREVIEW_PASS: _prereview_pass,
     Action.PREREVIEW_RETURN: _prereview_return,
     Action.REQUEST_SUPPLEMENT: _request_supplement,
-    Action.SUPPLEMENT_RECEIVED: _supplement_received,
-    Action.PENDING_RECEIVED: _pending_received,
+    Action.RECEIVE_SUPPLEMENT: _receive_supplement,
+    Action.RECEIVE_PENDING: _receive_pending,
     Action.ACCEPT: _accept,
     Action.RETURN: _return,
     Action.FORWARD: _opinion,
@@ -763,12 +733,16 @@ def case_act(
     action: str,
     expected_version: int | None = None,
     note: str = "",
-    params: dict[str, Any] | None = None,
+    params: ActionParams | None = None,
     at: datetime.datetime | None = None,
 ) -> Case:
     """Take `action` on `case` as `actor` (see the module doc); returns the fresh case."""
     if action not in HANDLERS:
         raise ValidationError(_("Unknown action: %(action)s.") % {"action": action})
+    if params is None:
+        params = action_params(action)
+    elif type(params) is not params_class(action):
+        raise TypeError(f"{action} takes {params_class(action).__name__}, not {type(params)}")
     now = at or timezone.now()
     note = (note or "").strip()
     if len(note) > TEXT_MAX_LENGTH:
@@ -808,24 +782,24 @@ def case_act(
             actor=actor,
             case=locked,
             action=action,
-            params=dict(params or {}),
+            params=params,
             note=note,
             now=now,
             standing=standing,
         )
-        HANDLERS[action](step)
-        if step.errors:
-            raise ValidationError(step.errors)
+        step.errors.merge(params.problems)  # values that could not be typed
+        HANDLERS[action](step, params)
+        step.errors.raise_if_any()
         step.set(status=after)
         locked.version = F("version") + 1
         locked.save(update_fields=[*sorted(step.changed), "version"])
         locked.refresh_from_db(fields=["version"])
         record_event(
             actor=actor,
-            action=f"case.{action}",
+            action=action_event(action),
             obj=locked,
             center_id=locked.center_id,
-            note=note or str(step.params.get("reason") or "").strip(),
+            note=note or str(getattr(params, "reason", "")).strip(),
             data={"from": before, "to": after, "window": window_number, **step.data},
         )
         for hook in step.after:

@@ -18,11 +18,12 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from govhall.cases import clock
-from govhall.cases.models import Case, CaseKind, Notice, NoticeKind
-from govhall.cases.transitions import UNDECIDED_STATUSES
-from govhall.workdays.calendar import CalendarRangeError, WorkCalendar
-from govhall.workdays.changes import CalendarChange
-from govhall.workdays.queries import calendar_for
+from govhall.cases.case_transitions import UNDECIDED_STATUSES
+from govhall.cases.models import Case, Notice
+from govhall.cases.statuses import CaseKind, NoticeKind
+from govhall.workdays.queries.calendar import calendar_for
+from govhall.workdays.queries.work_calendar import CalendarRangeError, WorkCalendar
+from govhall.workdays.services.changes import CalendarChange
 
 log = logging.getLogger(__name__)
 

@@ -8,13 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from govhall.cases.access import cases_in_scope
-from govhall.cases.models import Case, CaseFee, CaseStatus
-from govhall.cases.transitions import AWAITING_DELIVERY, UNDECIDED_STATUSES
+from govhall.cases.access.cases import cases_in_scope
+from govhall.cases.case_transitions import AWAITING_DELIVERY, UNDECIDED_STATUSES
+from govhall.cases.events import CaseEvent
+from govhall.cases.models import Case, CaseFee
+from govhall.cases.statuses import CaseStatus
 from govhall.catalog.models import FeeItem
 from govhall.core.events import record_event
 from govhall.core.models import User
 from govhall.core.roles import MANAGER_ROLES, WINDOW_ROLES, roles_of
+from govhall.core.validation import FieldErrors
 
 # From acceptance to delivery (the order of CaseStatus): a fee is charged on an accepted case.
 FEE_STATUSES = UNDECIDED_STATUSES | AWAITING_DELIVERY | {CaseStatus.DELIVERED}
@@ -42,7 +45,6 @@ def case_fee_record(
     receipt_number: str = "",
 ) -> CaseFee:
     """Record a fee charged on the case; refused above standard × quantity."""
-    receipt_number = (receipt_number or "").strip()
     if not may_record_fees(actor, case):
         raise ValidationError(_("Only window staff or hall management can record fees."))
     if case.status not in FEE_STATUSES:
@@ -50,28 +52,30 @@ def case_fee_record(
             _("Fees are recorded from acceptance to delivery; this case is %(status)s.")
             % {"status": case.get_status_display()}
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if fee_item.item_id != case.item_id:
-        errors["fee_item"] = [_("This fee does not belong to the case's service item.")]
+        errors.add("fee_item", _("This fee does not belong to the case's service item."))
     whole = isinstance(quantity, int) and not isinstance(quantity, bool)
     if not whole or not 1 <= quantity <= MAX_QUANTITY:
-        errors["quantity"] = [
-            _("The quantity must be a whole number from 1 to %(max)d.") % {"max": MAX_QUANTITY}
-        ]
+        errors.add(
+            "quantity",
+            _("The quantity must be a whole number from 1 to %(max)d.") % {"max": MAX_QUANTITY},
+        )
     try:
         value = Decimal(str(amount))
     except (InvalidOperation, ValueError):
         value = None
     if value is None or not value.is_finite():
-        errors["amount"] = [_("Give the amount in yuan.")]
+        errors.add("amount", _("Give the amount in yuan."))
     elif value < 0:
-        errors["amount"] = [_("The amount cannot be negative.")]
+        errors.add("amount", _("The amount cannot be negative."))
     elif value != value.quantize(Decimal("0.01")):
-        errors["amount"] = [_("The amount has at most two decimals (fen).")]
+        errors.add("amount", _("The amount has at most two decimals (fen)."))
     elif "fee_item" not in errors and "quantity" not in errors:
         ceiling = fee_item.standard_amount * quantity
         if value > ceiling:
-            errors["amount"] = [
+            errors.add(
+                "amount",
                 _(
                     "¥%(amount)s is above the approved standard: at most ¥%(standard)s × "
                     "%(quantity)d = ¥%(ceiling)s."
@@ -81,14 +85,16 @@ def case_fee_record(
                     "standard": f"{fee_item.standard_amount:.2f}",
                     "quantity": quantity,
                     "ceiling": f"{ceiling:.2f}",
-                }
-            ]
-    if len(receipt_number) > RECEIPT_MAX:
-        errors["receipt_number"] = [
-            _("The receipt number is too long (at most %(max)d characters).") % {"max": RECEIPT_MAX}
-        ]
-    if errors:
-        raise ValidationError(errors)
+                },
+            )
+    receipt_number = errors.text(
+        "receipt_number",
+        receipt_number,
+        max_length=RECEIPT_MAX,
+        too_long=_("The receipt number is too long (at most %(max)d characters).")
+        % {"max": RECEIPT_MAX},
+    )
+    errors.raise_if_any()
     assert value is not None
     fee = CaseFee.objects.create(
         case=case,
@@ -100,7 +106,7 @@ def case_fee_record(
     )
     record_event(
         actor=actor,
-        action="case.fee_recorded",
+        action=CaseEvent.RECORD_FEE,
         obj=case,
         center_id=case.center_id,
         note=f"{fee_item.name} ¥{fee.amount}",

@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
-from govhall.cases.models import Case, CaseKind, TaskStatus
+from govhall.cases.models import Case
+from govhall.cases.statuses import CaseKind, TaskStatus
 from govhall.catalog.models import Authorization
 
 

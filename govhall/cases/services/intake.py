@@ -70,27 +70,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from govhall.cases.case_transitions import Action
+from govhall.cases.events import CaseEvent
 from govhall.cases.kinds import accepted_kind
-from govhall.cases.models import (
-    Applicant,
-    ApplicantKind,
-    Case,
-    CaseKind,
-    CaseMaterial,
-    CaseStatus,
-    Channel,
-)
+from govhall.cases.models import Applicant, Case, CaseMaterial
+from govhall.cases.services.action_params import action_params
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.errors import IdempotencyKeyReused
 from govhall.cases.services.numbers import next_case_number
-from govhall.cases.transitions import Action
+from govhall.cases.statuses import ApplicantKind, CaseKind, CaseStatus, Channel
 from govhall.catalog.models import Authorization, ItemWindow, Material, ServiceItem
 from govhall.core import idnumbers
 from govhall.core.events import record_event
 from govhall.core.models import User
-from govhall.org.models import Center, CenterLevel, Department, Window
+from govhall.core.validation import FieldErrors
+from govhall.org.models import Center, Department, Window
+from govhall.org.models.centers import CenterLevel
 from govhall.staffing.queries.cover import remembering_cover, serves_window
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 NAME_MAX_LENGTH = Applicant._meta.get_field("name").max_length or 100
 REASON_MAX_LENGTH = 2000
@@ -217,42 +214,35 @@ def propose_outcome(
 # --- applicants ------------------------------------------------------------------------------
 
 
-def _add(errors: dict[str, list[str]], key: str, message: str) -> None:
-    errors.setdefault(key, []).append(message)
-
-
-def applicant_errors(data: ApplicantData) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    name = (data.name or "").strip()
-    if data.kind not in ApplicantKind.values:
-        _add(errors, "kind", _("Choose a person or an enterprise."))
-    if not name:
-        _add(errors, "name", _("Enter the applicant's name."))
-    elif len(name) > NAME_MAX_LENGTH:
-        _add(
-            errors,
-            "name",
-            _("The name is too long (at most %(max)d characters).") % {"max": NAME_MAX_LENGTH},
-        )
+def applicant_errors(data: ApplicantData) -> FieldErrors:
+    errors = FieldErrors()
+    errors.choice(
+        "kind", data.kind, ApplicantKind.values, message=_("Choose a person or an enterprise.")
+    )
+    errors.text(
+        "name",
+        data.name,
+        max_length=NAME_MAX_LENGTH,
+        required=_("Enter the applicant's name."),
+        too_long=_("The name is too long (at most %(max)d characters).") % {"max": NAME_MAX_LENGTH},
+    )
     if data.kind == ApplicantKind.ENTERPRISE:
         error = idnumbers.uscc_error(data.id_number)
         if not (data.legal_representative or "").strip():
-            _add(errors, "legal_representative", _("Enter the legal representative."))
+            errors.add("legal_representative", _("Enter the legal representative."))
     else:
         error = idnumbers.id_number_error(data.id_number)
     if error:
-        _add(errors, "id_number", error)
+        errors.add("id_number", error)
     phone = idnumbers.phone_error(data.phone)
     if phone:
-        _add(errors, "phone", phone)
+        errors.add("phone", phone)
     return errors
 
 
 def applicant_upsert(*, data: ApplicantData) -> Applicant:
     """The applicant with this identity number, created or updated with the data given."""
-    errors = applicant_errors(data)
-    if errors:
-        raise ValidationError(errors)
+    applicant_errors(data).raise_if_any()
     number = idnumbers.normalize(data.id_number)
     values = {
         "kind": data.kind,
@@ -290,42 +280,39 @@ def _material_errors(
     checks: list[MaterialCheck],
     *,
     green_channel: bool,
-    errors: dict[str, list[str]],
+    errors: FieldErrors,
 ) -> dict[int, Material]:
     materials = {m.pk: m for m in item.materials.all()}
     seen: set[int] = set()
     for check in checks:
         if check.material_id not in materials:
-            _add(errors, "materials", _("A material does not belong to this item."))
+            errors.add("materials", _("A material does not belong to this item."))
             continue
         if check.material_id in seen:
-            _add(errors, "materials", _("A material is listed twice."))
+            errors.add("materials", _("A material is listed twice."))
         seen.add(check.material_id)
         if check.form not in Material.Form.values:
-            _add(errors, "materials", _("Choose original, copy or both for each material."))
+            errors.add("materials", _("Choose original, copy or both for each material."))
         if check.copies < 1:
-            _add(errors, "materials", _("Copies must be at least 1."))
+            errors.add("materials", _("Copies must be at least 1."))
         if check.pending and check.received:
-            _add(errors, "materials", _("A received material cannot be pending."))
+            errors.add("materials", _("A received material cannot be pending."))
         if check.pending and not green_channel:
-            _add(
-                errors,
+            errors.add(
                 "materials",
                 _("Only a green-channel case may be accepted with materials pending."),
             )
     return materials
 
 
-def _clean_key(key: str | None, errors: dict[str, list[str]]) -> str | None:
-    key = (key or "").strip() or None
-    if key is not None and len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
-        _add(
-            errors,
-            "idempotency_key",
-            _("The idempotency key is too long (at most %(max)d characters).")
-            % {"max": IDEMPOTENCY_KEY_MAX_LENGTH},
-        )
-    return key
+def _clean_key(key: str | None, errors: FieldErrors) -> str | None:
+    too_long = _("The idempotency key is too long (at most %(max)d characters).") % {
+        "max": IDEMPOTENCY_KEY_MAX_LENGTH
+    }
+    key = errors.text(
+        "idempotency_key", key, max_length=IDEMPOTENCY_KEY_MAX_LENGTH, too_long=too_long
+    )
+    return key or None
 
 
 def _existing(key: str | None, actor: User | None) -> Case | None:
@@ -423,48 +410,49 @@ def case_receive(
     """Receive an application at `window` and end intake in `outcome` (see the module doc)."""
     now = at or timezone.now()
     today = timezone.localdate(now)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     key = _clean_key(idempotency_key, errors)
     existing = _existing(key, actor)
     if existing is not None and not errors:
         return existing
 
-    outcome_reason = (outcome_reason or "").strip()
+    outcome_reason = errors.text(
+        "outcome_reason",
+        outcome_reason,
+        max_length=REASON_MAX_LENGTH,
+        too_long=_("The reason is too long."),
+    )
     reason = (reason or "").strip()
     basis = (basis or "").strip()
     if outcome not in Outcome.values:
-        _add(errors, "outcome", _("Choose how intake ends."))
+        errors.add("outcome", _("Choose how intake ends."))
     if not item.is_active:
-        _add(errors, "item", _("This item is not published."))
+        errors.add("item", _("This item is not published."))
     authorization = (
         ItemWindow.objects.filter(item=item, window=window)
         .values_list("authorization", flat=True)
         .first()
     )
     if authorization is None:
-        _add(errors, "window", _("This window does not serve the item."))
+        errors.add("window", _("This window does not serve the item."))
     if window.center_id != item.center_id:
-        _add(errors, "window", _("The window and the item belong to different centers."))
+        errors.add("window", _("The window and the item belong to different centers."))
     if not serves_window(actor, window, now):
-        _add(errors, "window", _("You do not serve %(window)s now.") % {"window": str(window)})
-    errors.update({k: errors.get(k, []) + v for k, v in applicant_errors(applicant).items()})
+        errors.add("window", _("You do not serve %(window)s now.") % {"window": str(window)})
+    errors.merge(applicant_errors(applicant))
     catalog = _material_errors(item, materials, green_channel=green_channel, errors=errors)
     proposal = propose_outcome(
         item=item, window=window, checks=materials, green_channel=green_channel
     )
     if outcome in Outcome.values and outcome != proposal.outcome and not outcome_reason:
-        _add(
-            errors,
+        errors.add(
             "outcome_reason",
             _("The proposed outcome is “%(proposed)s”; give the reason for choosing another.")
             % {"proposed": Outcome(proposal.outcome).label},
         )
-    if len(outcome_reason) > REASON_MAX_LENGTH:
-        _add(errors, "outcome_reason", _("The reason is too long."))
     pending_ids = [c.material_id for c in materials if c.pending and not c.received]
     if outcome in ACCEPTING_OUTCOMES and proposal.missing_main:
-        _add(
-            errors,
+        errors.add(
             "materials",
             _(
                 "A case is not accepted with main materials missing (%(names)s); in the green "
@@ -474,7 +462,7 @@ def case_receive(
         )
     if pending_ids and outcome in ACCEPTING_OUTCOMES:
         if pending_due_on is None:
-            _add(errors, "pending_due_on", _("Give the date by which pending materials come."))
+            errors.add("pending_due_on", _("Give the date by which pending materials come."))
         else:
             calendar = calendar_for(item.center_id)
             try:
@@ -482,20 +470,18 @@ def case_receive(
             except ValueError:
                 workday = False
             if pending_due_on <= today or not workday:
-                _add(
-                    errors,
+                errors.add(
                     "pending_due_on",
                     _("Pending materials are due on a working day after today."),
                 )
     if outcome == Outcome.SUPPLEMENT and not (proposal.missing_main or proposal.missing_other):
-        _add(errors, "outcome", _("Nothing is missing: there is nothing to ask for."))
+        errors.add("outcome", _("Nothing is missing: there is nothing to ask for."))
     if outcome == Outcome.RETURNED:
         if not reason:
-            _add(errors, "reason", _("Give the reason the application is not accepted."))
+            errors.add("reason", _("Give the reason the application is not accepted."))
         if not basis:
-            _add(errors, "basis", _("Give the legal basis for not accepting the application."))
-    if errors:
-        raise ValidationError(errors)
+            errors.add("basis", _("Give the legal basis for not accepting the application."))
+    errors.raise_if_any()
 
     with transaction.atomic():
         person = applicant_upsert(data=applicant)
@@ -526,7 +512,7 @@ def case_receive(
         _create_materials(case, catalog, materials, today, pending_due_on)
         record_event(
             actor=actor,
-            action="case.receive",
+            action=CaseEvent.RECEIVE,
             obj=case,
             center_id=case.center_id,
             note=outcome_reason,
@@ -572,7 +558,12 @@ def _finish_intake(
 ) -> Case:
     def act(action: str, params: dict[str, Any] | None = None, note: str = "") -> Case:
         return case_act(
-            actor=actor, case=case, action=action, params=params or {}, note=note, at=now
+            actor=actor,
+            case=case,
+            action=action,
+            params=action_params(action, params),
+            note=note,
+            at=now,
         )
 
     if outcome == Outcome.RETURNED:
@@ -618,13 +609,13 @@ def case_submit_online(
     serving the item. The same idempotency key returns the case it made (created False)."""
     now = at or timezone.now()
     today = timezone.localdate(now)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     key = _clean_key(idempotency_key, errors)
     existing = _existing(key, actor)
     if existing is not None and not errors:
         return existing, False
     if not item.is_active:
-        _add(errors, "item", _("This item is not published."))
+        errors.add("item", _("This item is not published."))
     links = sorted(
         ItemWindow.objects.filter(item=item, window__is_active=True).values_list(
             "authorization", "window__number"
@@ -632,12 +623,10 @@ def case_submit_online(
         key=lambda row: (AUTHORIZATION_ORDER.get(Authorization(row[0]), 9), row[1]),
     )
     if not links:
-        _add(errors, "item", _("No window serves this item yet."))
-    for key_name, messages in applicant_errors(applicant).items():
-        errors.setdefault(key_name, []).extend(messages)
+        errors.add("item", _("No window serves this item yet."))
+    errors.merge(applicant_errors(applicant))
     catalog = _material_errors(item, materials, green_channel=False, errors=errors)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
 
     with transaction.atomic():
         person = applicant_upsert(data=applicant)
@@ -663,7 +652,7 @@ def case_submit_online(
         _create_materials(case, catalog, materials, today)
         record_event(
             actor=actor,
-            action="case.submit",
+            action=CaseEvent.SUBMIT,
             obj=case,
             center_id=case.center_id,
             data={

@@ -4,7 +4,7 @@ joint review meeting (seeds/000… 篇5).
 
 `joint_tasks_start` is called by the engine's start_joint handler inside its transaction (the
 engine records the `case.start_joint` event); the other two are actions of their own.
-Reads (open tasks of a department, overdue tasks, all done?) are in `cases/queries_joint.py`.
+Reads (open tasks of a department, overdue tasks, all done?) are in `cases/queries/joint.py`.
 """
 
 from __future__ import annotations
@@ -17,14 +17,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.cases.models import Case, CaseStatus, JointMeeting, JointTask, TaskStatus
+from govhall.cases.events import CaseEvent
+from govhall.cases.models import Case, JointMeeting, JointTask
 from govhall.cases.services.permissions import manages
+from govhall.cases.statuses import CaseStatus, TaskStatus
 from govhall.core.events import record_event
 from govhall.core.models import User
 from govhall.core.roles import JOINT_TASK_ROLES, MANAGER_ROLES, roles_of
+from govhall.core.validation import FieldErrors
 from govhall.org.models import Department, Staff
-from govhall.workdays.calendar import CalendarRangeError
-from govhall.workdays.queries import deadline_date
+from govhall.workdays.queries.calendar import deadline_date
+from govhall.workdays.queries.work_calendar import CalendarRangeError
 
 MAX_TASK_DAYS = 365
 OPINION_MAX = 4000
@@ -109,7 +112,6 @@ def _department_of(actor: User) -> int | None:
 @transaction.atomic
 def joint_task_complete(*, actor: User, task: JointTask, opinion: str, agrees: bool) -> JointTask:
     """A participating department gives its opinion; once per task."""
-    opinion = (opinion or "").strip()
     locked = (
         JointTask.objects.select_for_update(of=("self",))
         .select_related("case", "department", "done_by")
@@ -141,17 +143,17 @@ def joint_task_complete(*, actor: User, task: JointTask, opinion: str, agrees: b
             _("The case is not in joint review (it is %(status)s); the task cannot be completed.")
             % {"status": case.get_status_display()}
         )
-    errors: dict[str, list[str]] = {}
-    if not opinion:
-        errors["opinion"] = [_("Give the department's opinion.")]
-    elif len(opinion) > OPINION_MAX:
-        errors["opinion"] = [
-            _("The opinion is too long (at most %(max)d characters).") % {"max": OPINION_MAX}
-        ]
+    errors = FieldErrors()
+    opinion = errors.text(
+        "opinion",
+        opinion,
+        max_length=OPINION_MAX,
+        required=_("Give the department's opinion."),
+        too_long=_("The opinion is too long (at most %(max)d characters).") % {"max": OPINION_MAX},
+    )
     if not isinstance(agrees, bool):
-        errors["agrees"] = [_("Say whether the department agrees.")]
-    if errors:
-        raise ValidationError(errors)
+        errors.add("agrees", _("Say whether the department agrees."))
+    errors.raise_if_any()
     locked.status = TaskStatus.DONE
     locked.opinion = opinion
     locked.agrees = agrees
@@ -160,7 +162,7 @@ def joint_task_complete(*, actor: User, task: JointTask, opinion: str, agrees: b
     locked.save(update_fields=["status", "opinion", "agrees", "done_by", "done_at"])
     record_event(
         actor=actor,
-        action="case.joint_task_done",
+        action=CaseEvent.COMPLETE_JOINT_TASK,
         obj=case,
         center_id=case.center_id,
         note=opinion,
@@ -185,8 +187,6 @@ def joint_meeting_record(
     conclusions: str,
 ) -> JointMeeting:
     """The hall director records a joint review meeting on a joint case."""
-    participants = (participants or "").strip()
-    conclusions = (conclusions or "").strip()
     is_management = getattr(actor, "is_superuser", False) or bool(roles_of(actor) & MANAGER_ROLES)
     if not is_management or not manages(actor, case):
         raise ValidationError(
@@ -194,26 +194,28 @@ def joint_meeting_record(
         )
     if case.kind != "joint" and not JointTask.objects.filter(case_id=case.pk).exists():
         raise ValidationError(_("Joint review meetings are for joint cases only."))
-    errors: dict[str, list[str]] = {}
-    if not participants:
-        errors["participants"] = [_("List who took part in the meeting.")]
-    elif len(participants) > MEETING_TEXT_MAX:
-        errors["participants"] = [
-            _("The list is too long (at most %(max)d characters).") % {"max": MEETING_TEXT_MAX}
-        ]
-    if not conclusions:
-        errors["conclusions"] = [_("Write down the meeting's conclusions.")]
-    elif len(conclusions) > MEETING_TEXT_MAX:
-        errors["conclusions"] = [
-            _("The conclusions are too long (at most %(max)d characters).")
-            % {"max": MEETING_TEXT_MAX}
-        ]
+    errors = FieldErrors()
+    participants = errors.text(
+        "participants",
+        participants,
+        max_length=MEETING_TEXT_MAX,
+        required=_("List who took part in the meeting."),
+        too_long=_("The list is too long (at most %(max)d characters).")
+        % {"max": MEETING_TEXT_MAX},
+    )
+    conclusions = errors.text(
+        "conclusions",
+        conclusions,
+        max_length=MEETING_TEXT_MAX,
+        required=_("Write down the meeting's conclusions."),
+        too_long=_("The conclusions are too long (at most %(max)d characters).")
+        % {"max": MEETING_TEXT_MAX},
+    )
     if held_at is None:
-        errors["held_at"] = [_("Say when the meeting was held.")]
+        errors.add("held_at", _("Say when the meeting was held."))
     elif held_at > timezone.now() + FUTURE_TOLERANCE:
-        errors["held_at"] = [_("A meeting is recorded after it was held, not in advance.")]
-    if errors:
-        raise ValidationError(errors)
+        errors.add("held_at", _("A meeting is recorded after it was held, not in advance."))
+    errors.raise_if_any()
     meeting = JointMeeting.objects.create(
         case=case,
         held_at=held_at,
@@ -223,7 +225,7 @@ def joint_meeting_record(
     )
     record_event(
         actor=actor,
-        action="case.joint_meeting",
+        action=CaseEvent.RECORD_JOINT_MEETING,
         obj=case,
         center_id=case.center_id,
         note=conclusions[:300],

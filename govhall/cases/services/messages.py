@@ -16,8 +16,9 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from govhall.cases.models import Case, CaseMaterial, CaseStatus, Notice, NoticeKind
+from govhall.cases.models import Case, CaseMaterial, Notice
 from govhall.cases.notice_render import progress_url_for
+from govhall.cases.statuses import CaseStatus, NoticeKind
 from govhall.core.notify import send_sms
 
 log = logging.getLogger("govhall.cases.messages")

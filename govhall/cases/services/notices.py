@@ -6,7 +6,7 @@ to the case or the catalog never rewrites a paper already handed out. The engine
 the action's changes to the case object (saved or not): the notice reads the case as passed in.
 
 The wording of the documents is Chinese on purpose: they are official papers in a fixed form
-(like the national status labels of `transitions.py`), independent of the clerk's interface
+(like the national status labels of `case_transitions.py`), independent of the clerk's interface
 language. Error messages are English msgids as everywhere else.
 
 `content` keys (all JSON; dates ISO `YYYY-MM-DD`, missing values "" / None / []):
@@ -34,23 +34,19 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.cases.access import cases_in_scope
-from govhall.cases.models import (
-    Case,
-    CaseMaterial,
-    CaseStatus,
-    JointTask,
-    Notice,
-    NoticeKind,
-)
+from govhall.cases.access.cases import cases_in_scope
+from govhall.cases.events import CaseEvent
+from govhall.cases.models import Case, CaseMaterial, JointTask, Notice
 from govhall.cases.services.permissions import manages
+from govhall.cases.statuses import CaseStatus, NoticeKind
 from govhall.core.events import record_event
 from govhall.core.idnumbers import mask_id
 from govhall.core.models import User
 from govhall.core.roles import CASE_ACTOR_ROLES, roles_of
+from govhall.core.validation import FieldErrors
 from govhall.org.models import Center, Department
-from govhall.workdays.calendar import CalendarRangeError
-from govhall.workdays.queries import deadline_date
+from govhall.workdays.queries.calendar import deadline_date
+from govhall.workdays.queries.work_calendar import CalendarRangeError
 
 # Kind codes in notice numbers: <case number>-<code><2-digit sequence>,
 # e.g. 3301002025100900001-SL01.
@@ -470,7 +466,7 @@ def notice_issue(
 
     Permission to take the action behind the notice is the engine's business; here only the
     one-time rule is enforced: a second one_time notice on the same case needs management and a
-    reason (logged as `case.notice_override`).
+    reason (logged as `case.override_notice`).
 
     `extra` (all optional): reason, basis (default: the case's); missing (CaseMaterial ids; default
     every material neither received nor pending), extra_items / extra (free-text missing items);
@@ -496,11 +492,15 @@ def notice_issue(
                         "a manager's override with a reason."
                     )
                 )
-            if len(override_reason) > OVERRIDE_REASON_MAX:
-                raise ValidationError(
-                    _("The override reason is too long (at most %(max)d characters).")
-                    % {"max": OVERRIDE_REASON_MAX}
-                )
+            errors = FieldErrors()
+            errors.text(
+                "override_reason",
+                override_reason,
+                max_length=OVERRIDE_REASON_MAX,
+                too_long=_("The override reason is too long (at most %(max)d characters).")
+                % {"max": OVERRIDE_REASON_MAX},
+            )
+            errors.raise_if_any()
             overridden = True
     code = KIND_CODE[kind]
     seq = Notice.objects.filter(case_id=case.pk, kind=kind).count() + 1
@@ -525,7 +525,7 @@ def notice_issue(
         )
     record_event(
         actor=actor,
-        action="case.notice_issued",
+        action=CaseEvent.ISSUE_NOTICE,
         obj=case,
         center_id=case.center_id,
         note=content["title"],
@@ -534,7 +534,7 @@ def notice_issue(
     if overridden:
         record_event(
             actor=actor,
-            action="case.notice_override",
+            action=CaseEvent.OVERRIDE_NOTICE,
             obj=case,
             center_id=case.center_id,
             note=override_reason,
@@ -549,12 +549,16 @@ CONFIRM_NAME_MAX = Notice._meta.get_field("confirmed_by_name").max_length or 100
 @transaction.atomic
 def notice_confirm(*, actor: User, notice: Notice, confirmed_by_name: str) -> Notice:
     """Record that the applicant signed for the notice (once)."""
-    name = (confirmed_by_name or "").strip()
-    if not name:
-        raise ValidationError({"confirmed_by_name": [_("Give the name of the person who signed.")]})
-    if len(name) > CONFIRM_NAME_MAX:
-        too_long = _("The name is too long (at most %(max)d characters).")
-        raise ValidationError({"confirmed_by_name": [too_long % {"max": CONFIRM_NAME_MAX}]})
+    errors = FieldErrors()
+    name = errors.text(
+        "confirmed_by_name",
+        confirmed_by_name,
+        max_length=CONFIRM_NAME_MAX,
+        required=_("Give the name of the person who signed."),
+        too_long=_("The name is too long (at most %(max)d characters).")
+        % {"max": CONFIRM_NAME_MAX},
+    )
+    errors.raise_if_any()
     allowed = getattr(actor, "is_superuser", False) or bool(roles_of(actor) & CASE_ACTOR_ROLES)
     if not allowed or not cases_in_scope(actor).filter(pk=notice.case_id).exists():
         raise ValidationError(_("You cannot record confirmations for this case's notices."))
@@ -573,7 +577,7 @@ def notice_confirm(*, actor: User, notice: Notice, confirmed_by_name: str) -> No
     locked.save(update_fields=["confirmed_at", "confirmed_by_name", "confirmation_recorded_by"])
     record_event(
         actor=actor,
-        action="case.notice_confirmed",
+        action=CaseEvent.CONFIRM_NOTICE,
         obj=locked.case,
         center_id=locked.case.center_id,
         note=name,

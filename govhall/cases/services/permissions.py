@@ -25,14 +25,15 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from govhall.cases.models import Case, CaseStatus
-from govhall.cases.services.guards import guard_refusal
-from govhall.cases.transitions import (
+from govhall.cases.case_transitions import (
     Action,
     Transition,
     transition_for,
     transitions_from,
 )
+from govhall.cases.models import Case
+from govhall.cases.services.guards import guard_refusal
+from govhall.cases.statuses import CaseStatus
 from govhall.catalog.models import ItemWindow
 from govhall.core.models import User
 from govhall.core.roles import BACK_OFFICE_ROLES, MANAGER_ROLES, WINDOW_ROLES, Role, roles_of

@@ -1,7 +1,7 @@
 """Logging every view of an applicant's full personal data by staff (SPEC §11).
 
 Lists show ID and phone numbers masked; the case page shows them in full, and each such view
-is an event ("case.personal_data_viewed"): who, when, which case, why. The log is kept with
+is an event ("case.view_personal_data"): who, when, which case, why. The log is kept with
 every other event (at least 12 months, seeds/000… 篇7).
 """
 
@@ -11,11 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from govhall.cases.events import CaseEvent
 from govhall.cases.models import Case
 from govhall.core.events import record_event
 from govhall.core.models import Event, User
-
-PERSONAL_DATA_VIEWED = "case.personal_data_viewed"
 
 
 def personal_data_view_record(*, actor: User, case: Case, purpose: str) -> Event:
@@ -28,7 +27,7 @@ def personal_data_view_record(*, actor: User, case: Case, purpose: str) -> Event
     with transaction.atomic():
         return record_event(
             actor=actor,
-            action=PERSONAL_DATA_VIEWED,
+            action=CaseEvent.VIEW_PERSONAL_DATA,
             obj=case,
             center_id=case.center_id,
             note=purpose[:300],

@@ -41,9 +41,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from govhall.cases.case_transitions import NATIONAL_CODE, NATIONAL_LABEL, UNDECIDED_STATUSES
 from govhall.cases.clock import days_left
-from govhall.cases.models import Case, CaseKind, CaseStatus, ProgressLookup
-from govhall.cases.transitions import NATIONAL_CODE, NATIONAL_LABEL, UNDECIDED_STATUSES
+from govhall.cases.events import CaseEvent
+from govhall.cases.models import Case, ProgressLookup
+from govhall.cases.statuses import CaseKind, CaseStatus
 from govhall.core.idnumbers import mask_name, normalize
 from govhall.core.models import Event
 from govhall.core.ratelimit import (
@@ -61,41 +63,36 @@ _LAST4 = re.compile(r"^[0-9X]{4}$")
 # The steps an applicant sees, by event action. Anything not listed (fees, personal-data views,
 # internal transfers, notes) stays internal.
 PUBLIC_STEPS: dict[str, object] = {
-    "case.submit": gettext_lazy("Submitted online"),
-    "case.submitted": gettext_lazy("Submitted online"),
-    "case.submit_online": gettext_lazy("Submitted online"),
-    "case.receive": gettext_lazy("Received at the window"),
-    "case.received": gettext_lazy("Received at the window"),
-    "case.prereview_pass": gettext_lazy("Passed pre-review"),
-    "case.prereview_return": gettext_lazy("Returned at pre-review"),
-    "case.request_supplement": gettext_lazy("Told what is missing (one-time notice)"),
-    "case.supplement_received": gettext_lazy("Missing materials received"),
-    "case.accept": gettext_lazy("Accepted"),
-    "case.return": gettext_lazy("Not accepted"),
-    "case.forward": gettext_lazy("Passed to the department for review"),
-    "case.review": gettext_lazy("Reviewed"),
-    "case.start_joint": gettext_lazy("Joint review by the departments started"),
-    "case.joint_task_complete": gettext_lazy("A department finished its joint review"),
-    "case.joint_task_completed": gettext_lazy("A department finished its joint review"),
-    "case.joint_task_done": gettext_lazy("A department finished its joint review"),
-    "case.approve": gettext_lazy("Approved"),
-    "case.deny": gettext_lazy("Denied"),
-    "case.suspend": gettext_lazy("Suspended (time not counted)"),
-    "case.resume": gettext_lazy("Resumed"),
-    "case.extend": gettext_lazy("Time limit extended"),
-    "case.escalate": gettext_lazy("Forwarded to the higher-level service center"),
-    "case.receive_result": gettext_lazy("Result received from the higher level"),
-    "case.make_certificate": gettext_lazy("Certificate ready for pickup"),
-    "case.deliver": gettext_lazy("Delivered"),
-    "case.withdraw": gettext_lazy("Withdrawn"),
-    "case.void": gettext_lazy("Voided"),
+    CaseEvent.SUBMIT: gettext_lazy("Submitted online"),
+    CaseEvent.RECEIVE: gettext_lazy("Received at the window"),
+    CaseEvent.PREREVIEW_PASS: gettext_lazy("Passed pre-review"),
+    CaseEvent.PREREVIEW_RETURN: gettext_lazy("Returned at pre-review"),
+    CaseEvent.REQUEST_SUPPLEMENT: gettext_lazy("Told what is missing (one-time notice)"),
+    CaseEvent.RECEIVE_SUPPLEMENT: gettext_lazy("Missing materials received"),
+    CaseEvent.ACCEPT: gettext_lazy("Accepted"),
+    CaseEvent.RETURN: gettext_lazy("Not accepted"),
+    CaseEvent.FORWARD: gettext_lazy("Passed to the department for review"),
+    CaseEvent.REVIEW: gettext_lazy("Reviewed"),
+    CaseEvent.START_JOINT: gettext_lazy("Joint review by the departments started"),
+    CaseEvent.COMPLETE_JOINT_TASK: gettext_lazy("A department finished its joint review"),
+    CaseEvent.APPROVE: gettext_lazy("Approved"),
+    CaseEvent.DENY: gettext_lazy("Denied"),
+    CaseEvent.SUSPEND: gettext_lazy("Suspended (time not counted)"),
+    CaseEvent.RESUME: gettext_lazy("Resumed"),
+    CaseEvent.EXTEND: gettext_lazy("Time limit extended"),
+    CaseEvent.ESCALATE: gettext_lazy("Forwarded to the higher-level service center"),
+    CaseEvent.RECEIVE_RESULT: gettext_lazy("Result received from the higher level"),
+    CaseEvent.MAKE_CERTIFICATE: gettext_lazy("Certificate ready for pickup"),
+    CaseEvent.DELIVER: gettext_lazy("Delivered"),
+    CaseEvent.WITHDRAW: gettext_lazy("Withdrawn"),
+    CaseEvent.VOID: gettext_lazy("Voided"),
 }
 
 # Events that decide the outcome, latest wins (a denied case is later "delivered" too).
-_OUTCOME_BY_ACTION = {
-    "case.approve": "approved",
-    "case.deny": "denied",
-    "case.receive_result": "escalation_closed",
+_OUTCOME_BY_ACTION: dict[str, str] = {
+    CaseEvent.APPROVE: "approved",
+    CaseEvent.DENY: "denied",
+    CaseEvent.RECEIVE_RESULT: "escalation_closed",
 }
 _OUTCOME_BY_STATUS = {
     CaseStatus.NOT_ACCEPTED: "not_accepted",

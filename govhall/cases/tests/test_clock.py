@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 
 from govhall.cases import clock
 from govhall.cases.clock import Urgency
-from govhall.cases.models import Case, CaseStatus
+from govhall.cases.models import Case
+from govhall.cases.services.action_params import action_params
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.clock import on_calendar_change
 from govhall.cases.services.intake import MaterialCheck, Outcome, case_receive, case_submit_online
-from govhall.workdays.calendar import WorkCalendar, package_schedule
-from govhall.workdays.changes import CalendarChange
+from govhall.cases.statuses import CaseStatus
+from govhall.workdays.queries.work_calendar import WorkCalendar, package_schedule
+from govhall.workdays.services.changes import CalendarChange
 
 CAL = WorkCalendar(package_schedule())
 TZ = ZoneInfo("Asia/Shanghai")
@@ -258,7 +260,7 @@ def test_suspend_resume_extend_move_both_deadlines(promised_case, window_head, a
         actor=window_head,
         case=promised_case,
         action="suspend",
-        params={"reason": "现场核查"},
+        params=action_params("suspend", {"reason": "现场核查"}),
         at=at("2025-09-30"),
     )
     assert case.status == CaseStatus.SUSPENDED and case.suspended_from == CaseStatus.ACCEPTED
@@ -271,7 +273,7 @@ def test_suspend_resume_extend_move_both_deadlines(promised_case, window_head, a
         actor=approver,
         case=case,
         action="extend",
-        params={"days": 3, "reason": "需专家评审"},
+        params=action_params("extend", {"days": 3, "reason": "需专家评审"}),
         at=at("2025-10-13"),
     )
     assert case.extension_days == 3
@@ -279,7 +281,12 @@ def test_suspend_resume_extend_move_both_deadlines(promised_case, window_head, a
     assert case.legal_due_on == clock.due_on(CAL, D(2025, 9, 26), 25)
     assert case.notices.filter(kind="extension").count() == 1
     with pytest.raises(ValidationError, match="already extended"):
-        case_act(actor=approver, case=case, action="extend", params={"days": 1, "reason": "再延"})
+        case_act(
+            actor=approver,
+            case=case,
+            action="extend",
+            params=action_params("extend", {"days": 1, "reason": "再延"}),
+        )
 
 
 @pytest.mark.django_db
@@ -287,7 +294,10 @@ def test_extension_is_limited_to_the_configured_days(promised_case, approver, se
     settings.GOVHALL_EXTENSION_MAX_DAYS = 10
     with pytest.raises(ValidationError) as error:
         case_act(
-            actor=approver, case=promised_case, action="extend", params={"days": 11, "reason": "x"}
+            actor=approver,
+            case=promised_case,
+            action="extend",
+            params=action_params("extend", {"days": 11, "reason": "x"}),
         )
     assert "days" in error.value.message_dict
     promised_case.refresh_from_db()
@@ -331,8 +341,8 @@ def test_supplement_case_starts_its_clock_when_materials_are_complete(
     case = case_act(
         actor=clerk,
         case=case,
-        action="supplement_received",
-        params={"received": missing},
+        action="receive_supplement",
+        params=action_params("receive_supplement", {"received": missing}),
         at=at("2025-09-29"),
     )
     case = case_act(actor=clerk, case=case, action="accept", at=at("2025-09-30"))
@@ -359,18 +369,22 @@ def test_section_32_late_notice_counts_from_receipt(clerk, case_item, applicant_
         actor=clerk,
         case=case,
         action="request_supplement",
-        params={"missing": missing},
+        params=action_params("request_supplement", {"missing": missing}),
         at=at("2025-09-29"),
     )
     case = case_act(
         actor=clerk,
         case=case,
-        action="supplement_received",
-        params={"received": missing},
+        action="receive_supplement",
+        params=action_params("receive_supplement", {"received": missing}),
         at=at("2025-10-10"),
     )
     case = case_act(
-        actor=clerk, case=case, action="accept", params={"kind": "promised"}, at=at("2025-10-10")
+        actor=clerk,
+        case=case,
+        action="accept",
+        params=action_params("accept", {"kind": "promised"}),
+        at=at("2025-10-10"),
     )
     assert case.clock_started_on == D(2025, 9, 22)
     assert case.promised_due_on == clock.due_on(CAL, D(2025, 9, 22), 5)
@@ -387,7 +401,7 @@ def test_calendar_change_recomputes_open_deadlines_only(
     director,
     django_capture_on_commit_callbacks,
 ):
-    from govhall.workdays.services import center_day_set
+    from govhall.workdays.services.center_days import center_day_set
 
     decided = case_receive(
         actor=clerk,
@@ -419,7 +433,7 @@ def test_calendar_change_recomputes_open_deadlines_only(
 def test_calendar_change_of_another_center_changes_nothing(promised_case, other_county):
     on_calendar_change(
         CalendarChange(
-            action="center_day_set",
+            action="center_day.set",
             center_ids=frozenset({other_county.pk}),
             years=frozenset({2025}),
             since=D(2025, 1, 1),
@@ -435,7 +449,7 @@ def test_recompute_reads_and_writes_in_batches(
 ):
     from govhall.cases.services.clock import affected_cases, recompute_due_dates
     from govhall.workdays.models import CenterDay
-    from govhall.workdays.queries import calendar_for, drop_cached_calendars
+    from govhall.workdays.queries.calendar import calendar_for, drop_cached_calendars
 
     cases = [
         case_receive(
@@ -453,7 +467,7 @@ def test_recompute_reads_and_writes_in_batches(
     drop_cached_calendars()
     calendar_for(case_item.center_id)  # built outside the counted block
     change = CalendarChange(
-        action="test",
+        action="center_day.set",  # what workdays passes for a center closure
         center_ids=frozenset({case_item.center_id}),
         years=frozenset({2025}),
         since=D(2025, 10, 9),

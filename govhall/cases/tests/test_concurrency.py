@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from govhall.cases.models import Applicant, Case, CaseNumberCounter
+from govhall.cases.services.action_params import action_params
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.intake import ApplicantData, Outcome, case_receive, case_submit_online
@@ -55,7 +56,11 @@ def test_two_clerks_on_one_case_one_wins_the_other_gets_a_conflict(
     def act(actor, action, params):  # type: ignore[no-untyped-def]
         fresh = Case.objects.get(pk=case.pk)
         return case_act(
-            actor=actor, case=fresh, action=action, params=params, expected_version=version
+            actor=actor,
+            case=fresh,
+            action=action,
+            params=action_params(action, params),
+            expected_version=version,
         )
 
     results = run_at_once(

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from govhall.cases.models import CaseFee, CaseStatus
+from govhall.cases.models import CaseFee
 from govhall.cases.services.fees import case_fee_record
+from govhall.cases.statuses import CaseStatus
 from govhall.catalog.models import FeeItem, ServiceItem
 from govhall.core.models import Event, User
 from govhall.org.models import Window
@@ -37,7 +38,7 @@ def test_fee_at_the_standard_is_recorded(
     assert (recorded.quantity, recorded.amount) == (3, Decimal("30.00"))
     assert recorded.receipt_number == "2025-000123"
     assert recorded.recorded_by == clerk
-    event = Event.objects.get(action="case.fee_recorded")
+    event = Event.objects.get(action="case.record_fee")
     assert event.object_id == str(case.pk)
     assert event.actor_id == clerk.pk
     assert event.data == {
@@ -69,7 +70,7 @@ def test_above_the_standard_is_refused(
     assert "above the approved standard" in message
     assert "¥10.00 × 2 = ¥20.00" in message
     assert not CaseFee.objects.exists()
-    assert not Event.objects.filter(action="case.fee_recorded").exists()
+    assert not Event.objects.filter(action="case.record_fee").exists()
 
 
 @pytest.mark.parametrize(

@@ -8,16 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from govhall.cases.models import (
-    Applicant,
-    Case,
-    CaseKind,
-    CaseMaterial,
-    CaseStatus,
-    Channel,
-    JointTask,
-    Notice,
-)
+from govhall.cases.models import Applicant, Case, CaseMaterial, JointTask, Notice
+from govhall.cases.services.action_params import action_params
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.intake import (
     ApplicantData,
@@ -28,6 +20,7 @@ from govhall.cases.services.intake import (
     case_submit_online,
     propose_outcome,
 )
+from govhall.cases.statuses import CaseKind, CaseStatus, Channel
 from govhall.catalog.models import Authorization
 from govhall.core.models import Event, OutboundMessage
 from govhall.core.roles import Role
@@ -137,7 +130,7 @@ def test_promised_case_is_numbered_accepted_and_told(
             "action", flat=True
         )
     )
-    assert {"case.receive", "case.accept", "case.notice_issued"} <= actions
+    assert {"case.receive", "case.accept", "case.issue_notice"} <= actions
     accept = Event.objects.get(action="case.accept", object_id=str(case.pk))
     assert accept.data["from"] == CaseStatus.RECEIVED
     assert accept.data["to"] == CaseStatus.ACCEPTED
@@ -305,26 +298,36 @@ def test_pending_materials_are_received_later_and_the_due_date_clears(receive, c
     pending = case.materials.get(name="身份证明")
     other = case.materials.get(name="申请书")
     with pytest.raises(ValidationError) as error:  # not a pending material
-        case_act(actor=clerk, case=case, action="pending_received", params={"received": [other.pk]})
+        case_act(
+            actor=clerk,
+            case=case,
+            action="receive_pending",
+            params=action_params("receive_pending", {"received": [other.pk]}),
+        )
     assert "received" in error.value.message_dict
     case.refresh_from_db()
     assert case.pending_due_on == datetime.date(2025, 9, 30)
     done = case_act(
         actor=clerk,
         case=case,
-        action="pending_received",
-        params={"received": [pending.pk]},
+        action="receive_pending",
+        params=action_params("receive_pending", {"received": [pending.pk]}),
         at=FRIDAY + datetime.timedelta(days=4),
     )
     assert done.status == CaseStatus.ACCEPTED and done.pending_due_on is None
     pending.refresh_from_db()
     assert pending.received and not pending.pending
     assert pending.received_on == datetime.date(2025, 9, 30)
-    event = Event.objects.get(action="case.pending_received", object_id=str(case.pk))
+    event = Event.objects.get(action="case.receive_pending", object_id=str(case.pk))
     assert event.data["received"] == ["身份证明"] and event.data["late"] is False
     # nothing pending any more: the action is no longer offered
     with pytest.raises(ValidationError):
-        case_act(actor=clerk, case=done, action="pending_received", params={"received": []})
+        case_act(
+            actor=clerk,
+            case=done,
+            action="receive_pending",
+            params=action_params("receive_pending", {"received": []}),
+        )
 
 
 # --- who may receive where, and bad input --------------------------------------------------
@@ -490,7 +493,12 @@ def test_online_case_waits_for_pre_review_then_is_accepted_at_the_window(
     with pytest.raises(ValidationError) as error:
         case_act(actor=clerk, case=case, action="accept")
     assert "kind" in error.value.message_dict
-    case = case_act(actor=clerk, case=case, action="accept", params={"kind": "promised"})
+    case = case_act(
+        actor=clerk,
+        case=case,
+        action="accept",
+        params=action_params("accept", {"kind": "promised"}),
+    )
     assert case.status == CaseStatus.ACCEPTED and case.kind == CaseKind.PROMISED
 
 

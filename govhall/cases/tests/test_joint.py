@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from govhall.cases.models import CaseKind, CaseStatus, JointMeeting, JointTask, TaskStatus
-from govhall.cases.queries_joint import (
+from govhall.cases.models import JointMeeting, JointTask
+from govhall.cases.queries.joint import (
     all_tasks_done,
     open_tasks_for_department,
     overdue_joint_tasks,
@@ -22,6 +22,7 @@ from govhall.cases.services.joint import (
     joint_task_complete,
     joint_tasks_start,
 )
+from govhall.cases.statuses import CaseKind, CaseStatus, TaskStatus
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import Event, User
 from govhall.core.roles import Role
@@ -160,7 +161,7 @@ def test_the_participating_department_completes_its_task_once(
     assert task.opinion == "同意，产权清晰"
     joint_task_complete(actor=third_approver, task=third_task, opinion="不同意", agrees=False)
     assert all_tasks_done(joint_case)
-    events = Event.objects.filter(action="case.joint_task_done", object_id=str(joint_case.pk))
+    events = Event.objects.filter(action="case.complete_joint_task", object_id=str(joint_case.pk))
     assert events.count() == 2
     first = events.order_by("id").first()
     assert first is not None
@@ -187,7 +188,7 @@ def test_only_the_tasks_department_may_complete_it(
             joint_task_complete(actor=actor, task=task, opinion="同意", agrees=True)
     task.refresh_from_db()
     assert task.status == TaskStatus.OPEN
-    assert not Event.objects.filter(action="case.joint_task_done").exists()
+    assert not Event.objects.filter(action="case.complete_joint_task").exists()
 
 
 def test_the_window_head_of_the_department_may_complete_it(
@@ -298,7 +299,7 @@ def test_director_records_a_joint_review_meeting(
     assert meeting.recorded_by == director
     assert meeting.held_at == held
     assert JointMeeting.objects.filter(case=joint_case).count() == 1
-    event = Event.objects.get(action="case.joint_meeting")
+    event = Event.objects.get(action="case.record_joint_meeting")
     assert event.actor_id == director.pk
     assert event.data["meeting"] == meeting.pk
     assert event.note == "同意并联审批，3日内完成现场核查"
@@ -351,7 +352,7 @@ def test_meeting_needs_participants_conclusions_and_a_past_time(
         )
     assert list(refused.value.message_dict) == [field]
     assert not JointMeeting.objects.exists()
-    assert not Event.objects.filter(action="case.joint_meeting").exists()
+    assert not Event.objects.filter(action="case.record_joint_meeting").exists()
 
 
 def test_meetings_are_for_joint_cases(
@@ -382,9 +383,10 @@ def test_joint_case_from_intake_to_decision(
     applicant_data: Any,
     all_received: Any,
 ) -> None:
-    from govhall.cases.models import Notice, NoticeKind
+    from govhall.cases.models import Notice
     from govhall.cases.services.actions import case_act
     from govhall.cases.services.intake import case_receive
+    from govhall.cases.statuses import NoticeKind
 
     case = case_receive(
         actor=clerk,
@@ -441,4 +443,4 @@ def test_two_completions_at_once_one_wins(
     assert "already completed" in refused[0].messages[0]
     task.refresh_from_db()
     assert task.agrees is wins[0].agrees
-    assert Event.objects.filter(action="case.joint_task_done").count() == 1
+    assert Event.objects.filter(action="case.complete_joint_task").count() == 1

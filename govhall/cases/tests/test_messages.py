@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from govhall.cases.models import Applicant, CaseStatus, NoticeKind
+from govhall.cases.models import Applicant
 from govhall.cases.services import messages
 from govhall.cases.services.messages import tell_applicant
 from govhall.cases.services.notices import notice_issue
+from govhall.cases.statuses import CaseStatus, NoticeKind
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import OutboundMessage, User
 from govhall.org.models import Center, Window

@@ -14,14 +14,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from pypdf import PdfReader
 
-from govhall.cases.models import (
-    Case,
-    CaseKind,
-    CaseStatus,
-    JointTask,
-    Notice,
-    NoticeKind,
-)
+from govhall.cases.models import Case, JointTask, Notice
 from govhall.cases.notice_render import (
     document,
     notice_context,
@@ -29,6 +22,7 @@ from govhall.cases.notice_render import (
     progress_url_for,
 )
 from govhall.cases.services.notices import RIGHTS_TEXT, notice_confirm, notice_issue
+from govhall.cases.statuses import CaseKind, CaseStatus, NoticeKind
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import Event, User
 from govhall.org.models import Center, Window
@@ -71,7 +65,7 @@ def test_acceptance_notice_says_what_was_accepted(
     assert c["issued_on"] == "2025-09-30"
     assert "2025年10月14日" in "".join(c["body"])
     assert c["rights"] == ""
-    event = Event.objects.get(action="case.notice_issued", object_id=str(case.pk))
+    event = Event.objects.get(action="case.issue_notice", object_id=str(case.pk))
     assert event.actor_id == clerk.pk
     assert event.data["notice"] == notice.number
     assert event.center_id == case.center_id
@@ -152,7 +146,7 @@ def test_one_time_notice_needs_something_missing(
     case.refresh_from_db()
     assert case.supplement_notices == 0
     assert not Notice.objects.exists()
-    assert not Event.objects.filter(action="case.notice_issued").exists()
+    assert not Event.objects.filter(action="case.issue_notice").exists()
 
 
 SECOND_REFUSED = "second one needs a manager's override with a reason"
@@ -181,7 +175,7 @@ def test_second_one_time_notice_is_refused_without_a_managers_override(
     case.refresh_from_db()
     assert case.supplement_notices == 1
     assert Notice.objects.filter(case=case, kind=NoticeKind.ONE_TIME).count() == 1
-    assert not Event.objects.filter(action="case.notice_override").exists()
+    assert not Event.objects.filter(action="case.override_notice").exists()
 
 
 def test_managers_override_is_logged(
@@ -201,7 +195,7 @@ def test_managers_override_is_logged(
     assert case.supplement_notices == 2  # the passed object is kept in step
     case.refresh_from_db()
     assert case.supplement_notices == 2
-    override = Event.objects.get(action="case.notice_override")
+    override = Event.objects.get(action="case.override_notice")
     assert override.actor_id == director.pk
     assert override.note == "法规修订后新增材料要求"
     assert override.data["notice"] == second.number
@@ -215,7 +209,7 @@ def test_first_one_time_notice_ignores_an_override_reason(
         actor=clerk, case=case, kind=NoticeKind.ONE_TIME, override_reason="不需要"
     )
     assert notice.override_reason == ""
-    assert not Event.objects.filter(action="case.notice_override").exists()
+    assert not Event.objects.filter(action="case.override_notice").exists()
 
 
 # --- return, decision, extension, joint, escalation ----------------------------------------
@@ -444,7 +438,7 @@ def test_confirmation_is_recorded_once(
         notice_confirm(actor=clerk_b, notice=notice, confirmed_by_name="李四")
     notice.refresh_from_db()
     assert notice.confirmed_by_name == "张三丰"
-    event = Event.objects.get(action="case.notice_confirmed")
+    event = Event.objects.get(action="case.confirm_notice")
     assert event.actor_id == clerk.pk
     assert event.data["notice"] == notice.number
 
@@ -664,6 +658,7 @@ def test_intake_with_missing_materials_issues_one_one_time_notice(
     applicant_data: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
+    from govhall.cases.services.action_params import action_params
     from govhall.cases.services.actions import case_act
     from govhall.cases.services.intake import MaterialCheck, case_receive
     from govhall.core.models import OutboundMessage
@@ -696,7 +691,9 @@ def test_intake_with_missing_materials_issues_one_one_time_notice(
             actor=clerk,
             case=case,
             action="request_supplement",
-            params={"missing": [notice.case.materials.get(name="身份证明").pk]},
+            params=action_params(
+                "request_supplement", {"missing": [notice.case.materials.get(name="身份证明").pk]}
+            ),
         )
     assert Notice.objects.filter(case=case).count() == 1
     text = pdf_text(notice_pdf(notice, progress_url=progress_url_for(case)))

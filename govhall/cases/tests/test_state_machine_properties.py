@@ -39,16 +39,18 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from govhall.cases.models import (
-    Case,
-    CaseKind,
-    CaseMaterial,
-    CaseStatus,
-    Channel,
-    JointTask,
-    Notice,
-    TaskStatus,
+from govhall.cases.case_transitions import (
+    FINAL_STATUSES,
+    NATIONAL_CODE,
+    NATIONAL_LABEL,
+    OPEN_STATUSES,
+    RESUME,
+    Action,
+    transition_for,
+    transitions_from,
 )
+from govhall.cases.models import Case, CaseMaterial, JointTask, Notice
+from govhall.cases.services.action_params import action_params
 from govhall.cases.services.actions import HANDLERS, TEXT_MAX_LENGTH, case_act
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.intake import (
@@ -60,16 +62,7 @@ from govhall.cases.services.intake import (
 )
 from govhall.cases.services.joint import joint_task_complete
 from govhall.cases.services.permissions import available_actions, refusal
-from govhall.cases.transitions import (
-    FINAL_STATUSES,
-    NATIONAL_CODE,
-    NATIONAL_LABEL,
-    OPEN_STATUSES,
-    RESUME,
-    Action,
-    transition_for,
-    transitions_from,
-)
+from govhall.cases.statuses import CaseKind, CaseStatus, Channel, TaskStatus
 from govhall.catalog.models import Authorization, ServiceItem
 from govhall.core.models import Event, User
 from govhall.core.roles import Role, roles_of
@@ -176,7 +169,7 @@ PATHS: dict[str, tuple[str, list[tuple[str, str, int]]]] = {
         "online_missing:limited_item",
         [
             ("clerk", Action.REQUEST_SUPPLEMENT, 0),
-            ("clerk", Action.SUPPLEMENT_RECEIVED, 0),
+            ("clerk", Action.RECEIVE_SUPPLEMENT, 0),
             ("clerk", Action.ACCEPT, 3),
             ("clerk", Action.START_JOINT, 1),
             ("approver", Action.EXTEND, 0),
@@ -190,9 +183,9 @@ PATHS: dict[str, tuple[str, list[tuple[str, str, int]]]] = {
     "green channel": (
         "green:case_item",
         [
-            ("clerk", Action.PENDING_RECEIVED, 1),
+            ("clerk", Action.RECEIVE_PENDING, 1),
             ("clerk", Action.REVIEW, 0),
-            ("window_head", Action.PENDING_RECEIVED, 0),
+            ("window_head", Action.RECEIVE_PENDING, 0),
             ("approver", Action.DENY, 0),
             ("clerk", Action.TRANSFER, 0),
             ("clerk7", Action.DELIVER, 1),
@@ -254,8 +247,8 @@ PATHS: dict[str, tuple[str, list[tuple[str, str, int]]]] = {
 BAD_PARAMS: dict[str, tuple[dict[str, Any], str]] = {
     Action.PREREVIEW_RETURN: ({"reason": "  ", "basis": "办事指南"}, "reason"),
     Action.REQUEST_SUPPLEMENT: ({"missing": [], "extra": []}, "missing"),
-    Action.SUPPLEMENT_RECEIVED: ({}, "received"),
-    Action.PENDING_RECEIVED: ({"received": []}, "received"),
+    Action.RECEIVE_SUPPLEMENT: ({}, "received"),
+    Action.RECEIVE_PENDING: ({"received": []}, "received"),
     Action.ACCEPT: ({"kind": "someday"}, "kind"),
     Action.RETURN: ({"reason": "不属于本机关职权"}, "basis"),
     Action.DENY: ({"reason": "不符合条件"}, "basis"),
@@ -482,14 +475,14 @@ def params_for(
             params["extra"] = ["补充说明一份"]
         if case.supplement_notices:
             params["override_reason"] = "法规调整，需补充材料"
-    elif action == Action.PENDING_RECEIVED:
+    elif action == Action.RECEIVE_PENDING:
         pending = list(
             case.materials.filter(pending=True, received=False)
             .order_by("position")
             .values_list("pk", flat=True)
         )
         params = {"received": pending[:1] if variant % 2 else pending}
-    elif action == Action.SUPPLEMENT_RECEIVED:
+    elif action == Action.RECEIVE_SUPPLEMENT:
         unreceived = list(case.materials.filter(received=False).values_list("pk", flat=True))
         params = {"received": unreceived or list(case.materials.values_list("pk", flat=True))}
     elif action == Action.ACCEPT:
@@ -571,7 +564,14 @@ def engine_step(
     params, note, bad_key = params_for(hall, case, action, valid=valid, variant=variant, at=at)
     before = snapshot(case_id)
     try:
-        done = case_act(actor=actor, case=case, action=action, params=params, note=note, at=at)
+        done = case_act(
+            actor=actor,
+            case=case,
+            action=action,
+            params=action_params(action, params),
+            note=note,
+            at=at,
+        )
     except ValidationError as error:
         assert snapshot(case_id) == before, f"refused {action} from {status} changed something"
         if is_offered:
@@ -627,7 +627,7 @@ def with_paths(test: Any) -> Any:
     # one-time notice the engine refused (now management's override; see permissions.py).
     start="supplement:case_item",
     steps=[
-        ("free", 0, "clerk", Action.SUPPLEMENT_RECEIVED, True, 0),
+        ("free", 0, "clerk", Action.RECEIVE_SUPPLEMENT, True, 0),
         ("free", 0, "clerk", Action.REQUEST_SUPPLEMENT, True, 0),
     ],
 )
@@ -660,7 +660,14 @@ def test_paths_go_through(hall: Hall) -> None:
                 case, actor, at = load(case_id), hall.users[actor_name], moment(index)
                 assert refusal(actor, case, action) is None, (name, index, action)
                 params, note, _ = params_for(hall, case, action, valid=True, variant=variant, at=at)
-                case_act(actor=actor, case=case, action=action, params=params, note=note, at=at)
+                case_act(
+                    actor=actor,
+                    case=case,
+                    action=action,
+                    params=action_params(action, params),
+                    note=note,
+                    at=at,
+                )
             assert load(case_id).archived_at is not None, name
 
 
@@ -697,7 +704,12 @@ def try_valid_step(
     before = snapshot(case_id)
     try:
         return case_act(
-            actor=hall.users[actor_name], case=case, action=action, params=params, note=note, at=at
+            actor=hall.users[actor_name],
+            case=case,
+            action=action,
+            params=action_params(action, params),
+            note=note,
+            at=at,
         )
     except ValidationError:
         # Property 1 judges the refusal; here only: nothing changed.
@@ -732,7 +744,11 @@ def test_reachable_statuses_have_codes_and_final_ones_only_archive(
         case = load(case_id)
         if case.status in OPEN_STATUSES:
             case = case_act(
-                actor=director, case=case, action=Action.VOID, params={"reason": "重复"}, at=at
+                actor=director,
+                case=case,
+                action=Action.VOID,
+                params=action_params(Action.VOID, {"reason": "重复"}),
+                at=at,
             )
             check_status_invariants(hall, case_id)
         if case.archived_at is None:
@@ -766,7 +782,13 @@ def test_stale_version_is_a_conflict_and_changes_nothing(
             version = case.version
 
             act = partial(
-                case_act, actor=actor, case=case, action=action, params=params, note=note, at=at
+                case_act,
+                actor=actor,
+                case=case,
+                action=action,
+                params=action_params(action, params),
+                note=note,
+                at=at,
             )
             before = snapshot(case_id)
             with pytest.raises(CaseConflict) as stale:

@@ -10,23 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from govhall.cases.models import (
-    Applicant,
-    Case,
-    CaseKind,
-    CaseMaterial,
-    CaseStatus,
-    Channel,
-    JointTask,
-    Notice,
-    TaskStatus,
-)
-from govhall.cases.services.actions import HANDLERS, case_act
-from govhall.cases.services.errors import CaseConflict
-from govhall.cases.services.guards import GUARDS
-from govhall.cases.services.intake import Outcome, case_receive
-from govhall.cases.services.permissions import available_actions, refusal
-from govhall.cases.transitions import (
+from govhall.cases.case_transitions import (
     NATIONAL_CODE,
     RESUME,
     TRANSITIONS,
@@ -34,6 +18,14 @@ from govhall.cases.transitions import (
     Transition,
     transition_for,
 )
+from govhall.cases.models import Applicant, Case, CaseMaterial, JointTask, Notice
+from govhall.cases.services.action_params import action_params
+from govhall.cases.services.actions import HANDLERS, case_act
+from govhall.cases.services.errors import CaseConflict
+from govhall.cases.services.guards import GUARDS
+from govhall.cases.services.intake import Outcome, case_receive
+from govhall.cases.services.permissions import available_actions, refusal
+from govhall.cases.statuses import CaseKind, CaseStatus, Channel, TaskStatus
 from govhall.catalog.models import Authorization
 from govhall.core.models import Event, OutboundMessage
 from govhall.core.roles import Role
@@ -165,9 +157,9 @@ def case_for(row: Transition, request) -> Case:
                 case=case, kind="one_time", number=f"{case.number}-BZ01", issued_at=NOW
             )
             Case.objects.filter(pk=case.pk).update(supplement_notices=1)
-    if row.action == Action.SUPPLEMENT_RECEIVED:
+    if row.action == Action.RECEIVE_SUPPLEMENT:
         case.materials.filter(is_main=False).update(received=False, received_on=None)
-    if row.action == Action.PENDING_RECEIVED:
+    if row.action == Action.RECEIVE_PENDING:
         case.materials.filter(is_main=True).update(received=False, received_on=None, pending=True)
         Case.objects.filter(pk=case.pk).update(
             green_channel=True, pending_due_on=datetime.date(2025, 10, 9)
@@ -186,8 +178,8 @@ def params_for(row: Transition, case: Case) -> dict[str, Any]:
         Action.REQUEST_SUPPLEMENT: {"missing": missing, "override_reason": "申请人变更经营范围"}
         if case.supplement_notices
         else {"missing": missing},
-        Action.SUPPLEMENT_RECEIVED: {"received": missing},
-        Action.PENDING_RECEIVED: {"received": missing},
+        Action.RECEIVE_SUPPLEMENT: {"received": missing},
+        Action.RECEIVE_PENDING: {"received": missing},
         Action.RETURN: {"reason": "不属于本机关职权", "basis": "《行政许可法》第三十二条"},
         Action.DENY: {"reason": "不符合条件", "basis": "《食品经营许可管理办法》"},
         Action.SUSPEND: {"reason": "现场核查"},
@@ -253,7 +245,12 @@ def test_each_row_applies_for_an_allowed_role_and_changes_nothing_for_others(
     version = case.version
     for refused_user in (outsider, guide):
         with pytest.raises(ValidationError):
-            case_act(actor=refused_user, case=case, action=row.action, params=params_for(row, case))
+            case_act(
+                actor=refused_user,
+                case=case,
+                action=row.action,
+                params=action_params(row.action, params_for(row, case)),
+            )
     case.refresh_from_db()
     assert case.version == version
     assert not Event.objects.filter(action=f"case.{row.action}").exists()
@@ -264,7 +261,7 @@ def test_each_row_applies_for_an_allowed_role_and_changes_nothing_for_others(
         actor=actor,
         case=case,
         action=row.action,
-        params=params_for(row, case),
+        params=action_params(row.action, params_for(row, case)),
         expected_version=version,
         at=NOW,
     )
@@ -381,7 +378,12 @@ def test_unknown_action_is_refused(accepted, clerk):
 
 def test_refused_role_gets_a_clear_message(accepted, reviewer):
     with pytest.raises(ValidationError, match="may not"):
-        case_act(actor=reviewer, case=accepted, action="transfer", params={"window_id": 1})
+        case_act(
+            actor=reviewer,
+            case=accepted,
+            action="transfer",
+            params=action_params("transfer", {"window_id": 1}),
+        )
 
 
 # --- whole paths -----------------------------------------------------------------------------
@@ -421,7 +423,10 @@ def test_limited_item_goes_through_reviewer_and_approver_and_back_to_the_window(
     assert OutboundMessage.objects.filter(purpose="case.decision").count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         case = case_act(
-            actor=clerk, case=case, action="make_certificate", params={"certificate_number": "JY1"}
+            actor=clerk,
+            case=case,
+            action="make_certificate",
+            params=action_params("make_certificate", {"certificate_number": "JY1"}),
         )
     assert OutboundMessage.objects.filter(purpose="case.ready_for_pickup").count() == 1
     with pytest.raises(ValidationError) as error:
@@ -429,14 +434,16 @@ def test_limited_item_goes_through_reviewer_and_approver_and_back_to_the_window(
             actor=clerk,
             case=case,
             action="deliver",
-            params={"method": "express", "recipient_name": "张三丰"},
+            params=action_params("deliver", {"method": "express", "recipient_name": "张三丰"}),
         )
     assert "tracking_number" in error.value.message_dict
     case = case_act(
         actor=clerk,
         case=case,
         action="deliver",
-        params={"method": "express", "recipient_name": "张三丰", "tracking_number": "SF100"},
+        params=action_params(
+            "deliver", {"method": "express", "recipient_name": "张三丰", "tracking_number": "SF100"}
+        ),
     )
     assert case.status == CaseStatus.DELIVERED
     assert (case.delivery_method, case.tracking_number) == ("express", "SF100")
@@ -454,13 +461,20 @@ def test_denial_needs_reason_and_basis_and_pickup_checks_the_id(
     case = receive(case_item)
     case = case_act(actor=clerk, case=case, action="review")
     with pytest.raises(ValidationError) as error:
-        case_act(actor=approver, case=case, action="deny", params={"reason": "不符合"})
+        case_act(
+            actor=approver,
+            case=case,
+            action="deny",
+            params=action_params("deny", {"reason": "不符合"}),
+        )
     assert "basis" in error.value.message_dict
     case = case_act(
         actor=approver,
         case=case,
         action="deny",
-        params={"reason": "场所不符合要求", "basis": "《食品经营许可管理办法》第十条"},
+        params=action_params(
+            "deny", {"reason": "场所不符合要求", "basis": "《食品经营许可管理办法》第十条"}
+        ),
     )
     assert case.status == CaseStatus.DENIED
     notice = case.notices.get(kind="decision")
@@ -470,14 +484,18 @@ def test_denial_needs_reason_and_basis_and_pickup_checks_the_id(
             actor=clerk,
             case=case,
             action="deliver",
-            params={"method": "pickup", "recipient_name": "张三丰", "id_last4": "1234"},
+            params=action_params(
+                "deliver", {"method": "pickup", "recipient_name": "张三丰", "id_last4": "1234"}
+            ),
         )
     assert "id_last4" in error.value.message_dict
     case = case_act(
         actor=clerk,
         case=case,
         action="deliver",
-        params={"method": "pickup", "recipient_name": "张三丰", "id_last4": "4477"},
+        params=action_params(
+            "deliver", {"method": "pickup", "recipient_name": "张三丰", "id_last4": "4477"}
+        ),
     )
     assert case.status == CaseStatus.DELIVERED
 
@@ -507,7 +525,7 @@ def test_escalated_case_closes_with_the_higher_level_result(
             actor=clerk,
             case=case,
             action="receive_result",
-            params={"result": "市局准予许可", "approved": "true"},
+            params=action_params("receive_result", {"result": "市局准予许可", "approved": "true"}),
         )
     assert case.status == CaseStatus.ESCALATION_CLOSED
     assert case.escalation_result == "市局准予许可"
@@ -519,7 +537,12 @@ def test_escalate_to_a_center_that_is_not_above_is_refused(
 ):
     case = make_case(escalated_item, hall_window, CaseStatus.ACCEPTED, kind=CaseKind.ESCALATED)
     with pytest.raises(ValidationError) as error:
-        case_act(actor=clerk, case=case, action="escalate", params={"center_id": other_county.pk})
+        case_act(
+            actor=clerk,
+            case=case,
+            action="escalate",
+            params=action_params("escalate", {"center_id": other_county.pk}),
+        )
     assert "center_id" in error.value.message_dict
 
 
@@ -529,11 +552,26 @@ def test_transfer_keeps_the_first_responder(receive, case_item, clerk, county, d
     ItemWindowFactory(item=case_item, window=second, authorization=Authorization.FULL)
     unrelated = WindowFactory(center=county, number=9)
     with pytest.raises(ValidationError):
-        case_act(actor=clerk, case=case, action="transfer", params={"window_id": unrelated.pk})
+        case_act(
+            actor=clerk,
+            case=case,
+            action="transfer",
+            params=action_params("transfer", {"window_id": unrelated.pk}),
+        )
     with pytest.raises(ValidationError):
-        case_act(actor=clerk, case=case, action="transfer", params={"window_id": case.window_id})
+        case_act(
+            actor=clerk,
+            case=case,
+            action="transfer",
+            params=action_params("transfer", {"window_id": case.window_id}),
+        )
     first_window = case.window
-    case = case_act(actor=clerk, case=case, action="transfer", params={"window_id": second.pk})
+    case = case_act(
+        actor=clerk,
+        case=case,
+        action="transfer",
+        params=action_params("transfer", {"window_id": second.pk}),
+    )
     assert case.window == second
     assert (case.received_window, case.received_by) == (first_window, clerk)
     assert case.authorization == Authorization.FULL  # not decided yet: the new window's level
@@ -564,18 +602,23 @@ def test_second_one_time_notice_only_by_management_with_a_reason(
     assert refusal(clerk, case, Action.REQUEST_SUPPLEMENT)
     with pytest.raises(ValidationError) as error:
         case_act(
-            actor=director, case=case, action="request_supplement", params={"missing": missing}
+            actor=director,
+            case=case,
+            action="request_supplement",
+            params=action_params("request_supplement", {"missing": missing}),
         )
     assert "override_reason" in error.value.message_dict
     case = case_act(
         actor=director,
         case=case,
         action="request_supplement",
-        params={"missing": missing, "override_reason": "法规调整，需补充材料"},
+        params=action_params(
+            "request_supplement", {"missing": missing, "override_reason": "法规调整，需补充材料"}
+        ),
     )
     assert case.supplement_notices == 2
     assert case.status == CaseStatus.AWAITING_SUPPLEMENT
-    assert Event.objects.filter(action="case.notice_override", object_id=str(case.pk)).exists()
+    assert Event.objects.filter(action="case.override_notice", object_id=str(case.pk)).exists()
 
 
 def test_one_time_notice_must_list_everything_missing(case_item, hall_window, clerk):
@@ -583,19 +626,32 @@ def test_one_time_notice_must_list_everything_missing(case_item, hall_window, cl
     case.materials.update(received=False)
     one = case.materials.all()[0]
     with pytest.raises(ValidationError, match="everything missing"):
-        case_act(actor=clerk, case=case, action="request_supplement", params={"missing": [one.pk]})
+        case_act(
+            actor=clerk,
+            case=case,
+            action="request_supplement",
+            params=action_params("request_supplement", {"missing": [one.pk]}),
+        )
     assert not Notice.objects.exists()
 
 
-def test_supplement_received_must_complete_the_main_materials(case_item, hall_window, clerk):
+def test_receive_supplement_must_complete_the_main_materials(case_item, hall_window, clerk):
     case = make_case(case_item, hall_window, CaseStatus.AWAITING_SUPPLEMENT)
     case.materials.update(received=False)
     main = list(case.materials.filter(is_main=True).values_list("pk", flat=True))
     with pytest.raises(ValidationError, match="still missing"):
         case_act(
-            actor=clerk, case=case, action="supplement_received", params={"received": main[:1]}
+            actor=clerk,
+            case=case,
+            action="receive_supplement",
+            params=action_params("receive_supplement", {"received": main[:1]}),
         )
-    case = case_act(actor=clerk, case=case, action="supplement_received", params={"received": main})
+    case = case_act(
+        actor=clerk,
+        case=case,
+        action="receive_supplement",
+        params=action_params("receive_supplement", {"received": main}),
+    )
     assert case.status == CaseStatus.RECEIVED
     assert case.materials.filter(is_main=True, received=True).count() == 2
 
@@ -611,14 +667,27 @@ def test_accept_refuses_main_material_missing(case_item, hall_window, clerk):
 def test_withdraw_and_void(accepted, clerk, director):
     with pytest.raises(ValidationError):
         case_act(actor=clerk, case=accepted, action="withdraw")
-    case = case_act(actor=clerk, case=accepted, action="withdraw", params={"reason": "申请人撤回"})
+    case = case_act(
+        actor=clerk,
+        case=accepted,
+        action="withdraw",
+        params=action_params("withdraw", {"reason": "申请人撤回"}),
+    )
     assert case.status == CaseStatus.WITHDRAWN and case.reason == "申请人撤回"
     with pytest.raises(CaseConflict):
-        case_act(actor=director, case=case, action="void", params={"reason": "x"})
+        case_act(
+            actor=director, case=case, action="void", params=action_params("void", {"reason": "x"})
+        )
 
 
 def test_event_records_window_and_note(accepted, clerk, hall_window):
-    case_act(actor=clerk, case=accepted, action="suspend", params={"reason": "听证"}, at=NOW)
+    case_act(
+        actor=clerk,
+        case=accepted,
+        action="suspend",
+        params=action_params("suspend", {"reason": "听证"}),
+        at=NOW,
+    )
     event = Event.objects.get(action="case.suspend", object_id=str(accepted.pk))
     assert event.note == "听证"
     assert event.data == {
@@ -651,15 +720,22 @@ def test_second_one_time_notice_after_a_supplement_is_managements_override(
     assert row not in available_actions(clerk, case)
     assert "one-time notice was already issued" in (refusal(clerk, case, row.action) or "")
     with pytest.raises(ValidationError):
-        case_act(actor=clerk, case=case, action=row.action, params={"missing": missing})
+        case_act(
+            actor=clerk,
+            case=case,
+            action=row.action,
+            params=action_params(row.action, {"missing": missing}),
+        )
     assert row in available_actions(director, case)
     done = case_act(
         actor=director,
         case=case,
         action=row.action,
-        params={"missing": missing, "override_reason": "申请人补交的材料有误"},
+        params=action_params(
+            row.action, {"missing": missing, "override_reason": "申请人补交的材料有误"}
+        ),
         at=NOW,
     )
     assert done.status == CaseStatus.AWAITING_SUPPLEMENT
     assert done.supplement_notices == 2
-    assert Event.objects.filter(action="case.notice_override", object_id=str(case.pk)).exists()
+    assert Event.objects.filter(action="case.override_notice", object_id=str(case.pk)).exists()

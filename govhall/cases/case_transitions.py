@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from govhall.cases.models import CaseStatus as S
+from govhall.cases.statuses import CaseStatus as S
 from govhall.core.roles import BACK_OFFICE_ROLES, MANAGER_ROLES, WINDOW_ROLES, Role
 
 # National exchange status codes (政务服务办件信息交换状态).
@@ -105,8 +105,8 @@ class Action(models.TextChoices):
     PREREVIEW_PASS = "prereview_pass", _("Pass pre-review")
     PREREVIEW_RETURN = "prereview_return", _("Return at pre-review")
     REQUEST_SUPPLEMENT = "request_supplement", _("Request supplement (one-time notice)")
-    SUPPLEMENT_RECEIVED = "supplement_received", _("Supplement received")
-    PENDING_RECEIVED = "pending_received", _("Pending materials received")
+    RECEIVE_SUPPLEMENT = "receive_supplement", _("Supplement received")
+    RECEIVE_PENDING = "receive_pending", _("Pending materials received")
     ACCEPT = "accept", _("Accept")
     RETURN = "return", _("Return (not accepted)")
     FORWARD = "forward", _("Forward to the back office")
@@ -160,7 +160,7 @@ def _rows() -> tuple[Transition, ...]:
         ),
         # a second one-time notice is a violation unless management overrides with a reason
         t(S.AWAITING_SUPPLEMENT, Action.REQUEST_SUPPLEMENT, MANAGER_ROLES, None),
-        t(S.AWAITING_SUPPLEMENT, Action.SUPPLEMENT_RECEIVED, WINDOW_ROLES, S.RECEIVED),
+        t(S.AWAITING_SUPPLEMENT, Action.RECEIVE_SUPPLEMENT, WINDOW_ROLES, S.RECEIVED),
         t(S.RECEIVED, Action.ACCEPT, WINDOW_ROLES, S.ACCEPTED),
         t(S.RECEIVED, Action.RETURN, WINDOW_ROLES, S.NOT_ACCEPTED),
         t(S.AWAITING_SUPPLEMENT, Action.RETURN, WINDOW_ROLES, S.NOT_ACCEPTED),
@@ -198,7 +198,7 @@ def _rows() -> tuple[Transition, ...]:
         ],
         # green channel (容缺受理): the materials accepted as pending arrive later
         *[
-            t(status, Action.PENDING_RECEIVED, WINDOW_ROLES, None, guard="has_pending")
+            t(status, Action.RECEIVE_PENDING, WINDOW_ROLES, None, guard="has_pending")
             for status in sorted(UNDECIDED_STATUSES | AWAITING_DELIVERY)
         ],
         # transfer to another window keeps the first responder on record

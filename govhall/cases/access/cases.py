@@ -15,14 +15,54 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from govhall.cases.models import Case, CaseQuerySet, JointTask
-from govhall.core.roles import CASE_ACTOR_ROLES, CASE_READER_ROLES
-from govhall.org.access import centers_in_scope, scope_of
+from govhall.core.roles import (
+    CASE_ACTOR_ROLES,
+    CASE_READER_ROLES,
+    JOINT_TASK_ROLES,
+    MANAGER_ROLES,
+    RECORD_READER_ROLES,
+    WINDOW_ROLES,
+    Role,
+)
+from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.models import Center
 
 
-def can_read_cases(user: object) -> bool:
+def _holds(user: object, roles: frozenset[Role]) -> bool:
     scope = scope_of(user)
-    return scope.everything or bool(scope.roles & CASE_READER_ROLES)
+    return scope.everything or bool(scope.roles & roles)
+
+
+# The questions the faces ask (pages, API, menu); each answered here once.
+
+
+def can_read_cases(user: object) -> bool:
+    return _holds(user, CASE_READER_ROLES)
+
+
+def can_act_on_cases(user: object) -> bool:
+    """Acts on cases at all (the window, the back office, management); not those who only read."""
+    return _holds(user, CASE_ACTOR_ROLES)
+
+
+def can_take_window_actions(user: object) -> bool:
+    """Serves at a window: receives cases (intake) and prints at the window."""
+    return _holds(user, WINDOW_ROLES)
+
+
+def can_complete_joint_tasks(user: object) -> bool:
+    """Completes their department's joint review tasks (并联审批)."""
+    return _holds(user, JOINT_TASK_ROLES)
+
+
+def can_hold_joint_meetings(user: object) -> bool:
+    """Records a joint review meeting (the hall's management)."""
+    return _holds(user, MANAGER_ROLES)
+
+
+def can_read_outbox(user: object) -> bool:
+    """Reads the notifications sent from their centers (the outbox): management, supervisors."""
+    return _holds(user, RECORD_READER_ROLES)
 
 
 # Up to this many centers the scope is sent as a list of ids: the planner then uses the
@@ -57,8 +97,7 @@ def cases_in_scope(user: object) -> CaseQuerySet:
 def access_case(user: object, case_id: object, *, for_write: bool = False) -> Case:
     """The case with this id if the user may see it. `for_write` asks for a role that can act
     on cases at all (not supervisors or department leaders, who only read)."""
-    scope = scope_of(user)
-    if for_write and not (scope.everything or scope.roles & CASE_ACTOR_ROLES):
+    if for_write and not can_act_on_cases(user):
         raise Http404
     try:
         pk = int(str(case_id))

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from govhall.cases.models import Case, JointMeeting, JointTask, TaskStatus
+from govhall.cases.models import Case, JointMeeting, JointTask
+from govhall.cases.statuses import TaskStatus
 
 _TASK_RELATED = (
     "case",

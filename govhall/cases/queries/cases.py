@@ -1,8 +1,8 @@
 """Reads of cases for the workbench: the scoped case list with its filters, the inbox of what
 the signed-in user must do now, a case's timeline, and the outbox of notifications.
 
-Everything starts from `govhall.cases.access.cases_in_scope`, so a list never shows a case its
-reader could not open. Lists load their related rows in the same query (no per-row queries).
+Everything starts from `govhall.cases.access.cases.cases_in_scope`, so a list never shows a case
+its reader could not open. Lists load their related rows in the same query (no per-row queries).
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from govhall.cases import queries_joint
-from govhall.cases.access import cases_in_scope
-from govhall.cases.models import Case, CaseQuerySet, CaseStatus, JointTask, TaskStatus
-from govhall.cases.transitions import CLOCK_RUNNING_STATUSES, FINAL_STATUSES, OPEN_STATUSES
+from govhall.cases.access.cases import can_read_outbox, cases_in_scope
+from govhall.cases.case_transitions import CLOCK_RUNNING_STATUSES, FINAL_STATUSES, OPEN_STATUSES
+from govhall.cases.events import CaseEvent
+from govhall.cases.models import Case, CaseQuerySet, JointTask
+from govhall.cases.queries import joint as queries_joint
+from govhall.cases.statuses import CaseStatus, TaskStatus
 from govhall.catalog.models import ItemWindow
 from govhall.core.models import Event, OutboundMessage, User
 from govhall.core.roles import (
@@ -27,14 +29,13 @@ from govhall.core.roles import (
     ESCALATION_ROLES,
     JOINT_TASK_ROLES,
     MANAGER_ROLES,
-    RECORD_READER_ROLES,
     WINDOW_ROLES,
     Role,
 )
-from govhall.org.access import centers_in_scope, scope_of
+from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.models import Staff
 from govhall.staffing.queries.cover import window_ids_at_hand
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 # What a list row shows, loaded in the list's own query.
 LIST_RELATED = ("item", "applicant", "window", "department", "center")
@@ -319,29 +320,22 @@ def inbox(
 
 # --- one case -----------------------------------------------------------------------------------
 
-PERSONAL_DATA_VIEWED = "case.personal_data_viewed"
-
 
 def case_timeline(case: Case) -> QuerySet[Event]:
     """The case's events, oldest first, without the personal-data view log (kept apart)."""
     return (
         Event.objects.for_object(case)
-        .exclude(action=PERSONAL_DATA_VIEWED)
+        .exclude(action=CaseEvent.VIEW_PERSONAL_DATA)
         .select_related("actor")
         .order_by("at", "id")
     )
 
 
 def personal_data_views(case: Case) -> QuerySet[Event]:
-    return Event.objects.for_object(case).filter(action=PERSONAL_DATA_VIEWED)
+    return Event.objects.for_object(case).filter(action=CaseEvent.VIEW_PERSONAL_DATA)
 
 
 # --- the outbox ---------------------------------------------------------------------------------
-
-
-def can_read_outbox(user: object) -> bool:
-    scope = scope_of(user)
-    return scope.everything or bool(scope.roles & RECORD_READER_ROLES)
 
 
 def outbox_in_scope(user: object) -> QuerySet[OutboundMessage]:
