@@ -16,8 +16,6 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from govhall.core.models import User
-from govhall.core.roles import RECORD_READER_ROLES
-from govhall.org.access import scope_of
 from govhall.org.models import Center
 from govhall.staffing.models.assignment import Assignment, StaffFact, StaffFactKind
 
@@ -67,12 +65,6 @@ def _reason(kind: str, count: int) -> str:
     if kind == StaffFactKind.CRITICISM_NOTICE:
         return _("%(count)d criticism notices in 12 months") % {"count": count}
     return _("Rated most unsatisfactory %(count)d times in 12 months") % {"count": count}
-
-
-def can_see_return_warnings(user: object) -> bool:
-    """Hall managers and supervisors follow who is due to be returned to their department."""
-    scope = scope_of(user)
-    return scope.everything or bool(scope.roles & RECORD_READER_ROLES)
 
 
 def return_warnings(

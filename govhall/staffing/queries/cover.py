@@ -36,14 +36,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core.models import User
-from govhall.core.roles import RECORD_READER_ROLES, WINDOW_ROLES, roles_of
-from govhall.org.access import centers_in_scope, scope_of, windows_in_scope
+from govhall.core.roles import WINDOW_ROLES, roles_of
+from govhall.org.access.scope import centers_in_scope, scope_of, windows_in_scope
 from govhall.org.models import Post, Window
+from govhall.staffing.access.cover import can_see_vacancies
 from govhall.staffing.models import Absence, Delegation, Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveStatus
 from govhall.staffing.models.presence import AbsenceStatus, DelegationReason
@@ -267,23 +267,10 @@ def serves_window(user: User | None, window: Window, at: datetime.datetime | Non
 # --- scoped reads for the workbench and the API ------------------------------------------------
 
 
-def can_see_vacancies(user: object) -> bool:
-    """Hall managers and supervisors follow the empty-post alerts."""
-    scope = scope_of(user)
-    return scope.everything or bool(scope.roles & RECORD_READER_ROLES)
-
-
 def delegations_in_scope(user: object) -> QuerySet[Delegation]:
     return Delegation.objects.filter(post__window__in=windows_in_scope(user)).select_related(
         "post", "post__window", "post__window__center", "absent_user", "cover_user"
     )
-
-
-def access_delegation(user: object, delegation_id: object) -> Delegation:
-    try:
-        return delegations_in_scope(user).distinct().get(pk=int(str(delegation_id)))
-    except (ValueError, Delegation.DoesNotExist):
-        raise Http404 from None
 
 
 def vacancies_in_scope(user: object) -> QuerySet[PostVacancy]:
@@ -306,30 +293,6 @@ def absences_to_decide(user: object) -> QuerySet[Absence]:
     if scope.can_manage:
         mine |= Q(center__in=centers_in_scope(user))
     return qs.filter(mine).select_related("user", "window", "center")
-
-
-def access_absence_to_decide(user: object, absence_id: object) -> Absence:
-    try:
-        return absences_to_decide(user).get(pk=int(str(absence_id)))
-    except (ValueError, Absence.DoesNotExist):
-        raise Http404 from None
-
-
-def access_absence(user: object, absence_id: object) -> Absence:
-    """An absence of the user's own, or one they decide (as the head of its window or a hall
-    manager of its center), in any status; 404 for missing and forbidden alike."""
-    user_pk = getattr(user, "pk", None) or 0
-    mine = Q(user_id=user_pk) | Q(window__head_id=user_pk)
-    if scope_of(user).can_manage:
-        mine |= Q(center__in=centers_in_scope(user))
-    try:
-        return (
-            Absence.objects.filter(mine)
-            .select_related("user", "window", "center")
-            .get(pk=int(str(absence_id)))
-        )
-    except (ValueError, Absence.DoesNotExist):
-        raise Http404 from None
 
 
 def signs_of_center(center_id: int) -> QuerySet[Absence]:

@@ -20,13 +20,11 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from govhall.core.models import Event
-from govhall.org.access import access_center, centers_in_scope, scope_of
+from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.models import Center, Post, Staff
 from govhall.staffing.leave_transitions import LeaveParty
 from govhall.staffing.models.leave import Leave, LeaveStatus
@@ -167,18 +165,6 @@ def leaves_to_decide(user: object) -> QuerySet[Leave]:
     )
 
 
-def access_leave(user: object, leave_id: object) -> Leave:
-    """A leave the user requested or may decide; 404 for missing and forbidden alike."""
-    pk = _user_pk(user)
-    qs = Leave.objects.filter(Q(user_id=pk) | decidable_filter(user)).select_related(
-        "user", "center", "decided_by"
-    )
-    try:
-        return qs.get(pk=int(str(leave_id)))
-    except (ValueError, ObjectDoesNotExist):
-        raise Http404 from None
-
-
 def users_on_leave(user_ids: Iterable[int], at: datetime.datetime) -> set[int]:
     """Of `user_ids`, those on approved leave at the moment `at` (one query)."""
     return set(
@@ -235,20 +221,6 @@ class TeamCalendar:
             self.first + datetime.timedelta(days=i)
             for i in range((self.last - self.first).days + 1)
         ]
-
-
-def team_calendar_center(user: object, raw_center: object | None) -> tuple[Center, int | None]:
-    """The center (and department, for department roles) whose team calendar `user` sees."""
-    scope = scope_of(user)
-    if scope.nothing:
-        raise Http404
-    if raw_center not in (None, ""):
-        center = access_center(user, raw_center)
-    elif scope.root is not None:
-        center = scope.root
-    else:
-        raise Http404
-    return center, scope.department_id
 
 
 def team_staff(center: Center, department_id: int | None) -> QuerySet[Staff]:

@@ -10,9 +10,11 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from govhall.core.models import User
+from govhall.core.roles import Role
 from govhall.org.models import Center, Department
 from govhall.staffing.models.roster import DutyAssignment, DutyKind, LeaderVisit
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 # 部门领导每月到窗口至少3次 (seeds/001…).
 MIN_LEADER_VISITS_PER_MONTH = 3
@@ -38,6 +40,11 @@ class RosterDay:
     is_workday: bool
     lunch: list[DutyAssignment] = field(default_factory=list)
     leader: list[DutyAssignment] = field(default_factory=list)
+
+
+def department_leaders(center: Center) -> QuerySet[User]:
+    """The department leaders of a center (a manager records a visit on their behalf)."""
+    return User.objects.filter(staff__center=center, groups__name=Role.DEPT_LEADER.value)
 
 
 def roster_month(center: Center, year: int, month: int) -> list[RosterDay]:

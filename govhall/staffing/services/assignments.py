@@ -24,10 +24,16 @@ from django.utils.translation import gettext as _
 
 from govhall.core.events import record_event
 from govhall.core.models import User
+from govhall.core.validation import FieldErrors
+from govhall.org.access.standing import manages_center
 from govhall.org.models import Department, Staff, Window
+from govhall.staffing.events import StaffingEvent
 from govhall.staffing.models.assignment import Assignment, StaffFact, StaffFactKind
 from govhall.staffing.queries.rosters import month_bounds
-from govhall.staffing.services.rosters import is_center_manager
+
+REASON_MAX_LENGTH = Assignment._meta.get_field("override_reason").max_length or 300
+SOURCE_MAX_LENGTH = StaffFact._meta.get_field("source").max_length or 100
+NOTE_MAX_LENGTH = StaffFact._meta.get_field("note").max_length or 300
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -142,54 +148,50 @@ def assignment_start(
     override_reason: str = "",
 ) -> Assignment:
     """Station `user` at `window` for `department` from `starts_on`, closing the current
-    assignment the day before. Broken rules refuse the change unless a reason is given."""
+    assignment the day before. Broken rules refuse the change unless a reason is given.
+    Every error is collected (the input, then the rules of the change) before refusing."""
     center = department.center
-    if not is_center_manager(actor, center):
+    if not manages_center(actor, center.pk):
         raise ValidationError(_("Only the managers of this center may change assignments."))
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     staff = Staff.objects.filter(user=user, center=center).first()
     if staff is None:
-        errors.setdefault("user", []).append(
+        errors.add(
+            "user",
             _("%(name)s is not a staff member of %(center)s.")
-            % {"name": user.display_name, "center": center.name}
+            % {"name": user.display_name, "center": center.name},
         )
     elif window is not None and not staff.is_window_staff:
-        errors.setdefault("user", []).append(
+        errors.add(
+            "user",
             _("%(name)s is not window staff and cannot be stationed at a window.")
-            % {"name": user.display_name}
+            % {"name": user.display_name},
         )
     if window is not None and (
         window.center_id != center.pk or not window.departments.filter(pk=department.pk).exists()
     ):
-        errors.setdefault("window", []).append(
+        errors.add(
+            "window",
             _("Window %(window)s does not serve %(department)s.")
-            % {"window": window, "department": department.name}
+            % {"window": window, "department": department.name},
         )
-    override_reason = override_reason.strip()
-    if len(override_reason) > 300:
-        errors.setdefault("override_reason", []).append(_("Keep the reason to 300 characters."))
-    if errors:
-        raise ValidationError(errors)
+    override_reason = errors.text("override_reason", override_reason, max_length=REASON_MAX_LENGTH)
+    errors.raise_if_any()
     # Lock the person's current assignment so two changes cannot both close it.
     current = Assignment.objects.select_for_update().filter(user=user, ends_on__isnull=True).first()
     if current is not None and starts_on <= current.starts_on:
-        raise ValidationError(
-            {
-                "starts_on": [
-                    _("The new assignment must start after the current one (%(start)s).")
-                    % {"start": current.starts_on.isoformat()}
-                ]
-            }
+        errors.add(
+            "starts_on",
+            _("The new assignment must start after the current one (%(start)s).")
+            % {"start": current.starts_on.isoformat()},
         )
+        errors.raise_if_any()
     violations = assignment_check(user=user, starts_on=starts_on, current=current)
     if violations and not override_reason:
-        refused: dict[str, list[str]] = {}
         for violation in violations:
-            refused.setdefault(violation.field, []).append(violation.message)
-        refused.setdefault("override_reason", []).append(
-            _("Give a reason to override these rules.")
-        )
-        raise ValidationError(refused)
+            errors.add(violation.field, violation.message)
+        errors.add("override_reason", _("Give a reason to override these rules."))
+    errors.raise_if_any()
     if current is not None:
         current.ends_on = starts_on - datetime.timedelta(days=1)
         current.save(update_fields=["ends_on", "updated_at"])
@@ -204,7 +206,7 @@ def assignment_start(
     )
     record_event(
         actor=actor,
-        action="assignment.start",
+        action=StaffingEvent.ASSIGNMENT_START,
         obj=assignment,
         center_id=center.pk,
         note=override_reason if violations else "",
@@ -237,26 +239,21 @@ def staff_fact_record(
     staff = Staff.objects.select_related("center").filter(user=user).first()
     if staff is None:
         raise ValidationError({"user": [_("Only staff members have staff facts.")]})
-    if actor is not None and not is_center_manager(actor, staff.center):
+    if not manages_center(actor, staff.center_id):
         raise ValidationError(_("Only the managers of this center may record staff facts."))
-    errors: dict[str, list[str]] = {}
-    if kind not in StaffFactKind.values:
-        errors.setdefault("kind", []).append(_("Choose a kind of fact."))
+    errors = FieldErrors()
+    errors.choice("kind", kind, StaffFactKind.values, message=_("Choose a kind of fact."))
     if occurred_on > timezone.localdate():
-        errors.setdefault("occurred_on", []).append(_("The date cannot be in the future."))
-    source, note = source.strip(), note.strip()
-    if len(source) > 100:
-        errors.setdefault("source", []).append(_("Keep the source to 100 characters."))
-    if len(note) > 300:
-        errors.setdefault("note", []).append(_("Keep the note to 300 characters."))
-    if errors:
-        raise ValidationError(errors)
+        errors.add("occurred_on", _("The date cannot be in the future."))
+    source = errors.text("source", source, max_length=SOURCE_MAX_LENGTH)
+    note = errors.text("note", note, max_length=NOTE_MAX_LENGTH)
+    errors.raise_if_any()
     fact = StaffFact.objects.create(
         user=user, kind=kind, occurred_on=occurred_on, source=source, note=note
     )
     record_event(
         actor=actor,
-        action="staff_fact.record",
+        action=StaffingEvent.STAFF_FACT_RECORD,
         obj=fact,
         center_id=staff.center_id,
         data={"user": user.pk, "kind": kind, "occurred_on": occurred_on.isoformat()},

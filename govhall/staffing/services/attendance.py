@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 
 from govhall.core.events import record_event
 from govhall.core.models import User
+from govhall.core.validation import FieldErrors
 from govhall.org.models import Center, Staff
+from govhall.staffing.events import StaffingEvent
 from govhall.staffing.models import Attendance, HallNetwork, Leave
 from govhall.staffing.models.leave import LeaveStatus
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 
 def _minute_of_day(value: datetime.time) -> int:
@@ -46,12 +48,20 @@ def _own_center(actor: User) -> Center:
     return staff.center
 
 
+def _not_a_workday(center: Center, day: datetime.date) -> str:
+    """Why nothing is signed on `day` ("" on a working day of the center)."""
+    if calendar_for(center.pk).is_workday(day):
+        return ""
+    return _("%(day)s is not a working day of %(center)s; there is nothing to sign.") % {
+        "day": day.isoformat(),
+        "center": center.name,
+    }
+
+
 def _check_workday(center: Center, day: datetime.date) -> None:
-    if not calendar_for(center.pk).is_workday(day):
-        raise ValidationError(
-            _("%(day)s is not a working day of %(center)s; there is nothing to sign.")
-            % {"day": day.isoformat(), "center": center.name}
-        )
+    refusal = _not_a_workday(center, day)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def address_allowed(center: Center, address: str | None) -> bool:
@@ -114,7 +124,7 @@ def attendance_sign_in(
     attendance.save()
     record_event(
         actor=actor,
-        action="attendance.signed_in",
+        action=StaffingEvent.ATTENDANCE_SIGN_IN,
         obj=attendance,
         center_id=center.pk,
         data={"at": moment.isoformat(), "late_minutes": attendance.late_minutes},
@@ -139,7 +149,7 @@ def attendance_sign_out(
     attendance.save()
     record_event(
         actor=actor,
-        action="attendance.signed_out",
+        action=StaffingEvent.ATTENDANCE_SIGN_OUT,
         obj=attendance,
         center_id=center.pk,
         data={"at": moment.isoformat(), "early_leave_minutes": attendance.early_leave_minutes},
@@ -157,9 +167,13 @@ def attendance_close_day(
     has begun at `at` (default now); closing today early marks everyone not yet signed in, and
     closing again later corrects the marks.
     """
-    _check_workday(center, day)
+    errors = FieldErrors()
+    refusal = _not_a_workday(center, day)
+    if refusal:
+        errors.add("day", refusal)
     if day > timezone.localdate(at or timezone.now()):
-        raise ValidationError({"day": [_("A day can only be closed once it has begun.")]})
+        errors.add("day", _("A day can only be closed once it has begun."))
+    errors.raise_if_any()
     tz = timezone.get_current_timezone()
     day_starts = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
     day_ends = day_starts + datetime.timedelta(days=1)
@@ -195,7 +209,7 @@ def attendance_close_day(
     missed, on_leave = counts["missed"], counts["on_leave"]
     record_event(
         actor=actor,
-        action="attendance.day_closed",
+        action=StaffingEvent.ATTENDANCE_CLOSE_DAY,
         obj=center,
         center_id=center.pk,
         data={"date": day.isoformat(), "missed": missed, "on_leave": on_leave},

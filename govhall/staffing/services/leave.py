@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from govhall.core.events import record_event
 from govhall.core.lifecycle import Transition
 from govhall.core.models import User
+from govhall.core.validation import FieldErrors
 from govhall.org.models import Staff
+from govhall.staffing.events import LEAVE_DECISION_EVENTS, StaffingEvent
 from govhall.staffing.leave_transitions import (
     DECISIONS,
     LEAVE_TRANSITIONS,
@@ -28,7 +30,8 @@ from govhall.staffing.leave_transitions import (
 from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
 from govhall.staffing.queries.leave import OPEN_STATUSES, LeaveViewer, last_local_day
 from govhall.staffing.services import presence as presence_services
-from govhall.workdays.queries import calendar_for
+from govhall.staffing.services.errors import StaleDecision
+from govhall.workdays.queries.calendar import calendar_for
 
 # SPEC §8: from this many working days on, center management decides.
 MANAGEMENT_FROM_WORKDAYS = 2
@@ -55,57 +58,51 @@ def leave_request(
     reason: str,
     at: datetime.datetime | None = None,
 ) -> Leave:
-    """Ask for leave for oneself."""
+    """Ask for leave for oneself. Every error of the request is collected before refusing."""
     now = at or timezone.now()
-    errors: dict[str, list[str]] = {}
     staff = Staff.objects.select_related("center").filter(user_id=actor.pk).first()
     if staff is None:
         raise ValidationError(_("Only staff of a center can ask for leave."))
-    reason = (reason or "").strip()
-    if kind not in LeaveKind.values:
-        errors.setdefault("kind", []).append(_("Choose a kind of leave."))
-    if not reason:
-        errors.setdefault("reason", []).append(_("Give the reason for the leave."))
-    elif len(reason) > REASON_MAX_LENGTH:
-        errors.setdefault("reason", []).append(
-            _("The reason is too long (at most %(max)d characters).") % {"max": REASON_MAX_LENGTH}
-        )
-    if ends_at <= starts_at:
-        errors.setdefault("ends_at", []).append(_("The leave must end after it starts."))
-    if timezone.localtime(starts_at).date() < timezone.localtime(now).date():
-        errors.setdefault("starts_at", []).append(_("Leave cannot start before today."))
-    if errors:
-        raise ValidationError(errors)
-    # Lock the requester's open leaves so two requests at once cannot both pass the overlap check.
-    overlapping = (
-        Leave.objects.select_for_update()
-        .filter(
-            user_id=actor.pk,
-            status__in=OPEN_STATUSES,
-            starts_at__lt=ends_at,
-            ends_at__gt=starts_at,
-        )
-        .first()
+    errors = FieldErrors()
+    errors.choice("kind", kind, LeaveKind.values, message=_("Choose a kind of leave."))
+    reason = errors.text(
+        "reason", reason, max_length=REASON_MAX_LENGTH, required=_("Give the reason for the leave.")
     )
-    if overlapping is not None:
-        raise ValidationError(
-            {
-                "starts_at": [
-                    _("This overlaps your %(status)s leave from %(start)s to %(end)s.")
-                    % {
-                        "status": overlapping.get_status_display(),
-                        "start": timezone.localtime(overlapping.starts_at).strftime(
-                            "%Y-%m-%d %H:%M"
-                        ),
-                        "end": timezone.localtime(overlapping.ends_at).strftime("%Y-%m-%d %H:%M"),
-                    }
-                ]
-            }
+    period_ok = ends_at > starts_at
+    if not period_ok:
+        errors.add("ends_at", _("The leave must end after it starts."))
+    if timezone.localtime(starts_at).date() < timezone.localtime(now).date():
+        errors.add("starts_at", _("Leave cannot start before today."))
+        period_ok = False
+    working_days = 0
+    if period_ok:
+        # Lock the requester's open leaves so two requests at once cannot both pass the overlap
+        # check.
+        overlapping = (
+            Leave.objects.select_for_update()
+            .filter(
+                user_id=actor.pk,
+                status__in=OPEN_STATUSES,
+                starts_at__lt=ends_at,
+                ends_at__gt=starts_at,
+            )
+            .first()
         )
-    try:
-        working_days = leave_working_days(staff.center_id, starts_at, ends_at)
-    except ValueError as exc:  # outside the calendar's range
-        raise ValidationError({"ends_at": [str(exc)]}) from None
+        if overlapping is not None:
+            errors.add(
+                "starts_at",
+                _("This overlaps your %(status)s leave from %(start)s to %(end)s.")
+                % {
+                    "status": overlapping.get_status_display(),
+                    "start": timezone.localtime(overlapping.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    "end": timezone.localtime(overlapping.ends_at).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
+        try:
+            working_days = leave_working_days(staff.center_id, starts_at, ends_at)
+        except ValueError as exc:  # outside the calendar's range
+            errors.add("ends_at", str(exc))
+    errors.raise_if_any()
     leave = Leave.objects.create(
         user=actor,
         center=staff.center,
@@ -118,7 +115,7 @@ def leave_request(
     )
     record_event(
         actor=actor,
-        action="leave.request",
+        action=StaffingEvent.LEAVE_REQUEST,
         obj=leave,
         center_id=staff.center_id,
         data={
@@ -137,30 +134,39 @@ def _management_decides() -> str:
     return _("Leave of 2 working days or more is decided by center management.")
 
 
-def _guard_final_decision(leave: Leave, parties: frozenset[str], now: datetime.datetime) -> str:
+# A guard answers why not ("" when it passes) and whether the refusal is stale: the leave
+# changed since the caller looked (the head has endorsed it meanwhile), which the API answers
+# with 409 instead of 422.
+Refusal = tuple[str, bool]
+PASS: Refusal = ("", False)
+
+
+def _guard_final_decision(leave: Leave, parties: frozenset[str], now: datetime.datetime) -> Refusal:
     if leave.needs_management and LeaveParty.MANAGER not in parties:
-        return _management_decides()
-    return ""
+        return _management_decides(), False
+    return PASS
 
 
-def _guard_awaits_endorsement(leave: Leave, parties: frozenset[str], now: datetime.datetime) -> str:
+def _guard_awaits_endorsement(
+    leave: Leave, parties: frozenset[str], now: datetime.datetime
+) -> Refusal:
     if not leave.needs_management:
-        return _("Leave of less than 2 working days needs no endorsement; decide it.")
+        return _("Leave of less than 2 working days needs no endorsement; decide it."), False
     if leave.head_approved_by_id is not None:
-        return _("The window head has already endorsed this leave.")
-    return ""
+        return _("The window head has already endorsed this leave."), True
+    return PASS
 
 
-def _guard_head_acts_once(leave: Leave, parties: frozenset[str], now: datetime.datetime) -> str:
+def _guard_head_acts_once(leave: Leave, parties: frozenset[str], now: datetime.datetime) -> Refusal:
     if leave.head_approved_by_id is not None and LeaveParty.MANAGER not in parties:
-        return _management_decides()
-    return ""
+        return _management_decides(), True
+    return PASS
 
 
-def _guard_not_started(leave: Leave, parties: frozenset[str], now: datetime.datetime) -> str:
+def _guard_not_started(leave: Leave, parties: frozenset[str], now: datetime.datetime) -> Refusal:
     if leave.starts_at <= now:
-        return _("This leave has already started; it cannot be cancelled.")
-    return ""
+        return _("This leave has already started; it cannot be cancelled."), False
+    return PASS
 
 
 LEAVE_GUARDS = {
@@ -181,6 +187,39 @@ def _who_refusal(leave: Leave, action: str, parties: frozenset[str]) -> str:
     return _("You may not decide this leave request.")
 
 
+def _refusal(
+    actor: object,
+    leave: Leave,
+    action: str,
+    now: datetime.datetime | None = None,
+    *,
+    viewer: LeaveViewer | None = None,
+) -> Refusal | None:
+    """`leave_refusal`, with whether the refusal is stale (the leave's status, or the head's
+    endorsement, no longer allows what the actor's page offered)."""
+    moment = now or timezone.now()
+    row = LEAVE_TRANSITIONS.row(leave.status, action)
+    if row is None and action in DECISIONS:
+        decider = leave.decided_by.display_name if leave.decided_by is not None else ""
+        return _("This request was already decided: %(status)s %(by)s.") % {
+            "status": leave.get_status_display(),
+            "by": decider,
+        }, True
+    parties = (viewer or LeaveViewer(actor)).parties(leave)
+    if not parties & LEAVE_TRANSITIONS.who_may(action):
+        return _who_refusal(leave, action, parties), False
+    if row is None:
+        return _("This request is %(status)s; it cannot be cancelled.") % {
+            "status": leave.get_status_display()
+        }, True
+    if not parties & row.who:
+        return _who_refusal(leave, action, parties), False
+    if row.guard:
+        message, stale = LEAVE_GUARDS[row.guard](leave, parties, moment)
+        return (message, stale) if message else None
+    return None
+
+
 def leave_refusal(
     actor: object,
     leave: Leave,
@@ -191,26 +230,8 @@ def leave_refusal(
 ) -> str | None:
     """Why `actor` may not take `action` on `leave` now (the transition table, its parties and
     guards), or None when allowed."""
-    moment = now or timezone.now()
-    row = LEAVE_TRANSITIONS.row(leave.status, action)
-    if row is None and action in DECISIONS:
-        decider = leave.decided_by.display_name if leave.decided_by is not None else ""
-        return _("This request was already decided: %(status)s %(by)s.") % {
-            "status": leave.get_status_display(),
-            "by": decider,
-        }
-    parties = (viewer or LeaveViewer(actor)).parties(leave)
-    if not parties & LEAVE_TRANSITIONS.who_may(action):
-        return _who_refusal(leave, action, parties)
-    if row is None:
-        return _("This request is %(status)s; it cannot be cancelled.") % {
-            "status": leave.get_status_display()
-        }
-    if not parties & row.who:
-        return _who_refusal(leave, action, parties)
-    if row.guard:
-        return LEAVE_GUARDS[row.guard](leave, parties, moment) or None
-    return None
+    refusal = _refusal(actor, leave, action, now, viewer=viewer)
+    return refusal[0] if refusal else None
 
 
 def leave_actions(
@@ -237,10 +258,15 @@ def _lock(leave: Leave) -> Leave:
     )
 
 
+def _raise(refusal: Refusal) -> None:
+    message, stale = refusal
+    raise StaleDecision(message, code="stale") if stale else ValidationError(message)
+
+
 def _refuse_unless_allowed(actor: User, locked: Leave, action: str, now: datetime.datetime) -> None:
-    refusal = leave_refusal(actor, locked, action, now)
+    refusal = _refusal(actor, locked, action, now)
     if refusal:
-        raise ValidationError(refusal)
+        _raise(refusal)
 
 
 def _decide(
@@ -249,25 +275,16 @@ def _decide(
     now = at or timezone.now()
     locked = _lock(leave)
     if action == LeaveAction.APPROVE:
-        refusal = leave_refusal(actor, locked, LeaveAction.APPROVE, now)
+        refusal = _refusal(actor, locked, LeaveAction.APPROVE, now)
         # A head's approval of a long leave endorses it for center management.
-        if refusal and leave_refusal(actor, locked, LeaveAction.ENDORSE, now) is None:
+        if refusal and _refusal(actor, locked, LeaveAction.ENDORSE, now) is None:
             return _endorse(actor=actor, leave=leave, locked=locked, note=note, at=now)
         if refusal:
-            raise ValidationError(refusal)
+            _raise(refusal)
     else:
         _refuse_unless_allowed(actor, locked, action, now)
     row = LEAVE_TRANSITIONS.row(locked.status, action)
     assert row is not None and row.next_state is not None
-    if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "note": [
-                    _("The note is too long (at most %(max)d characters).")
-                    % {"max": NOTE_MAX_LENGTH}
-                ]
-            }
-        )
     locked.status = row.next_state
     locked.decided_by = actor
     locked.decided_at = now
@@ -275,7 +292,7 @@ def _decide(
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
     record_event(
         actor=actor,
-        action=f"leave.{action}",
+        action=LEAVE_DECISION_EVENTS[action],
         obj=locked,
         center_id=locked.center_id,
         note=note,
@@ -298,7 +315,11 @@ def _endorse(
     locked.head_approved_at = at
     locked.save(update_fields=["head_approved_by", "head_approved_at", "updated_at"])
     record_event(
-        actor=actor, action="leave.head_approve", obj=locked, center_id=locked.center_id, note=note
+        actor=actor,
+        action=StaffingEvent.LEAVE_ENDORSE,
+        obj=locked,
+        center_id=locked.center_id,
+        note=note,
     )
     leave.head_approved_by, leave.head_approved_at = (
         locked.head_approved_by,
@@ -314,18 +335,22 @@ def leave_endorse(
     """The window head endorses a leave of 2 working days or more for center management (what
     `leave_approve` does when the head approves such a leave)."""
     now = at or timezone.now()
+    errors = FieldErrors()
+    note = errors.text("note", note, max_length=NOTE_MAX_LENGTH)
+    errors.raise_if_any()
     locked = _lock(leave)
     _refuse_unless_allowed(actor, locked, LeaveAction.ENDORSE, now)
-    return _endorse(actor=actor, leave=leave, locked=locked, note=(note or "").strip(), at=now)
+    return _endorse(actor=actor, leave=leave, locked=locked, note=note, at=now)
 
 
 @transaction.atomic
 def leave_approve(
     *, actor: User, leave: Leave, note: str = "", at: datetime.datetime | None = None
 ) -> Leave:
-    approved = _decide(
-        actor=actor, leave=leave, action=LeaveAction.APPROVE, note=(note or "").strip(), at=at
-    )
+    errors = FieldErrors()
+    note = errors.text("note", note, max_length=NOTE_MAX_LENGTH)
+    errors.raise_if_any()
+    approved = _decide(actor=actor, leave=leave, action=LeaveAction.APPROVE, note=note, at=at)
     # B's cover starts when A's leave is approved (issue 5 item 3): the delegation records are
     # written in the same transaction, so an approval never stands without them.
     if approved.status == LeaveStatus.APPROVED:
@@ -337,9 +362,11 @@ def leave_approve(
 def leave_reject(
     *, actor: User, leave: Leave, note: str, at: datetime.datetime | None = None
 ) -> Leave:
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": [_("Say why the request is rejected.")]})
+    errors = FieldErrors()
+    note = errors.text(
+        "note", note, max_length=NOTE_MAX_LENGTH, required=_("Say why the request is rejected.")
+    )
+    errors.raise_if_any()
     return _decide(actor=actor, leave=leave, action=LeaveAction.REJECT, note=note, at=at)
 
 
@@ -356,7 +383,7 @@ def leave_cancel(*, actor: User, leave: Leave, at: datetime.datetime | None = No
     locked.save(update_fields=["status", "updated_at"])
     record_event(
         actor=actor,
-        action="leave.cancel",
+        action=StaffingEvent.LEAVE_CANCEL,
         obj=locked,
         center_id=locked.center_id,
         data={"previous_status": previous, "last_day": last_local_day(locked).isoformat()},

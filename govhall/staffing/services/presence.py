@@ -5,7 +5,7 @@ Rules (SPEC §8; seeds/001… AB岗工作制度; seeds/002… 去向牌 and
 puts up a where-and-until sign; more than 20 minutes needs the window head's approval and a
 named cover; an unapproved absence over 2 hours counts as half a day's absenteeism.
 When nobody can serve a post during service hours, the hall director is told at once
-(a PostVacancy row and a "post.vacant" event).
+(a PostVacancy row and a "post_vacancy.open" event).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from govhall.core.events import record_event
 from govhall.core.lifecycle import Transition
 from govhall.core.models import User
-from govhall.org.access import centers_in_scope, scope_of
+from govhall.core.validation import WHOLE_FORM, FieldErrors
+from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.models import Center, Post, Staff, Window
 from govhall.staffing.absence_transitions import (
     ABSENCE_TRANSITIONS,
@@ -30,13 +31,16 @@ from govhall.staffing.absence_transitions import (
     PERSON,
     AbsenceAction,
 )
+from govhall.staffing.events import StaffingEvent
 from govhall.staffing.models import Absence, Delegation, Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveStatus
 from govhall.staffing.models.presence import AbsenceStatus, DelegationReason
 from govhall.staffing.queries.cover import posts_with_people, unavailable_user_ids, who_serves_many
-from govhall.workdays.queries import calendar_for
+from govhall.staffing.services.errors import StaleDecision
+from govhall.workdays.queries.calendar import calendar_for
 
 APPROVAL_NEEDED_AFTER = datetime.timedelta(minutes=20)
+WHEREABOUTS_MAX_LENGTH = Absence._meta.get_field("whereabouts").max_length or 100
 HALF_DAY_ABSENTEEISM_AFTER = datetime.timedelta(hours=2)
 
 
@@ -88,31 +92,33 @@ def absence_start(
     """Put up the where-and-until sign (去向牌) for the actor, from `at` (default now)."""
     moment = _now(at)
     staff = _staff_of(actor)
-    whereabouts = (whereabouts or "").strip()
-    errors: dict[str, list[str]] = {}
-    if not whereabouts:
-        errors["whereabouts"] = [_("Say where you are going.")]
+    errors = FieldErrors()
+    whereabouts = errors.text(
+        "whereabouts",
+        whereabouts,
+        max_length=WHEREABOUTS_MAX_LENGTH,
+        required=_("Say where you are going."),
+    )
     if until is None or until <= moment:
-        errors["until"] = [_("The time you will be back must be later than now.")]
+        errors.add("until", _("The time you will be back must be later than now."))
     if window is not None and window.center_id != staff.center_id:
-        errors["window"] = [_("The window is not in your center.")]
-    if errors:
-        raise ValidationError(errors)
+        errors.add("window", _("The window is not in your center."))
     # Lock the person's row so two quick clicks cannot put up two signs.
     User.objects.select_for_update().filter(pk=actor.pk).first()
     if Absence.objects.filter(user=actor, status=AbsenceStatus.AWAY).exists():
-        raise ValidationError(_("You are already away; say you are back first."))
+        errors.add(WHOLE_FORM, _("You are already away; say you are back first."))
+    errors.raise_if_any()
     absence = Absence.objects.create(
         user=actor,
         center=staff.center,
         window=window or _home_window(actor, staff.center),
-        whereabouts=whereabouts[:100],
+        whereabouts=whereabouts,
         starts_at=moment,
         until=until,
     )
     record_event(
         actor=actor,
-        action="absence.started",
+        action=StaffingEvent.ABSENCE_START,
         obj=absence,
         center_id=staff.center_id,
         data={
@@ -162,22 +168,38 @@ def _who_refusal(action: str) -> str:
     return _("Only the person or their window head may end an absence.")
 
 
+def _refusal(
+    actor: object, absence: Absence, action: str, *, viewer: AbsenceViewer | None = None
+) -> tuple[str, bool] | None:
+    """`absence_refusal`, with whether it is stale: the absence ended, or was approved, since
+    the actor's page was drawn."""
+    parties = (viewer or AbsenceViewer(actor)).parties(absence)
+    if not parties & ABSENCE_TRANSITIONS.who_may(action):
+        return _who_refusal(action), False
+    row = ABSENCE_TRANSITIONS.row(absence.status, action)
+    if row is None:
+        return _("This absence has already ended."), True
+    if not parties & row.who:
+        return _who_refusal(action), False
+    if row.guard == "not_approved" and absence.approved_by_id is not None:
+        return _("This absence is already approved."), True
+    return None
+
+
 def absence_refusal(
     actor: object, absence: Absence, action: str, *, viewer: AbsenceViewer | None = None
 ) -> str | None:
     """Why `actor` may not take `action` on `absence` (the transition table, its parties and
     guard), or None when allowed."""
-    parties = (viewer or AbsenceViewer(actor)).parties(absence)
-    if not parties & ABSENCE_TRANSITIONS.who_may(action):
-        return _who_refusal(action)
-    row = ABSENCE_TRANSITIONS.row(absence.status, action)
-    if row is None:
-        return _("This absence has already ended.")
-    if not parties & row.who:
-        return _who_refusal(action)
-    if row.guard == "not_approved" and absence.approved_by_id is not None:
-        return _("This absence is already approved.")
-    return None
+    refusal = _refusal(actor, absence, action, viewer=viewer)
+    return refusal[0] if refusal else None
+
+
+def _refuse_unless_allowed(actor: User, absence: Absence, action: str) -> None:
+    refusal = _refusal(actor, absence, action)
+    if refusal:
+        message, stale = refusal
+        raise StaleDecision(message, code="stale") if stale else ValidationError(message)
 
 
 def absence_actions(
@@ -204,14 +226,13 @@ def absence_return(
     if absence is None:
         found = qs.filter(user=actor, status=AbsenceStatus.AWAY).first()
         if found is None:
-            raise ValidationError(_("You are not away."))
+            # The sign is already down (another tab, or the window head ended it).
+            raise StaleDecision(_("You are not away."), code="stale")
     else:
         found = qs.filter(pk=absence.pk).first()
         if found is None:
             raise ValidationError(_("No such absence."))
-    refusal = absence_refusal(actor, found, AbsenceAction.RETURN)
-    if refusal:
-        raise ValidationError(refusal)
+    _refuse_unless_allowed(actor, found, AbsenceAction.RETURN)
     if moment < found.starts_at:
         raise ValidationError(_("The return cannot be before the absence began."))
     row = ABSENCE_TRANSITIONS.row(found.status, AbsenceAction.RETURN)
@@ -231,7 +252,7 @@ def absence_return(
     minutes = int(lasted.total_seconds() // 60)
     record_event(
         actor=actor,
-        action="absence.returned",
+        action=StaffingEvent.ABSENCE_RETURN,
         obj=found,
         center_id=found.center_id,
         data={"minutes": minutes},
@@ -239,7 +260,7 @@ def absence_return(
     if found.counted_as_half_day_absenteeism:
         record_event(
             actor=actor,
-            action="absence.half_day_absenteeism",
+            action=StaffingEvent.ABSENCE_MARK_HALF_DAY_ABSENTEEISM,
             obj=found,
             center_id=found.center_id,
             note=_("Away %(minutes)d minutes without approval") % {"minutes": minutes},
@@ -263,23 +284,20 @@ def absence_approve(
     )
     if found is None:
         raise ValidationError(_("No such absence."))
-    refusal = absence_refusal(actor, found, AbsenceAction.APPROVE)
-    if refusal:
-        raise ValidationError(refusal)
-    errors: list[str] = []
+    _refuse_unless_allowed(actor, found, AbsenceAction.APPROVE)
+    errors = FieldErrors()
     if cover is None or cover.pk == found.user_id:
-        errors.append(_("The cover must be someone other than the absent person."))
+        errors.add("cover", _("The cover must be someone other than the absent person."))
     elif not (
         cover.is_active
         and Staff.objects.filter(
             user_id=cover.pk, center_id=found.center_id, is_window_staff=True
         ).exists()
     ):
-        errors.append(_("The cover must be window staff of this center."))
+        errors.add("cover", _("The cover must be window staff of this center."))
     elif cover.pk in unavailable_user_ids([cover.pk], moment):
-        errors.append(_("The cover is on leave or away too."))
-    if errors:
-        raise ValidationError({"cover": errors})
+        errors.add("cover", _("The cover is on leave or away too."))
+    errors.raise_if_any()
     found.approved_by = actor
     found.cover = cover
     found.save(update_fields=["approved_by", "cover", "updated_at"])
@@ -298,7 +316,7 @@ def absence_approve(
     Delegation.objects.bulk_create(delegations)
     record_event(
         actor=actor,
-        action="absence.approved",
+        action=StaffingEvent.ABSENCE_APPROVE,
         obj=found,
         center_id=found.center_id,
         data={"cover_id": cover.pk, "posts": [d.post_id for d in delegations]},
@@ -352,7 +370,7 @@ def delegation_open_for_leave(*, actor: User | None, leave: Leave) -> list[Deleg
     for delegation in opened:
         record_event(
             actor=actor,
-            action="delegation.opened",
+            action=StaffingEvent.DELEGATION_OPEN,
             obj=delegation,
             center_id=leave.center_id,
             data={"leave_id": leave.pk, "cover_id": delegation.cover_user_id},
@@ -411,7 +429,7 @@ def vacancies_scan(
     for vacancy in opened:
         record_event(
             actor=None,
-            action="post.vacant",
+            action=StaffingEvent.POST_VACANCY_OPEN,
             obj=vacancy,
             center_id=center.pk,
             note=_("Nobody can serve %(post)s: tell the hall director.") % {"post": vacancy.post},
@@ -420,7 +438,7 @@ def vacancies_scan(
     for vacancy in to_close:
         record_event(
             actor=None,
-            action="post.vacancy_closed",
+            action=StaffingEvent.POST_VACANCY_CLOSE,
             obj=vacancy,
             center_id=center.pk,
             data={"post_id": vacancy.post_id},

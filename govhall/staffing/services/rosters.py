@@ -16,20 +16,19 @@ from django.utils.translation import gettext as _
 from govhall.core.events import record_event
 from govhall.core.models import User
 from govhall.core.roles import LEADER_ON_DUTY_ROLES, Role, roles_of
-from govhall.org.access import centers_in_scope, scope_of
+from govhall.core.validation import FieldErrors
+from govhall.org.access.standing import manages_center
 from govhall.org.models import Center, Department, Staff, Window
+from govhall.staffing.events import StaffingEvent
 from govhall.staffing.models.roster import DutyAssignment, DutyKind, LeaderVisit
-from govhall.workdays.queries import is_workday
+from govhall.workdays.queries.calendar import is_workday
 
-
-def is_center_manager(actor: User | None, center: Center) -> bool:
-    if actor is None or not scope_of(actor).can_manage:
-        return False
-    return centers_in_scope(actor).filter(pk=center.pk).exists()
+NOTE_MAX_LENGTH = LeaderVisit._meta.get_field("note").max_length or 300
 
 
 def _require_manager(actor: User | None, center: Center) -> None:
-    if not is_center_manager(actor, center):
+    # Hall managers of the center's subtree (`actor` None is the system: the CLI, the demo).
+    if not manages_center(actor, center.pk):
         raise ValidationError(_("Only the managers of this center may change the roster."))
 
 
@@ -44,44 +43,47 @@ def duty_assign(
     window: Window | None = None,
 ) -> DutyAssignment:
     _require_manager(actor, center)
-    errors: dict[str, list[str]] = {}
-    if kind not in DutyKind.values:
-        raise ValidationError({"kind": [_("Choose lunch duty or leader on duty.")]})
+    errors = FieldErrors()
+    kind = errors.choice(
+        "kind", kind, DutyKind.values, message=_("Choose lunch duty or leader on duty.")
+    )
     if not Staff.objects.filter(user=user, center=center).exists():
-        errors.setdefault("user", []).append(
+        errors.add(
+            "user",
             _("%(name)s is not a staff member of %(center)s.")
-            % {"name": user.display_name, "center": center.name}
+            % {"name": user.display_name, "center": center.name},
         )
     elif kind == DutyKind.LEADER and not roles_of(user) & LEADER_ON_DUTY_ROLES:
-        errors.setdefault("user", []).append(
+        errors.add(
+            "user",
             _(
                 "The leader on duty must be a hall director, a department leader "
                 "or a window head; %(name)s is none of these."
             )
-            % {"name": user.display_name}
+            % {"name": user.display_name},
         )
     if not is_workday(center.pk, date):
-        errors.setdefault("date", []).append(
+        errors.add(
+            "date",
             _("%(date)s is not a working day of %(center)s.")
-            % {"date": date.isoformat(), "center": center.name}
+            % {"date": date.isoformat(), "center": center.name},
         )
     if window is not None and window.center_id != center.pk:
-        errors.setdefault("window", []).append(_("The window is not in this center."))
+        errors.add("window", _("The window is not in this center."))
     if (
         not errors
         and DutyAssignment.objects.filter(center=center, date=date, kind=kind, user=user).exists()
     ):
-        errors.setdefault("user", []).append(
-            _("%(name)s is already on this duty that day.") % {"name": user.display_name}
+        errors.add(
+            "user", _("%(name)s is already on this duty that day.") % {"name": user.display_name}
         )
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     duty = DutyAssignment.objects.create(
         center=center, date=date, kind=kind, user=user, window=window
     )
     record_event(
         actor=actor,
-        action="duty.assign",
+        action=StaffingEvent.DUTY_ASSIGN,
         obj=duty,
         center_id=center.pk,
         data={"date": date.isoformat(), "kind": kind, "user": user.pk},
@@ -94,7 +96,7 @@ def duty_remove(*, actor: User | None, duty: DutyAssignment) -> None:
     _require_manager(actor, duty.center)
     record_event(
         actor=actor,
-        action="duty.remove",
+        action=StaffingEvent.DUTY_REMOVE,
         obj=duty,
         center_id=duty.center_id,
         data={"date": duty.date.isoformat(), "kind": duty.kind, "user": duty.user_id},
@@ -124,6 +126,7 @@ def leader_visit_record(
     now = at or timezone.now()
     if actor is None:
         raise ValidationError(_("Log in to record a visit."))
+    errors = FieldErrors()
     if leader is None or leader.pk == actor.pk:
         leader = actor
         if not _is_leader_of(actor, department):
@@ -132,30 +135,26 @@ def leader_visit_record(
                 % {"department": department.name}
             )
     else:
-        if not is_center_manager(actor, department.center):
+        if not manages_center(actor, department.center_id):
             raise ValidationError(_("Only a hall manager may record a visit on a leader's behalf."))
         if not _is_leader_of(leader, department):
-            raise ValidationError(
-                {
-                    "leader": [
-                        _("%(name)s is not a leader of %(department)s.")
-                        % {"name": leader.display_name, "department": department.name}
-                    ]
-                }
+            errors.add(
+                "leader",
+                _("%(name)s is not a leader of %(department)s.")
+                % {"name": leader.display_name, "department": department.name},
             )
     if timezone.is_naive(visited_at):
-        raise ValidationError({"visited_at": [_("Give the visit time with a time zone.")]})
-    if visited_at > now:
-        raise ValidationError({"visited_at": [_("A visit cannot be recorded in advance.")]})
-    note = note.strip()
-    if len(note) > 300:
-        raise ValidationError({"note": [_("Keep the note to 300 characters.")]})
+        errors.add("visited_at", _("Give the visit time with a time zone."))
+    elif visited_at > now:
+        errors.add("visited_at", _("A visit cannot be recorded in advance."))
+    note = errors.text("note", note, max_length=NOTE_MAX_LENGTH)
+    errors.raise_if_any()
     visit = LeaderVisit.objects.create(
         department=department, leader=leader, visited_at=visited_at, note=note
     )
     record_event(
         actor=actor,
-        action="leader_visit.record",
+        action=StaffingEvent.LEADER_VISIT_RECORD,
         obj=visit,
         center_id=department.center_id,
         data={"department": department.pk, "leader": leader.pk},

@@ -48,7 +48,7 @@ def test_start_puts_up_one_sign(post, clerk):
     with pytest.raises(ValidationError, match="already away"):
         absence_start(actor=clerk, whereabouts="食堂", until=NINE + minutes(30), at=NINE)
     assert Absence.objects.filter(user=clerk).count() == 1
-    assert Event.objects.filter(action="absence.started").count() == 1
+    assert Event.objects.filter(action="absence.start").count() == 1
 
 
 @pytest.mark.parametrize("until", [0, -5])
@@ -79,7 +79,7 @@ def test_return_after_two_hours_unapproved_is_half_day(post, clerk):
     absence_start(actor=clerk, whereabouts="外出", until=NINE + minutes(30), at=NINE)
     back = absence_return(actor=clerk, at=NINE + minutes(121))
     assert back.status == AbsenceStatus.RETURNED and back.counted_as_half_day_absenteeism
-    event = Event.objects.get(action="absence.half_day_absenteeism")
+    event = Event.objects.get(action="absence.mark_half_day_absenteeism")
     assert event.data["minutes"] == 121
     with pytest.raises(ValidationError, match="not away"):
         absence_return(actor=clerk, at=NINE + minutes(130))
@@ -96,7 +96,7 @@ def test_exactly_two_hours_or_approved_is_not_absenteeism(
     absence_approve(actor=window_head, absence=away, cover=cover, at=later + minutes(1))
     back = absence_return(actor=clerk, at=later + minutes(200))
     assert not back.counted_as_half_day_absenteeism
-    assert not Event.objects.filter(action="absence.half_day_absenteeism").exists()
+    assert not Event.objects.filter(action="absence.mark_half_day_absenteeism").exists()
 
 
 def test_approve_names_cover_and_opens_delegation(post, clerk, window_head, county, department):
@@ -177,7 +177,7 @@ def test_leave_opens_delegation_to_b_once(post, clerk, county):
     )
     assert delegation_open_for_leave(actor=None, leave=leave) == []
     assert Delegation.objects.count() == 1
-    assert Event.objects.filter(action="delegation.opened").count() == 1
+    assert Event.objects.filter(action="delegation.open").count() == 1
 
 
 def test_leave_with_b_away_goes_to_head(post, clerk, county, window_head):

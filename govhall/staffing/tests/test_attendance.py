@@ -108,7 +108,7 @@ def test_signing_writes_events(clerk, county):
             object_type="staffing.attendance", object_id=str(attendance.pk)
         ).order_by("id")
     )
-    assert [e.action for e in events] == ["attendance.signed_in", "attendance.signed_out"]
+    assert [e.action for e in events] == ["attendance.sign_in", "attendance.sign_out"]
     assert events[0].data["late_minutes"] == 5
     assert events[1].data["early_leave_minutes"] == 30
     assert events[0].center_id == county.pk
@@ -201,7 +201,7 @@ def test_close_day_marks_missed_and_on_leave(
     assert "gone" not in rows and "stranger" not in rows
     assert result == {"missed": 4, "on_leave": 1}
     assert stranger.pk
-    assert Event.objects.filter(action="attendance.day_closed", object_id=str(county.pk)).exists()
+    assert Event.objects.filter(action="attendance.close_day", object_id=str(county.pk)).exists()
 
 
 def test_close_day_is_idempotent_and_follows_changes(

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
+from govhall.staffing.access.leave import access_leave
 from govhall.staffing.models import Delegation
 from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
 from govhall.staffing.queries.leave import (
-    access_leave,
     leaves_to_decide,
     may_decide,
     team_calendar,
@@ -183,7 +183,7 @@ def test_two_days_are_endorsed_by_the_head_then_decided_by_management(
     assert leave.status == LeaveStatus.APPROVED and leave.decided_by == director
     assert list(
         Event.objects.for_object(leave).order_by("at", "id").values_list("action", flat=True)
-    ) == ["leave.request", "leave.head_approve", "leave.approve"]
+    ) == ["leave.request", "leave.endorse", "leave.approve"]
 
 
 def test_head_of_another_window_may_not_approve(county, department, clerk, window):

@@ -52,7 +52,7 @@ def test_scan_opens_once_and_closes(posts, county):
     served, empty = posts
     opened, closed = vacancies_scan(center=county, at=MONDAY_TEN)
     assert [v.post for v in opened] == [empty] and closed == []
-    event = Event.objects.get(action="post.vacant")
+    event = Event.objects.get(action="post_vacancy.open")
     assert event.center_id == county.pk and event.data["post_id"] == empty.pk
     assert vacancies_scan(center=county, at=MONDAY_TEN + datetime.timedelta(minutes=5)) == ([], [])
     assert PostVacancy.objects.count() == 1
@@ -72,7 +72,7 @@ def test_scan_opens_once_and_closes(posts, county):
     assert opened == [] and [v.post for v in closed] == [served]
     assert PostVacancy.objects.get(post=served).ended_at == later
     assert PostVacancy.objects.filter(ended_at__isnull=True).get().post == empty
-    assert Event.objects.filter(action="post.vacancy_closed").count() == 1
+    assert Event.objects.filter(action="post_vacancy.close").count() == 1
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_scan_opens_once_and_closes(posts, county):
 def test_scan_ignores_out_of_hours(posts, county, moment):
     assert vacancies_scan(center=county, at=moment) == ([], [])
     assert not PostVacancy.objects.exists()
-    assert not Event.objects.filter(action__startswith="post.vac").exists()
+    assert not Event.objects.filter(action__startswith="post_vacancy.").exists()
 
 
 def test_scan_ignores_other_centers_and_inactive_windows(posts, county, other_county):

@@ -1,0 +1,48 @@
+"""Every event name the staffing app writes (`govhall.core.events`): "<noun>.<verb>" in the
+imperative, labelled with what a timeline shows. Services pass these constants to
+`record_event`; the app registers the class in `StaffingConfig.ready()`."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffingEvent(models.TextChoices):
+    # Leave (SPEC §8; the decisions are the actions of staffing/leave_transitions.py)
+    LEAVE_REQUEST = "leave.request", _("Leave requested")
+    LEAVE_ENDORSE = "leave.endorse", _("Leave endorsed by the window head")
+    LEAVE_APPROVE = "leave.approve", _("Leave approved")
+    LEAVE_REJECT = "leave.reject", _("Leave rejected")
+    LEAVE_CANCEL = "leave.cancel", _("Leave cancelled")
+    # The where-and-until sign (staffing/absence_transitions.py) and its cover records
+    ABSENCE_START = "absence.start", _("Where-and-until sign put up")
+    ABSENCE_APPROVE = "absence.approve", _("Absence approved with a cover")
+    ABSENCE_RETURN = "absence.return", _("Back at the post")
+    ABSENCE_MARK_HALF_DAY_ABSENTEEISM = (
+        "absence.mark_half_day_absenteeism",
+        _("Counted as half a day's absenteeism"),
+    )
+    DELEGATION_OPEN = "delegation.open", _("Cover record opened")
+    # Empty-post alerts
+    POST_VACANCY_OPEN = "post_vacancy.open", _("Empty post: nobody can serve it")
+    POST_VACANCY_CLOSE = "post_vacancy.close", _("Empty post served again")
+    # Attendance
+    ATTENDANCE_SIGN_IN = "attendance.sign_in", _("Signed in")
+    ATTENDANCE_SIGN_OUT = "attendance.sign_out", _("Signed out")
+    ATTENDANCE_CLOSE_DAY = "attendance.close_day", _("Attendance day closed")
+    # Rosters and window-staff rules
+    DUTY_ASSIGN = "duty.assign", _("Put on duty")
+    DUTY_REMOVE = "duty.remove", _("Taken off duty")
+    LEADER_VISIT_RECORD = "leader_visit.record", _("Leader visit recorded")
+    ASSIGNMENT_START = "assignment.start", _("Window assignment changed")
+    STAFF_FACT_RECORD = "staff_fact.record", _("Staff fact recorded")
+
+
+#: The event of each leave decision (`LeaveAction` value → event).
+LEAVE_DECISION_EVENTS = {
+    "approve": StaffingEvent.LEAVE_APPROVE,
+    "endorse": StaffingEvent.LEAVE_ENDORSE,
+    "reject": StaffingEvent.LEAVE_REJECT,
+    "cancel": StaffingEvent.LEAVE_CANCEL,
+}
