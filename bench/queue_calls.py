@@ -87,7 +87,8 @@ def create_database(url: str) -> None:
 def build_hall(windows: int, groups: int) -> dict[str, Any]:
     from govhall.core.roles import Role
     from govhall.frontdesk.models import ServiceGroup
-    from govhall.org.models import Center, CenterLevel, Window
+    from govhall.org.models import Center, Window
+    from govhall.org.models.centers import CenterLevel
     from govhall.testing.factories import CenterFactory, PostFactory, WindowFactory, make_staff
 
     center = cast(
@@ -207,7 +208,7 @@ def take_tickets(group_ids: list[int], count: int) -> float:
 def call_until_empty(window_id: int, clerk_id: int) -> list[float]:
     from govhall.core.models import User
     from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next
-    from govhall.frontdesk.transitions import TicketAction
+    from govhall.frontdesk.ticket_transitions import TicketAction
     from govhall.org.models import Window
 
     window = Window.objects.get(pk=window_id)

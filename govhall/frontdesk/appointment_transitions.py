@@ -4,7 +4,7 @@ A booking (`appointment_book`) creates a booked appointment, an off-hours reques
 (`appointment_request_off_hours`) a requested one. Then one row per (status, action): who may
 take it and where the appointment goes. The same table draws the buttons of the appointment
 pages, answers the API's `actions` and is checked by the services
-(`govhall.frontdesk.services.appointments.appointment_refusal`); the worker's and the queue's
+(`govhall.frontdesk.services.appointment_rules.appointment_refusal`); the worker's and the queue's
 bulk changes take their statuses from it (`states_for`).
 
 Who (`AppointmentViewer.parties`): the applicant (the public: at the kiosk with the booking code,

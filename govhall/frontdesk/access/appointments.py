@@ -8,10 +8,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from govhall.core.roles import APPOINTMENT_READER_ROLES, FRONT_DESK_ROLES
+from govhall.core.roles import APPOINTMENT_READER_ROLES, FRONT_DESK_ROLES, MANAGER_ROLES
 from govhall.frontdesk.models import Appointment, ServiceGroup
 from govhall.frontdesk.models.appointment import AppointmentQuerySet
-from govhall.org.access import centers_in_scope, scope_of
+from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.models import Center
 
 
@@ -25,7 +25,13 @@ def can_write_appointments(user: object) -> bool:
     return scope.everything or bool(scope.roles & FRONT_DESK_ROLES)
 
 
-def groups_in_scope(user: object) -> Q:
+def can_declare_outage(user: object) -> bool:
+    """Cancels a range of time (an outage) for a whole center: the hall's management."""
+    scope = scope_of(user)
+    return scope.everything or bool(scope.roles & MANAGER_ROLES)
+
+
+def _department_groups(user: object) -> Q:
     scope = scope_of(user)
     if scope.department_id is None:
         return Q()
@@ -38,7 +44,7 @@ def appointment_groups(user: object) -> list[ServiceGroup]:
         return []
     return list(
         ServiceGroup.objects.filter(center__in=centers_in_scope(user), is_active=True)
-        .filter(groups_in_scope(user))
+        .filter(_department_groups(user))
         .select_related("center")
         .order_by("center__path", "position", "letter")
     )
@@ -72,14 +78,14 @@ def access_appointment(
     return appointment
 
 
-def access_group(user: object, group_id: object) -> ServiceGroup:
+def access_appointment_group(user: object, group_id: object) -> ServiceGroup:
     """A group the user may book and read appointments of."""
     if not can_read_appointments(user):
         raise Http404
     try:
         group: ServiceGroup = (
             ServiceGroup.objects.filter(center__in=centers_in_scope(user))
-            .filter(groups_in_scope(user))
+            .filter(_department_groups(user))
             .select_related("center")
             .get(pk=int(str(group_id)))
         )
@@ -91,19 +97,19 @@ def access_group(user: object, group_id: object) -> ServiceGroup:
 # --- public pages (no login): only active centers and groups, by their public codes ---------
 
 
-def public_centers() -> QuerySet[Center]:
+def bookable_centers() -> QuerySet[Center]:
     """Active centers with at least one active group (where appointments can be made)."""
     return Center.objects.filter(is_active=True, groups__is_active=True).distinct().order_by("path")
 
 
-def public_center(code: str) -> Center:
-    center = public_centers().filter(code=code).first()
+def bookable_center(code: str) -> Center:
+    center = bookable_centers().filter(code=code).first()
     if center is None:
         raise Http404
     return center
 
 
-def public_group(code: str, letter: str) -> ServiceGroup:
+def bookable_group(code: str, letter: str) -> ServiceGroup:
     group = (
         ServiceGroup.objects.filter(
             center__code=code, center__is_active=True, letter=letter.upper(), is_active=True

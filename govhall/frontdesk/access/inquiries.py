@@ -21,7 +21,7 @@ from govhall.core.roles import (
 )
 from govhall.frontdesk.models import Inquiry
 from govhall.frontdesk.models.inquiry import InquiryQuerySet
-from govhall.org.access import centers_in_scope, scope_of
+from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.models import Staff, Window
 
 # Who logs (INQUIRY_LOGGER_ROLES), who takes on transfers (INQUIRY_RECEIVER_ROLES) and who
@@ -48,6 +48,11 @@ def can_receive_inquiries(user: object) -> bool:
 
 def can_read_inquiry_rates(user: object) -> bool:
     return _has(user, OVERSIGHT_ROLES)
+
+
+def can_read_phone_book(user: object) -> bool:
+    """The phone record book: those who log inquiries and those who read the rates."""
+    return can_log_inquiries(user) or can_read_inquiry_rates(user)
 
 
 def inquiries_in_scope(user: object) -> InquiryQuerySet:

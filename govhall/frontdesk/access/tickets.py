@@ -4,7 +4,7 @@ Tickets and groups belong to a center; a user sees those of the centers in their
 (`centers_in_scope`), whatever their department, because a ticket moves between the groups and
 windows of a hall. Social supervisors and back-office roles have no part in the queue. Writing
 a group is for hall managers; acting on a ticket is for the roles of the transition table
-(`govhall/frontdesk/transitions.py`) — whether one particular action is allowed is
+(`govhall/frontdesk/ticket_transitions.py`) — whether one particular action is allowed is
 `ticket_refusal`'s business, not this module's. Missing and forbidden both raise Http404.
 """
 
@@ -14,15 +14,15 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import Http404
 
-from govhall.core.roles import MANAGER_ROLES, OVERSIGHT_ROLES, WATCHER_ROLES, WINDOW_ROLES, Role
+from govhall.core.roles import MANAGER_ROLES, OVERSIGHT_ROLES, WATCHER_ROLES, WINDOW_ROLES
 from govhall.frontdesk.models import ServiceGroup, Ticket
 from govhall.frontdesk.models.queue import TicketQuerySet
-from govhall.frontdesk.transitions import TICKET_TRANSITIONS
-from govhall.org.access import centers_in_scope, scope_of
+from govhall.frontdesk.ticket_transitions import TICKET_TRANSITIONS
+from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.models import Window
 
 # Roles that may act on a ticket at all: every role named in the transition table.
-TICKET_ACTOR_ROLES: frozenset[Role] = frozenset().union(*(row.roles for row in TICKET_TRANSITIONS))
+TICKET_ACTOR_ROLES: frozenset[str] = frozenset().union(*(row.who for row in TICKET_TRANSITIONS))
 # Roles that read the queue: the actors, and those who follow its figures.
 QUEUE_READER_ROLES = TICKET_ACTOR_ROLES | WATCHER_ROLES
 
@@ -31,9 +31,9 @@ QUEUE_READER_ROLES = TICKET_ACTOR_ROLES | WATCHER_ROLES
 # oversee the hall (OVERSIGHT_ROLES: management, supervision, window heads, department leaders).
 
 
-def _has_role(user: object, roles: frozenset[Role]) -> bool:
+def _has_role(user: object, roles: frozenset[str]) -> bool:
     scope = scope_of(user)
-    return scope.everything or (not scope.nothing and bool(scope.roles & roles))
+    return scope.everything or (not scope.nothing and not roles.isdisjoint(scope.roles))
 
 
 def can_use_console(user: object) -> bool:
@@ -62,7 +62,7 @@ def tickets_in_scope(user: object) -> TicketQuerySet:
     return Ticket.objects.filter(center__in=centers_in_scope(user))
 
 
-def groups_in_scope(user: object) -> QuerySet[ServiceGroup]:
+def queue_groups_in_scope(user: object) -> QuerySet[ServiceGroup]:
     if not can_read_queue(user):
         return ServiceGroup.objects.none()
     return ServiceGroup.objects.filter(center__in=centers_in_scope(user))
@@ -91,14 +91,14 @@ def access_ticket(user: object, ticket_id: object, *, for_write: bool = False) -
     return ticket
 
 
-def access_group(user: object, group_id: object, *, for_write: bool = False) -> ServiceGroup:
+def access_queue_group(user: object, group_id: object, *, for_write: bool = False) -> ServiceGroup:
     """The service group with this id if the user may see it; `for_write` asks for a hall
     manager (the service checks the center once more)."""
     if for_write and not can_manage_groups(user):
         raise Http404
     try:
         group: ServiceGroup = (
-            groups_in_scope(user).select_related("center", "department").get(pk=_pk(group_id))
+            queue_groups_in_scope(user).select_related("center", "department").get(pk=_pk(group_id))
         )
     except ObjectDoesNotExist:
         raise Http404 from None

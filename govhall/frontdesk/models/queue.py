@@ -162,6 +162,8 @@ class Ticket(models.Model):
     )
     recall_count = models.PositiveSmallIntegerField(_("recalls"), default=0)
     near_turn_notified_at = models.DateTimeField(null=True, blank=True)
+    # When it was cancelled (the action's moment; updated_at is the clock of the last write).
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     # Elderly/disabled priority asked at a kiosk beyond its daily limit: the ticket is normal
     # until the guide (or a clerk) confirms the priority on today's line.
     priority_requested = models.BooleanField(_("priority asked"), default=False)

@@ -3,7 +3,7 @@ board and lookup, an outage preview, and the two target rates of seeds/000… �
 taken (受理率) and served on time (按时办结率), both as SQL aggregates.
 
 Slots are made on demand: the day sheet and the slot board call `slots_ensure` for the days they
-show (a write of missing rows only; see services/appointments.py).
+show (a write of missing rows only; see services/appointment_slots.py).
 """
 
 from __future__ import annotations
@@ -16,12 +16,9 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from govhall.frontdesk.models import Appointment, AppointmentStatus, ServiceGroup, Slot
 from govhall.frontdesk.models.appointment import HOLDING_STATUSES, AppointmentQuerySet
-from govhall.frontdesk.services.appointments import (
-    last4_matches,
-    normalize_code,
-    outage_affected,
-    slots_ensure,
-)
+from govhall.frontdesk.services.appointment_applicants import last4_matches, normalize_code
+from govhall.frontdesk.services.appointment_outage import outage_affected
+from govhall.frontdesk.services.appointment_slots import slots_ensure
 from govhall.org.models import Center
 
 DUE_STATUSES = (AppointmentStatus.CHECKED_IN, AppointmentStatus.SERVED, AppointmentStatus.NO_SHOW)

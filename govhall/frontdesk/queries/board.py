@@ -39,7 +39,7 @@ CALL_SPEECH = "请 {number} 号到 {window} 号窗口办理"
 # --- public look-ups (anonymous pages: missing and inactive both 404) -------------------------
 
 
-def public_center(code: str) -> Center:
+def active_center(code: str) -> Center:
     """An active center by its code, for the kiosk and the board."""
     center = Center.objects.filter(code=str(code)[:32], is_active=True).first()
     if center is None:
@@ -126,7 +126,7 @@ def people_ahead_at_issue(ticket: Ticket) -> int:
         .exclude(pk=ticket.pk)
         .filter(_ahead_of(ticket))
         .exclude(Exists(called_before))
-        .exclude(status=TicketStatus.CANCELLED, updated_at__lte=taken)
+        .exclude(status=TicketStatus.CANCELLED, cancelled_at__lte=taken)
         .count()
     )
 

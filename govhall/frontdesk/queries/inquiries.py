@@ -25,8 +25,8 @@ from govhall.core.models import Event
 from govhall.frontdesk.access.inquiries import department_of, inquiries_in_scope
 from govhall.frontdesk.models import Inquiry, InquiryChannel, InquiryOutcome, InquiryStatus
 from govhall.frontdesk.models.inquiry import InquiryQuerySet
-from govhall.org.access import scope_of
-from govhall.workdays.queries import calendar_for
+from govhall.org.access.scope import scope_of
+from govhall.workdays.queries.calendar import calendar_for
 
 LIST_RELATED = (
     "center",

@@ -18,15 +18,12 @@ from django.db.models import Avg, Count, Max, Prefetch, Q
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
+from govhall.core.lifecycle import Transition
 from govhall.core.models import User
 from govhall.frontdesk.models import ServiceGroup, Ticket, TicketStatus
 from govhall.frontdesk.models.queue import ACTIVE_TICKET_STATUSES, TicketQuerySet
 from govhall.frontdesk.services.tickets import ticket_refusal
-from govhall.frontdesk.transitions import (
-    TicketAction,
-    TicketTransition,
-    ticket_transitions_from,
-)
+from govhall.frontdesk.ticket_transitions import TICKET_TRANSITIONS, TicketAction
 from govhall.org.models import Center, Window
 from govhall.staffing.queries.cover import remembering_cover, window_ids_at_hand
 
@@ -45,13 +42,13 @@ LINE_ACTIONS = frozenset(
 
 def allowed_actions(
     user: User, ticket: Ticket, at: datetime.datetime | None = None
-) -> list[TicketTransition]:
+) -> list[Transition]:
     """The rows of the transition table `user` may take on `ticket` now (what the service
     allows, asked through `ticket_refusal`)."""
     moment = at or timezone.now()
     return [
         row
-        for row in ticket_transitions_from(ticket.status)
+        for row in TICKET_TRANSITIONS.rows_from(ticket.status)
         if ticket_refusal(user, ticket, row.action, moment) is None
     ]
 
@@ -89,7 +86,7 @@ class ConsoleWindow:
 
     window: Window
     ticket: Ticket | None
-    actions: list[TicketTransition]
+    actions: list[Transition]
     groups: list[GroupWaiting]
     named: int  # waiting tickets transferred to this window by name
     next_up: list[Ticket]

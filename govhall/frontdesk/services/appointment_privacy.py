@@ -3,8 +3,8 @@
 Lists, the day sheet, the requests and every API list show the applicant's ID and phone numbers
 masked (govhall.core.idnumbers.mask_id / mask_phone, through Appointment.masked_id and
 masked_phone); the appointment's own page and the single-appointment API show them in full, and
-each such view is an event "appointment.personal_data_viewed" (who, when, which appointment,
-why), like "case.personal_data_viewed" for cases and "inquiry.contact_viewed" for inquiries.
+each such view is an event "appointment.view_personal_data" (who, when, which appointment,
+why), like "case.view_personal_data" for cases and "inquiry.view_contact" for inquiries.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from govhall.core.events import record_event
 from govhall.core.models import Event, User
+from govhall.frontdesk.events import FrontdeskEvent
 from govhall.frontdesk.models import Appointment
 
-PERSONAL_DATA_VIEWED = "appointment.personal_data_viewed"
 PURPOSE_MAX_LENGTH = 300
 
 
@@ -33,7 +33,7 @@ def appointment_personal_data_view_record(
         raise ValidationError(_("Only a signed-in staff member can view personal data."))
     return record_event(
         actor=actor,
-        action=PERSONAL_DATA_VIEWED,
+        action=FrontdeskEvent.APPOINTMENT_VIEW_PERSONAL_DATA,
         obj=appointment,
         center_id=appointment.center_id,
         note=purpose,

@@ -7,18 +7,20 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from govhall.catalog.models import ItemWindow, ServiceItem
 from govhall.core.events import record_event
 from govhall.core.models import User
+from govhall.core.validation import Conflict, FieldErrors
+from govhall.frontdesk.events import FrontdeskEvent
 from govhall.frontdesk.models import ServiceGroup
 from govhall.frontdesk.services.standing import require_manager
 from govhall.org.models import Center, Department, Window
 
 LETTER_PATTERN = re.compile(r"^[A-Z]{1,2}$")
+NAME_MAX = ServiceGroup._meta.get_field("name").max_length or 64
 GROUP_FIELDS = frozenset(
     {
         "letter",
@@ -34,41 +36,34 @@ GROUP_FIELDS = frozenset(
 
 
 def _validate(group: ServiceGroup, windows: Iterable[Window], items: Iterable[ServiceItem]) -> None:
-    errors: dict[str, list[str]] = {}
+    """Every refusal of the group's fields at once (the letter and name cleaned in place)."""
+    errors = FieldErrors()
     group.letter = (group.letter or "").strip().upper()
-    group.name = (group.name or "").strip()
+    group.name = errors.text("name", group.name, max_length=NAME_MAX, required=_("Enter a name."))
     if not LETTER_PATTERN.match(group.letter):
-        errors.setdefault("letter", []).append(_("A group's letter is one or two letters A–Z."))
+        errors.add("letter", _("A group's letter is one or two letters A–Z."))
     elif (
         ServiceGroup.objects.filter(center_id=group.center_id, letter=group.letter)
         .exclude(pk=group.pk)
         .exists()
     ):
-        errors.setdefault("letter", []).append(
-            _("The letter %(letter)s is already used in this center.") % {"letter": group.letter}
+        errors.conflict(
+            "letter",
+            _("The letter %(letter)s is already used in this center.") % {"letter": group.letter},
         )
-    if not group.name:
-        errors.setdefault("name", []).append(_("Enter a name."))
     if group.daily_limit is not None and group.daily_limit < 1:
-        errors.setdefault("daily_limit", []).append(_("A daily limit is at least 1."))
+        errors.add("daily_limit", _("A daily limit is at least 1."))
     if not 5 <= (group.slot_minutes or 0) <= 240:
-        errors.setdefault("slot_minutes", []).append(
-            _("An appointment slot lasts 5 to 240 minutes.")
-        )
+        errors.add("slot_minutes", _("An appointment slot lasts 5 to 240 minutes."))
     if group.slot_capacity is None or group.slot_capacity < 0:
-        errors.setdefault("slot_capacity", []).append(
-            _("Enter how many appointments a slot takes.")
-        )
+        errors.add("slot_capacity", _("Enter how many appointments a slot takes."))
     if group.department is not None and group.department.center_id != group.center_id:
-        errors.setdefault("department", []).append(
-            _("The department is not stationed in this center.")
-        )
+        errors.add("department", _("The department is not stationed in this center."))
     if any(window.center_id != group.center_id for window in windows):
-        errors.setdefault("windows", []).append(_("Every window must belong to this center."))
+        errors.add("windows", _("Every window must belong to this center."))
     if any(item.center_id != group.center_id for item in items):
-        errors.setdefault("items", []).append(_("Every item must belong to this center."))
-    if errors:
-        raise ValidationError(errors)
+        errors.add("items", _("Every item must belong to this center."))
+    errors.raise_if_any()
 
 
 @transaction.atomic
@@ -94,7 +89,7 @@ def group_create(
     group.items.set(item_list)
     record_event(
         actor=actor,
-        action="queue.group_create",
+        action=FrontdeskEvent.QUEUE_CREATE_GROUP,
         obj=group,
         center_id=center.pk,
         data={"windows": [w.pk for w in window_list], "items": [i.pk for i in item_list]},
@@ -133,7 +128,7 @@ def group_update(
         changed["items"] = [i.pk for i in item_list]
     record_event(
         actor=actor,
-        action="queue.group_update",
+        action=FrontdeskEvent.QUEUE_UPDATE_GROUP,
         obj=group,
         center_id=group.center_id,
         data=changed,
@@ -180,7 +175,7 @@ def groups_build(*, actor: User | None, center: Center) -> list[ServiceGroup]:
         group = existing.get(department_id)
         if group is None:
             if not letters:
-                raise ValidationError(_("No free group letter is left in this center."))
+                raise Conflict(_("No free group letter is left in this center."))
             department = departments[department_id]
             group = ServiceGroup.objects.create(
                 center=center,
@@ -195,7 +190,7 @@ def groups_build(*, actor: User | None, center: Center) -> list[ServiceGroup]:
         touched.append(group)
         record_event(
             actor=actor,
-            action="queue.group_build",
+            action=FrontdeskEvent.QUEUE_BUILD_GROUP,
             obj=group,
             center_id=center.pk,
             data={"items": sorted(item_ids), "windows": sorted(window_ids)},

@@ -27,6 +27,8 @@ from govhall.core.events import record_event
 from govhall.core.idnumbers import normalize, phone_error
 from govhall.core.lifecycle import Transition
 from govhall.core.models import User
+from govhall.core.validation import FieldErrors, StateRefusal, clean_text, refusal_error
+from govhall.frontdesk.events import FrontdeskEvent
 from govhall.frontdesk.inquiry_transitions import INQUIRY_TRANSITIONS, RECEIVER, InquiryAction
 from govhall.frontdesk.models import Inquiry, InquiryChannel, InquiryOutcome, InquiryStatus
 from govhall.frontdesk.services.standing import manages, works_in
@@ -52,10 +54,6 @@ def contact_phone_error(value: str) -> str | None:
             return None
         return _("A landline number starts with its area code, for example 0571-88881234.")
     return phone_error(number)
-
-
-def _text(value: str | None) -> str:
-    return (value or "").strip()
 
 
 def _window_served_now(actor: User, center: Center, at: datetime.datetime) -> Window | None:
@@ -91,87 +89,76 @@ def inquiry_log(
     """
     now = timezone.now()
     moment = at if at is not None else now
-    errors: dict[str, list[str]] = {}
-
-    def refuse(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
     if actor is None or not actor.is_active or not works_in(actor, center):
         raise ValidationError(_("You do not work in this center, so you cannot log its inquiries."))
-    if channel not in InquiryChannel.values:
-        refuse("channel", _("Choose how the contact came: visit, phone, fax or web."))
-    if outcome not in InquiryOutcome.values:
-        refuse(
-            "outcome",
-            _("Choose the outcome: answered, guided, transferred or outside our duties."),
-        )
-    matter = _text(matter)
-    if not matter:
-        refuse("matter", _("Write down what the matter is."))
-    elif len(matter) > MATTER_MAX:
-        refuse(
-            "matter",
-            _("The matter is too long (at most %(max)d characters).") % {"max": MATTER_MAX},
-        )
-    contact_name = _text(contact_name)
-    if len(contact_name) > CONTACT_NAME_MAX:
-        refuse(
-            "contact_name",
-            _("The name is too long (at most %(max)d characters).") % {"max": CONTACT_NAME_MAX},
-        )
+    # Collect every refusal first, then apply.
+    errors = FieldErrors()
+    errors.choice(
+        "channel",
+        channel,
+        InquiryChannel.values,
+        message=_("Choose how the contact came: visit, phone, fax or web."),
+    )
+    errors.choice(
+        "outcome",
+        outcome,
+        InquiryOutcome.values,
+        message=_("Choose the outcome: answered, guided, transferred or outside our duties."),
+    )
+    matter = errors.text(
+        "matter", matter, max_length=MATTER_MAX, required=_("Write down what the matter is.")
+    )
+    contact_name = errors.text("contact_name", contact_name, max_length=CONTACT_NAME_MAX)
     contact_phone = normalize(contact_phone)
     if contact_phone:
         message = contact_phone_error(contact_phone)
         if message:
-            refuse("contact_phone", message)
+            errors.add("contact_phone", message)
     if at is not None and at > now + _CLOCK_SLACK:
-        refuse("at", _("The time of the contact cannot be in the future."))
+        errors.add("at", _("The time of the contact cannot be in the future."))
     if item is not None and item.center_id != center.pk:
-        refuse("item", _("The service item is not in this center's catalog."))
+        errors.add("item", _("The service item is not in this center's catalog."))
     if window is None:
         window = _window_served_now(actor, center, moment)
     elif window.center_id != center.pk or not window.is_active:
-        refuse("window", _("The window is not an open window of this center."))
+        errors.add("window", _("The window is not an open window of this center."))
     elif not (serves_window(actor, window, moment) or manages(actor, center)):
-        refuse("window", _("You do not serve this window now."))
+        errors.add("window", _("You do not serve this window now."))
 
-    answer = _text(answer)
-    transferred_contact = _text(transferred_contact)
     if outcome != InquiryOutcome.GUIDED:
         guided_window = None
     if outcome != InquiryOutcome.TRANSFERRED:
         transferred_department, transferred_contact = None, ""
-    if outcome == InquiryOutcome.ANSWERED and not answer:
-        refuse("answer", _("Write down the answer you gave."))
-    if outcome == InquiryOutcome.OUTSIDE and not answer:
-        refuse("answer", _("Write down the explanation you gave and where the person can go."))
-    if len(answer) > ANSWER_MAX:
-        refuse(
-            "answer",
-            _("The answer is too long (at most %(max)d characters).") % {"max": ANSWER_MAX},
-        )
+    answer_required = ""
+    if outcome == InquiryOutcome.ANSWERED:
+        answer_required = _("Write down the answer you gave.")
+    elif outcome == InquiryOutcome.OUTSIDE:
+        answer_required = _("Write down the explanation you gave and where the person can go.")
+    answer = errors.text("answer", answer, max_length=ANSWER_MAX, required=answer_required)
     if outcome == InquiryOutcome.GUIDED:
         if guided_window is None:
-            refuse("guided_window", _("Choose the window the person was guided to."))
+            errors.add("guided_window", _("Choose the window the person was guided to."))
         elif guided_window.center_id != center.pk or not guided_window.is_active:
-            refuse("guided_window", _("The window is not an open window of this center."))
+            errors.add("guided_window", _("The window is not an open window of this center."))
+    transferred_contact = errors.text(
+        "transferred_contact",
+        transferred_contact,
+        max_length=CONTACT_NAME_MAX,
+        required=(
+            _("Name the person of the department who takes it on.")
+            if outcome == InquiryOutcome.TRANSFERRED
+            else ""
+        ),
+    )
     if outcome == InquiryOutcome.TRANSFERRED:
         if transferred_department is None:
-            refuse("transferred_department", _("Choose the department the matter goes to."))
+            errors.add("transferred_department", _("Choose the department the matter goes to."))
         elif transferred_department.center_id != center.pk or not transferred_department.is_active:
-            refuse(
+            errors.add(
                 "transferred_department",
                 _("The department is not stationed in this center."),
             )
-        if not transferred_contact:
-            refuse("transferred_contact", _("Name the person of the department who takes it on."))
-        elif len(transferred_contact) > CONTACT_NAME_MAX:
-            refuse(
-                "transferred_contact",
-                _("The name is too long (at most %(max)d characters).") % {"max": CONTACT_NAME_MAX},
-            )
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
 
     transferred = outcome == InquiryOutcome.TRANSFERRED
     inquiry = Inquiry.objects.create(
@@ -195,7 +182,7 @@ def inquiry_log(
     )
     record_event(
         actor=actor,
-        action="inquiry.logged",
+        action=FrontdeskEvent.INQUIRY_LOG,
         obj=inquiry,
         center_id=center.pk,
         data={
@@ -259,7 +246,7 @@ def inquiry_refusal(
     viewer: InquiryViewer | None = None,
 ) -> str | None:
     """Why `actor` may not take `action` on `inquiry` (the transition table, its party and
-    guard), or None when allowed."""
+    guard), or None when allowed; a `StateRefusal` when it is already taken on or finished."""
     finish = action == InquiryAction.FINISH
     if inquiry.outcome != InquiryOutcome.TRANSFERRED:
         if finish:
@@ -267,9 +254,9 @@ def inquiry_refusal(
         return _("Only a transferred matter is taken on by a department.")
     row = INQUIRY_TRANSITIONS.row(inquiry.status, action)
     if row is None:
-        return _("This matter is already finished.")
+        return StateRefusal(_("This matter is already finished."))
     if row.guard == "not_taken_on" and inquiry.acknowledged_at is not None:
-        return _("This matter has already been taken on.")
+        return StateRefusal(_("This matter has already been taken on."))
     if not (viewer or InquiryViewer(actor)).parties(inquiry) & row.who:
         if finish and actor is not None and actor.pk == inquiry.first_responder_id:
             return _(
@@ -309,7 +296,7 @@ def _locked(inquiry: Inquiry) -> Inquiry:
 def _refuse_unless_allowed(actor: User, found: Inquiry, action: str) -> None:
     refusal = inquiry_refusal(actor, found, action)
     if refusal:
-        raise ValidationError(refusal)
+        raise refusal_error(refusal)
 
 
 @transaction.atomic
@@ -327,7 +314,7 @@ def inquiry_acknowledge(
     found.save(update_fields=["acknowledged_at", "acknowledged_by"])
     record_event(
         actor=actor,
-        action="inquiry.acknowledged",
+        action=FrontdeskEvent.INQUIRY_ACKNOWLEDGE,
         obj=found,
         center_id=found.center_id,
         data={"department_id": found.transferred_department_id},
@@ -343,18 +330,15 @@ def inquiry_finish(
     responder's follow-up list. Finishing without taking it on first takes it on as well."""
     moment = at if at is not None else timezone.now()
     found = _locked(inquiry)
-    result = _text(result)
     _refuse_unless_allowed(actor, found, InquiryAction.FINISH)
-    if not result:
-        raise ValidationError({"result": [_("Write down how the matter was settled.")]})
-    if len(result) > RESULT_MAX:
-        raise ValidationError(
-            {
-                "result": [
-                    _("The result is too long (at most %(max)d characters).") % {"max": RESULT_MAX}
-                ]
-            }
-        )
+    errors = FieldErrors()
+    result = errors.text(
+        "result",
+        result,
+        max_length=RESULT_MAX,
+        required=_("Write down how the matter was settled."),
+    )
+    errors.raise_if_any()
     if moment < found.received_at:
         raise ValidationError(_("A matter cannot be finished before it was received."))
     row = INQUIRY_TRANSITIONS.row(found.status, InquiryAction.FINISH)
@@ -371,7 +355,7 @@ def inquiry_finish(
     found.save(update_fields=fields)
     record_event(
         actor=actor,
-        action="inquiry.finished",
+        action=FrontdeskEvent.INQUIRY_FINISH,
         obj=found,
         center_id=found.center_id,
         data={"department_id": found.transferred_department_id, "result": result[:200]},
@@ -386,8 +370,8 @@ def inquiry_contact_view_record(*, actor: User, inquiry: Inquiry, purpose: str =
         return
     record_event(
         actor=actor,
-        action="inquiry.contact_viewed",
+        action=FrontdeskEvent.INQUIRY_VIEW_CONTACT,
         obj=inquiry,
         center_id=inquiry.center_id,
-        note=_text(purpose)[:300],
+        note=str(clean_text(purpose or ""))[:300],
     )

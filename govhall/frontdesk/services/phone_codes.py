@@ -33,6 +33,7 @@ from govhall.core import idnumbers
 from govhall.core.events import record_event
 from govhall.core.notify import send_sms
 from govhall.core.ratelimit import HOUR, RateRule, rate_key, rate_limit
+from govhall.frontdesk.events import FrontdeskEvent
 from govhall.frontdesk.models import PhoneCode
 
 CODE_DIGITS = 6
@@ -90,7 +91,7 @@ def phone_code_issue(*, phone: str, at: datetime.datetime | None = None) -> tupl
         code_hash=_hash(phone, code),
         expires_at=now + datetime.timedelta(minutes=minutes),
     )
-    record_event(actor=None, action="phone_code.send", obj=row)
+    record_event(actor=None, action=FrontdeskEvent.PHONE_CODE_SEND, obj=row)
     text = _(
         "Your verification code is %(code)s (valid for %(minutes)d minutes): it confirms "
         "your phone for an appointment. Never tell it to anyone; if you did not ask for "

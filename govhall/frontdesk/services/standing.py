@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from govhall.core.models import User
-from govhall.org.access import centers_in_scope, scope_of
+from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.models import Center
 
 

@@ -1,5 +1,5 @@
 """Queue tickets (排队叫号, SPEC §7): taking a ticket, calling the next one at a window, and every
-later step, driven by the table in `govhall/frontdesk/transitions.py`.
+later step, driven by the table in `govhall/frontdesk/ticket_transitions.py`.
 
 Two windows calling at the same moment never get the same ticket: on PostgreSQL the candidate
 row is locked with SKIP LOCKED (the other window takes the next one without waiting); on SQLite
@@ -33,11 +33,13 @@ from govhall.core.ratelimit import (
     rate_limit,
 )
 from govhall.core.roles import roles_of
+from govhall.core.validation import Conflict, FieldErrors, StateRefusal, refusal_error
 from govhall.frontdesk.appointment_transitions import (
     APPOINTMENT_TRANSITIONS,
     AppointmentAction,
     AppointmentParty,
 )
+from govhall.frontdesk.events import TICKET_ACTION_EVENTS, FrontdeskEvent
 from govhall.frontdesk.models import (
     Appointment,
     ServiceGroup,
@@ -53,22 +55,23 @@ from govhall.frontdesk.services.standing import (
     skip_locked_supported,
     works_in,
 )
-from govhall.frontdesk.transitions import (
+from govhall.frontdesk.ticket_transitions import (
+    TICKET_TRANSITIONS,
     WINDOW_ACTIONS,
     TicketAction,
-    ticket_transition_for,
 )
 from govhall.org.models import Window
 from govhall.staffing.queries.cover import remembering_cover, serves_window
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 # Priorities a citizen may choose at the kiosk; the green channel is given by staff, an
 # appointment priority only by checking in.
 KIOSK_PRIORITIES = frozenset({TicketPriority.NORMAL, TicketPriority.ELDERLY_DISABLED})
 
 
-class TicketConflict(ValidationError):
-    """The ticket changed since the page was drawn (another window acted first)."""
+class TicketConflict(Conflict):
+    """The ticket or the window is not in a state for the action: it changed since the page was
+    drawn (another window acted first), or the window still serves another ticket."""
 
 
 def lock_ticket(ticket_id: int) -> Ticket:
@@ -167,31 +170,29 @@ def ticket_take(
     now = at or timezone.now()
     day = timezone.localdate(now)
     group = ServiceGroup.objects.select_related("center").get(pk=group.pk)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     phone = idnumbers.normalize(phone)
     if not group.is_active or not group.center.is_active:
-        errors.setdefault("group", []).append(_("This group does not issue tickets."))
+        errors.add("group", _("This group does not issue tickets."))
     if priority not in TicketPriority.values:
-        errors.setdefault("priority", []).append(_("Choose a valid priority."))
+        errors.add("priority", _("Choose a valid priority."))
     elif priority == TicketPriority.APPOINTMENT and appointment is None:
-        errors.setdefault("priority", []).append(
-            _("An appointment priority is given by checking in the appointment.")
+        errors.add(
+            "priority", _("An appointment priority is given by checking in the appointment.")
         )
     elif actor is None and appointment is None and priority not in KIOSK_PRIORITIES:
-        errors.setdefault("priority", []).append(
-            _("The green channel is given by the staff at the front desk.")
-        )
+        errors.add("priority", _("The green channel is given by the staff at the front desk."))
     if actor is not None and not works_in(actor, group.center):
-        errors.setdefault("group", []).append(_("You do not work in this center."))
-    if phone and idnumbers.phone_error(phone):
-        errors.setdefault("phone", []).append(idnumbers.phone_error(phone) or "")
+        errors.add("group", _("You do not work in this center."))
+    phone_error = idnumbers.phone_error(phone) if phone else None
+    if phone_error:
+        errors.add("phone", phone_error)
     # An approved off-hours appointment is served outside the hall's hours by design.
     off_hours = appointment is not None and appointment.is_off_hours
     closed = None if off_hours else _hall_open_for_tickets(group, now)
     if closed:
-        errors.setdefault("group", []).append(closed)
-    if errors:
-        raise ValidationError(errors)
+        errors.add("group", closed)
+    errors.raise_if_any()
     priority_requested = False
     if actor is None and appointment is None and (device or client):
         priority_requested = _kiosk_limits(priority=priority, device=device, client=client, now=now)
@@ -200,7 +201,7 @@ def ticket_take(
 
     counter = _next_serial(group, day)
     if group.daily_limit is not None and appointment is None and counter.last >= group.daily_limit:
-        raise ValidationError(
+        raise Conflict(
             {
                 "group": [
                     _(
@@ -219,7 +220,7 @@ def ticket_take(
             .first()
         )
         if already:
-            raise ValidationError(
+            raise Conflict(
                 {
                     "phone": [
                         _("This phone number already waits with ticket %(number)s in this group.")
@@ -248,7 +249,7 @@ def ticket_take(
     )
     record_event(
         actor=actor,
-        action="ticket.take",
+        action=FrontdeskEvent.TICKET_TAKE,
         obj=ticket,
         center_id=group.center_id,
         data={
@@ -296,7 +297,7 @@ def _after_call(ticket: Ticket, *, actor: User, window: Window, now: datetime.da
     )
     record_event(
         actor=actor,
-        action="ticket.call",
+        action=FrontdeskEvent.TICKET_CALL,
         obj=ticket,
         center_id=ticket.center_id,
         data={"window": window.number, "recall": ticket.recall_count},
@@ -349,7 +350,7 @@ def ticket_call_next(
     _refuse_unless_serving(actor, window, now)
     busy = _window_busy(window)
     if busy is not None:
-        raise ValidationError(
+        raise TicketConflict(
             _("Finish or mark ticket %(number)s first; a window serves one ticket at a time.")
             % {"number": busy.number}
         )
@@ -377,18 +378,21 @@ def _refuse(message: str) -> ValidationError:
 def ticket_refusal(
     actor: User, ticket: Ticket, action: str, now: datetime.datetime | None = None
 ) -> str | None:
-    """Why `actor` may not take `action` on `ticket` now, or None when allowed."""
+    """Why `actor` may not take `action` on `ticket` now, or None when allowed; a
+    `StateRefusal` when the ticket's status does not allow the action."""
     moment = now or timezone.now()
-    row = ticket_transition_for(ticket.status, action)
+    row = TICKET_TRANSITIONS.row(ticket.status, action)
     if row is None:
-        return _("Ticket %(number)s is %(status)s; it cannot be %(action)s.") % {
+        known = action in TicketAction.values
+        message = _("Ticket %(number)s is %(status)s; it cannot be %(action)s.") % {
             "number": ticket.number,
             "status": TicketStatus(ticket.status).label,
-            "action": TicketAction(action).label if action in TicketAction.values else action,
+            "action": TicketAction(action).label if known else action,
         }
+        return StateRefusal(message) if known else message
     roles = roles_of(actor)
     superuser = getattr(actor, "is_superuser", False)
-    if not superuser and not roles & row.roles:
+    if not superuser and row.who.isdisjoint(roles):
         return _("Your role may not do this.")
     if (
         action in WINDOW_ACTIONS
@@ -444,13 +448,13 @@ def ticket_act(
             raise ValidationError(_("Choose the window that calls."))
         _refuse_unless_serving(actor, window, now)
         if locked.status != TicketStatus.WAITING:
-            raise ValidationError(
+            raise TicketConflict(
                 _("Ticket %(number)s is %(status)s; it cannot be called.")
                 % {"number": locked.number, "status": TicketStatus(locked.status).label}
             )
         busy = _window_busy(window)
         if busy is not None:
-            raise ValidationError(
+            raise TicketConflict(
                 _("Finish or mark ticket %(number)s first; a window serves one ticket at a time.")
                 % {"number": busy.number}
             )
@@ -471,9 +475,9 @@ def ticket_act(
 
     refusal = ticket_refusal(actor, locked, action, now)
     if refusal:
-        raise ValidationError(refusal)
-    row = ticket_transition_for(locked.status, action)
-    assert row is not None
+        raise refusal_error(refusal, conflict=TicketConflict)
+    row = TICKET_TRANSITIONS.row(locked.status, action)
+    assert row is not None and row.next_state is not None
     data: dict[str, Any] = {"from": locked.status}
     before_window = locked.window
     if action == TicketAction.RECALL:
@@ -484,6 +488,8 @@ def ticket_act(
     elif action == TicketAction.FINISH:
         locked.finished_at = now
         locked.service_seconds = max(0, int((now - (locked.started_at or now)).total_seconds()))
+    elif action == TicketAction.CANCEL:
+        locked.cancelled_at = now
     elif action == TicketAction.CONFIRM_PRIORITY:
         locked.priority = TicketPriority.ELDERLY_DISABLED
         locked.priority_rank = PRIORITY_RANK[TicketPriority.ELDERLY_DISABLED]
@@ -495,7 +501,7 @@ def ticket_act(
         locked.called_by = None
         locked.started_at = None
         locked.recall_count = 0
-    locked.status = row.next_status
+    locked.status = row.next_state
     locked.save()
     if action == TicketAction.RECALL and before_window is not None:
         _after_call(locked, actor=actor, window=before_window, now=now)
@@ -504,7 +510,7 @@ def ticket_act(
         _appointment_served(locked, actor=actor, now=now)
     record_event(
         actor=actor,
-        action=f"ticket.{action}",
+        action=TICKET_ACTION_EVENTS[action],
         obj=locked,
         center_id=locked.center_id,
         note=(note or "").strip()[:2000],
@@ -547,7 +553,7 @@ def _appointment_served(ticket: Ticket, *, actor: User, now: datetime.datetime) 
     ):
         record_event(
             actor=actor,
-            action="appointment.serve",
+            action=FrontdeskEvent.APPOINTMENT_SERVE,
             obj=Appointment.objects.get(pk=appointment_id),
             center_id=ticket.center_id,
             data={"ticket": ticket.number},
@@ -588,7 +594,7 @@ def ticket_open_case(*, actor: User, ticket: Ticket, **intake: Any) -> Any:
     locked = lock_ticket(ticket.pk)
     now = intake.get("at") or timezone.now()
     if locked.status not in ACTIVE_TICKET_STATUSES or locked.window is None:
-        raise ValidationError(
+        raise TicketConflict(
             _("Call ticket %(number)s to your window before opening a case from it.")
             % {"number": locked.number}
         )
@@ -601,7 +607,7 @@ def ticket_open_case(*, actor: User, ticket: Ticket, **intake: Any) -> Any:
     locked.save()
     record_event(
         actor=actor,
-        action="ticket.open_case",
+        action=FrontdeskEvent.TICKET_OPEN_CASE,
         obj=locked,
         center_id=locked.center_id,
         data={"case": case.pk, "number": case.number},

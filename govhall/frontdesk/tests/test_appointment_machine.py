@@ -21,16 +21,18 @@ from govhall.frontdesk.appointment_transitions import (
     AppointmentParty,
 )
 from govhall.frontdesk.models import Appointment, AppointmentStatus
-from govhall.frontdesk.services.appointments import (
-    appointment_actions,
+from govhall.frontdesk.services.appointment_booking import (
     appointment_book,
     appointment_cancel,
     appointment_check_in,
+)
+from govhall.frontdesk.services.appointment_off_hours import (
     appointment_decide,
     appointment_mark_served,
     appointment_request_off_hours,
-    appointments_mark_no_shows,
 )
+from govhall.frontdesk.services.appointment_periodic import appointments_mark_no_shows
+from govhall.frontdesk.services.appointment_rules import appointment_actions
 from govhall.testing.appointments import id_number
 from govhall.testing.factories import make_staff
 

@@ -26,22 +26,25 @@ from govhall.frontdesk.queries.appointments import (
     day_sheet,
     outage_preview,
 )
-from govhall.frontdesk.services.appointments import (
+from govhall.frontdesk.services.appointment_applicants import no_show_block_until
+from govhall.frontdesk.services.appointment_booking import (
     appointment_book,
     appointment_cancel,
     appointment_check_in,
+)
+from govhall.frontdesk.services.appointment_off_hours import (
     appointment_decide,
     appointment_mark_served,
     appointment_request_off_hours,
-    appointments_cancel_range,
+)
+from govhall.frontdesk.services.appointment_outage import appointments_cancel_range
+from govhall.frontdesk.services.appointment_periodic import (
     appointments_mark_no_shows,
     appointments_send_reminders,
-    bookable_days,
-    no_show_block_until,
-    slots_ensure,
 )
+from govhall.frontdesk.services.appointment_slots import bookable_days, slots_ensure
 from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next
-from govhall.frontdesk.transitions import TicketAction
+from govhall.frontdesk.ticket_transitions import TicketAction
 from govhall.testing.parallel import run_at_once
 from govhall.testing.phone_codes import phone_code
 

@@ -21,7 +21,7 @@ from govhall.frontdesk.queries.board import (
     people_ahead_at_issue,
 )
 from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next, ticket_take
-from govhall.frontdesk.transitions import TicketAction
+from govhall.frontdesk.ticket_transitions import TicketAction
 from govhall.org.models import Window
 from govhall.staffing.models import Absence, Leave
 from govhall.staffing.models.leave import LeaveKind, LeaveStatus

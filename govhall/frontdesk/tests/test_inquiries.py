@@ -69,7 +69,7 @@ def test_answered_visit_is_done_at_once(guide, county):
     assert inquiry.done_at == inquiry.received_at and inquiry.done_by == guide
     assert inquiry.first_responder == guide and inquiry.window is None
     assert inquiry.contact_phone == "13800138000"
-    assert inquiry_events() == ["inquiry.logged"]
+    assert inquiry_events() == ["inquiry.log"]
 
 
 def test_clerk_logs_at_the_window_served_now(clerk, county, hall_window):
@@ -182,7 +182,7 @@ def test_transfer_stays_open_until_the_receiver_finishes(
         inquiry_acknowledge(actor=guide, inquiry=inquiry)
     inquiry.refresh_from_db()
     assert inquiry.status == InquiryStatus.OPEN and inquiry.acknowledged_at is None
-    assert inquiry_events() == ["inquiry.logged"]
+    assert inquiry_events() == ["inquiry.log"]
 
     inquiry_acknowledge(actor=clerk_two, inquiry=inquiry)
     inquiry.refresh_from_db()
@@ -206,7 +206,7 @@ def test_transfer_stays_open_until_the_receiver_finishes(
     assert list(transfers_to_me(clerk_two)) == []
     with pytest.raises(ValidationError, match="already finished"):
         inquiry_finish(actor=director, inquiry=inquiry, result="again")
-    assert inquiry_events() == ["inquiry.logged", "inquiry.acknowledged", "inquiry.finished"]
+    assert inquiry_events() == ["inquiry.log", "inquiry.acknowledge", "inquiry.finish"]
 
 
 def test_staff_of_another_department_cannot_take_it_on(
@@ -226,7 +226,7 @@ def test_staff_of_another_department_cannot_take_it_on(
             inquiry_finish(actor=actor, inquiry=inquiry, result="x")
     inquiry.refresh_from_db()
     assert inquiry.status == InquiryStatus.OPEN and inquiry.acknowledged_at is None
-    assert inquiry_events() == ["inquiry.logged"]
+    assert inquiry_events() == ["inquiry.log"]
     assert list(transfers_to_me(clerk)) == []
 
 

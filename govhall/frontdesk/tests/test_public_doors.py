@@ -15,7 +15,8 @@ from govhall.core.idnumbers import id_check_character
 from govhall.core.models import Event, RateCounter
 from govhall.core.ratelimit import RateLimited
 from govhall.frontdesk.models import Appointment, PhoneCode, Slot
-from govhall.frontdesk.services.appointments import appointment_book, slots_ensure
+from govhall.frontdesk.services.appointment_booking import appointment_book
+from govhall.frontdesk.services.appointment_slots import slots_ensure
 from govhall.frontdesk.services.phone_codes import phone_code_send, phone_codes_prune
 from govhall.testing.phone_codes import phone_code
 

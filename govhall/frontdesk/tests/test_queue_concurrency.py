@@ -16,7 +16,7 @@ from govhall.core.models import Event
 from govhall.core.roles import Role
 from govhall.frontdesk.models import ServiceGroup, Ticket, TicketCall, TicketPriority, TicketStatus
 from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next, ticket_take
-from govhall.frontdesk.transitions import TicketAction
+from govhall.frontdesk.ticket_transitions import TicketAction
 from govhall.testing.factories import PostFactory, WindowFactory, make_staff
 from govhall.testing.parallel import run_at_once
 

@@ -41,7 +41,7 @@ from govhall.frontdesk.models import Ticket, TicketCall, TicketPriority, TicketS
 from govhall.frontdesk.models.queue import ACTIVE_TICKET_STATUSES
 from govhall.frontdesk.queries.queue import allowed_actions, window_line
 from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next, ticket_take
-from govhall.frontdesk.transitions import TicketAction, ticket_transition_for
+from govhall.frontdesk.ticket_transitions import TICKET_TRANSITIONS, TicketAction
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -169,9 +169,9 @@ def make_machine(hall: dict[str, Any]) -> type[RuleBasedStateMachine]:
                     assert action not in offered, f"{action} was offered but refused"
                 return
             assert action in offered or action == TicketAction.CALL, f"{action} not offered"
-            row = ticket_transition_for(before["status"], action)
+            row = TICKET_TRANSITIONS.row(before["status"], action)
             assert row is not None, f"{before['status']} --{action}--> is not in the table"
-            assert done.status == row.next_status == snapshot(ticket.pk)["status"]
+            assert done.status == row.next_state == snapshot(ticket.pk)["status"]
             if action == TicketAction.TRANSFER and before["status"] != TicketStatus.WAITING:
                 self.periods[ticket.pk] += 1
 

@@ -27,7 +27,7 @@ from govhall.frontdesk.services.tickets import (
     ticket_refusal,
     ticket_take,
 )
-from govhall.frontdesk.transitions import TicketAction
+from govhall.frontdesk.ticket_transitions import TicketAction
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Monday 7 December 2026, a working day, mid-morning.
@@ -257,7 +257,7 @@ class TestCalling:
             ticket_act(actor=clerk, ticket=ticket, action=TicketAction.RECALL)
         ticket = ticket_act(actor=clerk, ticket=ticket, action=TicketAction.NO_SHOW)
         assert ticket.status == TicketStatus.NO_SHOW
-        assert Event.objects.filter(action="ticket.no_show").count() == 1
+        assert Event.objects.filter(action="ticket.mark_no_show").count() == 1
 
     def test_start_and_finish_record_wait_and_service_times(self, queue_groups, clerk, hall_window):
         ticket_take(group=queue_groups["A"], at=minutes(0))
