@@ -55,9 +55,13 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="govhall-bench-") as var_dir:
         setup_django(var_dir)
-        from govhall.workdays.calendar import naive_add_workdays
         from govhall.workdays.models import CenterDay
-        from govhall.workdays.queries import build_calendar, calendar_for, drop_cached_calendars
+        from govhall.workdays.queries.calendar import (
+            build_calendar,
+            calendar_for,
+            drop_cached_calendars,
+        )
+        from govhall.workdays.queries.work_calendar import naive_add_workdays
 
         center_id = 1
         CenterDay.objects.create(

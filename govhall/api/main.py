@@ -31,11 +31,20 @@ api = NinjaAPI(
     title="govhall API",
     version="1.0",
     description=(
-        "JSON API of govhall for department systems and the online hall. Every refusal has "
-        "the body `{detail, errors?}`: 400 a NUL character, 401 no credentials, 404 missing "
-        "or outside the caller's scope, 409 a conflict, 413 a body over the limit, 415 a body "
-        "not sent as application/json, 422 invalid input or a refused action, 429 too many "
-        "requests. Lists take `limit` (default 50, at most 200) and `offset`."
+        "JSON API of govhall for department systems and the online hall. Lists take `limit` "
+        "(default 50, at most 200) and `offset`; every staff member is named the same way "
+        "(`PersonOut`: id, username, name).\n\n"
+        "**Errors** (one policy for every operation, written in `govhall/api/schemas.py`). "
+        "Every refusal has the body `{detail, errors?}` (`errors`: messages by field): "
+        "**422** refused input or a refused action, with the fields at fault; "
+        "**409** a conflict: the object changed since you read it (stale version or status, "
+        "someone acted first), a duplicate, already done; "
+        "**404** missing *or* forbidden (outside your scope, or not your role's operation: "
+        "nothing tells the two apart); "
+        "**429** rate limited, with `Retry-After` in seconds. "
+        "Before any operation: 401 no or bad credentials, 403 a session call without its CSRF "
+        "token, 400 a NUL character, 413 a body over the limit, 415 a body not sent as "
+        "application/json."
     ),
     urls_namespace="api",
     docs=LocalSwagger(),  # Swagger UI from our static files (npm), not a CDN

@@ -1,10 +1,35 @@
-"""What every router of the JSON API shares: the error body, bounded pagination, constrained
-input types, the JSON-only parser and the error handlers (issue 12 item 4).
+"""What every router of the JSON API shares: the error policy and its body, shared output
+shapes (`PersonOut`), bounded pagination, constrained input types, the JSON-only parser and the
+error handlers (issue 12 item 4, issue 13).
 
-- `ErrorOut` is the body of every refusal (400, 401, 403, 404, 409, 413, 415, 422, 429):
-  `{"detail": "...", "errors": {field: [...]}}`, `errors` only when particular fields are at
-  fault. `declare_error_responses` adds to each operation the codes it can answer, so the
-  OpenAPI document lists them all.
+Error policy — the one place it is written; every router follows it, the OpenAPI description
+(api/main.py) and the README point here, api/tests/test_error_policy.py checks it:
+
+- Every refusal has the body `ErrorOut`: `{"detail": "...", "errors": {field: [...]}}`, in the
+  caller's language, `errors` only when particular fields are at fault.
+- 422 — refused input: a parameter or body field that is missing, malformed or out of range,
+  and an action the rules refuse (a service's `ValidationError`). `errors` names the fields.
+  Routers answer it with `service_refusal(error)` or `field_refusal(field, message)`.
+- 409 — a conflict: the object changed since the caller looked (a stale version or status,
+  another window or decider acted first), a duplicate, "already done". The services raise
+  `govhall.core.validation.Conflict` or a subclass of it (`CaseConflict`, `TicketConflict`),
+  also through `FieldErrors.conflict` (a code or letter used already; refused input in the
+  same request wins: 422) and `refusal_error(StateRefusal(...))` (a lifecycle's "not from this
+  status"); `service_refusal` answers it with 409 (other classes may be named in `conflicts`).
+- 404 — missing OR forbidden: an object outside the caller's scope, or an operation the
+  caller's role does not have, answers exactly like a missing one (`access_*` raise Http404),
+  so nobody learns what exists.
+- 429 — rate limited (a public door: progress look-ups, kiosk tickets, bookings), with
+  `Retry-After` in seconds: `rate_limited(response, limited)`.
+- Outside any view: 401 no or bad credentials; 403 only a session call without its CSRF
+  token; 400 a request carrying a NUL character (refused by middleware before any view);
+  413 a body over the limit; 415 a body not sent as application/json.
+- `declare_error_responses` adds to each operation the codes it can answer, so the OpenAPI
+  document lists them all.
+
+Other shared pieces:
+
+- `PersonOut` is how every answer names a staff member (id, username, name).
 - `Pagination` is the one `limit`/`offset` pagination of every list: `limit` defaults to
   `GOVHALL_API_PAGE_SIZE` and is cut to `GOVHALL_API_MAX_PAGE_SIZE`; `offset` is bounded.
 - `Id`, `Count`, `Small`, `Code`, `Name`, `Line`, `Text` and friends bound what reaches the
@@ -22,7 +47,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
@@ -30,7 +55,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
-from pydantic import StringConstraints
+from pydantic import AliasChoices, StringConstraints
+
+from govhall.core.ratelimit import RateLimited
+from govhall.core.validation import Conflict
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -51,6 +79,60 @@ def error_body(detail: str, errors: dict[str, list[str]] | None = None) -> dict[
     if errors:
         body["errors"] = errors
     return body
+
+
+#: What an operation that calls a service declares besides its success: a conflict, a refusal.
+SERVICE_REFUSALS: dict[int, Any] = {409: ErrorOut, 422: ErrorOut}
+
+
+def service_refusal(
+    error: ValidationError, *, conflicts: tuple[type[ValidationError], ...] = ()
+) -> Status[dict[str, Any]]:
+    """A service's refusal as the API answers it: 409 for a conflict (a
+    `govhall.core.validation.Conflict`, or an error of one of `conflicts`: the object changed
+    under the caller, someone acted first, already done), else 422; `detail` joins the
+    messages and `errors` keeps them by field when the service named fields."""
+    status = 409 if isinstance(error, (Conflict, *conflicts)) else 422
+    errors = (
+        {key: [str(m) for m in messages] for key, messages in error.message_dict.items()}
+        if hasattr(error, "error_dict")
+        else None
+    )
+    return Status(status, error_body(" ".join(str(m) for m in error.messages), errors))
+
+
+def field_refusal(field: str, message: str) -> Status[dict[str, Any]]:
+    """422 for one refused parameter the router checks itself (a month that is not YYYY-MM,
+    an unknown code, a number in the wrong place)."""
+    return Status(422, error_body(message, {field: [message]}))
+
+
+class FieldRefused(HttpError):
+    """Raised where returning is awkward (a helper): answers like `field_refusal`."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(422, message)
+        self.field = field
+
+
+def rate_limited(response: HttpResponse, limited: RateLimited) -> Status[dict[str, Any]]:
+    """429 in the shape of every refusal, with Retry-After (seconds)."""
+    response["Retry-After"] = str(limited.retry_after)
+    return Status(429, error_body(limited.message))
+
+
+# --- shared output shapes -----------------------------------------------------------------------
+
+
+class PersonOut(Schema):
+    """A staff member as every answer names them (who decided, who covers, who is on duty).
+    Built from a `User`: `name` is its display name. Never a phone or an ID number: applicants
+    are not `PersonOut` (their own, masked shapes live with the case and the appointment)."""
+
+    id: int
+    username: str
+    # Read from a User's `display_name` (or a ready `name`); answered as `name`.
+    name: str = Field(..., validation_alias=AliasChoices("display_name", "name"))
 
 
 # --- bounded numbers and strings ----------------------------------------------------------------
@@ -158,7 +240,8 @@ def validation_errors(errors: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
-    """Every refusal of the API in the shape of `ErrorOut`."""
+    """Every refusal of the API in the shape of `ErrorOut`, with the codes of the error
+    policy (this module's docstring)."""
 
     def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, validation_errors(list(exc.errors)), status=422)
@@ -173,6 +256,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
             exc = cause
         status = exc.status_code
         message = str(exc)
+        if isinstance(exc, FieldRefused):
+            return api.create_response(
+                request, error_body(message, {exc.field: [message]}), status=status
+            )
         if status == 400 and message.startswith("Cannot parse request body"):
             return api.create_response(
                 request, error_body(_("The body is not valid JSON.")), status=422

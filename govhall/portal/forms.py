@@ -1,4 +1,5 @@
-"""The public guide search form (GET). It only parses input; the search is catalog.queries."""
+"""The public guide search form (GET). It only parses input; the search is in
+catalog.queries.guides."""
 
 from __future__ import annotations
 

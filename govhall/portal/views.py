@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from govhall.catalog.models import ServiceItem
-from govhall.catalog.queries import (
+from govhall.catalog.queries.guides import (
     guide_search,
     public_centers,
     public_departments,

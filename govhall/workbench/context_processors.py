@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from govhall.core.roles import roles_of
-from govhall.org.access import scope_of
-from govhall.staffing.queries.cover import can_see_vacancies, vacancies_in_scope
+from govhall.org.access.scope import scope_of
+from govhall.staffing.access.cover import can_see_vacancies
+from govhall.staffing.queries.cover import vacancies_in_scope
 from govhall.workbench.calendar.warnings import calendar_warnings
 from govhall.workbench.navigation import nav_entries
 

@@ -1,7 +1,13 @@
-"""The workbench menu: which entries each role sees."""
+"""The workbench menu: which entries each user sees.
+
+Each entry asks the same `can_*` question as the page behind it, imported from the owning
+domain's access module, so an entry is shown exactly to those whose page answers 200
+(workbench/tests/test_menu_access.py). The menu never reads roles itself.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,96 +16,90 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from govhall.core.roles import (
-    ALL_ROLES,
-    APPOINTMENT_READER_ROLES,
-    CASE_READER_ROLES,
-    INQUIRY_LOGGER_ROLES,
-    INQUIRY_RECEIVER_ROLES,
-    LINE_KEEPER_ROLES,
-    MANAGER_ROLES,
-    OVERSIGHT_ROLES,
-    RECORD_READER_ROLES,
-    WINDOW_ROLES,
-    Role,
+from govhall.cases.access.cases import can_read_cases, can_read_outbox, can_take_window_actions
+from govhall.catalog.access.scope import can_manage_catalog
+from govhall.core.access import can_read_event_log
+from govhall.frontdesk.access.appointments import can_read_appointments
+from govhall.frontdesk.access.inquiries import (
+    can_log_inquiries,
+    can_read_inquiry_rates,
+    can_read_phone_book,
+    can_receive_inquiries,
+    can_view_inquiries,
 )
-from govhall.org.access import scope_of
-
-# Each entry names the role set of the access rule behind its page (govhall.core.roles).
+from govhall.frontdesk.access.tickets import (
+    can_act_on_tickets,
+    can_manage_groups,
+    can_read_queue_stats,
+    can_use_console,
+)
+from govhall.org.access.scope import can_read_staff, can_use_workbench
+from govhall.staffing.access.assignments import can_see_return_warnings
+from govhall.staffing.access.cover import can_see_vacancies
 
 
 @dataclass(frozen=True)
 class NavEntry:
     url_name: str
     label: str | Promise
-    roles: frozenset[Role]
+    # The page's own question: the entry is shown when it answers True for the user.
+    allowed: Callable[[object], bool]
     # The first entry of each group of the menu carries the group's heading.
     section: str | Promise = ""
 
 
 NAV: tuple[NavEntry, ...] = (
-    NavEntry("workbench:home", _("Home"), ALL_ROLES),
-    NavEntry("workbench:centers", _("Centers"), ALL_ROLES, section=_("Organization")),
-    NavEntry("workbench:departments", _("Departments"), ALL_ROLES),
-    NavEntry("workbench:windows", _("Windows and posts"), ALL_ROLES),
-    NavEntry("workbench:staff", _("Staff"), OVERSIGHT_ROLES),
-    NavEntry("workbench:items", _("Service items"), ALL_ROLES, section=_("Catalog")),
-    NavEntry("workbench:catalog_import", _("Catalog import and export"), MANAGER_ROLES),
-    NavEntry("workbench:calendar", _("Working-day calendar"), ALL_ROLES),
-    # "My inbox" carries the heading: every role of the section sees it.
-    NavEntry("workbench:case_inbox", _("My inbox"), CASE_READER_ROLES, section=_("Cases")),
-    NavEntry("workbench:case_intake", _("Case intake"), WINDOW_ROLES),
-    NavEntry("workbench:cases", _("All cases"), CASE_READER_ROLES),
-    NavEntry("workbench:outbox", _("Outbox"), RECORD_READER_ROLES),
-    # Front desk: inquiries (the first entry carries the section heading _("Front desk"))
-    # Role sets as in govhall/frontdesk/access/inquiries.py (a test keeps them equal).
+    NavEntry("workbench:home", _("Home"), can_use_workbench),
+    NavEntry("workbench:centers", _("Centers"), can_use_workbench, section=_("Organization")),
+    NavEntry("workbench:departments", _("Departments"), can_use_workbench),
+    NavEntry("workbench:windows", _("Windows and posts"), can_use_workbench),
+    NavEntry("workbench:staff", _("Staff"), can_read_staff),
+    NavEntry("workbench:items", _("Service items"), can_use_workbench, section=_("Catalog")),
+    NavEntry("workbench:catalog_import", _("Catalog import and export"), can_manage_catalog),
+    NavEntry("workbench:calendar", _("Working-day calendar"), can_use_workbench),
+    # "My inbox" carries the heading: every reader of cases sees it.
+    NavEntry("workbench:case_inbox", _("My inbox"), can_read_cases, section=_("Cases")),
+    NavEntry("workbench:case_intake", _("Case intake"), can_take_window_actions),
+    NavEntry("workbench:cases", _("All cases"), can_read_cases),
+    NavEntry("workbench:outbox", _("Outbox"), can_read_outbox),
+    # Front desk: inquiries (the first entry carries the section heading).
     NavEntry(
-        "workbench:inquiries",
-        _("First inquiries"),
-        ALL_ROLES - {Role.SOCIAL_SUPERVISOR},
-        section=_("Front desk"),
+        "workbench:inquiries", _("First inquiries"), can_view_inquiries, section=_("Front desk")
     ),
-    NavEntry("workbench:inquiry_log", _("Log an inquiry"), INQUIRY_LOGGER_ROLES),
-    NavEntry("workbench:inquiry_follow_ups", _("My follow-ups"), INQUIRY_LOGGER_ROLES),
-    NavEntry(
-        "workbench:inquiry_transfers", _("Transfers to my department"), INQUIRY_RECEIVER_ROLES
-    ),
-    NavEntry(
-        "workbench:inquiry_phone_book",
-        _("Phone record book"),
-        OVERSIGHT_ROLES | INQUIRY_LOGGER_ROLES,
-    ),
-    NavEntry("workbench:inquiry_rates", _("Inquiry rates"), OVERSIGHT_ROLES),
+    NavEntry("workbench:inquiry_log", _("Log an inquiry"), can_log_inquiries),
+    NavEntry("workbench:inquiry_follow_ups", _("My follow-ups"), can_log_inquiries),
+    NavEntry("workbench:inquiry_transfers", _("Transfers to my department"), can_receive_inquiries),
+    NavEntry("workbench:inquiry_phone_book", _("Phone record book"), can_read_phone_book),
+    NavEntry("workbench:inquiry_rates", _("Inquiry rates"), can_read_inquiry_rates),
     # Front desk: queue
-    NavEntry("workbench:queue_console", _("Calling console"), WINDOW_ROLES),
-    NavEntry("workbench:queue_line", _("Today's line"), LINE_KEEPER_ROLES),
-    NavEntry("workbench:queue_groups", _("Queue groups"), MANAGER_ROLES),
-    NavEntry("workbench:queue_stats", _("Queue statistics"), OVERSIGHT_ROLES),
+    NavEntry("workbench:queue_console", _("Calling console"), can_use_console),
+    NavEntry("workbench:queue_line", _("Today's line"), can_act_on_tickets),
+    NavEntry("workbench:queue_groups", _("Queue groups"), can_manage_groups),
+    NavEntry("workbench:queue_stats", _("Queue statistics"), can_read_queue_stats),
     # Front desk: appointments
-    NavEntry("workbench:appointments", _("Appointments"), APPOINTMENT_READER_ROLES),
-    NavEntry("workbench:appointment_requests", _("Off-hours requests"), MANAGER_ROLES),
-    NavEntry("workbench:on_duty", _("On duty now"), ALL_ROLES, section=_("Staff on duty")),
-    NavEntry("workbench:my_absence", _("Where-and-until sign"), ALL_ROLES),
-    NavEntry("workbench:attendance", _("My attendance"), ALL_ROLES),
-    NavEntry("workbench:leaves", _("Leave"), ALL_ROLES),
-    NavEntry("workbench:leave_calendar", _("Team leave calendar"), ALL_ROLES),
-    NavEntry("workbench:attendance_month", _("Monthly attendance"), OVERSIGHT_ROLES),
-    NavEntry("workbench:vacancies", _("Empty posts"), RECORD_READER_ROLES),
-    NavEntry("workbench:delegations", _("Cover records"), OVERSIGHT_ROLES),
-    NavEntry("workbench:rosters", _("Duty roster"), ALL_ROLES),
-    NavEntry("workbench:leader_visits", _("Leader visits"), ALL_ROLES),
-    NavEntry("workbench:assignments", _("Window assignments"), OVERSIGHT_ROLES),
-    NavEntry("workbench:return_warnings", _("Return warnings"), RECORD_READER_ROLES),
-    NavEntry("workbench:events", _("Event log"), RECORD_READER_ROLES, section=_("Records")),
+    NavEntry("workbench:appointments", _("Appointments"), can_read_appointments),
+    NavEntry("workbench:appointment_requests", _("Off-hours requests"), can_read_appointments),
+    NavEntry("workbench:on_duty", _("On duty now"), can_use_workbench, section=_("Staff on duty")),
+    NavEntry("workbench:my_absence", _("Where-and-until sign"), can_use_workbench),
+    NavEntry("workbench:attendance", _("My attendance"), can_use_workbench),
+    NavEntry("workbench:leaves", _("Leave"), can_use_workbench),
+    NavEntry("workbench:leave_calendar", _("Team leave calendar"), can_use_workbench),
+    NavEntry("workbench:attendance_month", _("Monthly attendance"), can_read_staff),
+    NavEntry("workbench:vacancies", _("Empty posts"), can_see_vacancies),
+    NavEntry("workbench:delegations", _("Cover records"), can_use_workbench),
+    NavEntry("workbench:rosters", _("Duty roster"), can_use_workbench),
+    NavEntry("workbench:leader_visits", _("Leader visits"), can_use_workbench),
+    NavEntry("workbench:assignments", _("Window assignments"), can_read_staff),
+    NavEntry("workbench:return_warnings", _("Return warnings"), can_see_return_warnings),
+    NavEntry("workbench:events", _("Event log"), can_read_event_log, section=_("Records")),
 )
 
 
 def nav_entries(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
-    scope = scope_of(user)
     entries: list[dict[str, Any]] = []
     for entry in NAV:
-        if not (scope.everything or scope.roles & entry.roles):
+        if not entry.allowed(user):
             continue
         url = reverse(entry.url_name)
         entries.append(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from govhall.catalog.access import items_in_scope
-from govhall.org.access import centers_in_scope, departments_in_scope, windows_in_scope
+from govhall.catalog.access.scope import items_in_scope
+from govhall.org.access.scope import centers_in_scope, departments_in_scope, windows_in_scope
 
 
 def home_figures(user: object) -> dict[str, int]:

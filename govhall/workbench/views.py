@@ -6,10 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 
-from govhall.core.access import access_job
+from govhall.core.access import access_job, can_read_event_log
 from govhall.core.models import Event, User
-from govhall.core.roles import RECORD_READER_ROLES
-from govhall.org.access import centers_in_scope, scope_of
+from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.staffing.queries.cover import servings_of
 from govhall.staffing.queries.leave import redact_leave_events
 from govhall.workbench.queries import home_figures
@@ -27,11 +26,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def event_log(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
-    if not (scope.everything or scope.roles & RECORD_READER_ROLES):
+    if not can_read_event_log(request.user):
         raise Http404
     events = Event.objects.select_related("actor")
-    if not scope.everything:
+    if not scope_of(request.user).everything:
         events = events.in_centers(centers_in_scope(request.user).values("pk"))
     action = request.GET.get("action", "").strip()
     if action:

@@ -7,18 +7,17 @@ import datetime
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
-from govhall.api.schemas import Code, Search
+from govhall.api.schemas import Code, FieldRefused, Search
 from govhall.org.models import Center
-from govhall.workdays.calendar import (
+from govhall.workdays.queries.calendar import calendar_for, holiday_label
+from govhall.workdays.queries.work_calendar import (
     END,
     EPOCH,
     MAX_DEADLINE_DAYS,
     CalendarRangeError,
     WorkCalendar,
 )
-from govhall.workdays.queries import calendar_for, holiday_label
 
 router = Router()
 
@@ -65,14 +64,14 @@ def _calendar(center: str | None) -> WorkCalendar:
         return calendar_for(None)
     center_id = Center.objects.filter(code=center).values_list("pk", flat=True).first()
     if center_id is None:
-        raise HttpError(400, _("There is no center with code %(code)s.") % {"code": center})
+        raise FieldRefused("center", _("There is no center with code %(code)s.") % {"code": center})
     return calendar_for(center_id)
 
 
 def _check_date(day: datetime.date, name: str) -> None:
     if not EPOCH <= day <= END:
-        raise HttpError(
-            400,
+        raise FieldRefused(
+            name,
             _("%(name)s: the calendar covers %(first)s to %(last)s.")
             % {"name": name, "first": EPOCH.isoformat(), "last": END.isoformat()},
         )
@@ -114,7 +113,7 @@ def deadline(
     try:
         end = calendar.add_workdays(start, days)
     except CalendarRangeError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise FieldRefused("days", str(exc)) from None
     return DeadlineOut(
         start=start,
         days=days,
@@ -134,8 +133,8 @@ def workdays(
     _check_date(first, "first")
     _check_date(last, "last")
     if last < first:
-        raise HttpError(
-            400,
+        raise FieldRefused(
+            "last",
             _("The range is reversed: %(last)s is before %(first)s.")
             % {"first": first.isoformat(), "last": last.isoformat()},
         )
@@ -158,17 +157,19 @@ def coverage(
         try:
             wanted = sorted({int(part) for part in years.split(",") if part.strip()})
         except ValueError:
-            raise HttpError(
-                400, _("years: give years separated by commas, e.g. 2026,2027.")
+            raise FieldRefused(
+                "years", _("years: give years separated by commas, e.g. 2026,2027.")
             ) from None
     else:
         today = datetime.date.today()
         wanted = [today.year, today.year + 1]
     if not wanted or len(wanted) > MAX_COVERAGE_YEARS:
-        raise HttpError(400, _("years: give 1 to %(max)s years.") % {"max": MAX_COVERAGE_YEARS})
+        raise FieldRefused(
+            "years", _("years: give 1 to %(max)s years.") % {"max": MAX_COVERAGE_YEARS}
+        )
     if wanted[0] < EPOCH.year or wanted[-1] > END.year:
-        raise HttpError(
-            400,
+        raise FieldRefused(
+            "years",
             _("years: the calendar covers %(first)s to %(last)s.")
             % {"first": EPOCH.year, "last": END.year},
         )

@@ -3,11 +3,12 @@ at the window and online, notices (PDF), fees and joint review.
 
 Auth: a bearer token of a department system (`govhall api_token create`) or a signed-in staff
 session; a token acts with its user's roles and scope. Every case is fetched through
-`govhall.cases.access`: a case outside the caller's scope answers 404, like a missing one.
+`govhall.cases.access.cases`: a case outside the caller's scope answers 404, like a missing one.
 
-Errors: bad input or a refused action → 422 `{"detail": "...", "errors": {field: [...]}}`;
-the case changed meanwhile (stale `expected_version`, or the action is no longer possible from
-the current status) → 409; missing or forbidden → 404.
+Errors follow the API's one policy (`govhall/api/schemas.py`): bad input or a refused action
+→ 422 `{"detail": "...", "errors": {field: [...]}}`; the case changed meanwhile (stale
+`expected_version`, or the action is no longer possible from the current status) → 409;
+missing or forbidden → 404.
 """
 
 # No `from __future__ import annotations` here: django-ninja resolves the annotations of the
@@ -24,38 +25,41 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from govhall.api.auth import SESSION_OR_TOKEN
 from govhall.api.schemas import (
+    SERVICE_REFUSALS,
     Code,
     Count,
     ErrorOut,
+    FieldRefused,
     Id,
     Line,
     LongName,
     Money,
     Pagination,
+    PersonOut,
     Short,
     Small,
     Text,
+    field_refusal,
+    service_refusal,
 )
-from govhall.cases.access import access_case
+from govhall.cases.access.cases import access_case
+from govhall.cases.case_transitions import NATIONAL_CODE, NATIONAL_LABEL, Action
 from govhall.cases.clock import days_left, urgency
-from govhall.cases.models import (
-    Case,
-    CaseFee,
-    CaseStatus,
-    JointMeeting,
-    JointTask,
-    Notice,
-    NoticeKind,
-)
+from govhall.cases.models import Case, CaseFee, JointMeeting, JointTask, Notice
 from govhall.cases.notice_render import notice_pdf, progress_url_for
-from govhall.cases.queries import STATE_ALL, STATE_CLOSED, CaseFilters, case_list, case_timeline
+from govhall.cases.queries.cases import (
+    STATE_ALL,
+    STATE_CLOSED,
+    CaseFilters,
+    case_list,
+    case_timeline,
+)
+from govhall.cases.services.action_params import action_params
 from govhall.cases.services.actions import case_act
-from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.fees import case_fee_record
 from govhall.cases.services.intake import (
     ApplicantData,
@@ -69,11 +73,11 @@ from govhall.cases.services.joint import joint_meeting_record, joint_task_comple
 from govhall.cases.services.notices import notice_confirm
 from govhall.cases.services.permissions import available_actions
 from govhall.cases.services.privacy import personal_data_view_record
-from govhall.cases.transitions import NATIONAL_CODE, NATIONAL_LABEL, Action
+from govhall.cases.statuses import CaseStatus, NoticeKind
 from govhall.catalog.models import FeeItem, ServiceItem
 from govhall.core.idnumbers import mask_id, mask_phone
 from govhall.core.models import User
-from govhall.org.access import centers_in_scope
+from govhall.org.access.scope import centers_in_scope
 from govhall.org.models import Center, Department, Window
 
 router = Router(auth=SESSION_OR_TOKEN)
@@ -107,12 +111,6 @@ class CaseWindowOut(Schema):
     id: int
     number: int = Field(..., description="Window number shown in the hall")
     name: str
-
-
-class PersonOut(Schema):
-    id: int
-    username: str
-    name: str = Field(..., alias="display_name")
 
 
 class ApplicantMaskedOut(Schema):
@@ -305,7 +303,7 @@ class CaseDetailOut(CaseBase):
 class EventOut(Schema):
     id: int
     at: datetime.datetime
-    action: str = Field(..., description="case.<action>, e.g. case.accept, case.notice_issued")
+    action: str = Field(..., description="case.<action>, e.g. case.accept, case.issue_notice")
     actor: PersonOut | None
     note: str
     data: dict[str, Any] = Field(..., description="from/to status, window and the parameters")
@@ -329,7 +327,7 @@ class ActionsOut(Schema):
 PARAMS_HELP = (
     "Parameters of the action (* required): prereview_return reason*, basis; "
     "request_supplement missing* (case material ids), extra (list of texts), override_reason; "
-    "supplement_received received (case material ids); accept kind* (online cases), "
+    "receive_supplement received (case material ids); accept kind* (online cases), "
     "joint_departments (ids); return reason*, basis*; deny reason*, basis*; start_joint "
     "departments (ids), task_days; suspend reason*; extend days*, reason*; transfer window_id*; "
     "escalate center_id, forward_by (YYYY-MM-DD); receive_result result*, approved (bool); "
@@ -487,7 +485,7 @@ class CaseListQuery(Schema):
 
 # --- helpers ------------------------------------------------------------------------------------
 
-REFUSALS = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+REFUSALS = {404: ErrorOut, **SERVICE_REFUSALS}
 
 
 def _user(request: HttpRequest) -> User:
@@ -497,16 +495,8 @@ def _user(request: HttpRequest) -> User:
 
 
 def _refused(error: ValidationError) -> Status[dict[str, Any]]:
-    """422 (or 409 for a conflict) with the service's messages."""
-    status = 409 if isinstance(error, CaseConflict) else 422
-    body: dict[str, Any] = {"detail": " ".join(error.messages)}
-    if hasattr(error, "error_dict"):
-        body["errors"] = {key: list(messages) for key, messages in error.message_dict.items()}
-    return Status(status, body)
-
-
-def _invalid(field: str, message: str) -> Status[dict[str, Any]]:
-    return Status(422, {"detail": message, "errors": {field: [message]}})
+    """422 (or 409 for a `CaseConflict`) with the service's messages."""
+    return service_refusal(error)
 
 
 def _fresh(case: Case) -> Case:
@@ -606,7 +596,7 @@ def _window_in_scope(user: User, window_id: int) -> Window:
 def list_cases(request: HttpRequest, filters: Query[CaseListQuery]):
     status = filters.status.strip()
     if status and status not in {STATE_CLOSED, STATE_ALL, *CaseStatus.values}:
-        raise HttpError(422, _("Unknown status %(status)s.") % {"status": status})
+        raise FieldRefused("status", _("Unknown status %(status)s.") % {"status": status})
     case_filters = CaseFilters(
         state=status,
         kind=filters.kind,
@@ -692,7 +682,7 @@ def case_actions(request: HttpRequest, case_id: int):
 def act(request: HttpRequest, case_id: int, action: str, payload: ActionIn):
     case = access_case(request.user, case_id, for_write=True)
     if action not in Action.values:
-        return _invalid("action", _("Unknown action %(action)s.") % {"action": action})
+        return field_refusal("action", _("Unknown action %(action)s.") % {"action": action})
     try:
         case = case_act(
             actor=_user(request),
@@ -700,7 +690,7 @@ def act(request: HttpRequest, case_id: int, action: str, payload: ActionIn):
             action=action,
             expected_version=payload.expected_version,
             note=payload.note,
-            params=payload.params,
+            params=action_params(action, payload.params),
         )
     except ValidationError as error:
         return _refused(error)
@@ -763,7 +753,7 @@ def receive(
     window = _window_in_scope(user, payload.window_id)
     item = _item_in_scope(user, payload.item_id)
     if item.center_id != window.center_id:
-        return _invalid("item", _("The window and the item belong to different centers."))
+        return field_refusal("item", _("The window and the item belong to different centers."))
     escalate_to = None
     if payload.escalate_to_id is not None:
         ancestors = [int(part) for part in item.center.path.strip("/").split("/") if part]
@@ -774,7 +764,7 @@ def receive(
             .first()
         )
         if escalate_to is None:
-            return _invalid(
+            return field_refusal(
                 "escalate_to_id", _("Forward only to a higher-level center of this center.")
             )
     departments = None
@@ -782,7 +772,7 @@ def receive(
         wanted = set(payload.joint_department_ids)
         departments = list(Department.objects.filter(center_id=item.center_id, pk__in=wanted))
         if len(departments) != len(wanted):
-            return _invalid(
+            return field_refusal(
                 "joint_department_ids", _("Joint departments must be departments of this center.")
             )
     existed = key is not None and Case.objects.filter(idempotency_key=key).exists()
@@ -919,7 +909,7 @@ def record_fee(request: HttpRequest, case_id: int, payload: FeeIn):
     case = access_case(request.user, case_id, for_write=True)
     fee_item = FeeItem.objects.filter(pk=payload.fee_item_id, item_id=case.item_id).first()
     if fee_item is None:
-        return _invalid("fee_item", _("This fee does not belong to the case's service item."))
+        return field_refusal("fee_item", _("This fee does not belong to the case's service item."))
     try:
         fee = case_fee_record(
             actor=_user(request),

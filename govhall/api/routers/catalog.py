@@ -1,7 +1,7 @@
 """Public catalog API: the published service guides of every active center (no login).
 
-The same reads as the public guide pages (`catalog.queries.guide_search` / `published_guide`),
-so the portal and the API always agree.
+The same reads as the public guide pages (`catalog.queries.guides.guide_search` /
+`published_guide`), so the portal and the API always agree.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from govhall.api.schemas import MAX_OFFSET, Code, Search
 from govhall.catalog.models import ItemType, ServiceItem
-from govhall.catalog.queries import guide_search, public_centers, published_guide
+from govhall.catalog.queries.guides import guide_search, public_centers, published_guide
 
 router = Router()
 

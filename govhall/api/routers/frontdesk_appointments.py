@@ -15,8 +15,10 @@ phone, booking code; GOVHALL_RATE_* settings): over a limit they answer 429 with
 A public booking or off-hours request needs `phone_code`, the 6-digit code sent by SMS to the
 phone by `POST /public/phone-code`; without a valid one it is refused and holds no place.
 
-Errors: a refused request → 400 `{"detail": "...", "errors": {field: [...]}}`; missing or
-forbidden → 404. Lists and every other answer carry the ID and phone numbers masked; only
+Errors follow the API's one policy (`govhall/api/schemas.py`): a refused request → 422 with
+the fields; missing or forbidden → 404; over a rate limit → 429.
+
+Lists and every other answer carry the ID and phone numbers masked; only
 `GET /{id}` returns them in full, and each such call records a personal-data view event.
 """
 
@@ -35,16 +37,31 @@ from ninja.pagination import paginate
 
 from govhall.api.auth import SESSION_OR_TOKEN
 from govhall.api.routers.progress import client_address
-from govhall.api.schemas import Code, ErrorOut, Id, Label, Line, LongName, Pagination, Search
+from govhall.api.schemas import (
+    SERVICE_REFUSALS,
+    Code,
+    ErrorOut,
+    Id,
+    Label,
+    Line,
+    LongName,
+    Pagination,
+    PersonOut,
+    Search,
+    field_refusal,
+    rate_limited,
+    service_refusal,
+)
 from govhall.core.models import User
 from govhall.core.ratelimit import RateLimited
 from govhall.frontdesk.access.appointments import (
     access_appointment,
-    access_group,
+    access_appointment_group,
     appointments_in_scope,
+    bookable_group,
+    can_declare_outage,
     can_read_appointments,
     can_write_appointments,
-    public_group,
 )
 from govhall.frontdesk.appointment_transitions import AppointmentAction
 from govhall.frontdesk.models import Appointment, AppointmentStatus
@@ -55,21 +72,22 @@ from govhall.frontdesk.queries.appointments import (
     outage_preview,
     slot_board,
 )
-from govhall.frontdesk.services.appointment_privacy import appointment_personal_data_view_record
-from govhall.frontdesk.services.appointments import (
-    appointment_actions,
+from govhall.frontdesk.services.appointment_booking import (
     appointment_book,
     appointment_cancel,
     appointment_check_in,
-    appointment_decide,
     appointment_lookup_public,
-    appointment_request_off_hours,
-    appointments_cancel_range,
-    bookable_days,
-    outage_validate,
 )
+from govhall.frontdesk.services.appointment_off_hours import (
+    appointment_decide,
+    appointment_request_off_hours,
+)
+from govhall.frontdesk.services.appointment_outage import appointments_cancel_range, outage_validate
+from govhall.frontdesk.services.appointment_privacy import appointment_personal_data_view_record
+from govhall.frontdesk.services.appointment_rules import appointment_actions
+from govhall.frontdesk.services.appointment_slots import bookable_days
 from govhall.frontdesk.services.phone_codes import phone_code_send
-from govhall.org.access import access_center
+from govhall.org.access.lookups import access_center
 
 router = Router(auth=SESSION_OR_TOKEN)
 RATES_DAYS_MAX = 366
@@ -78,7 +96,7 @@ RATES_DAYS_MAX = 366
 # --- schemas ------------------------------------------------------------------------------------
 
 
-REFUSALS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut}
+REFUSALS: dict[int, Any] = {404: ErrorOut, **SERVICE_REFUSALS}
 # The public doors also answer 429 (rate limited, with Retry-After).
 PUBLIC_REFUSALS: dict[int, Any] = {**REFUSALS, 429: ErrorOut}
 
@@ -153,12 +171,6 @@ class PhoneCodeOut(Schema):
 class CodeIn(Schema):
     code: Code
     last4: Code = Field(..., description="Last 4 characters of the applicant's ID number")
-
-
-class PersonOut(Schema):
-    id: int
-    username: str
-    name: str = Field(..., alias="display_name")
 
 
 class AppointmentOut(Schema):
@@ -273,16 +285,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _refused(error: ValidationError) -> Status[dict[str, Any]]:
-    body: dict[str, Any] = {"detail": " ".join(str(m) for m in error.messages)}
-    if hasattr(error, "error_dict"):
-        body["errors"] = {key: list(messages) for key, messages in error.message_dict.items()}
-    return Status(400, body)
-
-
-def _limited(response: HttpResponse, limited: RateLimited) -> Status[dict[str, Any]]:
-    """429 in the shape of every refusal, with Retry-After (seconds)."""
-    response["Retry-After"] = str(limited.retry_after)
-    return Status(429, {"detail": limited.message})
+    return service_refusal(error)
 
 
 def _aware(moment: datetime.datetime) -> datetime.datetime:
@@ -328,7 +331,7 @@ def _fresh(appointment: Appointment) -> Appointment:
     "GOVHALL_APPOINTMENT_MAX_WORKDAYS_AHEAD working days ahead; working days only.",
 )
 def public_days(request: HttpRequest, center: Code, letter: Code) -> Any:
-    group = public_group(center, letter)
+    group = bookable_group(center, letter)
     days = bookable_days(group, timezone.localdate())
     free = free_by_day(group, days)
     return [{"date": day, "free": free[day]} for day in days]
@@ -346,12 +349,12 @@ def public_slots(
     letter: Code,
     date: datetime.date,
 ) -> Any:
-    group = public_group(center, letter)
+    group = bookable_group(center, letter)
     if date not in bookable_days(group, timezone.localdate()):
         message = _("%(date)s cannot be booked now; see the bookable days.") % {
             "date": date.isoformat()
         }
-        return Status(400, {"detail": message, "errors": {"date": [message]}})
+        return field_refusal("date", message)
     return [
         {
             "starts": slot.starts,
@@ -368,7 +371,7 @@ def public_slots(
 @router.post(
     "/public/phone-code",
     auth=None,
-    response={202: PhoneCodeOut, 400: ErrorOut, 429: ErrorOut},
+    response={202: PhoneCodeOut, 422: ErrorOut, 429: ErrorOut},
     summary="Send a 6-digit code by SMS to a phone, to confirm it for a booking (public)",
     description="The code is valid GOVHALL_PHONE_CODE_MINUTES minutes and allows "
     "GOVHALL_PHONE_CODE_MAX_TRIES tries; the latest code of a phone is the one that counts. "
@@ -381,7 +384,7 @@ def public_phone_code(request: HttpRequest, response: HttpResponse, payload: Pho
     except ValidationError as error:
         return _refused(error)
     except RateLimited as limited:
-        return _limited(response, limited)
+        return rate_limited(response, limited)
     minutes = settings.GOVHALL_PHONE_CODE_MINUTES
     return Status(
         202,
@@ -399,7 +402,7 @@ def public_phone_code(request: HttpRequest, response: HttpResponse, payload: Pho
     response={201: PublicAppointmentOut, **PUBLIC_REFUSALS},
     summary="Book a slot (public; the booking code comes back and by SMS)",
     description="Needs `phone_code`, the SMS code of `phone` (POST /public/phone-code). "
-    "Refused with the reason (400): a missing, wrong or expired code, outside the booking "
+    "Refused with the reason (422): a missing, wrong or expired code, outside the booking "
     "window, not a working day, no such slot, slot full or closed, invalid ID number or "
     "phone, the person already has an appointment that day, or booking blocked after repeated "
     "no-shows. 429 with Retry-After: too many attempts from the address "
@@ -407,7 +410,7 @@ def public_phone_code(request: HttpRequest, response: HttpResponse, payload: Pho
     "(GOVHALL_RATE_BOOKING_PER_ID_DAY).",
 )
 def public_book(request: HttpRequest, response: HttpResponse, payload: BookIn) -> Any:
-    group = public_group(payload.center, payload.group)
+    group = bookable_group(payload.center, payload.group)
     try:
         appointment = appointment_book(
             actor=None,
@@ -425,7 +428,7 @@ def public_book(request: HttpRequest, response: HttpResponse, payload: BookIn) -
     except ValidationError as error:
         return _refused(error)
     except RateLimited as limited:
-        return _limited(response, limited)
+        return rate_limited(response, limited)
     return Status(201, _public(_fresh(appointment)))
 
 
@@ -439,7 +442,7 @@ def public_book(request: HttpRequest, response: HttpResponse, payload: BookIn) -
     "(GOVHALL_RATE_OFF_HOURS_PER_ID_DAY).",
 )
 def public_off_hours(request: HttpRequest, response: HttpResponse, payload: OffHoursIn) -> Any:
-    group = public_group(payload.center, payload.group)
+    group = bookable_group(payload.center, payload.group)
     try:
         appointment = appointment_request_off_hours(
             actor=None,
@@ -457,7 +460,7 @@ def public_off_hours(request: HttpRequest, response: HttpResponse, payload: OffH
     except ValidationError as error:
         return _refused(error)
     except RateLimited as limited:
-        return _limited(response, limited)
+        return rate_limited(response, limited)
     return Status(201, _public(_fresh(appointment)))
 
 
@@ -491,7 +494,7 @@ def public_lookup(
     try:
         return _public(_by_code(request, code, last4))
     except RateLimited as limited:
-        return _limited(response, limited)
+        return rate_limited(response, limited)
 
 
 @router.post(
@@ -505,7 +508,7 @@ def public_cancel(request: HttpRequest, response: HttpResponse, payload: CodeIn)
     try:
         appointment = _by_code(request, payload.code, payload.last4)
     except RateLimited as limited:
-        return _limited(response, limited)
+        return rate_limited(response, limited)
     try:
         appointment_cancel(actor=None, appointment=appointment, last4=payload.last4)
     except ValidationError as error:
@@ -535,7 +538,7 @@ def appointments(
         raise Http404
     return appointment_list(
         appointments_in_scope(request.user),
-        group=access_group(request.user, group) if group is not None else None,
+        group=access_appointment_group(request.user, group) if group is not None else None,
         first=date_from,
         last=date_to,
         status=status,
@@ -546,7 +549,7 @@ def appointments(
 
 @router.get(
     "/rates",
-    response={200: AppointmentRatesOut, 400: ErrorOut},
+    response={200: AppointmentRatesOut, 422: ErrorOut},
     summary="Requests taken and served on time",
     description="Over appointments dated from `first` to `last` (YYYY-MM-DD, at most 366 days).",
 )
@@ -558,9 +561,8 @@ def rates(
     if not can_read_appointments(request.user):
         raise Http404
     if last < first or (last - first).days > RATES_DAYS_MAX:
-        return Status(
-            400,
-            {"detail": _("Choose a period of at most %(days)d days.") % {"days": RATES_DAYS_MAX}},
+        return field_refusal(
+            "last", _("Choose a period of at most %(days)d days.") % {"days": RATES_DAYS_MAX}
         )
     figures = appointment_rates(appointments_in_scope(request.user), first, last)
     return {
@@ -611,6 +613,8 @@ def check_in(request: HttpRequest, payload: CheckInIn) -> Any:
     "working days, and told by SMS with the old and the new time and when service resumes.",
 )
 def outage(request: HttpRequest, payload: OutageIn) -> Any:
+    if not can_declare_outage(request.user):
+        raise Http404  # not the caller's operation: like missing (the error policy)
     center = access_center(request.user, payload.center_id)
     start, end = _aware(payload.start), _aware(payload.end)
     try:
@@ -699,7 +703,7 @@ def decide(request: HttpRequest, appointment_id: int, payload: DecideIn) -> Any:
     )
     if payload.assigned_to is not None and assigned is None:
         message = _("The staff member must work in this center.")
-        return Status(400, {"detail": message, "errors": {"assigned_to": [message]}})
+        return field_refusal("assigned_to", message)
     try:
         decided = appointment_decide(
             actor=_user(request),

@@ -3,8 +3,10 @@ receiving department taking a transfer on (签收) and finishing it, my follow-u
 my department, and the rates per staff, window and department for a day, week or month.
 
 Auth: a bearer token of a department system or a signed-in staff session. An inquiry outside
-the caller's scope answers 404, like a missing one. Bad input or a refused action answers 422
-`{"detail": "...", "errors": {field: [...]}}` with the service's messages; nothing changes.
+the caller's scope answers 404, like a missing one, and so does an operation the caller's role
+does not have. Errors follow the API's one policy (`govhall/api/schemas.py`): bad input or a
+refused action answers 422 `{"detail": "...", "errors": {field: [...]}}` with the service's
+messages; nothing changes.
 Contact phone numbers are masked in lists; the detail shows the full number and logs the view.
 """
 
@@ -22,7 +24,17 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from govhall.api.auth import SESSION_OR_TOKEN
-from govhall.api.schemas import ErrorOut, Id, Name, Pagination, Text
+from govhall.api.schemas import (
+    SERVICE_REFUSALS,
+    ErrorOut,
+    Id,
+    Name,
+    Pagination,
+    PersonOut,
+    Text,
+    field_refusal,
+    service_refusal,
+)
 from govhall.catalog.models import ServiceItem
 from govhall.core.idnumbers import mask_phone
 from govhall.core.models import User
@@ -53,15 +65,11 @@ from govhall.frontdesk.services.inquiries import (
     inquiry_finish,
     inquiry_log,
 )
-from govhall.org.access import access_center, scope_of
+from govhall.org.access.lookups import access_center
+from govhall.org.access.scope import scope_of
 from govhall.org.models import Center, Department, Window
 
 router = Router(auth=SESSION_OR_TOKEN)
-
-
-class InquiryPersonOut(Schema):
-    id: int
-    name: str = Field(..., alias="display_name")
 
 
 class InquiryOut(Schema):
@@ -72,7 +80,7 @@ class InquiryOut(Schema):
     item_id: int | None
     contact_name: str
     contact_phone: str = Field(..., description="Masked (138****5678) in lists")
-    first_responder: InquiryPersonOut
+    first_responder: PersonOut
     window_id: int | None = Field(None, description="Where the first responder served")
     window_number: int | None = None
     outcome: str = Field(..., description="answered, guided, transferred or outside")
@@ -85,9 +93,9 @@ class InquiryOut(Schema):
     status: str = Field(..., description="open (a transfer being followed up) or done")
     received_at: datetime.datetime
     acknowledged_at: datetime.datetime | None
-    acknowledged_by: InquiryPersonOut | None
+    acknowledged_by: PersonOut | None
     done_at: datetime.datetime | None
-    done_by: InquiryPersonOut | None
+    done_by: PersonOut | None
     result: str
     overdue: bool = Field(
         False,
@@ -190,7 +198,7 @@ class RatesOut(Schema):
     by_receiver: list[RateRowOut] = Field(..., description="Transfers by receiving department")
 
 
-REFUSALS = {404: ErrorOut, 422: ErrorOut}
+REFUSALS = {404: ErrorOut, **SERVICE_REFUSALS}
 
 
 class InquiryActionOut(Schema):
@@ -212,14 +220,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _refused(error: ValidationError) -> Status:
-    body: dict[str, Any] = {"detail": " ".join(error.messages)}
-    if hasattr(error, "error_dict"):
-        body["errors"] = {key: list(messages) for key, messages in error.message_dict.items()}
-    return Status(422, body)
-
-
-def _invalid(field: str, message: str) -> Status:
-    return Status(422, {"detail": message, "errors": {field: [message]}})
+    return service_refusal(error)
 
 
 def _reload(pk: int) -> Inquiry:
@@ -368,7 +369,7 @@ def create_inquiry(request: HttpRequest, payload: InquiryIn):
             raise Http404
         center = root
     if not can_log_inquiries(user):
-        return Status(422, {"detail": _("Your role does not log inquiries.")})
+        raise Http404  # forbidden answers like missing (the error policy)
     try:
         item = _in_center(ServiceItem, payload.item, center, "item")
         window = _in_center(Window, payload.window, center, "window")
@@ -377,7 +378,7 @@ def create_inquiry(request: HttpRequest, payload: InquiryIn):
             Department, payload.transferred_department, center, "transferred_department"
         )
     except _Missing as missing:
-        return _invalid(missing.field, str(MISSING[missing.field]))
+        return field_refusal(missing.field, str(MISSING[missing.field]))
     try:
         inquiry = inquiry_log(
             actor=user,

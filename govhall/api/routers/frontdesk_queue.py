@@ -6,10 +6,12 @@ Auth: a bearer token of a department system or a signed-in staff session (the ki
 is public). Objects are fetched through `govhall.frontdesk.access.tickets`: outside the
 caller's scope answers 404, like a missing one.
 
-Errors: bad input or a refused action → 400 `{"detail": "...", "errors": {field: [...]}}`;
-the ticket changed meanwhile (stale `expected_status`, another window was faster) → 409;
-missing or forbidden → 404. Every ticket answer carries the `actions` the caller may take now,
-from the transition table (`govhall/frontdesk/transitions.py`).
+Errors follow the API's one policy (`govhall/api/schemas.py`): bad input or a refused action
+→ 422 with the fields; the ticket changed meanwhile (stale `expected_status`, another window
+was faster) → 409; missing or forbidden → 404; the kiosk over its limits → 429.
+
+Every ticket answer carries the `actions` the caller may take now, from the transition table
+(`govhall/frontdesk/ticket_transitions.py`).
 """
 
 # No `from __future__ import annotations`: django-ninja resolves the annotations of the
@@ -26,13 +28,27 @@ from ninja.pagination import paginate
 
 from govhall.api.auth import SESSION_OR_TOKEN
 from govhall.api.routers.progress import client_address
-from govhall.api.schemas import Code, Count, ErrorOut, Id, Line, Name, Pagination, Small
+from govhall.api.schemas import (
+    SERVICE_REFUSALS,
+    Code,
+    Count,
+    ErrorOut,
+    Id,
+    Line,
+    Name,
+    Pagination,
+    Small,
+    field_refusal,
+    rate_limited,
+    service_refusal,
+)
 from govhall.catalog.models import ServiceItem
 from govhall.core.idnumbers import mask_phone
+from govhall.core.lifecycle import Transition
 from govhall.core.models import User
 from govhall.core.ratelimit import RateLimited
 from govhall.frontdesk.access.tickets import (
-    access_group,
+    access_queue_group,
     access_queue_window,
     access_ticket,
     can_act_on_tickets,
@@ -40,7 +56,7 @@ from govhall.frontdesk.access.tickets import (
     can_read_queue,
     can_read_queue_stats,
     can_use_console,
-    groups_in_scope,
+    queue_groups_in_scope,
     tickets_in_scope,
 )
 from govhall.frontdesk.models import ServiceGroup, Ticket, TicketStatus
@@ -59,8 +75,9 @@ from govhall.frontdesk.services.tickets import (
     ticket_call_next,
     ticket_take,
 )
-from govhall.frontdesk.transitions import TicketAction
-from govhall.org.access import access_center, scope_of
+from govhall.frontdesk.ticket_transitions import TicketAction
+from govhall.org.access.lookups import access_center
+from govhall.org.access.scope import scope_of
 from govhall.org.models import Center, Department, Window
 
 router = Router(auth=SESSION_OR_TOKEN)
@@ -286,7 +303,7 @@ class StatsOut(Schema):
     by_hour: list[StatRowOut]
 
 
-REFUSALS = {400: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+REFUSALS = {404: ErrorOut, **SERVICE_REFUSALS}
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -299,15 +316,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _refused(error: ValidationError) -> Status[dict[str, Any]]:
-    status = 409 if isinstance(error, TicketConflict) else 400
-    body: dict[str, Any] = {"detail": " ".join(str(m) for m in error.messages)}
-    if hasattr(error, "error_dict"):
-        body["errors"] = {key: list(messages) for key, messages in error.message_dict.items()}
-    return Status(status, body)
-
-
-def _invalid(field: str, message: str) -> Status[dict[str, Any]]:
-    return Status(400, {"detail": message, "errors": {field: [message]}})
+    return service_refusal(error, conflicts=(TicketConflict,))
 
 
 def _center(request: HttpRequest, center_id: int | None) -> Center:
@@ -327,10 +336,16 @@ def ticket_out(ticket: Ticket) -> Ticket:
 def _actions(user: User, ticket: Ticket | None) -> list[dict[str, str]]:
     if ticket is None:
         return []
-    return [
-        {"action": row.action, "label": str(row.label), "next_status": row.next_status}
-        for row in allowed_actions(user, ticket)
-    ]
+    return [_action_out(row) for row in allowed_actions(user, ticket)]
+
+
+def _action_out(row: Transition) -> dict[str, str]:
+    """One row of the ticket table as the API lists it (its label, the status it leads to)."""
+    return {
+        "action": row.action,
+        "label": str(TicketAction(row.action).label),
+        "next_status": row.next_state or row.state,
+    }
 
 
 def _with_actions(user: User, ticket: Ticket) -> dict[str, Any]:
@@ -370,7 +385,7 @@ def _stat_out(row: StatRow) -> dict[str, Any]:
 
 @router.get("/groups", response=list[GroupOut], summary="Service groups of a center")
 def groups_list(request: HttpRequest, center: Id | None = None) -> Any:
-    rows = groups_in_scope(request.user)
+    rows = queue_groups_in_scope(request.user)
     if center is not None:
         rows = rows.filter(center=access_center(request.user, center))
     return list(rows.prefetch_related("windows", "items").order_by("center", "position", "letter"))
@@ -381,10 +396,10 @@ def _group_relations(
 ) -> tuple[list[Window] | None, list[ServiceItem] | None, Status[dict[str, Any]] | None]:
     found_windows = _ids_in(Window, center, windows) if windows is not None else None
     if windows is not None and found_windows is None:
-        return None, None, _invalid("windows", _("Every window must belong to this center."))
+        return None, None, field_refusal("windows", _("Every window must belong to this center."))
     found_items = _ids_in(ServiceItem, center, items) if items is not None else None
     if items is not None and found_items is None:
-        return None, None, _invalid("items", _("Every item must belong to this center."))
+        return None, None, field_refusal("items", _("Every item must belong to this center."))
     return found_windows, found_items, None
 
 
@@ -393,7 +408,7 @@ def _department(center: Center, pk: int | None) -> Department | Status[dict[str,
         return None
     department = Department.objects.filter(center=center, pk=pk).first()
     if department is None:
-        return _invalid("department", _("The department is not stationed in this center."))
+        return field_refusal("department", _("The department is not stationed in this center."))
     return department
 
 
@@ -438,7 +453,7 @@ def group_new(request: HttpRequest, payload: GroupIn) -> Any:
     summary="Change a service group (hall management); absent fields stay",
 )
 def group_change(request: HttpRequest, group_id: int, payload: GroupPatch) -> Any:
-    group = access_group(request.user, group_id, for_write=True)
+    group = access_queue_group(request.user, group_id, for_write=True)
     windows, items, refusal = _group_relations(group.center, payload.windows, payload.items)
     if refusal is not None:
         return refusal
@@ -519,7 +534,7 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> Any:
 def ticket_new(request: HttpRequest, payload: TakeIn) -> Any:
     if not can_act_on_tickets(request.user):
         raise Http404
-    group = access_group(request.user, payload.group)
+    group = access_queue_group(request.user, payload.group)
     try:
         ticket = ticket_take(
             actor=_user(request), group=group, priority=payload.priority, phone=payload.phone
@@ -533,7 +548,7 @@ def ticket_new(request: HttpRequest, payload: TakeIn) -> Any:
 @router.post(
     "/tickets/kiosk",
     auth=None,
-    response={201: KioskOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    response={201: KioskOut, **REFUSALS, 429: ErrorOut},
     summary="Take a ticket at a kiosk (public; normal or elderly/disabled priority)",
     description="The calling device is the client address (REMOTE_ADDR). Tickets per day "
     "are limited per device and per address (GOVHALL_RATE_KIOSK_TICKETS_PER_DEVICE_DAY, "
@@ -561,8 +576,7 @@ def ticket_kiosk(request: HttpRequest, response: HttpResponse, payload: KioskIn)
     except ValidationError as error:
         return _refused(error)
     except RateLimited as limited:
-        response["Retry-After"] = str(limited.retry_after)
-        return Status(429, {"detail": limited.message})
+        return rate_limited(response, limited)
     return Status(
         201,
         {
@@ -628,17 +642,17 @@ def act(request: HttpRequest, ticket_id: int, payload: ActIn) -> Any:
     if payload.window is not None:
         window = Window.objects.filter(center_id=ticket.center_id, pk=payload.window).first()
         if window is None:
-            return _invalid("window", _("Choose an active window of this center."))
+            return field_refusal("window", _("Choose an active window of this center."))
     if payload.to_window is not None:
         to_window = Window.objects.filter(center_id=ticket.center_id, pk=payload.to_window).first()
         if to_window is None:
-            return _invalid("to_window", _("Choose an active window of this center."))
+            return field_refusal("to_window", _("Choose an active window of this center."))
     if payload.to_group is not None:
         to_group = ServiceGroup.objects.filter(
             center_id=ticket.center_id, pk=payload.to_group
         ).first()
         if to_group is None:
-            return _invalid("to_group", _("Choose an active group of this center."))
+            return field_refusal("to_group", _("Choose an active group of this center."))
     try:
         done = ticket_act(
             actor=user,
@@ -664,10 +678,7 @@ def _console_out(user: User, entry: ConsoleWindow) -> dict[str, Any]:
         "window_number": entry.window.number,
         "window_name": entry.window.name,
         "ticket": ticket_out(entry.ticket) if entry.ticket else None,
-        "actions": [
-            {"action": row.action, "label": str(row.label), "next_status": row.next_status}
-            for row in entry.actions
-        ],
+        "actions": [_action_out(row) for row in entry.actions],
         "groups": [
             {
                 "group_id": row.group.pk,
@@ -714,9 +725,9 @@ def stats(
     last = last or today
     first = first or last - datetime.timedelta(days=6)
     if first > last:
-        return _invalid("first", _("The first day comes after the last."))
+        return field_refusal("first", _("The first day comes after the last."))
     if (last - first).days >= STATS_DAYS_MAX:
-        return _invalid("first", _("Choose at most a year."))
+        return field_refusal("first", _("Choose at most a year."))
     figures = queue_stats(found, first, last, department_id=scope_of(request.user).department_id)
     return {
         "center_id": found.pk,

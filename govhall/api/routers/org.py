@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
-from govhall.api.schemas import BIGINT_MAX, Pagination
-from govhall.org.access import access_center, centers_in_scope
-from govhall.org.queries import board_for, departments_for
+from govhall.api.schemas import BIGINT_MAX, Pagination, PersonOut
+from govhall.org.access.lookups import access_center
+from govhall.org.access.scope import centers_in_scope
+from govhall.org.queries.departments import departments_for
+from govhall.org.queries.windows import board_for
 
 router = Router(auth=django_auth)
 
@@ -40,12 +42,6 @@ class DepartmentOut(Schema):
     short_name: str
     phone: str
     is_active: bool
-
-
-class PersonOut(Schema):
-    id: int
-    username: str
-    name: str = Field(..., alias="display_name")
 
 
 class PostOut(Schema):

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from govhall.api.schemas import Code, ErrorOut
+from govhall.api.schemas import Code, ErrorOut, error_body, rate_limited, service_refusal
 from govhall.cases.services.progress import ProgressLimited, progress_lookup
 
 router = Router(auth=None)
@@ -83,12 +83,11 @@ def progress(
     try:
         found = progress_lookup(number=number, last4=last4, client=client_address(request))
     except ValidationError as error:
-        return Status(422, {"detail": " ".join(error.messages)})
+        return service_refusal(error)
     except ProgressLimited as limited:
-        response["Retry-After"] = str(limited.retry_after)
-        return Status(429, {"detail": limited.message})
+        return rate_limited(response, limited)
     if found is None:
-        return Status(404, {"detail": not_found_message()})
+        return Status(404, error_body(not_found_message()))
     return found
 
 

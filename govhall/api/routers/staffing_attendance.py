@@ -1,27 +1,24 @@
 """Attendance API (SPEC §8): sign in and out for oneself, one's month, and scoped monthly reports.
 
 Signing uses the caller's address as the server sees it, so the hall-network rule applies here
-exactly as on the workbench.
+exactly as on the workbench. A refused sign-in or sign-out, or a bad month, answers 422 with the
+messages (`govhall.api.schemas.service_refusal`); a center outside the caller's scope 404.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from govhall.api.schemas import Code, Id
-from govhall.org.access import (
-    access_center,
-    can_read_staff,
-    departments_in_scope,
-    scope_of,
-    staff_in_scope,
-)
+from govhall.api.schemas import SERVICE_REFUSALS, Code, Id, service_refusal
+from govhall.org.access.lookups import access_center
+from govhall.org.access.scope import can_read_staff, departments_in_scope, scope_of, staff_in_scope
 from govhall.staffing.models import Attendance
 from govhall.staffing.queries.attendance import (
     FIGURES,
@@ -88,22 +85,26 @@ def _month(raw: str | None) -> Month:
     try:
         return Month.parse(raw)
     except ValueError:
-        raise HttpError(400, "month: expected YYYY-MM") from None
+        raise HttpError(422, "month: expected YYYY-MM") from None
 
 
-def _sign(request: HttpRequest, service: object) -> Attendance:
+def _sign(request: HttpRequest, service: object) -> Attendance | Status[dict[str, Any]]:
     try:
         return service(actor=request.user, address=request.META.get("REMOTE_ADDR"))  # type: ignore[operator]
     except ValidationError as error:
-        raise HttpError(400, " ".join(error.messages)) from None
+        return service_refusal(error)
 
 
-@router.post("/sign-in", response=AttendanceOut, summary="Sign in for today")
+@router.post(
+    "/sign-in", response={200: AttendanceOut, **SERVICE_REFUSALS}, summary="Sign in for today"
+)
 def sign_in(request: HttpRequest):
     return _sign(request, attendance_sign_in)
 
 
-@router.post("/sign-out", response=AttendanceOut, summary="Sign out for today")
+@router.post(
+    "/sign-out", response={200: AttendanceOut, **SERVICE_REFUSALS}, summary="Sign out for today"
+)
 def sign_out(request: HttpRequest):
     return _sign(request, attendance_sign_out)
 
@@ -131,7 +132,7 @@ def report(request: HttpRequest, center: Id | None = None, month: Code | None = 
     elif scope.root is not None:
         chosen_center = scope.root
     else:
-        raise HttpError(400, "center: required")
+        raise HttpError(422, "center: required")
     chosen = _month(month)
     staff = staff_month_report(staff_in_scope(request.user).filter(center=chosen_center), chosen)[
         :MAX_REPORT_STAFF

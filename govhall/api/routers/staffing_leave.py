@@ -1,8 +1,14 @@
-"""Leave API (SPEC §8): my requests, asking for leave, deciding, and the team calendar."""
+"""Leave API (SPEC §8): my requests, asking for leave, deciding, and the team calendar.
+
+Errors (`govhall.api.schemas.service_refusal`): refused input or a refused action → 422 with the
+messages by field; a decision the leave no longer allows because it changed since the caller
+looked (decided or endorsed by someone else, cancelled) → 409; a leave the caller is not a party
+of → 404, like a missing one."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -12,16 +18,23 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
-from govhall.api.schemas import Code, Id, Line, Pagination
+from govhall.api.schemas import (
+    SERVICE_REFUSALS,
+    Code,
+    Id,
+    Line,
+    Pagination,
+    PersonOut,
+    service_refusal,
+)
 from govhall.core.models import User
+from govhall.staffing.access.leave import access_leave, access_team_calendar
 from govhall.staffing.leave_transitions import LeaveAction
 from govhall.staffing.models.leave import Leave, LeaveKind
 from govhall.staffing.queries.leave import (
-    access_leave,
     leaves_to_decide,
     my_leaves,
     team_calendar,
-    team_calendar_center,
     team_staff,
 )
 from govhall.staffing.services.leave import (
@@ -35,12 +48,6 @@ from govhall.staffing.services.leave import (
 
 router = Router(auth=django_auth)
 CALENDAR_ROWS_MAX = 500
-
-
-class PersonOut(Schema):
-    id: int
-    username: str
-    name: str = Field(..., alias="display_name")
 
 
 class LeaveOut(Schema):
@@ -113,8 +120,9 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _refuse(error: ValidationError) -> HttpError:
-    return HttpError(422, " ".join(error.messages))
+def _refused(error: ValidationError) -> Status[dict[str, Any]]:
+    # A stale decision (staffing.services.errors.StaleDecision) is a Conflict: 409.
+    return service_refusal(error)
 
 
 def _aware(moment: datetime.datetime) -> datetime.datetime:
@@ -129,7 +137,9 @@ def mine(request: HttpRequest):
     return my_leaves(request.user).select_related("user")
 
 
-@router.post("/request", response={201: LeaveOut}, summary="Ask for leave for myself")
+@router.post(
+    "/request", response={201: LeaveOut, **SERVICE_REFUSALS}, summary="Ask for leave for myself"
+)
 def request_leave(request: HttpRequest, payload: LeaveIn):
     try:
         leave = leave_request(
@@ -140,7 +150,7 @@ def request_leave(request: HttpRequest, payload: LeaveIn):
             reason=payload.reason,
         )
     except ValidationError as error:
-        raise _refuse(error) from None
+        return _refused(error)
     return Status(201, leave)
 
 
@@ -156,15 +166,15 @@ def _decided(leave: Leave) -> Leave:
 
 @router.post(
     "/{leave_id}/approve",
-    response=LeaveOut,
+    response={200: LeaveOut, **SERVICE_REFUSALS},
     summary="Approve a leave request (body {} or with a note)",
 )
 def approve(request: HttpRequest, leave_id: int, payload: DecisionIn):
-    leave = access_leave(request.user, leave_id)
+    leave = access_leave(request.user, leave_id, for_write=True)
     try:
         leave_approve(actor=_user(request), leave=leave, note=payload.note)
     except ValidationError as error:
-        raise _refuse(error) from None
+        return _refused(error)
     return _decided(leave)
 
 
@@ -187,37 +197,43 @@ def actions(request: HttpRequest, leave_id: int):
 
 @router.post(
     "/{leave_id}/endorse",
-    response=LeaveOut,
+    response={200: LeaveOut, **SERVICE_REFUSALS},
     summary="Endorse a leave of 2 working days or more for center management (window head)",
 )
 def endorse(request: HttpRequest, leave_id: int, payload: DecisionIn):
-    leave = access_leave(request.user, leave_id)
+    leave = access_leave(request.user, leave_id, for_write=True)
     try:
         leave_endorse(actor=_user(request), leave=leave, note=payload.note)
     except ValidationError as error:
-        raise _refuse(error) from None
+        return _refused(error)
     return _decided(leave)
 
 
 @router.post(
-    "/{leave_id}/reject", response=LeaveOut, summary="Reject a leave request (note needed)"
+    "/{leave_id}/reject",
+    response={200: LeaveOut, **SERVICE_REFUSALS},
+    summary="Reject a leave request (note needed)",
 )
 def reject(request: HttpRequest, leave_id: int, payload: DecisionIn):
-    leave = access_leave(request.user, leave_id)
+    leave = access_leave(request.user, leave_id, for_write=True)
     try:
         leave_reject(actor=_user(request), leave=leave, note=payload.note)
     except ValidationError as error:
-        raise _refuse(error) from None
+        return _refused(error)
     return _decided(leave)
 
 
-@router.post("/{leave_id}/cancel", response=LeaveOut, summary="Cancel my leave request")
+@router.post(
+    "/{leave_id}/cancel",
+    response={200: LeaveOut, **SERVICE_REFUSALS},
+    summary="Cancel my leave request",
+)
 def cancel(request: HttpRequest, leave_id: int):
-    leave = access_leave(request.user, leave_id)
+    leave = access_leave(request.user, leave_id, for_write=True)
     try:
         leave_cancel(actor=_user(request), leave=leave)
     except ValidationError as error:
-        raise _refuse(error) from None
+        return _refused(error)
     return _decided(leave)
 
 
@@ -227,7 +243,7 @@ def cancel(request: HttpRequest, leave_id: int):
     summary="Team calendar: pending and approved leave of my center's (or department's) staff",
 )
 def calendar(request: HttpRequest, month: Code | None = None, center: Id | None = None):
-    center_obj, department_id = team_calendar_center(request.user, center)
+    center_obj, department_id = access_team_calendar(request.user, center)
     today = timezone.localdate()
     year, month_number = today.year, today.month
     if month:

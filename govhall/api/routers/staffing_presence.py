@@ -1,5 +1,9 @@
 """Presence API: who serves a post now (AB岗 cover), the duty board, the where-and-until sign
-(去向牌) and the empty-post alerts (空岗), scoped to the logged-in user."""
+(去向牌) and the empty-post alerts (空岗), scoped to the logged-in user.
+
+Errors (`govhall.api.schemas.service_refusal`): refused input or a refused action → 422 with the
+messages by field; an absence that changed since the caller looked (already approved, already
+ended, the sign already down) → 409; what the caller may not see → 404, like a missing one."""
 
 from __future__ import annotations
 
@@ -16,16 +20,25 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
-from govhall.api.schemas import BIGINT_MAX, Id, LongName, Pagination
+from govhall.api.schemas import (
+    BIGINT_MAX,
+    SERVICE_REFUSALS,
+    Id,
+    LongName,
+    Pagination,
+    PersonOut,
+    field_refusal,
+    service_refusal,
+)
 from govhall.core.models import User
-from govhall.org.access import access_center, access_post, scope_of, windows_in_scope
+from govhall.org.access.lookups import access_center, access_post
+from govhall.org.access.scope import scope_of, windows_in_scope
 from govhall.staffing.absence_transitions import AbsenceAction
+from govhall.staffing.access.cover import can_see_vacancies
+from govhall.staffing.access.presence import access_absence
 from govhall.staffing.models import Absence
 from govhall.staffing.queries.cover import (
     Serving,
-    access_absence,
-    access_absence_to_decide,
-    can_see_vacancies,
     posts_with_people,
     signs_of_center,
     vacancies_in_scope,
@@ -41,12 +54,6 @@ from govhall.staffing.services.presence import (
 )
 
 router = Router(auth=django_auth)
-
-
-class PersonOut(Schema):
-    id: int
-    username: str
-    name: str = Field(..., alias="display_name")
 
 
 class ServingOut(Schema):
@@ -141,8 +148,9 @@ def _absence_out(absence: Absence, now: datetime.datetime) -> dict[str, Any]:
     }
 
 
-def _bad_input(error: ValidationError) -> HttpError:
-    return HttpError(400, " ".join(error.messages))
+def _refused(error: ValidationError) -> Status[dict[str, Any]]:
+    # A stale decision (staffing.services.errors.StaleDecision) is a Conflict: 409.
+    return service_refusal(error)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -197,7 +205,11 @@ def board(request: HttpRequest, center: Id) -> dict[str, Any]:
     }
 
 
-@router.post("/absence", response={201: AbsenceOut}, summary="Put up my where-and-until sign")
+@router.post(
+    "/absence",
+    response={201: AbsenceOut, **SERVICE_REFUSALS},
+    summary="Put up my where-and-until sign",
+)
 def start_absence(request: HttpRequest, payload: AbsenceIn) -> Status:
     now = timezone.now()
     try:
@@ -205,17 +217,21 @@ def start_absence(request: HttpRequest, payload: AbsenceIn) -> Status:
             actor=_actor(request), whereabouts=payload.whereabouts, until=payload.until, at=now
         )
     except ValidationError as error:
-        raise _bad_input(error) from None
+        return _refused(error)
     return Status(201, _absence_out(absence, now))
 
 
-@router.post("/absence/return", response=AbsenceOut, summary="I am back: take my sign down")
-def return_from_absence(request: HttpRequest) -> dict[str, Any]:
+@router.post(
+    "/absence/return",
+    response={200: AbsenceOut, **SERVICE_REFUSALS},
+    summary="I am back: take my sign down",
+)
+def return_from_absence(request: HttpRequest) -> Any:
     now = timezone.now()
     try:
         absence = absence_return(actor=_actor(request), at=now)
     except ValidationError as error:
-        raise _bad_input(error) from None
+        return _refused(error)
     return _absence_out(absence, now)
 
 
@@ -251,19 +267,19 @@ def absence_actions_view(request: HttpRequest, absence_id: int) -> dict[str, Any
 
 @router.post(
     "/absence/{absence_id}/approve",
-    response=AbsenceOut,
+    response={200: AbsenceOut, **SERVICE_REFUSALS},
     summary="Window head approves an absence over 20 minutes and names the cover",
 )
-def approve_absence(request: HttpRequest, absence_id: int, payload: ApproveIn) -> dict[str, Any]:
-    absence = access_absence_to_decide(request.user, absence_id)
+def approve_absence(request: HttpRequest, absence_id: int, payload: ApproveIn) -> Any:
+    absence = access_absence(request.user, absence_id, for_write=True)
     cover = User.objects.filter(pk=payload.cover, staff__center_id=absence.center_id).first()
     if cover is None:
-        raise HttpError(400, _("The cover must be window staff of this center."))
+        return field_refusal("cover", _("The cover must be window staff of this center."))
     now = timezone.now()
     try:
         approved = absence_approve(actor=_actor(request), absence=absence, cover=cover, at=now)
     except ValidationError as error:
-        raise _bad_input(error) from None
+        return _refused(error)
     return _absence_out(approved, now)
 
 

@@ -1,13 +1,15 @@
 """Rosters and window-staff rules API (issue 5 items 5 and 6), scoped to the logged-in user.
 
-The same services and queries as the workbench: refused changes answer 400 with the messages,
-objects outside the caller's scope answer 404.
+The same services and queries as the workbench. Errors (`govhall.api.schemas.service_refusal`):
+refused input or a refused change → 422 with the messages by field; objects outside the caller's
+scope → 404, like missing ones.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -17,24 +19,24 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from govhall.api.schemas import Code, Id, Label, Line
+from govhall.api.schemas import (
+    SERVICE_REFUSALS,
+    Code,
+    Id,
+    Label,
+    Line,
+    PersonOut,
+    field_refusal,
+    service_refusal,
+)
 from govhall.core.models import User
-from govhall.org.access import (
-    access_center,
-    access_department,
-    access_window,
-    can_read_staff,
-    departments_in_scope,
-    scope_of,
-    staff_in_scope,
-)
+from govhall.org.access.lookups import access_center, access_department, access_window
+from govhall.org.access.scope import can_read_staff, departments_in_scope, scope_of, staff_in_scope
 from govhall.org.models import Staff
+from govhall.staffing.access.assignments import can_see_return_warnings
+from govhall.staffing.access.rosters import access_duty
 from govhall.staffing.models.roster import DutyAssignment
-from govhall.staffing.queries.assignments import (
-    assignments_of,
-    can_see_return_warnings,
-    return_warnings,
-)
+from govhall.staffing.queries.assignments import assignments_of, return_warnings
 from govhall.staffing.queries.rosters import (
     MIN_LEADER_VISITS_PER_MONTH,
     leader_visit_check,
@@ -49,17 +51,11 @@ router = Router(auth=django_auth)
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class RosterPersonOut(Schema):
-    id: int
-    username: str
-    name: str
-
-
 class DutyOut(Schema):
     id: int
     date: datetime.date
     kind: str
-    user: RosterPersonOut
+    user: PersonOut
     window_id: int | None
 
 
@@ -108,7 +104,7 @@ class VisitIn(Schema):
 class VisitOut(Schema):
     id: int
     department_id: int
-    leader: RosterPersonOut
+    leader: PersonOut
     visited_at: datetime.datetime
     note: str
 
@@ -140,7 +136,7 @@ class FactOut(Schema):
 
 
 class ReturnWarningOut(Schema):
-    user: RosterPersonOut
+    user: PersonOut
     reasons: list[str]
     counts: dict[str, int]
     facts: list[FactOut]
@@ -161,8 +157,8 @@ class StaffFactOut(Schema):
     occurred_on: datetime.date
 
 
-def _person(user: User) -> RosterPersonOut:
-    return RosterPersonOut(id=user.pk, username=user.username, name=user.display_name)
+def _person(user: User) -> PersonOut:
+    return PersonOut(id=user.pk, username=user.username, name=user.display_name)
 
 
 def _duty(duty: DutyAssignment) -> DutyOut:
@@ -181,12 +177,12 @@ def _month(raw: str | None) -> tuple[int, int]:
         return today.year, today.month
     match = MONTH_PATTERN.match(raw)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise HttpError(400, _("month: give the month as YYYY-MM."))
+        raise HttpError(422, _("month: give the month as YYYY-MM."))
     return int(match.group(1)), int(match.group(2))
 
 
-def _refused(error: ValidationError) -> HttpError:
-    return HttpError(400, " ".join(error.messages))
+def _refused(error: ValidationError) -> Status[dict[str, Any]]:
+    return service_refusal(error)
 
 
 def _staff_user(request: HttpRequest, user_id: int) -> User:
@@ -224,13 +220,17 @@ def roster(request: HttpRequest, center: Id, month: Code | None = None) -> Roste
     )
 
 
-@router.post("duty", response={201: DutyOut}, summary="Put a staff member on duty (managers)")
-def duty_create(request: HttpRequest, payload: DutyIn) -> Status[DutyOut]:
+@router.post(
+    "duty",
+    response={201: DutyOut, **SERVICE_REFUSALS},
+    summary="Put a staff member on duty (managers)",
+)
+def duty_create(request: HttpRequest, payload: DutyIn) -> Status[Any]:
     actor = _manager(request)
     hall = access_center(actor, payload.center, for_write=True)
     user = Staff.objects.select_related("user").filter(user_id=payload.user).first()
     if user is None:
-        raise HttpError(400, _("user: there is no such staff member."))
+        return field_refusal("user", _("user: there is no such staff member."))
     window = access_window(actor, payload.window) if payload.window else None
     try:
         duty = duty_assign(
@@ -242,21 +242,22 @@ def duty_create(request: HttpRequest, payload: DutyIn) -> Status[DutyOut]:
             window=window,
         )
     except ValidationError as error:
-        raise _refused(error) from None
+        return _refused(error)
     return Status(201, _duty(duty))
 
 
-@router.delete("duty/{duty_id}", response={204: None}, summary="Take a duty off the roster")
-def duty_delete(request: HttpRequest, duty_id: int) -> Status[None]:
+@router.delete(
+    "duty/{duty_id}",
+    response={204: None, **SERVICE_REFUSALS},
+    summary="Take a duty off the roster",
+)
+def duty_delete(request: HttpRequest, duty_id: int) -> Status[Any]:
     actor = _manager(request)
-    duty = DutyAssignment.objects.filter(pk=duty_id).select_related("center").first()
-    if duty is None:
-        raise Http404
-    access_center(actor, duty.center_id, for_write=True)
+    duty = access_duty(actor, duty_id, for_write=True)
     try:
         duty_remove(actor=actor, duty=duty)
     except ValidationError as error:
-        raise _refused(error) from None
+        return _refused(error)
     return Status(204, None)
 
 
@@ -285,10 +286,10 @@ def visits_check(request: HttpRequest, center: Id, month: Code | None = None) ->
 
 @router.post(
     "visits",
-    response={201: VisitOut},
+    response={201: VisitOut, **SERVICE_REFUSALS},
     summary="Record a department leader's visit (the leader, or a manager for them)",
 )
-def visit_create(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
+def visit_create(request: HttpRequest, payload: VisitIn) -> Status[Any]:
     assert isinstance(request.user, User)
     department = access_department(request.user, payload.department)
     leader = None
@@ -297,7 +298,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
             pk=payload.leader, staff__center_id=department.center_id
         ).first()
         if leader is None:
-            raise HttpError(400, _("leader: there is no such staff member."))
+            return field_refusal("leader", _("leader: there is no such staff member."))
     try:
         visit = leader_visit_record(
             actor=request.user,
@@ -307,7 +308,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
             leader=leader,
         )
     except ValidationError as error:
-        raise _refused(error) from None
+        return _refused(error)
     return Status(
         201,
         VisitOut(
@@ -342,10 +343,10 @@ def assignments(request: HttpRequest, user: Id) -> list[AssignmentOut]:
 
 @router.post(
     "assignment",
-    response={201: AssignmentOut},
+    response={201: AssignmentOut, **SERVICE_REFUSALS},
     summary="Change a person's window assignment (managers)",
 )
-def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status[AssignmentOut]:
+def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status[Any]:
     actor = _manager(request)
     person = _staff_user(request, payload.user)
     department = access_department(actor, payload.department, for_write=True)
@@ -360,7 +361,7 @@ def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status[Ass
             override_reason=payload.override_reason,
         )
     except ValidationError as error:
-        raise _refused(error) from None
+        return _refused(error)
     return Status(
         201,
         AssignmentOut(
@@ -401,10 +402,10 @@ def warnings(request: HttpRequest, center: Id) -> list[ReturnWarningOut]:
 
 @router.post(
     "staff-fact",
-    response={201: StaffFactOut},
+    response={201: StaffFactOut, **SERVICE_REFUSALS},
     summary="Record a fact for the return-to-department rule (managers)",
 )
-def staff_fact(request: HttpRequest, payload: StaffFactIn) -> Status[StaffFactOut]:
+def staff_fact(request: HttpRequest, payload: StaffFactIn) -> Status[Any]:
     actor = _manager(request)
     person = _staff_user(request, payload.user)
     try:
@@ -417,7 +418,7 @@ def staff_fact(request: HttpRequest, payload: StaffFactIn) -> Status[StaffFactOu
             note=payload.note,
         )
     except ValidationError as error:
-        raise _refused(error) from None
+        return _refused(error)
     return Status(
         201,
         StaffFactOut(

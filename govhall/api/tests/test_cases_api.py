@@ -11,7 +11,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from govhall.cases.models import Case, CaseStatus, JointMeeting, JointTask, Notice
+from govhall.cases.models import Case, JointMeeting, JointTask, Notice
+from govhall.cases.statuses import CaseStatus
 from govhall.core.models import Event
 from govhall.core.roles import Role
 from govhall.core.tokens import api_token_create
@@ -79,20 +80,20 @@ def test_receive_list_detail_events_actions(client_as, clerk, received):
     assert PERSON_ID not in str(listed) and PHONE not in str(listed)
 
     case_id = received["id"]
-    before = Event.objects.filter(action="case.personal_data_viewed").count()
+    before = Event.objects.filter(action="case.view_personal_data").count()
     detail = client.get(f"{BASE}/{case_id}", {"purpose": "核对申请人"})
     assert detail.status_code == 200
     body = detail.json()
     assert body["applicant"]["id_number"] == PERSON_ID and body["applicant"]["phone"] == PHONE
     assert len(body["materials"]) == 3 and body["received_by"]["username"] == "clerk"
-    view = Event.objects.filter(action="case.personal_data_viewed").latest("id")
-    assert Event.objects.filter(action="case.personal_data_viewed").count() == before + 1
+    view = Event.objects.filter(action="case.view_personal_data").latest("id")
+    assert Event.objects.filter(action="case.view_personal_data").count() == before + 1
     assert view.actor == clerk and view.object_id == str(case_id) and "核对申请人" in view.note
 
     events = client.get(f"{BASE}/{case_id}/events").json()
     actions = [event["action"] for event in events]
     assert actions[:2] == ["case.receive", "case.accept"]
-    assert "case.personal_data_viewed" not in actions
+    assert "case.view_personal_data" not in actions
     assert events[0]["actor"]["username"] == "clerk"
 
     available = client.get(f"{BASE}/{case_id}/actions").json()

@@ -107,8 +107,8 @@ def test_transfer_flow(client_as, transfer, guide, clerk_two):
     assert [row["id"] for row in mine["items"]] == [transfer.pk]
     taken = client.post(f"{BASE}/{transfer.pk}/acknowledge")
     assert taken.status_code == 200 and taken.json()["acknowledged_by"]["id"] == clerk_two.pk
-    again = client.post(f"{BASE}/{transfer.pk}/acknowledge")
-    assert again.status_code == 422 and again.json()["detail"]
+    again = client.post(f"{BASE}/{transfer.pk}/acknowledge", **EN)
+    assert again.status_code == 409 and "already been taken on" in again.json()["detail"]
     empty = client.post(f"{BASE}/{transfer.pk}/finish", {"result": " "}, content_type=JSON)
     assert empty.status_code == 422 and "result" in empty.json()["errors"]
     done = client.post(f"{BASE}/{transfer.pk}/finish", {"result": "已回电"}, content_type=JSON)
@@ -122,7 +122,7 @@ def test_detail_shows_full_phone_and_logs_the_view(client_as, transfer, guide):
     client = client_as(guide)
     body = client.get(f"{BASE}/{transfer.pk}", {"purpose": "回电"}).json()
     assert body["contact_phone"] == "13800138000"
-    viewed = Event.objects.get(action="inquiry.contact_viewed")
+    viewed = Event.objects.get(action="inquiry.view_contact")
     assert viewed.actor_id == guide.pk and viewed.note == "回电"
 
 

@@ -43,21 +43,39 @@ def test_kiosk_takes_a_ticket_and_says_how_many_are_ahead(client, queue_groups):
     )
     assert refused.status_code == 422  # not one of the kiosk's priorities (schema)
     refused = post(client, f"{BASE}/tickets/kiosk", {"group": group.pk, "phone": "123"})
-    assert refused.status_code == 400 and "phone" in refused.json()["errors"]
+    assert refused.status_code == 422 and "phone" in refused.json()["errors"]
     group.is_active = False
     group.save()
     assert post(client, f"{BASE}/tickets/kiosk", {"group": group.pk}).status_code == 404
     assert Ticket.objects.count() == 3
 
 
-def test_daily_limit_is_a_clear_400(client, queue_groups):
+def test_daily_limit_is_a_clear_409(client, queue_groups):
     group = queue_groups["A"]
     group.daily_limit = 1
     group.save()
     post(client, f"{BASE}/tickets/kiosk", {"group": group.pk})
     refused = post(client, f"{BASE}/tickets/kiosk", {"group": group.pk})
-    assert refused.status_code == 400
+    assert refused.status_code == 409 and "group" in refused.json()["errors"]
     assert "All 1 tickets of A 市场监管 for today have been issued" in refused.json()["detail"]
+
+
+def test_duplicates_and_a_busy_window_are_409(client, client_as, clerk, hall_window, queue_groups):
+    group = queue_groups["A"]
+    first = post(client, f"{BASE}/tickets/kiosk", {"group": group.pk, "phone": "13812345678"})
+    assert first.status_code == 201
+    # The same phone already waits in this group: a duplicate, nothing issued.
+    again = post(client, f"{BASE}/tickets/kiosk", {"group": group.pk, "phone": "13812345678"})
+    assert again.status_code == 409 and "phone" in again.json()["errors"]
+    assert "already waits with ticket A001" in again.json()["detail"]
+    assert Ticket.objects.count() == 1
+    # A window still serving a ticket calls no other: a conflict, nothing called.
+    ticket_take(group=group)
+    desk = client_as(clerk)
+    assert post(desk, f"{BASE}/windows/{hall_window.pk}/call-next").status_code == 200
+    busy = post(desk, f"{BASE}/windows/{hall_window.pk}/call-next")
+    assert busy.status_code == 409 and "serves one ticket at a time" in busy.json()["detail"]
+    assert Ticket.objects.filter(status=TicketStatus.WAITING).count() == 1
 
 
 def test_desk_takes_a_green_channel_ticket_and_lists_today(client_as, guide, queue_groups, county):
@@ -96,9 +114,9 @@ def test_call_next_and_act_through_the_machine(client_as, clerk, hall_window, qu
     # A stale page: 409 and nothing changes.
     stale = post(client, url, {"action": "no_show", "expected_status": "called"})
     assert stale.status_code == 409 and "reload the page" in stale.json()["detail"]
-    # Not allowed from this status: 400 with the reason.
+    # Not allowed from this status: a conflict (409) with the reason.
     refused = post(client, url, {"action": "recall"})
-    assert refused.status_code == 400 and "cannot be" in refused.json()["detail"]
+    assert refused.status_code == 409 and "cannot be" in refused.json()["detail"]
     transferred = post(
         client, url, {"action": "transfer", "to_group": queue_groups["B"].pk}
     ).json()["ticket"]
@@ -116,7 +134,7 @@ def test_call_next_and_act_through_the_machine(client_as, clerk, hall_window, qu
 def test_a_window_not_served_is_refused(client_as, clerk_b, hall_window, queue_groups):
     ticket_take(group=queue_groups["A"])
     refused = post(client_as(clerk_b), f"{BASE}/windows/{hall_window.pk}/call-next")
-    assert refused.status_code == 400 and "You do not serve" in refused.json()["detail"]
+    assert refused.status_code == 422 and "You do not serve" in refused.json()["detail"]
     assert not Ticket.objects.filter(status=TicketStatus.CALLED).exists()
 
 
@@ -148,7 +166,14 @@ def test_groups_for_management(client_as, director, clerk, county, hall_window, 
     assert created.status_code == 201 and created.json()["letter"] == "C"
     group_id = created.json()["id"]
     taken = post(client, f"{BASE}/groups", {"center": county.pk, "letter": "A", "name": "x"})
-    assert taken.status_code == 400 and "letter" in taken.json()["errors"]
+    assert taken.status_code == 409 and "letter" in taken.json()["errors"]
+    # A used letter with refused input: the input is refused first (422, every message).
+    both = post(
+        client,
+        f"{BASE}/groups",
+        {"center": county.pk, "letter": "A", "name": "x", "slot_minutes": 1},
+    )
+    assert both.status_code == 422 and {"letter", "slot_minutes"} <= set(both.json()["errors"])
     changed = client.patch(
         f"{BASE}/groups/{group_id}",
         {"name": "综合受理", "daily_limit": 80, "is_active": False},
@@ -187,7 +212,7 @@ def test_stats(client_as, director, clerk, hall_window, queue_groups):
     assert len(body["by_hour"]) == 1
     assert a1.pk
     refused = client.get(f"{BASE}/stats", {"first": "2026-12-08", "last": "2026-12-01"}, **EN)
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     # A clerk does not read the figures.
     assert client_as(clerk).get(f"{BASE}/stats").status_code == 404
 

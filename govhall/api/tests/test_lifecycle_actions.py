@@ -9,14 +9,15 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from govhall.frontdesk.services.appointments import appointment_book, bookable_days
+from govhall.frontdesk.services.appointment_booking import appointment_book
+from govhall.frontdesk.services.appointment_slots import bookable_days
 from govhall.frontdesk.services.inquiries import inquiry_log
 from govhall.staffing.models.leave import Leave
 from govhall.staffing.services.leave import leave_request
 from govhall.staffing.services.presence import absence_start
 from govhall.testing.appointments import id_number
 from govhall.testing.factories import PostFactory, WindowFactory
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]
 

@@ -10,7 +10,8 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone, translation
 
-from govhall.cases.models import CaseStatus, ProgressLookup
+from govhall.cases.models import ProgressLookup
+from govhall.cases.statuses import CaseStatus
 from govhall.core.events import record_event
 from govhall.core.models import RateCounter
 from govhall.testing.cases import PERSON_ID, PHONE, bare_case
@@ -50,9 +51,9 @@ def case(county, department, clerk, approver):
     )
     for action, actor, note in [
         ("case.receive", clerk, "窗口内部备注"),
-        ("case.personal_data_viewed", clerk, "核对身份"),
+        ("case.view_personal_data", clerk, "核对身份"),
         ("case.accept", clerk, "材料齐全"),
-        ("case.fee_recorded", clerk, "收费"),
+        ("case.record_fee", clerk, "收费"),
     ]:
         record_event(actor=actor, action=action, obj=case, center_id=case.center_id, note=note)
     return case

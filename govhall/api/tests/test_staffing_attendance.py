@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from govhall.staffing.models import Attendance, HallNetwork
-from govhall.workdays.queries import calendar_for, drop_cached_calendars
-from govhall.workdays.services import center_day_set
+from govhall.workdays.queries.calendar import calendar_for, drop_cached_calendars
+from govhall.workdays.services.center_days import center_day_set
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_sign_in_and_out(client_as, clerk, workday_today):
     assert body["signed_in_at"] is not None
     assert body["missed_sign_in"] is False
     again = client.post(f"{BASE}/sign-in")
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert "您今天已于" in again.json()["detail"]
     out = client.post(f"{BASE}/sign-out")
     assert out.status_code == 200
@@ -68,7 +68,7 @@ def test_sign_in_and_out(client_as, clerk, workday_today):
 def test_sign_in_from_outside_the_hall_network_is_refused(client_as, clerk, county, workday_today):
     HallNetwork.objects.create(center=county, cidr="10.8.0.0/16")
     response = client_as(clerk).post(f"{BASE}/sign-in", REMOTE_ADDR="192.0.2.1")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "大厅网络" in response.json()["detail"]
     assert not Attendance.objects.filter(signed_in_at__isnull=False).exists()
 
@@ -79,7 +79,7 @@ def test_my_month(client_as, clerk, november):
     assert body["figures"]["late_minutes_total"] == 7
     assert body["figures"]["early_leaves"] == 1
     assert [d["date"] for d in body["days"]] == ["2026-11-03"]
-    assert client_as(clerk).get(f"{BASE}/me", {"month": "11/2026"}).status_code == 400
+    assert client_as(clerk).get(f"{BASE}/me", {"month": "11/2026"}).status_code == 422
 
 
 def test_report_for_the_director(client_as, director, clerk, guide, county, department, november):

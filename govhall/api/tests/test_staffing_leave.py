@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from govhall.staffing.models.leave import Leave, LeaveStatus
 from govhall.testing.factories import PostFactory, WindowFactory
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/staffing/leave"
@@ -63,6 +63,7 @@ def test_bad_request_is_422_with_message(client_as, clerk, window):
     response = post_leave(client, day, reason="")
     assert response.status_code == 422
     assert "请假事由" in response.json()["detail"]
+    assert list(response.json()["errors"]) == ["reason"]
     first = post_leave(client, day)
     assert first.status_code == 201
     overlap = post_leave(client, day)
@@ -84,8 +85,44 @@ def test_head_sees_pending_and_approves(client_as, clerk, window_head, window):
     assert response.status_code == 200
     assert response.json()["status"] == "approved"
     assert response.json()["decided_by"]["username"] == "head"
+    # Decided already (the page that offered the button is stale): a conflict, not a refusal.
     again = client.post(f"{BASE}/{leave_id}/approve", {}, content_type="application/json")
-    assert again.status_code == 422 and "该申请已处理" in again.json()["detail"]
+    assert again.status_code == 409 and "该申请已处理" in again.json()["detail"]
+
+
+def test_a_decision_after_someone_else_decided_is_409(
+    client_as, clerk, window_head, director, window
+):
+    day = next_workday(window.center_id)
+    leave_id = post_leave(client_as(clerk), day).json()["id"]
+    first = client_as(director).post(
+        f"{BASE}/{leave_id}/reject", {"note": "人手不足"}, content_type="application/json"
+    )
+    assert first.status_code == 200
+    head = client_as(window_head)
+    for action, body in (("approve", {}), ("reject", {"note": "不同意"})):
+        late = head.post(f"{BASE}/{leave_id}/{action}", body, content_type="application/json")
+        assert late.status_code == 409, late.content
+    cancel = client_as(clerk).post(f"{BASE}/{leave_id}/cancel")
+    assert cancel.status_code == 409
+    leave = Leave.objects.get(pk=leave_id)
+    assert (leave.status, leave.decided_by_id) == (LeaveStatus.REJECTED, director.pk)
+
+
+def test_a_refused_decision_stays_422(client_as, clerk, window_head, window):
+    first = next_workday(window.center_id)
+    last = calendar_for(window.center_id).add_workdays(first, 1)
+    leave_id = post_leave(client_as(clerk), first, last).json()["id"]
+    # Refused input: a note over its column, a rejection without a reason.
+    refused = client_as(window_head).post(
+        f"{BASE}/{leave_id}/reject", {"note": "x" * 301}, content_type="application/json"
+    )
+    assert refused.status_code == 422
+    no_note = client_as(window_head).post(
+        f"{BASE}/{leave_id}/reject", {"note": "  "}, content_type="application/json"
+    )
+    assert no_note.status_code == 422 and list(no_note.json()["errors"]) == ["note"]
+    assert Leave.objects.get(pk=leave_id).status == LeaveStatus.PENDING
 
 
 def test_reject_needs_note_and_two_days_need_director(

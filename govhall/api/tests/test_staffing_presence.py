@@ -10,6 +10,7 @@ from django.utils import timezone
 from govhall.core.roles import Role
 from govhall.staffing.models import Absence, Delegation, Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveKind, LeaveStatus
+from govhall.staffing.services.presence import absence_start
 from govhall.testing.factories import PostFactory, WindowFactory, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +26,12 @@ def hall(county, department, clerk, window_head):
     return PostFactory(window=window, a_staff=clerk, b_staff=b), b
 
 
+def later_moment(minutes: int) -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(minutes=minutes)
+
+
 def later(minutes: int) -> str:
-    return (timezone.now() + datetime.timedelta(minutes=minutes)).isoformat()
+    return later_moment(minutes).isoformat()
 
 
 def test_needs_login(client, hall):
@@ -79,7 +84,7 @@ def test_absence_flow_and_board(client_as, hall, clerk, window_head, director, c
         content_type="application/json",
         **EN,
     )
-    assert again.status_code == 400 and "already away" in again.json()["detail"]
+    assert again.status_code == 422 and "already away" in again.json()["detail"]
     board = client_as(director).get(f"{BASE}/board", {"center": county.pk}).json()
     (row,) = board["windows"][0]["posts"]
     assert (row["user"]["id"], row["role"]) == (b.pk, "b")
@@ -94,9 +99,16 @@ def test_absence_flow_and_board(client_as, hall, clerk, window_head, director, c
     )
     assert approved.status_code == 200 and approved.json()["cover_id"] == b.pk
     assert Delegation.objects.filter(post=post, cover_user=b).exists()
+    # Approved meanwhile (another tab, another decider): a conflict, nothing changes.
+    twice = client_as(window_head).post(approve, {"cover": b.pk}, content_type="application/json")
+    assert twice.status_code == 409 and twice.json()["detail"]
+    assert Delegation.objects.filter(post=post, cover_user=b).count() == 1
     back = client_as(clerk).post(f"{BASE}/absence/return")
     assert back.status_code == 200 and back.json()["status"] == "returned"
-    assert client_as(clerk).post(f"{BASE}/absence/return").status_code == 400
+    # The sign is already down: the page that offered "I am back" is stale.
+    assert client_as(clerk).post(f"{BASE}/absence/return").status_code == 409
+    ended = client_as(window_head).post(approve, {"cover": b.pk}, content_type="application/json")
+    assert ended.status_code == 409
 
 
 def test_absence_bad_until_changes_nothing(client_as, hall, clerk):
@@ -105,8 +117,32 @@ def test_absence_bad_until_changes_nothing(client_as, hall, clerk):
         {"whereabouts": "x", "until": later(-5)},
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"until"}
     assert not Absence.objects.exists()
+
+
+def test_absence_refusal_names_every_field(client_as, hall, clerk):
+    response = client_as(clerk).post(
+        f"{BASE}/absence",
+        {"whereabouts": "  ", "until": later(-5)},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"whereabouts", "until"}
+    assert not Absence.objects.exists()
+
+
+def test_approving_with_a_cover_from_elsewhere_is_a_field_error(
+    client_as, hall, clerk, window_head
+):
+    absence = absence_start(actor=clerk, whereabouts="档案室", until=later_moment(45))
+    response = client_as(window_head).post(
+        f"{BASE}/absence/{absence.pk}/approve",
+        {"cover": 10**9},
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["cover"]
 
 
 def test_vacancies_for_managers_only(client_as, hall, director, supervisor, clerk, county):

@@ -40,8 +40,9 @@ def test_roster_and_duty(client_as, director, clerk, outsider, county):
         "/duty",
         {"center": county.pk, "date": "2026-11-22", "kind": "lunch", "user": clerk.pk},
     )
-    assert refused.status_code == 400 and "的工作日" in refused.json()["detail"]
-    assert client.get(f"{BASE}/roster?center={county.pk}&month=11-2026").status_code == 400
+    assert refused.status_code == 422 and "的工作日" in refused.json()["detail"]
+    assert list(refused.json()["errors"]) == ["date"]
+    assert client.get(f"{BASE}/roster?center={county.pk}&month=11-2026").status_code == 422
     outsider_client = client_as(outsider)
     assert outsider_client.get(f"{BASE}/roster?center={county.pk}").status_code == 404
     duty = DutyAssignment.objects.get()
@@ -90,7 +91,9 @@ def test_assignments(client_as, director, window_head, clerk, outsider, departme
     assert created.status_code == 201, created.content
     assert created.json()["trial_ends_on"] == "2026-08-01"
     refused = post(client, "/assignment", {**data, "starts_on": "2026-09-01"})
-    assert refused.status_code == 400 and "至少一年" in refused.json()["detail"]
+    assert refused.status_code == 422 and "至少一年" in refused.json()["detail"]
+    # Every broken rule and the missing reason, by field.
+    assert {"starts_on", "override_reason"} <= set(refused.json()["errors"])
     overridden = post(
         client, "/assignment", {**data, "starts_on": "2026-09-01", "override_reason": "调岗"}
     )
@@ -124,7 +127,7 @@ def test_staff_fact_and_return_warnings(
         )
         assert response.status_code == 201, response.content
     bad = post(client, "/staff-fact", {"user": clerk.pk, "kind": "nope", "occurred_on": today})
-    assert bad.status_code == 400
+    assert bad.status_code == 422 and list(bad.json()["errors"]) == ["kind"]
     assert (
         post(
             client_as(window_head),
@@ -158,7 +161,7 @@ def test_record_visit(client_as, dept_leader, director, clerk, outsider, departm
     assert created.json()["leader"]["username"] == "leader"
     on_behalf = post(client_as(director), "/visits", {**data, "leader": dept_leader.pk})
     assert on_behalf.status_code == 201
-    assert post(client_as(clerk), "/visits", data).status_code == 400
+    assert post(client_as(clerk), "/visits", data).status_code == 422
     assert post(client_as(outsider), "/visits", data).status_code == 404
     assert LeaderVisit.objects.filter(leader=dept_leader).count() == 2
 

@@ -46,7 +46,7 @@ def test_create_stores_only_the_hash(system_user):
     assert row.key_hash == hash_key(key) and key not in {row.key_hash, row.prefix}
     assert key.startswith(row.prefix) and len(row.prefix) < len(key)
     event = Event.objects.for_object(row).get()
-    assert event.action == "api_token.created" and key not in str(event.data)
+    assert event.action == "api_token.create" and key not in str(event.data)
 
 
 def test_create_refuses_bad_input_and_non_admins(system_user, admin_user, director):

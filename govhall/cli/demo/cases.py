@@ -28,7 +28,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.cases.models import Case, JointTask, Notice, TaskStatus
+from govhall.cases.models import Case, JointTask, Notice
+from govhall.cases.services.action_params import action_params
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.fees import case_fee_record
 from govhall.cases.services.intake import (
@@ -40,6 +41,7 @@ from govhall.cases.services.intake import (
 )
 from govhall.cases.services.joint import joint_meeting_record, joint_task_complete
 from govhall.cases.services.notices import notice_confirm
+from govhall.cases.statuses import TaskStatus
 from govhall.catalog.models import FeeItem, ServiceItem
 from govhall.cli.demo.departments import COUNTY_CODE
 from govhall.cli.demo.people import TOWN as PEOPLE_TOWN
@@ -48,9 +50,9 @@ from govhall.core.idnumbers import id_check_character, uscc_check_character
 from govhall.core.models import User
 from govhall.core.roles import Role, roles_of
 from govhall.org.models import Center, Department, Window
-from govhall.org.services import staff_create
-from govhall.workdays.calendar import WorkCalendar
-from govhall.workdays.queries import calendar_for
+from govhall.org.services.staff import staff_create
+from govhall.workdays.queries.calendar import calendar_for
+from govhall.workdays.queries.work_calendar import WorkCalendar
 
 KEY_PREFIX = "demo-case:"
 TOWN = PEOPLE_TOWN  # 城关镇便民服务中心
@@ -133,7 +135,7 @@ def enterprise(serial: int) -> ApplicantData:
 class Act:
     """One step after intake, `day` working days before today.
 
-    `action` is a case action (see `govhall.cases.transitions.Action`) or one of: "task"
+    `action` is a case action (see `govhall.cases.case_transitions.Action`) or one of: "task"
     (a joint review task of department `params["department"]` is completed), "meeting" (the
     director records a joint review meeting), "fee" (a fee is recorded), "confirm" (the
     applicant signs the latest notice of kind `params["kind"]`). `by` is a username; empty means
@@ -222,7 +224,7 @@ CASES: tuple[CaseSpec, ...] = (
         enterprise(2),
         Outcome.SUPPLEMENT,
         missing=(AGENT,),
-        acts=(Act("supplement_received", 2), Act("accept", 2)),
+        acts=(Act("receive_supplement", 2), Act("accept", 2)),
     ),
     # Online; the one-time notice came 7 working days after receipt, so the clock runs from the
     # day of receipt (行政许可法 §32) and the case is overdue.
@@ -237,7 +239,7 @@ CASES: tuple[CaseSpec, ...] = (
         acts=(
             Act("prereview_pass", 9),
             Act("request_supplement", 3),
-            Act("supplement_received", 1),
+            Act("receive_supplement", 1),
             Act("accept", 1, params={"kind": "promised"}),
         ),
     ),
@@ -877,7 +879,7 @@ class _Loader:
             case=case,
             action=act.action,
             note=act.note,
-            params=self.params(case, act, center),
+            params=action_params(act.action, self.params(case, act, center)),
             at=at,
         )
 
@@ -886,7 +888,7 @@ class _Loader:
         missing = case.materials.filter(received=False, pending=False).values_list("pk", flat=True)
         if act.action == "request_supplement":
             params["missing"] = list(missing)
-        elif act.action == "supplement_received":
+        elif act.action == "receive_supplement":
             params["received"] = list(missing)
         elif act.action == "transfer":
             params["window_id"] = Window.objects.get(center=center, number=params.pop("window")).pk

@@ -24,20 +24,16 @@ from govhall.cli.demo.people import person_name
 from govhall.core.idnumbers import id_check_character
 from govhall.core.models import User
 from govhall.frontdesk.models import InquiryChannel, InquiryOutcome, ServiceGroup, TicketPriority
-from govhall.frontdesk.services.appointments import (
-    appointment_book,
-    appointment_cancel,
-    appointment_request_off_hours,
-    bookable_days,
-    slot_times,
-)
+from govhall.frontdesk.services.appointment_booking import appointment_book, appointment_cancel
+from govhall.frontdesk.services.appointment_off_hours import appointment_request_off_hours
+from govhall.frontdesk.services.appointment_slots import bookable_days, slot_times
 from govhall.frontdesk.services.groups import groups_build
 from govhall.frontdesk.services.inquiries import inquiry_finish, inquiry_log
 from govhall.frontdesk.services.phone_codes import phone_code_issue
 from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next, ticket_take
-from govhall.frontdesk.transitions import TicketAction
+from govhall.frontdesk.ticket_transitions import TicketAction
 from govhall.org.models import Center, Department, Post, Window
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 PAST_WORKING_DAYS = 5
 PAST_TICKETS_PER_DAY = 24

@@ -14,7 +14,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from govhall.catalog.services import fee_add, item_create, item_window_set, material_add
+from govhall.catalog.services.fees import fee_add
+from govhall.catalog.services.item_windows import item_window_set
+from govhall.catalog.services.items import item_create
+from govhall.catalog.services.materials import material_add
 from govhall.cli.demo.codes import credit_code, implementation_code
 from govhall.cli.demo.departments import (
     COUNTY,
@@ -33,16 +36,13 @@ from govhall.cli.demo.towns import TOWN_DEPARTMENTS, TOWN_ITEMS, TOWN_WINDOWS, T
 from govhall.core.models import User
 from govhall.core.roles import Role
 from govhall.org.models import Center, Department, Window
-from govhall.org.services import (
-    center_create,
-    department_create,
-    post_create,
-    staff_create,
-    window_create,
-)
+from govhall.org.services.centers import center_create
+from govhall.org.services.departments import department_create
+from govhall.org.services.staff import staff_create
+from govhall.org.services.windows import post_create, window_create
 from govhall.workdays.models import CenterDay
-from govhall.workdays.queries import calendar_for
-from govhall.workdays.services import center_day_set
+from govhall.workdays.queries.calendar import calendar_for
+from govhall.workdays.services.center_days import center_day_set
 
 LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级", "town": "乡镇"}
 

@@ -17,7 +17,7 @@ from django.utils import translation
 
 from govhall.core.models import Event
 from govhall.workdays.models import CenterDay, ScheduleDay, ScheduleYear
-from govhall.workdays.services import center_day_set
+from govhall.workdays.services.center_days import center_day_set
 
 EXAMPLE_2027 = (
     Path(__file__).resolve().parents[2]
@@ -140,7 +140,7 @@ class TestImportCalendar:
         assert "2027" in out
         schedule = ScheduleYear.objects.get(year=2027)
         assert (schedule.source, schedule.imported_by) == (EXAMPLE_2027.name, director)
-        assert Event.objects.filter(action="calendar.schedule_import", actor=director).exists()
+        assert Event.objects.filter(action="schedule.import", actor=director).exists()
         out, err = run("deadline", "2026-12-31", "1")
         assert out.splitlines()[0] == "2027-01-04"
         assert err == ""

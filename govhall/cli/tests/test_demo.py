@@ -20,9 +20,10 @@ from govhall.cli.demo.departments import COUNTY_CODE
 from govhall.cli.demo.people import DEMO_PASSWORD, LOGINS
 from govhall.core.models import Event, User
 from govhall.core.roles import Role, roles_of
-from govhall.org.models import Center, CenterLevel, Department, Post, Staff, Window
+from govhall.org.models import Center, Department, Post, Staff, Window
+from govhall.org.models.centers import CenterLevel
 from govhall.workdays.models import CenterDay
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 pytestmark = pytest.mark.django_db
 

@@ -16,27 +16,18 @@ from django.test import override_settings
 from django.utils import timezone
 
 from govhall.cases import clock
-from govhall.cases.models import (
-    Case,
-    CaseFee,
-    CaseKind,
-    CaseStatus,
-    JointMeeting,
-    JointTask,
-    Notice,
-    NoticeKind,
-    TaskStatus,
-)
-from govhall.cases.queries import inbox
-from govhall.cases.queries_joint import overdue_joint_tasks
+from govhall.cases.models import Case, CaseFee, JointMeeting, JointTask, Notice
+from govhall.cases.queries.cases import inbox
+from govhall.cases.queries.joint import overdue_joint_tasks
 from govhall.cases.services.clock import clock_start_for
+from govhall.cases.statuses import CaseKind, CaseStatus, NoticeKind, TaskStatus
 from govhall.catalog.models import ItemWindow
 from govhall.cli.demo.cases import CASES, KEY_PREFIX, load_demo_cases
 from govhall.cli.demo.departments import COUNTY_CODE
 from govhall.core.models import ApiToken, Event, User
 from govhall.core.roles import Role, roles_of
 from govhall.org.models import Center, Staff
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 pytestmark = pytest.mark.django_db
 
@@ -320,7 +311,7 @@ def test_first_inquiries_cover_every_outcome_and_a_follow_up(county: Center) -> 
     transfers = inquiries.filter(outcome=InquiryOutcome.TRANSFERRED)
     assert transfers.filter(status=InquiryStatus.DONE).exclude(result="").count() == 1
     assert transfers.filter(status=InquiryStatus.OPEN).count() == 2
-    assert Event.objects.filter(action="inquiry.logged").count() == inquiries.count()
+    assert Event.objects.filter(action="inquiry.log").count() == inquiries.count()
 
 
 def test_appointments_are_booked_ahead_with_an_off_hours_request(county: Center) -> None:

@@ -2,7 +2,7 @@
 day and a slot (free places shown), give name, ID number and phone, and get a booking code;
 look up "my appointment" by code and the last 4 characters of the ID number, and cancel it;
 ask for an off-hours appointment. Phone first. The rules and their refusals are
-govhall/frontdesk/services/appointments.py; these views parse, call and render.
+govhall/frontdesk/services/appointment_*.py; these views parse, call and render.
 
 A booking needs the phone confirmed: the form's "Send code" button asks
 `phone_code_send` for an SMS code, which is typed in before booking. The public doors are
@@ -29,18 +29,18 @@ from django.views.decorators.http import require_http_methods
 
 from govhall.core.idnumbers import mask_phone, normalize
 from govhall.core.ratelimit import RateLimited
-from govhall.frontdesk.access.appointments import public_center, public_centers, public_group
+from govhall.frontdesk.access.appointments import bookable_center, bookable_centers, bookable_group
 from govhall.frontdesk.appointment_transitions import AppointmentAction
 from govhall.frontdesk.models import Appointment, AppointmentStatus, ServiceGroup
 from govhall.frontdesk.queries.appointments import free_by_day, slot_board
-from govhall.frontdesk.services.appointments import (
-    appointment_actions,
+from govhall.frontdesk.services.appointment_booking import (
     appointment_book,
     appointment_cancel,
     appointment_lookup_public,
-    appointment_request_off_hours,
-    bookable_days,
 )
+from govhall.frontdesk.services.appointment_off_hours import appointment_request_off_hours
+from govhall.frontdesk.services.appointment_rules import appointment_actions
+from govhall.frontdesk.services.appointment_slots import bookable_days
 from govhall.frontdesk.services.phone_codes import phone_code_send
 
 T = "portal/appointments/"
@@ -131,7 +131,7 @@ def _booked_redirect(request: HttpRequest, appointment: Appointment) -> HttpResp
 
 
 def centers(request: HttpRequest) -> HttpResponse:
-    found = list(public_centers())
+    found = list(bookable_centers())
     if len(found) == 1:
         return HttpResponseRedirect(
             reverse("portal:appointment_center", kwargs={"code": found[0].code})
@@ -140,7 +140,7 @@ def centers(request: HttpRequest) -> HttpResponse:
 
 
 def center_groups(request: HttpRequest, code: str) -> HttpResponse:
-    center = public_center(code)
+    center = bookable_center(code)
     groups = ServiceGroup.objects.filter(center=center, is_active=True).order_by(
         "position", "letter"
     )
@@ -150,7 +150,7 @@ def center_groups(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 def group_days(request: HttpRequest, code: str, letter: str) -> HttpResponse:
     """The bookable days with their free places; with ?date= that day's slots."""
-    group = public_group(code, letter)
+    group = bookable_group(code, letter)
     days = bookable_days(group, timezone.localdate())
     free = free_by_day(group, days)
     chosen: datetime.date | None = None
@@ -232,7 +232,7 @@ def _send_code(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, code: str, letter: str) -> HttpResponse:
-    group = public_group(code, letter)
+    group = bookable_group(code, letter)
     status = 200
     code_state: dict[str, str] = {}
     form: forms.Form
@@ -265,7 +265,7 @@ def book(request: HttpRequest, code: str, letter: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def off_hours(request: HttpRequest, code: str, letter: str) -> HttpResponse:
-    group = public_group(code, letter)
+    group = bookable_group(code, letter)
     status = 200
     code_state: dict[str, str] = {}
     form: forms.Form

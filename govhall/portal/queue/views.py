@@ -45,16 +45,16 @@ from govhall.cases.notice_render import qr_svg
 from govhall.core.ratelimit import RateLimited
 from govhall.frontdesk.models import Ticket, TicketPriority, TicketStatus
 from govhall.frontdesk.queries.board import (
+    active_center,
     board_fingerprint,
     board_state,
     kiosk_group,
     kiosk_groups,
     people_ahead,
     people_ahead_at_issue,
-    public_center,
     public_ticket,
 )
-from govhall.frontdesk.services.appointments import appointment_check_in
+from govhall.frontdesk.services.appointment_booking import appointment_check_in
 from govhall.frontdesk.services.tickets import ticket_take
 from govhall.org.models import Center
 
@@ -163,7 +163,7 @@ def _kiosk_context(request: HttpRequest, center: Center, **extra: Any) -> dict[s
 @require_GET
 def kiosk(request: HttpRequest, code: str) -> HttpResponse:
     """The kiosk's first screen: one big button per group, with how many wait now."""
-    center = public_center(code)
+    center = active_center(code)
     groups = list(kiosk_groups(center, timezone.localdate()))
     return _remember_device(
         request,
@@ -175,7 +175,7 @@ def kiosk(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def kiosk_take(request: HttpRequest, code: str, letter: str) -> HttpResponse:
     """Second screen: the optional phone and the elderly/disabled priority, then the ticket."""
-    center = public_center(code)
+    center = active_center(code)
     group = kiosk_group(center, letter, timezone.localdate())
     form = KioskTicketForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -226,7 +226,7 @@ def kiosk_take(request: HttpRequest, code: str, letter: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def kiosk_check_in(request: HttpRequest, code: str) -> HttpResponse:
     """ "I have an appointment": the booking code turns the appointment into a priority ticket."""
-    center = public_center(code)
+    center = active_center(code)
     form = KioskCheckInForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -275,7 +275,7 @@ def _ticket_urls(request: HttpRequest, ticket: Ticket) -> dict[str, str]:
 def kiosk_ticket(request: HttpRequest, code: str, token: str) -> HttpResponse:
     """The kiosk's last screen: the number, people ahead, a QR code of the ticket page; with a
     receipt printer (?print=1) the ticket prints at once."""
-    center = public_center(code)
+    center = active_center(code)
     ticket = public_ticket(token)
     if ticket.center_id != center.pk:
         raise Http404
@@ -365,7 +365,7 @@ def _board_labels() -> dict[str, str]:
 @require_GET
 def board(request: HttpRequest, code: str) -> HttpResponse:
     """The hall's display board (叫号显示屏), full screen; live through `board_stream`."""
-    center = public_center(code)
+    center = active_center(code)
     return render(
         request,
         "portal/queue/board.html",
@@ -383,7 +383,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def board_state_json(request: HttpRequest, code: str) -> JsonResponse:
     """The board's state as JSON, for a plain poll where server-sent events are unavailable."""
-    center = public_center(code)
+    center = active_center(code)
     return JsonResponse(
         board_state(center, timezone.now()), json_dumps_params={"ensure_ascii": False}
     )
@@ -422,7 +422,7 @@ def _board_events(center: Center, seconds: float) -> Iterator[str]:
 @never_cache
 @require_GET
 def board_stream(request: HttpRequest, code: str) -> StreamingHttpResponse:
-    center = public_center(code)
+    center = active_center(code)
     response = StreamingHttpResponse(
         _board_events(center, float(settings.GOVHALL_BOARD_STREAM_SECONDS)),
         content_type="text/event-stream; charset=utf-8",

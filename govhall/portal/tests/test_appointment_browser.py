@@ -10,7 +10,7 @@ from django.utils import timezone
 from govhall.core.idnumbers import id_check_character
 from govhall.frontdesk.models import Appointment
 from govhall.testing.phone_codes import sms_code
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 pytestmark = [
     pytest.mark.browser,

@@ -18,7 +18,7 @@ from govhall.core.idnumbers import id_check_character
 from govhall.core.models import OutboundMessage
 from govhall.frontdesk.models import Appointment, Slot
 from govhall.testing.phone_codes import sms_code
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

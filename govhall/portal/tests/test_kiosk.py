@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from govhall.frontdesk.models import Appointment, Slot, Ticket, TicketPriority, TicketStatus
 from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next, ticket_take
-from govhall.frontdesk.transitions import TicketAction
+from govhall.frontdesk.ticket_transitions import TicketAction
 from govhall.workdays.models import CenterDay
 
 pytestmark = pytest.mark.usefixtures("hall_open")

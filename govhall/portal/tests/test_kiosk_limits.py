@@ -17,7 +17,7 @@ from govhall.frontdesk.services.tickets import (
     ticket_confirm_priority,
     ticket_take,
 )
-from govhall.frontdesk.transitions import TicketAction
+from govhall.frontdesk.ticket_transitions import TicketAction
 from govhall.portal.queue.views import KIOSK_COOKIE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]

@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from govhall.cases.models import CaseStatus, ProgressLookup
+from govhall.cases.models import ProgressLookup
+from govhall.cases.statuses import CaseStatus
 from govhall.core.events import record_event
 from govhall.testing.cases import PERSON_ID, PHONE, bare_case
 
@@ -19,7 +20,7 @@ URL = "/progress/"
 
 
 def _steps(case, actor) -> None:
-    for action in ["case.receive", "case.request_supplement", "case.supplement_received"]:
+    for action in ["case.receive", "case.request_supplement", "case.receive_supplement"]:
         record_event(actor=actor, action=action, obj=case, center_id=case.center_id, note="内部")
     record_event(actor=actor, action="case.accept", obj=case, center_id=case.center_id)
 

@@ -9,7 +9,7 @@ import pytest
 
 from govhall.frontdesk.models import Ticket
 from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next, ticket_take
-from govhall.frontdesk.transitions import TicketAction
+from govhall.frontdesk.ticket_transitions import TicketAction
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("hall_open")]
 

@@ -24,7 +24,7 @@ from django_otp import login as otp_login
 
 from govhall.core import accounts
 from govhall.core.models import User
-from govhall.org.access import access_staff
+from govhall.org.access.lookups import access_staff
 from govhall.workbench.forms import LoginForm
 
 

@@ -1,5 +1,5 @@
 """Forms of the appointment pages. They only parse input; the rules are in
-govhall/frontdesk/services/appointments.py."""
+govhall/frontdesk/services/appointment_*.py."""
 
 from __future__ import annotations
 

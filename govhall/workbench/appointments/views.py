@@ -1,7 +1,7 @@
 """Workbench pages of appointments (预约服务, SPEC §7; seeds/000… 篇1 六): a group's day sheet,
 the list, phone bookings by staff, the detail with cancel, off-hours requests to approve and
 assign, the outage form (managers) and the two target rates. Rules live in
-govhall/frontdesk/services/appointments.py; these views parse, call and render."""
+govhall/frontdesk/services/appointment_*.py; these views parse, call and render."""
 
 from __future__ import annotations
 
@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govhall.core.models import User
-from govhall.core.roles import MANAGER_ROLES
 from govhall.frontdesk.access.appointments import (
     access_appointment,
     appointment_groups,
     appointments_in_scope,
+    can_declare_outage,
     can_read_appointments,
     can_write_appointments,
 )
@@ -40,20 +40,17 @@ from govhall.frontdesk.queries.appointments import (
     outage_preview,
     pending_requests,
 )
-from govhall.frontdesk.services.appointment_privacy import appointment_personal_data_view_record
-from govhall.frontdesk.services.appointments import (
-    AppointmentViewer,
-    appointment_actions,
-    appointment_book,
-    appointment_cancel,
+from govhall.frontdesk.services.appointment_booking import appointment_book, appointment_cancel
+from govhall.frontdesk.services.appointment_off_hours import (
     appointment_decide,
     appointment_mark_served,
     appointment_request_off_hours,
-    appointments_cancel_range,
-    is_workday,
-    outage_validate,
 )
-from govhall.org.access import centers_in_scope, scope_of
+from govhall.frontdesk.services.appointment_outage import appointments_cancel_range, outage_validate
+from govhall.frontdesk.services.appointment_privacy import appointment_personal_data_view_record
+from govhall.frontdesk.services.appointment_rules import AppointmentViewer, appointment_actions
+from govhall.frontdesk.services.appointment_slots import is_known_workday
+from govhall.org.access.scope import centers_in_scope
 from govhall.workbench.appointments.forms import (
     CancelForm,
     DaySheetForm,
@@ -91,17 +88,15 @@ def _writer(request: HttpRequest) -> User:
 
 def _manager(request: HttpRequest) -> User:
     user = staff_user(request)
-    scope = scope_of(user)
-    if not (scope.everything or scope.roles & MANAGER_ROLES):
+    if not can_declare_outage(user):
         raise Http404
     return user
 
 
 def _tabs(user: User) -> dict[str, bool]:
-    scope = scope_of(user)
     return {
         "can_book": can_write_appointments(user),
-        "is_manager": scope.everything or bool(scope.roles & MANAGER_ROLES),
+        "is_manager": can_declare_outage(user),
     }
 
 
@@ -139,7 +134,7 @@ def day_sheet_view(request: HttpRequest) -> HttpResponse:
             "day": day,
             "slots": slots,
             "totals": totals,
-            "workday": bool(group and day and is_workday(group.center_id, day)),
+            "workday": bool(group and day and is_known_workday(group.center_id, day)),
             "previous_day": day - datetime.timedelta(days=1) if day else None,
             "next_day": day + datetime.timedelta(days=1) if day else None,
             "statuses": AppointmentStatus,

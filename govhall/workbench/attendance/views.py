@@ -21,10 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from govhall.core.roles import Role
 from govhall.core.spreadsheets import neutralise_row
-from govhall.org.access import (
-    access_center,
+from govhall.org.access.lookups import access_center
+from govhall.org.access.scope import (
     can_read_staff,
     centers_in_scope,
     departments_in_scope,
@@ -32,6 +31,7 @@ from govhall.org.access import (
     staff_in_scope,
 )
 from govhall.org.models import Center
+from govhall.staffing.access.attendance import can_see_attendance_board
 from govhall.staffing.queries.attendance import (
     FIGURES,
     Month,
@@ -46,7 +46,7 @@ from govhall.staffing.services.attendance import (
     attendance_sign_in,
     attendance_sign_out,
 )
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 PAGE_SIZE = 50
 PICKER_LIMIT = 300
@@ -75,11 +75,6 @@ def _client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _sees_board(request: HttpRequest) -> bool:
-    scope = scope_of(request.user)
-    return scope.can_manage or Role.WINDOW_HEAD in scope.roles
-
-
 @login_required
 @require_GET
 def attendance_day(request: HttpRequest) -> HttpResponse:
@@ -102,7 +97,7 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
         "month": month,
         "figures": list(zip(figure_labels(), my_month(request.user, month).values(), strict=True)),
     }
-    if _sees_board(request):
+    if can_see_attendance_board(request.user):
         context["board"] = day_board(staff_in_scope(request.user).filter(center=center), today)
     return render(request, "workbench/staffing/attendance/day.html", context)
 

@@ -10,8 +10,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from govhall.workdays.calendar import END, EPOCH, MAX_DEADLINE_DAYS
 from govhall.workdays.models import CenterDay
+from govhall.workdays.queries.work_calendar import END, EPOCH, MAX_DEADLINE_DAYS
 from govhall.workdays.schedule_file import (
     MAX_FILE_BYTES,
     ParsedSchedule,

@@ -26,7 +26,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from govhall.org.access import access_center, centers_in_scope, scope_of
+from govhall.org.access.lookups import access_center
+from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.models import Center
 from govhall.workbench.calendar.forms import (
     CenterDayForm,
@@ -35,21 +36,12 @@ from govhall.workbench.calendar.forms import (
     ScheduleFileForm,
     ScheduleTextForm,
 )
-from govhall.workdays.calendar import END, EPOCH, DayKind, WorkCalendar
-from govhall.workdays.permissions import may_manage_national_schedule
-from govhall.workdays.queries import (
-    calendar_for,
-    center_days,
-    deadline_at,
-    holiday_label,
-    imported_schedules,
-)
-from govhall.workdays.services import (
-    center_day_remove,
-    center_day_set,
-    schedule_import,
-    schedule_remove,
-)
+from govhall.workdays.access.calendar import may_manage_national_schedule
+from govhall.workdays.queries.calendar import calendar_for, deadline_at, holiday_label
+from govhall.workdays.queries.days import center_days, imported_schedules
+from govhall.workdays.queries.work_calendar import END, EPOCH, DayKind, WorkCalendar
+from govhall.workdays.services.center_days import center_day_remove, center_day_set
+from govhall.workdays.services.schedules import schedule_import, schedule_remove
 
 # Centers offered in the picker; a province-wide superuser types ?center= beyond that.
 PICKER_LIMIT = 300

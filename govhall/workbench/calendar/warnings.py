@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.org.models import Center
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 
 def calendar_warnings(center: Center | None) -> list[str]:

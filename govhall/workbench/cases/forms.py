@@ -15,8 +15,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from govhall.cases.models import ApplicantKind, Case, CaseKind, DeliveryMethod
+from govhall.cases.models import Case
+from govhall.cases.services.action_params import ActionParams, action_params
 from govhall.cases.services.intake import ApplicantData, MaterialCheck, Outcome
+from govhall.cases.statuses import ApplicantKind, CaseKind, DeliveryMethod
 from govhall.catalog.models import FeeItem, Material, ServiceItem
 from govhall.org.models import Center, Department, Window
 
@@ -212,13 +214,19 @@ class CaseActionForm(forms.Form):
     note = _text(_("Note"), rows=2, max_length=1000)
     param_names: tuple[str, ...] = ()
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, action: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
+        self.action = action
         if not self.is_bound:
             self.fields["expected_version"].initial = case.version
 
-    def params(self) -> dict[str, Any]:
+    def params(self) -> ActionParams:
+        """The action's parameter object, built from the cleaned data (call after is_valid)."""
+        return action_params(self.action, self.values())
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned values of the action's parameters, by name (empty ones left out)."""
         params: dict[str, Any] = {}
         for name in self.param_names:
             value = self.cleaned_data.get(name)
@@ -282,8 +290,8 @@ class RequestSupplementForm(CaseActionForm):
         if not self.case.supplement_notices:
             del self.fields["override_reason"]
 
-    def params(self) -> dict[str, Any]:
-        params = super().params()
+    def values(self) -> dict[str, Any]:
+        params = super().values()
         extra = [line.strip() for line in self.cleaned_data.get("extra", "").splitlines()]
         if any(extra):
             params["extra"] = [line for line in extra if line]
@@ -433,8 +441,8 @@ class ReceiveResultForm(CaseActionForm):
     approved = forms.BooleanField(label=_("Approved"), required=False)
     param_names = ("result", "approved")
 
-    def params(self) -> dict[str, Any]:
-        params = super().params()
+    def values(self) -> dict[str, Any]:
+        params = super().values()
         params["approved"] = bool(self.cleaned_data.get("approved"))
         return params
 
@@ -466,8 +474,8 @@ ACTION_FORMS: dict[str, type[CaseActionForm]] = {
     "prereview_pass": NoteOnlyForm,
     "prereview_return": PrereviewReturnForm,
     "request_supplement": RequestSupplementForm,
-    "supplement_received": SupplementReceivedForm,
-    "pending_received": PendingReceivedForm,
+    "receive_supplement": SupplementReceivedForm,
+    "receive_pending": PendingReceivedForm,
     "accept": AcceptForm,
     "return": ReasonBasisForm,
     "forward": OpinionForm,
@@ -494,7 +502,7 @@ DANGEROUS_ACTIONS = frozenset({"prereview_return", "return", "deny", "withdraw",
 
 def action_form(action: str, *, case: Case, data: Any = None) -> CaseActionForm:
     form_class = ACTION_FORMS.get(action, NoteOnlyForm)
-    return form_class(data, case=case)
+    return form_class(data, case=case, action=action)
 
 
 # --- notices, joint work, fees ------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Workbench pages of cases (SPEC §6): the case list, the inbox, intake at the window, the case
 page with its actions, notices, joint work and fees, and the outbox of notifications.
 
-Views read through `govhall.cases.queries` / `access_case` and change through the case
+Views read through `govhall.cases.queries.cases` / `access_case` and change through the case
 services; they hold no rules of their own.
 """
 
@@ -30,17 +30,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from govhall.cases import queries
-from govhall.cases.access import access_case, can_read_cases
-from govhall.cases.clock import days_left, urgency
-from govhall.cases.models import (
-    Case,
-    CaseKind,
-    CaseStatus,
-    Notice,
-    TaskStatus,
+from govhall.cases.access.cases import (
+    access_case,
+    can_act_on_cases,
+    can_complete_joint_tasks,
+    can_hold_joint_meetings,
+    can_read_cases,
+    can_read_outbox,
+    can_take_window_actions,
 )
+from govhall.cases.case_transitions import NATIONAL_CODE, NATIONAL_LABEL, Action
+from govhall.cases.clock import days_left, urgency
+from govhall.cases.models import Case, Notice
 from govhall.cases.notice_render import notice_context, notice_pdf, progress_url_for
+from govhall.cases.queries import cases as queries
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.fees import case_fee_record
@@ -49,14 +52,14 @@ from govhall.cases.services.joint import joint_meeting_record, joint_task_comple
 from govhall.cases.services.notices import notice_confirm
 from govhall.cases.services.permissions import available_actions, refusal
 from govhall.cases.services.privacy import personal_data_view_record
-from govhall.cases.transitions import NATIONAL_CODE, NATIONAL_LABEL, Action
+from govhall.cases.statuses import CaseKind, CaseStatus, TaskStatus
 from govhall.catalog.models import ServiceItem
+from govhall.core.events import event_label
 from govhall.core.idnumbers import mask_id, mask_phone
 from govhall.core.models import OutboundMessage, User
-from govhall.core.roles import CASE_ACTOR_ROLES, JOINT_TASK_ROLES, MANAGER_ROLES, WINDOW_ROLES
 from govhall.frontdesk.access.tickets import access_ticket
 from govhall.frontdesk.services.tickets import ticket_open_case
-from govhall.org.access import departments_in_scope, scope_of, windows_in_scope
+from govhall.org.access.scope import departments_in_scope, scope_of, windows_in_scope
 from govhall.org.models import Department, Window
 from govhall.staffing.queries.cover import window_ids_at_hand
 from govhall.workbench.cases.forms import (
@@ -195,8 +198,7 @@ def case_inbox(request: HttpRequest) -> HttpResponse:
 
 def _require_window_role(request: HttpRequest) -> User:
     user = staff_user(request)
-    scope = scope_of(user)
-    if not (scope.everything or scope.roles & WINDOW_ROLES):
+    if not can_take_window_actions(user):
         raise Http404
     return user
 
@@ -389,12 +391,11 @@ def _case_page_context(
     request: HttpRequest, user: User, case: Case, today: datetime.date
 ) -> dict[str, Any]:
     actions = available_actions(user, case)
-    roles = scope_of(user).roles
     everything = scope_of(user).everything
     department_id = queries._department_of(user)
     tasks = list(case.joint_tasks.select_related("department", "done_by").order_by("id"))
-    completes_tasks = everything or bool(roles & JOINT_TASK_ROLES)
-    can_meet = everything or bool(roles & MANAGER_ROLES)
+    completes_tasks = can_complete_joint_tasks(user)
+    can_meet = can_hold_joint_meetings(user)
     fee_form = FeeForm(case=case, prefix="fee")
     return {
         "case": case,
@@ -442,21 +443,7 @@ def _case_page_context(
     }
 
 
-EVENT_LABELS: dict[str, Any] = {
-    "case.notice_issued": gettext_lazy("Notice issued"),
-    "case.notice_override": gettext_lazy("Second one-time notice (override)"),
-    "case.notice_confirmed": gettext_lazy("Applicant confirmed a notice"),
-    "case.fee_recorded": gettext_lazy("Fee recorded"),
-    "case.joint_task_done": gettext_lazy("Joint review task done"),
-    "case.joint_meeting": gettext_lazy("Joint review meeting"),
-    "case.joint_meeting_recorded": gettext_lazy("Joint review meeting"),
-    "case.submit": gettext_lazy("Submitted online"),
-}
-
-
 def _timeline(case: Case) -> list[dict[str, Any]]:
-    labels: dict[str, Any] = {f"case.{value}": label for value, label in Action.choices}
-    labels.update(EVENT_LABELS)
     statuses = dict(CaseStatus.choices)
     entries = []
     for event in queries.case_timeline(case):
@@ -465,7 +452,7 @@ def _timeline(case: Case) -> list[dict[str, Any]]:
         entries.append(
             {
                 "event": event,
-                "label": labels.get(event.action, event.action),
+                "label": event_label(event.action),
                 "to": statuses.get(to, "") if to != data.get("from") else "",
                 "window": data.get("window") or "",
             }
@@ -474,8 +461,7 @@ def _timeline(case: Case) -> list[dict[str, Any]]:
 
 
 def _can_write(user: User) -> bool:
-    scope = scope_of(user)
-    return scope.everything or bool(scope.roles & CASE_ACTOR_ROLES)
+    return can_act_on_cases(user)
 
 
 def _render_case(
@@ -730,7 +716,7 @@ def _mask_address(message: OutboundMessage) -> str:
 @login_required
 def outbox(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    if not queries.can_read_outbox(user):
+    if not can_read_outbox(user):
         raise Http404
     page = Paginator(queries.outbox_in_scope(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -1,4 +1,4 @@
-"""Forms of the catalog pages. They only parse input; the rules are in catalog.services."""
+"""Forms of the catalog pages. They only parse input; the rules are in catalog.services.*."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import Authorization, ItemType, Material
-from govhall.catalog.services import MAX_COPIES, MAX_DAYS
-from govhall.catalog.spreadsheet import upload_problem
-from govhall.org.models import LEVEL_RANK, Center, CenterLevel, Department, Window
+from govhall.catalog.services.items import MAX_DAYS
+from govhall.catalog.services.materials import MAX_COPIES
+from govhall.catalog.spreadsheet.reading import upload_problem
+from govhall.org.models import Center, Department, Window
+from govhall.org.models.centers import LEVEL_RANK, CenterLevel
 
 
 def show_errors(form: forms.Form, error: ValidationError) -> None:

@@ -22,28 +22,31 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govhall.catalog import services
-from govhall.catalog.access import (
+from govhall.catalog.access.lookups import (
     access_fee,
     access_item,
     access_item_window,
     access_material,
-    can_manage_catalog,
 )
+from govhall.catalog.access.scope import can_manage_catalog
 from govhall.catalog.models import FeeItem, Material, ServiceItem
-from govhall.catalog.queries import item_details, item_events, workbench_items
-from govhall.catalog.spreadsheet import (
+from govhall.catalog.queries.items import item_details, item_events, workbench_items
+from govhall.catalog.services import fees as fee_services
+from govhall.catalog.services import item_windows as window_services
+from govhall.catalog.services import items as item_services
+from govhall.catalog.services import materials as material_services
+from govhall.catalog.services.imports import catalog_import_start
+from govhall.catalog.spreadsheet.exporting import export_catalog, export_file_name
+from govhall.catalog.spreadsheet.format import (
     FEE_COLUMNS,
     ITEM_COLUMNS,
     MATERIAL_COLUMNS,
     WINDOW_COLUMNS,
     XLSX_CONTENT_TYPE,
-    catalog_import_start,
-    export_catalog,
-    export_file_name,
 )
 from govhall.core.models import Job
-from govhall.org.access import access_center, centers_in_scope, departments_in_scope, scope_of
+from govhall.org.access.lookups import access_center
+from govhall.org.access.scope import centers_in_scope, departments_in_scope, scope_of
 from govhall.org.models import Center
 from govhall.workbench.catalog.forms import (
     CatalogImportForm,
@@ -123,7 +126,7 @@ def _detail_context(request: HttpRequest, item: ServiceItem, **forms: Any) -> di
         "item": item,
         "can_manage": can_manage,
         "events": item_events(item),
-        "warnings": services.item_warnings(item, fee_count=len(item.fees.all())),
+        "warnings": item_services.item_warnings(item, fee_count=len(item.fees.all())),
     }
     if can_manage:
         context["material_form"] = forms.get("material_form") or MaterialForm(auto_id="material_%s")
@@ -163,7 +166,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         try:
-            result = services.item_create(actor=staff_user(request), center=center, **fields)
+            result = item_services.item_create(actor=staff_user(request), center=center, **fields)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -180,7 +183,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
         form = ItemForm(request.POST, center=item.center)
         if form.is_valid():
             try:
-                result = services.item_update(
+                result = item_services.item_update(
                     actor=staff_user(request),
                     item=item,
                     expected_updated_at=form.cleaned_data["version"],
@@ -205,7 +208,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def item_publish(request: HttpRequest, item_id: int) -> HttpResponse:
     item = access_item(request.user, item_id, for_write=True)
-    services.item_publish(actor=staff_user(request), item=item)
+    item_services.item_publish(actor=staff_user(request), item=item)
     messages.success(request, _("The item is published in the public guides."))
     return redirect("workbench:item", item_id=item.pk)
 
@@ -214,7 +217,7 @@ def item_publish(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def item_unpublish(request: HttpRequest, item_id: int) -> HttpResponse:
     item = access_item(request.user, item_id, for_write=True)
-    services.item_unpublish(actor=staff_user(request), item=item)
+    item_services.item_unpublish(actor=staff_user(request), item=item)
     messages.success(request, _("The item is no longer shown in the public guides."))
     return redirect("workbench:item", item_id=item.pk)
 
@@ -245,7 +248,9 @@ def material_add(request: HttpRequest, item_id: int) -> HttpResponse:
     form = MaterialForm(request.POST, auto_id="material_%s")
     if form.is_valid():
         try:
-            services.material_add(actor=staff_user(request), item=item, **form.cleaned_data)
+            material_services.material_add(
+                actor=staff_user(request), item=item, **form.cleaned_data
+            )
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -289,7 +294,7 @@ def material_edit(request: HttpRequest, material_id: int) -> HttpResponse:
         request,
         material,
         MaterialForm,
-        partial(services.material_update, actor=staff_user(request), material=material),
+        partial(material_services.material_update, actor=staff_user(request), material=material),
         title=_("Edit material"),
         saved=_("The material was saved."),
     )
@@ -299,7 +304,7 @@ def material_edit(request: HttpRequest, material_id: int) -> HttpResponse:
 @require_POST
 def material_remove(request: HttpRequest, material_id: int) -> HttpResponse:
     material = access_material(request.user, material_id, for_write=True)
-    services.material_remove(actor=staff_user(request), material=material)
+    material_services.material_remove(actor=staff_user(request), material=material)
     return _section(request, material.item, MATERIALS)
 
 
@@ -307,7 +312,7 @@ def material_remove(request: HttpRequest, material_id: int) -> HttpResponse:
 @require_POST
 def material_move(request: HttpRequest, material_id: int) -> HttpResponse:
     material = access_material(request.user, material_id, for_write=True)
-    services.material_move(
+    material_services.material_move(
         actor=staff_user(request), material=material, up=request.POST.get("direction") != "down"
     )
     return _section(request, material.item, MATERIALS)
@@ -320,7 +325,7 @@ def fee_add(request: HttpRequest, item_id: int) -> HttpResponse:
     form = FeeForm(request.POST, auto_id="fee_%s")
     if form.is_valid():
         try:
-            services.fee_add(actor=staff_user(request), item=item, **form.cleaned_data)
+            fee_services.fee_add(actor=staff_user(request), item=item, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -335,7 +340,7 @@ def fee_edit(request: HttpRequest, fee_id: int) -> HttpResponse:
         request,
         fee,
         FeeForm,
-        partial(services.fee_update, actor=staff_user(request), fee=fee),
+        partial(fee_services.fee_update, actor=staff_user(request), fee=fee),
         title=_("Edit fee"),
         saved=_("The fee was saved."),
     )
@@ -345,7 +350,7 @@ def fee_edit(request: HttpRequest, fee_id: int) -> HttpResponse:
 @require_POST
 def fee_remove(request: HttpRequest, fee_id: int) -> HttpResponse:
     fee = access_fee(request.user, fee_id, for_write=True)
-    services.fee_remove(actor=staff_user(request), fee=fee)
+    fee_services.fee_remove(actor=staff_user(request), fee=fee)
     return _section(request, fee.item, FEES)
 
 
@@ -356,7 +361,9 @@ def item_window_set(request: HttpRequest, item_id: int) -> HttpResponse:
     form = ItemWindowForm(request.POST, center=item.center, auto_id="window_%s")
     if form.is_valid():
         try:
-            services.item_window_set(actor=staff_user(request), item=item, **form.cleaned_data)
+            window_services.item_window_set(
+                actor=staff_user(request), item=item, **form.cleaned_data
+            )
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -368,7 +375,9 @@ def item_window_set(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def item_window_remove(request: HttpRequest, item_window_id: int) -> HttpResponse:
     link = access_item_window(request.user, item_window_id, for_write=True)
-    services.item_window_remove(actor=staff_user(request), item=link.item, window=link.window)
+    window_services.item_window_remove(
+        actor=staff_user(request), item=link.item, window=link.window
+    )
     return _section(request, link.item, WINDOWS)
 
 

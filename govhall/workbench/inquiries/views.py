@@ -22,12 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from govhall.core.events import event_label
 from govhall.core.idnumbers import mask_phone
 from govhall.core.models import User
 from govhall.frontdesk.access.inquiries import (
     access_inquiry,
     can_log_inquiries,
     can_read_inquiry_rates,
+    can_read_phone_book,
     can_receive_inquiries,
     can_view_inquiries,
 )
@@ -58,7 +60,8 @@ from govhall.frontdesk.services.inquiries import (
     inquiry_log,
 )
 from govhall.frontdesk.services.standing import manages
-from govhall.org.access import access_center, can_read_staff, centers_in_scope, scope_of
+from govhall.org.access.lookups import access_center
+from govhall.org.access.scope import can_read_staff, centers_in_scope, scope_of
 from govhall.org.models import Center, Department, Staff, Window
 from govhall.staffing.queries.cover import posts_served_by
 from govhall.workbench.inquiries.forms import DateRangeForm, FinishForm, InquiryLogForm
@@ -238,14 +241,6 @@ def inquiries(request: HttpRequest) -> HttpResponse:
     )
 
 
-EVENT_LABELS = {
-    "inquiry.logged": gettext_lazy("Logged by the first responder"),
-    "inquiry.acknowledged": gettext_lazy("Taken on by the receiving department"),
-    "inquiry.finished": gettext_lazy("Marked done"),
-    "inquiry.contact_viewed": gettext_lazy("Contact phone viewed"),
-}
-
-
 @login_required
 def inquiry_detail(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     user = staff_user(request)
@@ -259,7 +254,7 @@ def inquiry_detail(request: HttpRequest, inquiry_id: int) -> HttpResponse:
             "inquiry": inquiry,
             "row": _row(inquiry),
             "events": [
-                {"event": event, "label": EVENT_LABELS.get(event.action, event.action)}
+                {"event": event, "label": event_label(event.action)}
                 for event in inquiry_timeline(inquiry)
             ],
             # The buttons come from the inquiry state machine (frontdesk/inquiry_transitions).
@@ -375,7 +370,7 @@ def finish(request: HttpRequest, inquiry_id: int) -> HttpResponse:
 
 @login_required
 def phone_record_book(request: HttpRequest) -> HttpResponse:
-    user = _require(request, lambda u: can_log_inquiries(u) or can_read_inquiry_rates(u))
+    user = _require(request, can_read_phone_book)
     today = timezone.localdate()
     month = period_of(PERIOD_MONTH, today)
     form = DateRangeForm(request.GET or None)

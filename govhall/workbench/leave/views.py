@@ -20,16 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from govhall.org.access import centers_in_scope, scope_of
+from govhall.org.access.scope import centers_in_scope, scope_of
+from govhall.staffing.access.leave import access_leave, access_team_calendar
 from govhall.staffing.leave_transitions import LeaveAction
 from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
 from govhall.staffing.queries.leave import (
     LeaveViewer,
-    access_leave,
     leaves_to_decide,
     my_leaves,
     team_calendar,
-    team_calendar_center,
     team_staff,
 )
 from govhall.staffing.services.leave import (
@@ -40,7 +39,7 @@ from govhall.staffing.services.leave import (
     leave_request,
 )
 from govhall.workbench.request_input import month_from_query, month_neighbours, staff_user
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 PAGE_SIZE = 50
 # Centers offered in the team calendar's picker (managers); others type ?center=.
@@ -174,7 +173,7 @@ def _decision_response(
 @require_POST
 def leave_decide(request: HttpRequest, leave_id: int, decision: str) -> HttpResponse:
     user = staff_user(request)
-    leave = access_leave(user, leave_id)
+    leave = access_leave(user, leave_id, for_write=True)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -199,7 +198,7 @@ def leave_decide(request: HttpRequest, leave_id: int, decision: str) -> HttpResp
 @require_POST
 def leave_cancel_view(request: HttpRequest, leave_id: int) -> HttpResponse:
     user = staff_user(request)
-    leave = access_leave(user, leave_id)
+    leave = access_leave(user, leave_id, for_write=True)
     try:
         leave_cancel(actor=user, leave=leave)
     except ValidationError as error:
@@ -223,7 +222,7 @@ KIND_ABBREVIATIONS: dict[str, Any] = {
 def leave_calendar(request: HttpRequest) -> HttpResponse:
     """Team calendar: staff by day for one month, approved leave and (lighter) pending leave."""
     user = staff_user(request)
-    center, department_id = team_calendar_center(user, request.GET.get("center"))
+    center, department_id = access_team_calendar(user, request.GET.get("center"))
     year, month = month_from_query(request.GET.get("month"))
     page = Paginator(team_staff(center, department_id), PAGE_SIZE).get_page(request.GET.get("page"))
     grid = team_calendar(center, department_id, year, month, page.object_list, viewer=user)

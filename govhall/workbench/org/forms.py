@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from govhall.core.models import User
 from govhall.core.roles import Role
-from govhall.org.models import LEVEL_RANK, Center, CenterLevel, Department, Post, Staff, Window
+from govhall.org.models import Center, Department, Post, Staff, Window
+from govhall.org.models.centers import LEVEL_RANK, CenterLevel
 
 
 def _model_field(model: type[Model], name: str, **kwargs: Any) -> forms.Field:
@@ -185,7 +186,7 @@ class StaffForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
         if roles is not None:
-            # Offer only the roles the user may grant (org.access.grantable_roles).
+            # Offer only the roles the user may grant (org.access.standing.grantable_roles).
             self.fields["roles"].choices = [  # type: ignore[attr-defined]
                 (value, label) for value, label in Role.choices if value in roles
             ]

@@ -19,29 +19,24 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govhall.org import services
-from govhall.org.access import (
+from govhall.org.access.lookups import (
     access_center,
     access_department,
     access_post,
     access_staff,
     access_window,
-    can_read_staff,
-    centers_in_scope,
-    grantable_roles,
-    manageable_staff_ids,
-    scope_of,
 )
+from govhall.org.access.scope import can_read_staff, centers_in_scope, scope_of
+from govhall.org.access.standing import grantable_roles, manageable_staff_ids
 from govhall.org.models import Center
-from govhall.org.queries import (
-    board_for,
-    center_tree,
-    centers_with_counts,
-    departments_for,
-    staff_directory,
-    staff_rows,
-    staff_users,
-)
+from govhall.org.queries.centers import center_tree, centers_with_counts
+from govhall.org.queries.departments import departments_for
+from govhall.org.queries.staff import staff_directory, staff_rows, staff_users
+from govhall.org.queries.windows import board_for
+from govhall.org.services import centers as center_services
+from govhall.org.services import departments as department_services
+from govhall.org.services import staff as staff_services
+from govhall.org.services import windows as window_services
 from govhall.workbench.org.forms import (
     CenterForm,
     DepartmentForm,
@@ -129,7 +124,9 @@ def center_edit(request: HttpRequest, center_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.center_update(actor=staff_user(request), center=center, **form.cleaned_data)
+            center_services.center_update(
+                actor=staff_user(request), center=center, **form.cleaned_data
+            )
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -148,7 +145,7 @@ def center_create(request: HttpRequest, center_id: int) -> HttpResponse:
     form = CenterForm(request.POST or None, creating=True, initial=CenterForm.child_initial(parent))
     if request.method == "POST" and form.is_valid():
         try:
-            center = services.center_create(
+            center = center_services.center_create(
                 actor=staff_user(request), parent=parent, **form.cleaned_data
             )
         except ValidationError as error:
@@ -197,7 +194,7 @@ def department_create(request: HttpRequest, center_id: int) -> HttpResponse:
     form = DepartmentForm(request.POST or None, creating=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.department_create(
+            department_services.department_create(
                 actor=staff_user(request), center=center, **form.cleaned_data
             )
         except ValidationError as error:
@@ -227,7 +224,7 @@ def department_edit(request: HttpRequest, department_id: int) -> HttpResponse:
     back = f"{reverse('workbench:departments')}?center={department.center_id}"
     if request.method == "POST" and form.is_valid():
         try:
-            services.department_update(
+            department_services.department_update(
                 actor=staff_user(request), department=department, **form.cleaned_data
             )
         except ValidationError as error:
@@ -285,7 +282,9 @@ def window_create(request: HttpRequest, center_id: int) -> HttpResponse:
     form = _window_form(request, center, creating=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.window_create(actor=staff_user(request), center=center, **form.cleaned_data)
+            window_services.window_create(
+                actor=staff_user(request), center=center, **form.cleaned_data
+            )
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -316,7 +315,9 @@ def window_edit(request: HttpRequest, window_id: int) -> HttpResponse:
     form = _window_form(request, window.center, creating=False, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.window_update(actor=staff_user(request), window=window, **form.cleaned_data)
+            window_services.window_update(
+                actor=staff_user(request), window=window, **form.cleaned_data
+            )
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -339,7 +340,9 @@ def post_create(request: HttpRequest, window_id: int) -> HttpResponse:
     form = PostForm(request.POST or None, people=staff_users(window.center, window_staff_only=True))
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_create(actor=staff_user(request), window=window, **form.cleaned_data)
+            window_services.post_create(
+                actor=staff_user(request), window=window, **form.cleaned_data
+            )
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -366,7 +369,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_update(actor=staff_user(request), post=post, **form.cleaned_data)
+            window_services.post_update(actor=staff_user(request), post=post, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -430,7 +433,9 @@ def staff_create(request: HttpRequest, center_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_create(actor=staff_user(request), center=center, **form.service_kwargs())
+            staff_services.staff_create(
+                actor=staff_user(request), center=center, **form.service_kwargs()
+            )
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -468,7 +473,9 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_update(actor=staff_user(request), staff=member, **form.service_kwargs())
+            staff_services.staff_update(
+                actor=staff_user(request), staff=member, **form.service_kwargs()
+            )
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -494,10 +501,10 @@ def staff_set_active(request: HttpRequest, staff_id: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     try:
         if activate:
-            services.staff_activate(actor=staff_user(request), staff=member, reason=reason)
+            staff_services.staff_activate(actor=staff_user(request), staff=member, reason=reason)
             messages.success(request, _("Account enabled."))
         else:
-            services.staff_deactivate(actor=staff_user(request), staff=member, reason=reason)
+            staff_services.staff_deactivate(actor=staff_user(request), staff=member, reason=reason)
             messages.success(request, _("Account disabled; their posts are now vacant."))
     except ValidationError as error:
         for message in error.messages:

@@ -21,16 +21,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govhall.core.models import User
-from govhall.org.access import access_center, centers_in_scope, scope_of, windows_in_scope
+from govhall.org.access.lookups import access_center
+from govhall.org.access.scope import can_use_workbench, centers_in_scope, scope_of, windows_in_scope
 from govhall.org.models import Center, Staff
 from govhall.staffing.absence_transitions import AbsenceAction
+from govhall.staffing.access.cover import can_see_vacancies
+from govhall.staffing.access.presence import access_absence, access_delegation
 from govhall.staffing.models import Absence
 from govhall.staffing.models.presence import AbsenceStatus
 from govhall.staffing.queries.cover import (
     absences_to_decide,
-    access_absence_to_decide,
-    access_delegation,
-    can_see_vacancies,
     delegations_in_scope,
     posts_with_people,
     signs_of_center,
@@ -244,7 +244,7 @@ def my_absence(request: HttpRequest) -> HttpResponse:
 def absence_approve_view(request: HttpRequest, absence_id: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404
-    absence = access_absence_to_decide(request.user, absence_id)
+    absence = access_absence(request.user, absence_id, for_write=True)
     form = ApproveForm(request.POST, absence=absence, prefix=f"a{absence.pk}")
     if form.is_valid():
         try:
@@ -262,7 +262,7 @@ def absence_approve_view(request: HttpRequest, absence_id: int) -> HttpResponse:
 
 @login_required
 def delegations(request: HttpRequest) -> HttpResponse:
-    if scope_of(request.user).nothing:
+    if not can_use_workbench(request.user):
         raise Http404
     page = Paginator(delegations_in_scope(request.user).distinct(), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -9,6 +9,7 @@ change through `govhall.frontdesk.services`; they hold no rules of their own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -25,13 +26,14 @@ from django.views.decorators.http import require_POST
 
 from govhall.core.idnumbers import mask_phone
 from govhall.core.models import User
-from govhall.core.roles import OVERSIGHT_ROLES, WINDOW_ROLES, Role
 from govhall.frontdesk.access.tickets import (
-    TICKET_ACTOR_ROLES,
-    access_group,
+    access_queue_group,
     access_queue_window,
     access_ticket,
+    can_act_on_tickets,
     can_manage_groups,
+    can_read_queue_stats,
+    can_use_console,
 )
 from govhall.frontdesk.models import ServiceGroup, Ticket
 from govhall.frontdesk.queries.board import people_ahead
@@ -49,14 +51,14 @@ from govhall.frontdesk.services.tickets import (
     ticket_call_next,
     ticket_take,
 )
-from govhall.frontdesk.transitions import TicketAction
-from govhall.org.access import access_center, centers_in_scope, scope_of
+from govhall.frontdesk.ticket_transitions import TicketAction
+from govhall.org.access.lookups import access_center
+from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.models import Center, Window
 from govhall.workbench.org.forms import show_errors
 from govhall.workbench.queue.forms import GroupForm, StatsForm, TakeForm, TransferForm
 from govhall.workbench.request_input import staff_user
 
-LINE_ROLES = TICKET_ACTOR_ROLES
 # Seconds between two redraws of the console and the line (htmx polling).
 CONSOLE_REFRESH_SECONDS = 4
 LINE_REFRESH_SECONDS = 8
@@ -68,10 +70,11 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _require(request: HttpRequest, roles: frozenset[Role]) -> User:
+def _require(request: HttpRequest, allowed: Callable[[object], bool]) -> User:
+    """The signed-in staff user if `allowed` (a `can_*` question of frontdesk.access), else 404.
+    The menu asks the same question (workbench.navigation)."""
     user = staff_user(request)
-    scope = scope_of(user)
-    if not (scope.everything or (not scope.nothing and scope.roles & roles)):
+    if not allowed(user):
         raise Http404
     return user
 
@@ -140,7 +143,11 @@ def _console_context(user: User, flash: Flash | None = None) -> dict[str, Any]:
                 )
             else:
                 entry_any.buttons.append(
-                    {"action": row.action, "label": row.label, "danger": row.action in DANGEROUS}
+                    {
+                        "action": row.action,
+                        "label": TicketAction(row.action).label,
+                        "danger": row.action in DANGEROUS,
+                    }
                 )
     return {
         "windows": windows,
@@ -161,20 +168,20 @@ def _console_response(request: HttpRequest, user: User, flash: Flash | None) -> 
 
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
-    user = _require(request, WINDOW_ROLES)
+    user = _require(request, can_use_console)
     return render(request, "workbench/frontdesk/queue/console.html", _console_context(user))
 
 
 @login_required
 def console_panel(request: HttpRequest) -> HttpResponse:
-    user = _require(request, WINDOW_ROLES)
+    user = _require(request, can_use_console)
     return render(request, "workbench/frontdesk/queue/_console.html", _console_context(user))
 
 
 @login_required
 @require_POST
 def call_next(request: HttpRequest, window_id: int) -> HttpResponse:
-    user = _require(request, WINDOW_ROLES)
+    user = _require(request, can_use_console)
     window = access_queue_window(user, window_id)
     flash: Flash
     try:
@@ -237,7 +244,7 @@ def _act(request: HttpRequest, user: User, ticket: Ticket, action: str) -> Flash
 def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResponse:
     """One action on a ticket, from the console (default) or from the line (`from=line`)."""
     from_line = request.POST.get("from") == "line"
-    user = _require(request, LINE_ROLES if from_line else WINDOW_ROLES)
+    user = _require(request, can_act_on_tickets if from_line else can_use_console)
     ticket = access_ticket(user, ticket_id, for_write=True)
     if action not in TicketAction.values or action == TicketAction.CALL:
         raise Http404
@@ -298,7 +305,7 @@ def _line_response(
 
 @login_required
 def line(request: HttpRequest) -> HttpResponse:
-    user = _require(request, LINE_ROLES)
+    user = _require(request, can_act_on_tickets)
     center = _center(request)
     status = 200
     form = TakeForm(center=center)
@@ -329,7 +336,7 @@ def line(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def line_panel(request: HttpRequest) -> HttpResponse:
-    user = _require(request, LINE_ROLES)
+    user = _require(request, can_act_on_tickets)
     center = _center(request)
     return render(request, "workbench/frontdesk/queue/_line.html", _line_context(user, center))
 
@@ -338,10 +345,7 @@ def line_panel(request: HttpRequest) -> HttpResponse:
 
 
 def _require_group_manager(request: HttpRequest) -> User:
-    user = staff_user(request)
-    if not can_manage_groups(user):
-        raise Http404
-    return user
+    return _require(request, can_manage_groups)
 
 
 def _groups_url(center: Center) -> str:
@@ -424,7 +428,7 @@ def group_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     user = _require_group_manager(request)
-    group = access_group(user, group_id, for_write=True)
+    group = access_queue_group(user, group_id, for_write=True)
     return _group_form_page(request, user, group.center, group)
 
 
@@ -469,7 +473,7 @@ def _chart(stats: Any) -> dict[str, Any]:
 
 @login_required
 def stats(request: HttpRequest) -> HttpResponse:
-    user = _require(request, OVERSIGHT_ROLES)
+    user = _require(request, can_read_queue_stats)
     center = _center(request)
     first, last = StatsForm.default_range()
     status = 200

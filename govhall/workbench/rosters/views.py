@@ -22,38 +22,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govhall.core.models import User
-from govhall.core.roles import Role
-from govhall.org.access import (
-    access_center,
-    access_staff,
+from govhall.org.access.lookups import access_center, access_staff
+from govhall.org.access.scope import (
     can_read_staff,
     centers_in_scope,
     departments_in_scope,
     scope_of,
     staff_in_scope,
 )
+from govhall.org.access.standing import manages_center
 from govhall.org.models import Center, Department, Window
+from govhall.staffing.access.assignments import can_see_return_warnings
+from govhall.staffing.access.rosters import access_duty, visit_departments
 from govhall.staffing.models.assignment import StaffFactKind
-from govhall.staffing.models.roster import DutyAssignment, DutyKind
-from govhall.staffing.queries.assignments import (
-    assignments_of,
-    can_see_return_warnings,
-    return_warnings,
-)
+from govhall.staffing.models.roster import DutyKind
+from govhall.staffing.queries.assignments import assignments_of, return_warnings
 from govhall.staffing.queries.rosters import (
     MIN_LEADER_VISITS_PER_MONTH,
+    department_leaders,
     leader_visit_check,
     leader_visits_in,
     roster_month,
     visits_ok,
 )
 from govhall.staffing.services.assignments import assignment_start, earliest_regular_change
-from govhall.staffing.services.rosters import (
-    duty_assign,
-    duty_remove,
-    is_center_manager,
-    leader_visit_record,
-)
+from govhall.staffing.services.rosters import duty_assign, duty_remove, leader_visit_record
 from govhall.workbench.org.forms import UserChoiceField, show_errors
 from govhall.workbench.request_input import month_from_query, month_neighbours, staff_user
 
@@ -121,16 +114,14 @@ class DutyForm(forms.Form):
 def rosters(request: HttpRequest) -> HttpResponse:
     center = _center(request)
     year, month = month_from_query(request.GET.get("month"))
-    can_change = is_center_manager(staff_user(request), center)
+    can_change = manages_center(staff_user(request), center.pk)
     form = DutyForm(center=center)
     if request.method == "POST":
         if not can_change:
             raise Http404
         if request.POST.get("action") == "remove":
-            duty = DutyAssignment.objects.filter(
-                center=center, pk=_int_or_404(request.POST.get("duty"))
-            ).first()
-            if duty is None:
+            duty = access_duty(request.user, request.POST.get("duty"), for_write=True)
+            if duty.center_id != center.pk:
                 raise Http404
             try:
                 duty_remove(actor=staff_user(request), duty=duty)
@@ -159,13 +150,6 @@ def rosters(request: HttpRequest) -> HttpResponse:
             "centers": centers_in_scope(request.user).only("pk", "name", "path"),
         },
     )
-
-
-def _int_or_404(raw: object) -> int:
-    try:
-        return int(str(raw))
-    except ValueError:
-        raise Http404 from None
 
 
 # --- leader visits ------------------------------------------------------------------------------
@@ -203,9 +187,7 @@ class LeaderVisitForm(forms.Form):
             leader_field = self.fields["leader"]
             assert isinstance(leader_field, forms.ModelChoiceField)
             leader_field.queryset = (
-                User.objects.filter(staff__center=center, groups__name=Role.DEPT_LEADER.value)
-                .select_related("staff__department")
-                .order_by("username")
+                department_leaders(center).select_related("staff__department").order_by("username")
             )
         else:
             del self.fields["leader"]
@@ -216,16 +198,9 @@ def leader_visits(request: HttpRequest) -> HttpResponse:
     center = _center(request)
     year, month = month_from_query(request.GET.get("month"))
     actor = staff_user(request)
-    scope = scope_of(actor)
-    manager = is_center_manager(actor, center)
+    manager = manages_center(actor, center.pk)
     departments = departments_in_scope(actor).filter(center=center)
-    own = getattr(getattr(actor, "staff", None), "department", None)
-    if manager:
-        recordable = departments.filter(is_active=True)
-    elif Role.DEPT_LEADER in scope.roles and own is not None and own.center_id == center.pk:
-        recordable = departments.filter(pk=own.pk)
-    else:
-        recordable = Department.objects.none()
+    recordable = visit_departments(actor, center)
     can_record = manager or recordable.exists()
     form = LeaderVisitForm(departments=recordable, center=center, manager=manager)
     if request.method == "POST":
@@ -313,7 +288,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
     chosen = access_staff(actor, raw_staff) if raw_staff else None
     if chosen is not None and chosen.center_id != center.pk:
         center = chosen.center
-    can_change = chosen is not None and is_center_manager(actor, center)
+    can_change = chosen is not None and manages_center(actor, center.pk)
     form = AssignmentForm(center=center)
     if request.method == "POST":
         if not can_change or chosen is None:

@@ -16,7 +16,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govhall.core.models import Event, User
-from govhall.org.services import staff_create
+from govhall.org.services.staff import staff_create
 from govhall.testing.factories import PASSWORD
 from govhall.workbench.account.middleware import SEEN_KEY, TOUCH_SECONDS, check_otp_roles
 
@@ -176,7 +176,7 @@ def test_staff_change_their_own_password_and_the_date_is_stamped(client_as, cler
     clerk.refresh_from_db()
     assert clerk.check_password("Lantern-Harbor-58")
     assert clerk.password_changed_at > old_stamp + datetime.timedelta(days=9)
-    assert Event.objects.filter(action="user.password_change", object_id=str(clerk.pk)).exists()
+    assert Event.objects.filter(action="user.change_password", object_id=str(clerk.pk)).exists()
     # Still logged in (the session follows the new password).
     assert client.get(HOME).status_code == 200
 
@@ -283,7 +283,7 @@ def test_director_enrolls_then_reaches_the_workbench(client, director, otp_requi
     assert done.status_code == 302 and done["Location"] == HOME
     assert client.get(HOME).status_code == 200
     assert TOTPDevice.objects.get(user=director).confirmed
-    assert Event.objects.filter(action="user.otp_enroll", object_id=str(director.pk)).exists()
+    assert Event.objects.filter(action="user.enroll_otp", object_id=str(director.pk)).exists()
 
 
 def test_director_with_an_app_must_give_the_code(client, director, otp_required):
@@ -325,7 +325,7 @@ def test_admin_resets_a_lost_authenticator(client_as, admin_user, director, otp_
     url = reverse("workbench:account_otp_reset_do", args=[director.staff.pk])
     assert client.post(url, {"reason": "手机丢失"}).status_code == 302
     assert not TOTPDevice.objects.filter(user=director).exists()
-    assert Event.objects.filter(action="user.otp_reset", object_id=str(director.pk)).exists()
+    assert Event.objects.filter(action="user.reset_otp", object_id=str(director.pk)).exists()
 
 
 def test_a_clerk_cannot_reset_someone_elses_authenticator(client_as, clerk, director):

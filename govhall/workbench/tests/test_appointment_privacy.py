@@ -9,11 +9,9 @@ import pytest
 from django.urls import reverse
 
 from govhall.core.models import Event
-from govhall.frontdesk.services.appointment_privacy import PERSONAL_DATA_VIEWED
-from govhall.frontdesk.services.appointments import (
-    appointment_book,
-    appointment_request_off_hours,
-)
+from govhall.frontdesk.events import FrontdeskEvent
+from govhall.frontdesk.services.appointment_booking import appointment_book
+from govhall.frontdesk.services.appointment_off_hours import appointment_request_off_hours
 from govhall.testing.appointments import MONDAY, SAT, TUE, group, id_number
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_open")]
@@ -54,7 +52,7 @@ def off_hours(group, n, staff):  # type: ignore[no-untyped-def]
 
 def views_of(appointment) -> int:  # type: ignore[no-untyped-def]
     return Event.objects.filter(
-        action=PERSONAL_DATA_VIEWED,
+        action=FrontdeskEvent.APPOINTMENT_VIEW_PERSONAL_DATA,
         object_type="frontdesk.appointment",
         object_id=str(appointment.pk),
     ).count()
@@ -77,7 +75,7 @@ def test_lists_and_pages_show_the_numbers_masked(client_as, guide, director, gro
     assert booked.masked_phone in pages[1].content.decode()
     assert "138****0001" in pages[0].content.decode()
     assert request.masked_phone in pages[2].content.decode()
-    assert not Event.objects.filter(action=PERSONAL_DATA_VIEWED).exists()
+    assert not Event.objects.filter(action=FrontdeskEvent.APPOINTMENT_VIEW_PERSONAL_DATA).exists()
 
 
 def test_the_appointment_page_shows_them_in_full_and_logs_each_view(client_as, guide, group):
@@ -88,7 +86,7 @@ def test_the_appointment_page_shows_them_in_full_and_logs_each_view(client_as, g
     assert booked.phone in html and booked.id_number in html
     client.get(url)
     assert views_of(booked) == 2
-    event = Event.objects.filter(action=PERSONAL_DATA_VIEWED).latest("id")
+    event = Event.objects.filter(action=FrontdeskEvent.APPOINTMENT_VIEW_PERSONAL_DATA).latest("id")
     assert event.actor == guide and event.center_id == booked.center_id and event.note
 
 
@@ -103,7 +101,7 @@ def test_api_lists_mask_and_the_single_read_is_logged(client_as, guide, group):
     one = client.get(f"{API}/{booked.pk}", {"purpose": "回电确认"})
     assert one.status_code == 200
     assert one.json()["phone"] == booked.phone and one.json()["id_number"] == booked.id_number
-    event = Event.objects.get(action=PERSONAL_DATA_VIEWED)
+    event = Event.objects.get(action=FrontdeskEvent.APPOINTMENT_VIEW_PERSONAL_DATA)
     assert event.actor == guide and event.note == "回电确认"
     assert views_of(booked) == 1
 

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from govhall.core.models import Event
 from govhall.staffing.models import Attendance, HallNetwork
-from govhall.workdays.queries import calendar_for, drop_cached_calendars
-from govhall.workdays.services import center_day_set
+from govhall.workdays.queries.calendar import calendar_for, drop_cached_calendars
+from govhall.workdays.services.center_days import center_day_set
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -86,7 +86,7 @@ def test_sign_in_then_out_from_the_page(client_as, clerk, workday_today):
     assert client.post(SIGN_OUT, **EN, follow=True).status_code == 200
     row.refresh_from_db()
     assert row.signed_out_at is not None
-    assert Event.objects.filter(action="attendance.signed_out").count() == 1
+    assert Event.objects.filter(action="attendance.sign_out").count() == 1
 
 
 def test_sign_in_on_a_closed_day_is_refused(client_as, clerk, closed_today):

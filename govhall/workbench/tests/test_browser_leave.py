@@ -10,7 +10,7 @@ from django.utils import timezone
 from govhall.staffing.models.leave import Leave, LeaveStatus
 from govhall.testing.browser import log_in
 from govhall.testing.factories import PostFactory, WindowFactory
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from govhall.staffing.models import Attendance
 from govhall.testing.factories import PASSWORD
-from govhall.workdays.queries import calendar_for, drop_cached_calendars
-from govhall.workdays.services import center_day_set
+from govhall.workdays.queries.calendar import calendar_for, drop_cached_calendars
+from govhall.workdays.services.center_days import center_day_set
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

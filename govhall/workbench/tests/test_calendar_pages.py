@@ -15,7 +15,7 @@ from govhall.core.models import Event
 from govhall.core.roles import Role
 from govhall.testing.factories import PASSWORD
 from govhall.workdays.models import CenterDay, ScheduleYear
-from govhall.workdays.services import center_day_set
+from govhall.workdays.services.center_days import center_day_set
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -205,7 +205,7 @@ def test_manager_adds_and_removes_a_closure(
     assert response.status_code == 302
     day = CenterDay.objects.get(center_id=county.pk)
     assert (day.date, day.kind, day.created_by) == (datetime.date(2025, 10, 14), "closed", director)
-    assert Event.objects.filter(action="calendar.center_day_set", center_id=county.pk).exists()
+    assert Event.objects.filter(action="center_day.set", center_id=county.pk).exists()
     html = client.get(response["Location"]).content.decode()
     assert day_class(html, "2025-10-14") == "day-closed"
     assert "停电检修" in html
@@ -227,7 +227,7 @@ def test_bad_override_shows_the_reason_and_saves_nothing(client_as, director, co
     response = client.post(url, {"date": "2025-10-14", "kind": "closed", "reason": ""}, **EN)
     assert response.status_code == 400
     assert not CenterDay.objects.exists()
-    assert not Event.objects.filter(action__startswith="calendar.").exists()
+    assert not Event.objects.filter(action__startswith="center_day.").exists()
 
 
 def test_manager_imports_a_year_by_form_and_it_takes_effect(

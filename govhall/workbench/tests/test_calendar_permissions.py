@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from govhall.core.roles import Role
 from govhall.testing.factories import make_staff
-from govhall.workdays.calendar import ScheduleEntry
 from govhall.workdays.models import CenterDay, ScheduleYear
-from govhall.workdays.services import schedule_import
+from govhall.workdays.queries.work_calendar import ScheduleEntry
+from govhall.workdays.services.schedules import schedule_import
 
 pytestmark = pytest.mark.django_db
 CALENDAR = reverse("workbench:calendar")

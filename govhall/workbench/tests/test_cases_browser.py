@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from govhall.cases.models import Case, CaseStatus, Notice
+from govhall.cases.models import Case, Notice
 from govhall.cases.services.intake import case_receive
+from govhall.cases.statuses import CaseStatus
 from govhall.testing.cases import PERSON_ID
 from govhall.testing.factories import PASSWORD
 
@@ -82,7 +83,7 @@ def test_intake_supplement_review_approval_certificate_pickup(
     page.goto(f"{page.base_url}/staff/cases/{case.pk}/")
 
     # The applicant brings the attachment; the window accepts and reviews.
-    take(page, "supplement_received")
+    take(page, "receive_supplement")
     assert status_of(page) == CaseStatus.RECEIVED
     take(page, "accept")
     assert status_of(page) == CaseStatus.ACCEPTED
@@ -122,7 +123,7 @@ def test_intake_supplement_review_approval_certificate_pickup(
     for action in (
         "case.receive",
         "case.request_supplement",
-        "case.supplement_received",
+        "case.receive_supplement",
         "case.accept",
         "case.review",
         "case.approve",

@@ -12,9 +12,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from govhall.cases.models import Case, CaseFee, CaseStatus, JointMeeting, JointTask, Notice
+from govhall.cases.models import Case, CaseFee, JointMeeting, JointTask, Notice
+from govhall.cases.services.action_params import action_params
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.intake import MaterialCheck, case_receive, propose_outcome
+from govhall.cases.statuses import CaseStatus
 from govhall.core.models import Event
 from govhall.core.roles import Role
 from govhall.testing.cases import ENTERPRISE_USCC, PERSON_ID, intake_data
@@ -50,7 +52,7 @@ def receive(actor, item, window, applicant, *, missing=(), green=False, outcome=
 
 
 def act(actor, case, action, **params):
-    return case_act(actor=actor, case=case, action=action, params=params)
+    return case_act(actor=actor, case=case, action=action, params=action_params(action, params))
 
 
 def rows_of(response) -> list[str]:
@@ -402,7 +404,7 @@ def test_intake_of_an_enterprise_needs_the_legal_representative(client_as, clerk
 
 
 def test_intake_green_channel_accepts_with_a_pending_material(client_as, clerk, case_item):
-    from govhall.workdays.queries import calendar_for
+    from govhall.workdays.queries.calendar import calendar_for
 
     attachment = case_item.materials.get(name="场所使用证明")
     due = calendar_for(case_item.center_id).add_workdays(timezone.localdate(), 3)
@@ -469,13 +471,13 @@ def test_case_page_shows_full_data_and_logs_the_view(client_as, clerk, approver,
     assert accepted.number in html and 'data-status="accepted"' in html and ">05<" in html
     assert 'data-action="review"' in html and 'data-action="approve"' not in html
     assert 'data-event="case.receive"' in html and 'data-event="case.accept"' in html
-    views = Event.objects.for_object(accepted).filter(action="case.personal_data_viewed")
+    views = Event.objects.for_object(accepted).filter(action="case.view_personal_data")
     assert views.count() == 1 and views.get().actor == clerk
     client_as(approver).get(case_url(accepted))
     assert views.count() == 2
     # The log of views is kept apart from the case timeline.
     assert (
-        'data-event="case.personal_data_viewed"'
+        'data-event="case.view_personal_data"'
         not in client.get(case_url(accepted)).content.decode()
     )
 

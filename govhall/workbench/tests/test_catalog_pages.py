@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from govhall.catalog.models import FeeItem, ItemWindow, Material, ServiceItem
-from govhall.catalog.spreadsheet import ITEM_COLUMNS, XLSX_CONTENT_TYPE
+from govhall.catalog.spreadsheet.format import ITEM_COLUMNS, XLSX_CONTENT_TYPE
 from govhall.core.models import Event, Job
 from govhall.testing.factories import (
     FeeItemFactory,

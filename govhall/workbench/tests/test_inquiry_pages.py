@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from govhall.core.models import Event
-from govhall.core.roles import INQUIRY_LOGGER_ROLES, INQUIRY_RECEIVER_ROLES, OVERSIGHT_ROLES
 from govhall.frontdesk.access import inquiries as access
 from govhall.frontdesk.models import Inquiry, InquiryStatus
 from govhall.frontdesk.services.inquiries import inquiry_log
@@ -164,8 +163,8 @@ def test_detail_shows_the_full_number_and_logs_it(client_as, guide, transfers):
     client = client_as(guide)
     page = client.get(reverse("workbench:inquiry", args=[transfers[0].pk]))
     assert page.status_code == 200 and b"13800138000" in page.content
-    assert b'data-action="inquiry.logged"' in page.content
-    assert Event.objects.filter(action="inquiry.contact_viewed", actor=guide).count() == 1
+    assert b'data-action="inquiry.log"' in page.content
+    assert Event.objects.filter(action="inquiry.view_contact", actor=guide).count() == 1
 
 
 def test_follow_ups_and_transfers_flow(
@@ -270,14 +269,14 @@ def test_outsider_gets_404(client_as, outsider, county, transfers):
     assert first.acknowledged_at is None and first.status == InquiryStatus.OPEN
 
 
-def test_navigation_roles_match_the_access_rules():
-    roles = {entry.url_name: entry.roles for entry in NAV}
-    assert roles["workbench:inquiries"] == access.VIEWER_ROLES
-    assert roles["workbench:inquiry_log"] == INQUIRY_LOGGER_ROLES
-    assert roles["workbench:inquiry_follow_ups"] == INQUIRY_LOGGER_ROLES
-    assert roles["workbench:inquiry_transfers"] == INQUIRY_RECEIVER_ROLES
-    assert roles["workbench:inquiry_phone_book"] == INQUIRY_LOGGER_ROLES | OVERSIGHT_ROLES
-    assert roles["workbench:inquiry_rates"] == OVERSIGHT_ROLES
+def test_navigation_asks_the_access_rules():
+    allowed = {entry.url_name: entry.allowed for entry in NAV}
+    assert allowed["workbench:inquiries"] is access.can_view_inquiries
+    assert allowed["workbench:inquiry_log"] is access.can_log_inquiries
+    assert allowed["workbench:inquiry_follow_ups"] is access.can_log_inquiries
+    assert allowed["workbench:inquiry_transfers"] is access.can_receive_inquiries
+    assert allowed["workbench:inquiry_phone_book"] is access.can_read_phone_book
+    assert allowed["workbench:inquiry_rates"] is access.can_read_inquiry_rates
     names = [entry.url_name for entry in NAV]
     front = NAV[names.index("workbench:inquiries")]
     with translation.override("en"):

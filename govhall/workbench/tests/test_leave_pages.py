@@ -14,7 +14,7 @@ from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
 from govhall.staffing.services.leave import leave_approve
 from govhall.testing.factories import make_staff
 from govhall.testing.leave import ask, future_day, window
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

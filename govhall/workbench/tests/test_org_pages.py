@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from govhall.core.models import Event, User
 from govhall.core.roles import Role
-from govhall.org.models import Center, CenterLevel, Department, Post, Window
+from govhall.org.models import Center, Department, Post, Window
+from govhall.org.models.centers import CenterLevel
 from govhall.testing.factories import (
     CenterFactory,
     DepartmentFactory,

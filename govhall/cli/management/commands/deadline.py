@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from govhall.org.models import Center
-from govhall.workdays.calendar import CalendarRangeError, WorkCalendar
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
+from govhall.workdays.queries.work_calendar import CalendarRangeError, WorkCalendar
 
 USAGE_ERROR = 2
 

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from govhall.cli.management.commands.deadline import USAGE_ERROR
 from govhall.core.models import User
-from govhall.workdays.calendar import END, EPOCH
+from govhall.workdays.queries.work_calendar import END, EPOCH
 from govhall.workdays.schedule_file import MAX_FILE_BYTES, parse_schedule_file
-from govhall.workdays.services import schedule_import
+from govhall.workdays.services.schedules import schedule_import
 
 
 class Command(BaseCommand):

@@ -16,8 +16,8 @@ from govhall.cli.management.commands.deadline import (
     parse_date_argument,
     warn_uncovered,
 )
-from govhall.workdays.calendar import CalendarRangeError
-from govhall.workdays.queries import calendar_for
+from govhall.workdays.queries.calendar import calendar_for
+from govhall.workdays.queries.work_calendar import CalendarRangeError
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from govhall.cases.services.progress import progress_lookups_prune
 from govhall.core.ratelimit import rate_counters_prune
-from govhall.frontdesk.services.appointments import (
+from govhall.frontdesk.services.appointment_periodic import (
     appointments_mark_no_shows,
     appointments_send_reminders,
 )
