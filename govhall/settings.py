@@ -292,6 +292,60 @@ if GOVHALL_TASK_MODE not in {"thread", "eager"}:
     raise ImproperlyConfigured(
         f"GOVHALL_TASK_MODE must be thread or eager, got {GOVHALL_TASK_MODE!r}"
     )
+# Background jobs on Celery (issue 14). GOVHALL_BROKER_URL names the Redis broker
+# (redis://host:port/db); empty, the default, means no broker: tasks run in the calling process
+# (task_always_eager) and `govhall worker` runs the periodic rounds itself, so the demo hall
+# needs nothing more. With a broker, `govhall worker` is a Celery worker with the beat scheduler
+# (one per deployment; extra workers take --no-beat).
+GOVHALL_BROKER_URL = env_str("GOVHALL_BROKER_URL") or ""
+CELERY_BROKER_URL = GOVHALL_BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not GOVHALL_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# Results live in the database (Job rows, alerts), never in the broker.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A late-acknowledged task whose worker died is handed to another worker (Redis: after this).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("GOVHALL_TASK_VISIBILITY_SECONDS", 3600, minimum=60)
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The periodic work, in seconds between runs (the same rounds `govhall worker` runs without a
+# broker, where --interval sets one period for all of them).
+GOVHALL_VACANCY_SCAN_SECONDS = env_int("GOVHALL_VACANCY_SCAN_SECONDS", 60, minimum=5)
+GOVHALL_APPOINTMENT_SCAN_SECONDS = env_int("GOVHALL_APPOINTMENT_SCAN_SECONDS", 60, minimum=5)
+GOVHALL_PRUNE_SECONDS = env_int("GOVHALL_PRUNE_SECONDS", 600, minimum=5)
+CELERY_BEAT_SCHEDULE = {
+    "scan-vacancies": {
+        "task": "govhall.staffing.tasks.scan_vacancies",
+        "schedule": float(GOVHALL_VACANCY_SCAN_SECONDS),
+    },
+    "appointment-no-shows": {
+        "task": "govhall.frontdesk.tasks.mark_appointment_no_shows",
+        "schedule": float(GOVHALL_APPOINTMENT_SCAN_SECONDS),
+    },
+    "appointment-reminders": {
+        "task": "govhall.frontdesk.tasks.send_appointment_reminders",
+        "schedule": float(GOVHALL_APPOINTMENT_SCAN_SECONDS),
+    },
+    "prune-phone-codes": {
+        "task": "govhall.frontdesk.tasks.prune_phone_codes",
+        "schedule": float(GOVHALL_PRUNE_SECONDS),
+    },
+    "prune-progress-lookups": {
+        "task": "govhall.cases.tasks.prune_progress_lookups",
+        "schedule": float(GOVHALL_PRUNE_SECONDS),
+    },
+    "prune-rate-counters": {
+        "task": "govhall.core.tasks.prune_rate_counters",
+        "schedule": float(GOVHALL_PRUNE_SECONDS),
+    },
+}
 # How often a process re-reads the calendar revision to pick up changes made by another process.
 GOVHALL_CALENDAR_REFRESH_SECONDS = env_int("GOVHALL_CALENDAR_REFRESH_SECONDS", 5, minimum=0)
 # Notification adapter (SPEC §2): dotted path of the backend class; the default stores messages
