@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 
 from govhall.core.access import access_job, can_read_event_log
+from govhall.core.events import event_label, registered_events
 from govhall.core.models import Event, User
 from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.staffing.queries.cover import servings_of
@@ -38,12 +39,19 @@ def event_log(request: HttpRequest) -> HttpResponse:
     # Leave details only for those who manage the person (issue 12 item 6).
     page.object_list = list(page.object_list)
     redact_leave_events(request.user, page.object_list)
+    for event in page.object_list:
+        event.label = event_label(event.action)  # type: ignore[attr-defined]
+    # The filter offers every registered name by what a person reads, not by its code.
+    actions = sorted(
+        ((name, str(label)) for name, label in registered_events().items()), key=lambda a: a[1]
+    )
     return render(
         request,
         "workbench/event_log.html",
         {
             "page_obj": page,
             "action": action,
+            "actions": actions,
             "querystring_without_page": f"{urlencode({'action': action})}&" if action else "",
         },
     )

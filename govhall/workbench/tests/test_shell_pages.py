@@ -3,8 +3,9 @@
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
+from django.utils import translation
 
-from govhall.core.events import record_event
+from govhall.core.events import event_label, record_event
 from govhall.core.models import Event
 from govhall.testing.factories import PASSWORD, UserFactory
 
@@ -144,6 +145,21 @@ def test_event_log_filters_by_action(client_as, director, county):
         .content.decode()
     )
     assert "p-1" in content and "w-1" not in content
+
+
+def test_event_log_names_events_as_people_read_them(client_as, director, county):
+    record_event(actor=director, action="post.assign", obj=county, center_id=county.pk)
+    with translation.override("zh-hans"):
+        label = event_label("post.assign")
+    content = (
+        client_as(director)
+        .get(reverse("workbench:events") + "?action=post.assign", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        .content.decode()
+    )
+    assert label != "post.assign"
+    assert f'<td title="post.assign">{label}</td>' in content
+    assert f'<option value="post.assign" selected>{label}</option>' in content
+    assert ">post.assign<" not in content
 
 
 def test_event_log_is_404_for_other_roles(client_as, guide, clerk, window_head):
