@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from govhall.core.events import CoreEvent, record_event
 from govhall.core.models import ApiToken, User
+from govhall.core.validation import Conflict
 
 KEY_PREFIX = "gh_"
 PREFIX_LENGTH = 10  # what lists show to tell tokens apart: "gh_" + 7 characters
@@ -71,7 +72,7 @@ def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
         raise ValidationError(_("Only a system administrator may revoke API tokens."))
     locked = ApiToken.objects.select_for_update().get(pk=token.pk)
     if locked.revoked_at is not None:
-        raise ValidationError(_("This token is already revoked."))
+        raise Conflict(_("This token is already revoked."))
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at"])
     record_event(

@@ -259,7 +259,7 @@ def test_notices_pdf_and_confirmation(client_as, clerk, received):
     confirmed = post(client, url, {"confirmed_by_name": "张三丰"})
     assert confirmed.status_code == 200 and confirmed.json()["confirmed_by_name"] == "张三丰"
     twice = post(client, url, {"confirmed_by_name": "张三丰"})
-    assert twice.status_code == 422 and "already confirmed" in twice.json()["detail"]
+    assert twice.status_code == 409 and "already confirmed" in twice.json()["detail"]
     other_case_notice = Notice.objects.exclude(case_id=case_id).first()
     assert other_case_notice is None
     assert client.get(f"{BASE}/{case_id}/notices/999999/pdf").status_code == 404

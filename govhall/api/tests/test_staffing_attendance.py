@@ -58,11 +58,19 @@ def test_sign_in_and_out(client_as, clerk, workday_today):
     assert body["signed_in_at"] is not None
     assert body["missed_sign_in"] is False
     again = client.post(f"{BASE}/sign-in")
-    assert again.status_code == 422
+    assert again.status_code == 409
     assert "您今天已于" in again.json()["detail"]
     out = client.post(f"{BASE}/sign-out")
     assert out.status_code == 200
     assert out.json()["signed_out_at"] is not None
+
+
+def test_signing_out_twice_is_a_conflict(client_as, clerk, workday_today):
+    client = client_as(clerk)
+    assert client.post(f"{BASE}/sign-out").status_code == 200
+    again = client.post(f"{BASE}/sign-out", HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 409, again.content
+    assert "You already signed out today at" in again.json()["detail"]
 
 
 def test_sign_in_from_outside_the_hall_network_is_refused(client_as, clerk, county, workday_today):

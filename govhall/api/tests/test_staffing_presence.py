@@ -84,7 +84,7 @@ def test_absence_flow_and_board(client_as, hall, clerk, window_head, director, c
         content_type="application/json",
         **EN,
     )
-    assert again.status_code == 422 and "already away" in again.json()["detail"]
+    assert again.status_code == 409 and "already away" in again.json()["detail"]
     board = client_as(director).get(f"{BASE}/board", {"center": county.pk}).json()
     (row,) = board["windows"][0]["posts"]
     assert (row["user"]["id"], row["role"]) == (b.pk, "b")

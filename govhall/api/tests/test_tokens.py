@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from govhall.core.models import ApiToken, Event
 from govhall.core.roles import Role
 from govhall.core.tokens import api_token_create, api_token_revoke, authenticate, hash_key
+from govhall.core.validation import Conflict
 from govhall.testing.cases import bare_case
 from govhall.testing.factories import UserFactory, make_staff
 
@@ -71,7 +72,7 @@ def test_authenticate_valid_wrong_revoked(system_user):
     assert authenticate(hash_key(key)) is None  # the stored hash is not a key
     api_token_revoke(actor=None, token=token)
     assert authenticate(key) is None
-    with pytest.raises(ValidationError, match="already revoked"):
+    with pytest.raises(Conflict, match="already revoked"):
         api_token_revoke(actor=None, token=token)
 
 

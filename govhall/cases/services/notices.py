@@ -43,7 +43,7 @@ from govhall.core.events import record_event
 from govhall.core.idnumbers import mask_id
 from govhall.core.models import User
 from govhall.core.roles import CASE_ACTOR_ROLES, roles_of
-from govhall.core.validation import FieldErrors
+from govhall.core.validation import Conflict, FieldErrors
 from govhall.org.models import Center, Department
 from govhall.workdays.queries.calendar import deadline_date
 from govhall.workdays.queries.work_calendar import CalendarRangeError
@@ -564,7 +564,7 @@ def notice_confirm(*, actor: User, notice: Notice, confirmed_by_name: str) -> No
         raise ValidationError(_("You cannot record confirmations for this case's notices."))
     locked = Notice.objects.select_for_update().select_related("case").get(pk=notice.pk)
     if locked.confirmed_at is not None:
-        raise ValidationError(
+        raise Conflict(
             _("The applicant already confirmed this notice (%(name)s, %(date)s).")
             % {
                 "name": locked.confirmed_by_name,

@@ -25,6 +25,7 @@ from govhall.cases.services.notices import RIGHTS_TEXT, notice_confirm, notice_i
 from govhall.cases.statuses import CaseKind, CaseStatus, NoticeKind
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import Event, User
+from govhall.core.validation import Conflict
 from govhall.org.models import Center, Window
 from govhall.testing.cases import PERSON_ID, accepted_case, local, make_case
 from govhall.testing.parallel import run_at_once
@@ -434,7 +435,7 @@ def test_confirmation_is_recorded_once(
     assert confirmed.confirmed_by_name == "张三丰"
     assert confirmed.confirmed_at is not None
     assert confirmed.confirmation_recorded_by == clerk
-    with pytest.raises(ValidationError, match="already confirmed"):
+    with pytest.raises(Conflict, match="already confirmed"):
         notice_confirm(actor=clerk_b, notice=notice, confirmed_by_name="李四")
     notice.refresh_from_db()
     assert notice.confirmed_by_name == "张三丰"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from govhall.core.events import record_event
 from govhall.core.models import User
-from govhall.core.validation import FieldErrors
+from govhall.core.validation import Conflict, FieldErrors
 from govhall.org.models import Center, Staff
 from govhall.staffing.events import StaffingEvent
 from govhall.staffing.models import Attendance, HallNetwork, Leave
@@ -112,7 +112,7 @@ def attendance_sign_in(
 ) -> Attendance:
     center, moment, attendance = _prepare(actor, at, address)
     if attendance.signed_in_at is not None:
-        raise ValidationError(
+        raise Conflict(
             _("You already signed in today at %(time)s.")
             % {"time": timezone.localtime(attendance.signed_in_at).strftime("%H:%M")}
         )
@@ -138,7 +138,7 @@ def attendance_sign_out(
 ) -> Attendance:
     center, moment, attendance = _prepare(actor, at, address)
     if attendance.signed_out_at is not None:
-        raise ValidationError(
+        raise Conflict(
             _("You already signed out today at %(time)s.")
             % {"time": timezone.localtime(attendance.signed_out_at).strftime("%H:%M")}
         )

@@ -106,7 +106,7 @@ def absence_start(
     # Lock the person's row so two quick clicks cannot put up two signs.
     User.objects.select_for_update().filter(pk=actor.pk).first()
     if Absence.objects.filter(user=actor, status=AbsenceStatus.AWAY).exists():
-        errors.add(WHOLE_FORM, _("You are already away; say you are back first."))
+        errors.conflict(WHOLE_FORM, _("You are already away; say you are back first."))
     errors.raise_if_any()
     absence = Absence.objects.create(
         user=actor,

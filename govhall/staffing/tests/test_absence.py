@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
+from govhall.core.validation import Conflict
 from govhall.staffing.models import Absence, Delegation, Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveKind, LeaveStatus
 from govhall.staffing.models.presence import AbsenceStatus, DelegationReason
@@ -45,7 +46,7 @@ def test_start_puts_up_one_sign(post, clerk):
     assert not absence_needs_approval(away, NINE)
     assert absence_needs_approval(away, NINE + minutes(21))  # overdue past 20 minutes
     assert who_serves(post, NINE + minutes(1)).user == post.b_staff
-    with pytest.raises(ValidationError, match="already away"):
+    with pytest.raises(Conflict, match="already away"):
         absence_start(actor=clerk, whereabouts="食堂", until=NINE + minutes(30), at=NINE)
     assert Absence.objects.filter(user=clerk).count() == 1
     assert Event.objects.filter(action="absence.start").count() == 1

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
+from govhall.core.validation import Conflict
 from govhall.org.models import Center
 from govhall.staffing.models import Attendance, HallNetwork, Leave
 from govhall.staffing.models.leave import LeaveKind, LeaveStatus
@@ -86,7 +87,7 @@ def test_sign_out_early_leave_minutes(clerk, hour, minute, second, early):
 
 def test_sign_in_twice_is_refused_and_keeps_the_first(clerk):
     first = attendance_sign_in(actor=clerk, at=at(WORKDAY, 8, 10))
-    with pytest.raises(ValidationError, match="already signed in today at 08:10"):
+    with pytest.raises(Conflict, match="already signed in today at 08:10"):
         attendance_sign_in(actor=clerk, at=at(WORKDAY, 8, 40))
     first.refresh_from_db()
     assert first.signed_in_at == at(WORKDAY, 8, 10)
@@ -96,7 +97,7 @@ def test_sign_in_twice_is_refused_and_keeps_the_first(clerk):
 
 def test_sign_out_twice_is_refused(clerk):
     attendance_sign_out(actor=clerk, at=at(WORKDAY, 17, 40))
-    with pytest.raises(ValidationError, match="already signed out"):
+    with pytest.raises(Conflict, match="already signed out"):
         attendance_sign_out(actor=clerk, at=at(WORKDAY, 17, 50))
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from govhall.core.roles import Role
+from govhall.core.validation import Conflict
 from govhall.staffing.models import Absence, Assignment, LeaderVisit, Leave, StaffFact
 from govhall.staffing.models.leave import LeaveKind, LeaveStatus
 from govhall.staffing.models.roster import DutyAssignment
@@ -71,6 +72,7 @@ def test_an_absence_names_every_bad_field(hall, clerk):
     with pytest.raises(ValidationError) as info:
         absence_start(actor=clerk, whereabouts=" ", until=now - datetime.timedelta(minutes=5))
     assert fields(info) == {"whereabouts", "until", "__all__"}
+    assert not isinstance(info.value, Conflict)  # refused input wins over "already away": 422
     with pytest.raises(ValidationError) as info:
         absence_start(actor=hall[1], whereabouts="x" * 101, until=now + datetime.timedelta(hours=1))
     assert fields(info) == {"whereabouts"}

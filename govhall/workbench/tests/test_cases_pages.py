@@ -583,6 +583,8 @@ def test_notice_print_pdf_and_confirmation(client_as, clerk, outsider, accepted)
     assert client.post(confirm, {"confirmed_by_name": "张三丰"}).status_code == 302
     notice.refresh_from_db()
     assert notice.confirmed_by_name == "张三丰" and notice.confirmed_at is not None
+    twice = client.post(confirm, {"confirmed_by_name": "李四"}, follow=True)  # a Conflict
+    assert "申请人已确认该通知书（张三丰" in twice.content.decode()
     outside = client_as(outsider)
     assert (
         outside.get(reverse("workbench:case_notice", args=[accepted.pk, notice.pk])).status_code
