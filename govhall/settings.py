@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "govhall.cases",
     "govhall.staffing",
     "govhall.frontdesk",
+    # layer 4
+    "govhall.supervision",
     # faces
     "govhall.portal",
     "govhall.workbench",
@@ -320,7 +322,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 GOVHALL_VACANCY_SCAN_SECONDS = env_int("GOVHALL_VACANCY_SCAN_SECONDS", 60, minimum=5)
 GOVHALL_APPOINTMENT_SCAN_SECONDS = env_int("GOVHALL_APPOINTMENT_SCAN_SECONDS", 60, minimum=5)
 GOVHALL_PRUNE_SECONDS = env_int("GOVHALL_PRUNE_SECONDS", 600, minimum=5)
+GOVHALL_SUPERVISION_SCAN_SECONDS = env_int("GOVHALL_SUPERVISION_SCAN_SECONDS", 300, minimum=5)
 CELERY_BEAT_SCHEDULE = {
+    "supervision-case-deadlines": {
+        "task": "govhall.supervision.tasks.scan_case_deadlines",
+        "schedule": float(GOVHALL_SUPERVISION_SCAN_SECONDS),
+    },
     "scan-vacancies": {
         "task": "govhall.staffing.tasks.scan_vacancies",
         "schedule": float(GOVHALL_VACANCY_SCAN_SECONDS),

@@ -19,6 +19,7 @@ from govhall.api.routers import (
     staffing_leave,
     staffing_presence,
     staffing_rosters,
+    supervision,
 )
 from govhall.api.schemas import (
     JsonParser,
@@ -63,6 +64,7 @@ api.add_router("/staffing/attendance/", staffing_attendance.router, tags=["atten
 api.add_router("/staffing/leave/", staffing_leave.router, tags=["leave"])
 api.add_router("/staffing/presence/", staffing_presence.router, tags=["presence and cover"])
 api.add_router("/staffing/rosters/", staffing_rosters.router, tags=["rosters and assignments"])
+api.add_router("/supervision/", supervision.router, tags=["supervision"])
 # Last: every operation's error codes, with the shared error body (issue 12 item 4).
 declare_error_responses(api)
 

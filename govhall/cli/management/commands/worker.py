@@ -1,6 +1,7 @@
 """`govhall worker`: the periodic work of the hall, run in its own process.
 
-The work: scan every active center for empty posts (空岗, SPEC §8: a leave approved yesterday
+The work: raise and withdraw the supervision alerts on case deadlines, scan every active
+center for empty posts (空岗, SPEC §8: a leave approved yesterday
 empties a post at this morning's opening without any write happening then, so a timer must
 look), mark missed appointments as no-shows and send the day-before reminders, and forget public
 progress inquiries older than a day (kept for the record), the rate-limit counters of windows
@@ -33,6 +34,7 @@ from govhall.frontdesk.tasks import (
     send_appointment_reminders,
 )
 from govhall.staffing.tasks import scan_vacancies
+from govhall.supervision.tasks import scan_case_deadlines
 
 
 class Command(BaseCommand):
@@ -90,6 +92,8 @@ class Command(BaseCommand):
     def _round(self) -> None:
         # Called directly, each task runs here and now, broker or not.
         opened = scan_vacancies()
+        # Supervision: reminders, yellow and red cards on the promised deadlines of cases.
+        alerts = scan_case_deadlines()
         pruned = prune_progress_lookups()
         # Rate-limit windows that ended and expired SMS codes of the public doors.
         prune_rate_counters()
@@ -107,6 +111,10 @@ class Command(BaseCommand):
                 "no_shows": no_shows,
                 "reminded": reminded,
             }
+        )
+        self.stdout.write(
+            _("%(time)s: deadline supervision: %(alerts)d new alert(s).")
+            % {"time": timezone.localtime().strftime("%H:%M:%S"), "alerts": alerts}
         )
         self.stdout.write(
             _(

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "govhall.supervision"
+    label = "supervision"
+    verbose_name = _("Electronic supervision")
+
+    def ready(self) -> None:
+        from govhall.core.events import register_events
+        from govhall.supervision.events import SupervisionEvent
+
+        register_events(SupervisionEvent)
