@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from govhall.core.ratelimit import DAY, HOUR, RateRule, local_day_offset, rate_k
 from govhall.core.validation import Conflict, FieldErrors
 from govhall.frontdesk.models import Appointment, AppointmentStatus, ServiceGroup
 from govhall.frontdesk.models.appointment import AppointmentChannel, PhoneCode
-from govhall.frontdesk.services.phone_codes import phone_code_check
+from govhall.frontdesk.services.phone_codes import phone_code_check, phone_code_consume
 from govhall.frontdesk.services.standing import works_in
 from govhall.org.models import Center
 
@@ -153,6 +154,87 @@ def check_applicant(
     if actor is None and code_row is None and not errors:
         errors.add("phone_code", _("Enter the code sent by SMS to your phone."))
     return name_text
+
+
+# --- the shared start and end of a booking or an off-hours request ----------------------------
+
+
+@dataclass(frozen=True)
+class ApplicantIntake:
+    """What a booking and an off-hours request both start from: the moment, the group with its
+    center reloaded, the ID number and phone normalised, and the one `FieldErrors` that already
+    holds the channel's and the group's refusals. The caller adds its own time checks, then
+    `intake_applicant` finishes."""
+
+    actor: User | None
+    now: datetime.datetime
+    today: datetime.date
+    group: ServiceGroup
+    center: Center
+    id_number: str
+    phone: str
+    errors: FieldErrors
+
+    @property
+    def booked_by(self) -> User | None:
+        return self.actor if self.actor is not None and self.actor.is_authenticated else None
+
+
+def intake_begin(
+    *,
+    actor: User | None,
+    group: ServiceGroup,
+    channel: str,
+    id_number: str,
+    phone: str,
+    at: datetime.datetime | None,
+) -> ApplicantIntake:
+    now = at or timezone.now()
+    group = ServiceGroup.objects.select_related("center").get(pk=group.pk)
+    # Collect every refusal first, then apply.
+    errors = FieldErrors()
+    check_channel(errors, actor, group.center, channel)
+    check_group_open(errors, group)
+    return ApplicantIntake(
+        actor=actor,
+        now=now,
+        today=timezone.localdate(now),
+        group=group,
+        center=group.center,
+        id_number=idnumbers.normalize(id_number),
+        phone=idnumbers.normalize(phone),
+        errors=errors,
+    )
+
+
+def intake_applicant(
+    intake: ApplicantIntake,
+    *,
+    name: object,
+    matter: object,
+    day: datetime.date,
+    code_row: PhoneCode | None,
+    code_errors: FieldErrors,
+) -> tuple[str, str]:
+    """The applicant's checks and the matter, then the one refusal of everything collected;
+    when nothing is wrong, the public request's SMS code is used up. Returns (name, matter)."""
+    errors = intake.errors
+    name_text = check_applicant(
+        errors,
+        actor=intake.actor,
+        name=name,
+        id_number=intake.id_number,
+        phone=intake.phone,
+        day=day,
+        today=intake.today,
+        code_row=code_row,
+        code_errors=code_errors,
+    )
+    matter_text = errors.text("matter", matter, max_length=MATTER_MAX)
+    errors.raise_if_any()
+    if code_row is not None:
+        phone_code_consume(code_row, at=intake.now)
+    return name_text, matter_text
 
 
 # --- the public door: rate limits and the phone code -----------------------------------------

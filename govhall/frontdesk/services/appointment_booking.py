@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core import idnumbers
 from govhall.core.events import record_event
 from govhall.core.models import User
 from govhall.core.ratelimit import HOUR, RateRule, rate_key, rate_limit, rate_refund
@@ -35,12 +34,10 @@ from govhall.frontdesk.models import (
 )
 from govhall.frontdesk.models.appointment import PhoneCode
 from govhall.frontdesk.services.appointment_applicants import (
-    MATTER_MAX,
     appointment_insert,
     appointment_sms,
-    check_applicant,
-    check_channel,
-    check_group_open,
+    intake_applicant,
+    intake_begin,
     last4_matches,
     normalize_code,
     public_door,
@@ -54,7 +51,6 @@ from govhall.frontdesk.services.appointment_slots import (
     slot_take_place,
     slots_ensure,
 )
-from govhall.frontdesk.services.phone_codes import phone_code_consume
 from govhall.frontdesk.services.tickets import ticket_take
 from govhall.org.models import Center
 
@@ -173,32 +169,15 @@ def _book(
     code_row: PhoneCode | None,
     code_errors: FieldErrors,
 ) -> Appointment:
-    now = at or timezone.now()
-    today = timezone.localdate(now)
-    group = ServiceGroup.objects.select_related("center").get(pk=group.pk)
-    center = group.center
-    id_number, phone = idnumbers.normalize(id_number), idnumbers.normalize(phone)
-    # Collect every refusal first, then apply.
-    errors = FieldErrors()
-    check_channel(errors, actor, center, channel)
-    check_group_open(errors, group)
-    slot = _check_slot(errors, group, date, starts, today)
-    name = check_applicant(
-        errors,
-        actor=actor,
-        name=name,
-        id_number=id_number,
-        phone=phone,
-        day=date,
-        today=today,
-        code_row=code_row,
-        code_errors=code_errors,
+    intake = intake_begin(
+        actor=actor, group=group, channel=channel, id_number=id_number, phone=phone, at=at
     )
-    matter = errors.text("matter", matter, max_length=MATTER_MAX)
-    errors.raise_if_any()
+    group, center = intake.group, intake.center
+    slot = _check_slot(intake.errors, group, date, starts, intake.today)
+    name, matter = intake_applicant(
+        intake, name=name, matter=matter, day=date, code_row=code_row, code_errors=code_errors
+    )
     assert slot is not None
-    if code_row is not None:
-        phone_code_consume(code_row, at=now)
     if not slot_take_place(slot.pk):
         raise Conflict({"starts": [_("This slot is fully booked; please choose another time.")]})
     appointment = appointment_insert(
@@ -210,12 +189,12 @@ def _book(
             starts=slot.starts,
             ends=slot.ends,
             name=name,
-            id_number=id_number,
-            phone=phone,
+            id_number=intake.id_number,
+            phone=intake.phone,
             matter=matter,
             channel=channel,
             status=AppointmentStatus.BOOKED,
-            booked_by=actor if actor is not None and actor.is_authenticated else None,
+            booked_by=intake.booked_by,
         )
     )
     record_event(

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core import idnumbers
 from govhall.core.events import record_event
 from govhall.core.models import User
 from govhall.core.validation import FieldErrors, refusal_error
@@ -24,12 +23,10 @@ from govhall.frontdesk.events import FrontdeskEvent
 from govhall.frontdesk.models import Appointment, AppointmentStatus, ServiceGroup
 from govhall.frontdesk.models.appointment import PhoneCode
 from govhall.frontdesk.services.appointment_applicants import (
-    MATTER_MAX,
     appointment_insert,
     appointment_sms,
-    check_applicant,
-    check_channel,
-    check_group_open,
+    intake_applicant,
+    intake_begin,
     public_door,
 )
 from govhall.frontdesk.services.appointment_rules import appointment_refusal
@@ -41,7 +38,6 @@ from govhall.frontdesk.services.appointment_slots import (
     overlaps_hours,
     service_periods,
 )
-from govhall.frontdesk.services.phone_codes import phone_code_consume
 from govhall.org.models import Staff
 
 # The longest decision note kept (the applicant reads it in an SMS when declined).
@@ -118,17 +114,12 @@ def _request_off_hours(
     code_row: PhoneCode | None,
     code_errors: FieldErrors,
 ) -> Appointment:
-    now = at or timezone.now()
-    today = timezone.localdate(now)
-    group = ServiceGroup.objects.select_related("center").get(pk=group.pk)
-    center = group.center
-    id_number, phone = idnumbers.normalize(id_number), idnumbers.normalize(phone)
-    # Collect every refusal first, then apply.
-    errors = FieldErrors()
-    check_channel(errors, actor, center, channel)
-    check_group_open(errors, group)
+    intake = intake_begin(
+        actor=actor, group=group, channel=channel, id_number=id_number, phone=phone, at=at
+    )
+    group, center, now, errors = intake.group, intake.center, intake.now, intake.errors
     ends = _add_minutes(starts, settings.GOVHALL_APPOINTMENT_OFF_HOURS_MINUTES)
-    _first, last = booking_window(center.pk, today)
+    _first, last = booking_window(center.pk, intake.today)
     if local_moment(date, starts) <= now:
         errors.add("date", _("Choose a time in the future."))
     elif date > last:
@@ -148,22 +139,10 @@ def _request_off_hours(
                 "hours": " / ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in service_periods(center)),
             },
         )
-    name = check_applicant(
-        errors,
-        actor=actor,
-        name=name,
-        id_number=id_number,
-        phone=phone,
-        day=date,
-        today=today,
-        code_row=code_row,
-        code_errors=code_errors,
+    name, matter = intake_applicant(
+        intake, name=name, matter=matter, day=date, code_row=code_row, code_errors=code_errors
     )
-    matter = errors.text("matter", matter, max_length=MATTER_MAX)
-    errors.raise_if_any()
     assert ends is not None
-    if code_row is not None:
-        phone_code_consume(code_row, at=now)
     appointment = appointment_insert(
         Appointment(
             center=center,
@@ -173,13 +152,13 @@ def _request_off_hours(
             starts=starts,
             ends=ends,
             name=name,
-            id_number=id_number,
-            phone=phone,
+            id_number=intake.id_number,
+            phone=intake.phone,
             matter=matter,
             channel=channel,
             status=AppointmentStatus.REQUESTED,
             is_off_hours=True,
-            booked_by=actor if actor is not None and actor.is_authenticated else None,
+            booked_by=intake.booked_by,
         )
     )
     record_event(
