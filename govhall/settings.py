@@ -324,8 +324,8 @@ GOVHALL_APPOINTMENT_SCAN_SECONDS = env_int("GOVHALL_APPOINTMENT_SCAN_SECONDS", 6
 GOVHALL_PRUNE_SECONDS = env_int("GOVHALL_PRUNE_SECONDS", 600, minimum=5)
 GOVHALL_SUPERVISION_SCAN_SECONDS = env_int("GOVHALL_SUPERVISION_SCAN_SECONDS", 300, minimum=5)
 CELERY_BEAT_SCHEDULE = {
-    "supervision-case-deadlines": {
-        "task": "govhall.supervision.tasks.scan_case_deadlines",
+    "supervision-scans": {
+        "task": "govhall.supervision.tasks.run_supervision_scans",
         "schedule": float(GOVHALL_SUPERVISION_SCAN_SECONDS),
     },
     "scan-vacancies": {

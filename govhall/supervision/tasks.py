@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from govhall.supervision.services.scan import scan_case_deadlines as _scan
+from govhall.supervision.services.scans import run_scans
 
 
 @shared_task(acks_late=True)
-def scan_case_deadlines() -> int:
-    """Raise and withdraw the case-deadline alerts (incremental; idempotent). Returns the alerts
-    raised."""
-    return _scan().raised
+def run_supervision_scans() -> int:
+    """Run every supervision scan (incremental; idempotent). Returns the alerts raised."""
+    return sum(run_scans().values())

@@ -50,3 +50,5 @@ def ensure_default_rules() -> None:
     session flushes them); idempotent."""
     seeds = importlib.import_module("govhall.supervision.migrations.0002_default_rules")
     seeds.seed(apps, None)
+    more = importlib.import_module("govhall.supervision.migrations.0004_more_default_rules")
+    more.seed(apps, None)

@@ -29,11 +29,17 @@ class AlertOut(Schema):
     id: int
     rule_code: str = Field(..., alias="rule.code")
     level: str = Field(..., description='"reminder", "yellow", "red" or "serious"')
+    subject_key: str
+    detail: str
     center_id: int
+    department_id: int | None
+    window_id: int | None
     case_id: int | None
     case_number: str | None = Field(None, alias="case.number")
     responsible: PersonOut | None
+    occurred_on: datetime.date
     due_on: datetime.date | None
+    status: str
     raised_at: datetime.datetime
     withdrawn_at: datetime.datetime | None
     withdrawal_reason: str
@@ -48,6 +54,7 @@ class AlertRuleOut(Schema):
     level: str
     threshold_days: int | None
     threshold_percent: int | None
+    threshold_minutes: int | None
     points: Decimal
     counts_as_violation: bool
     notify_responsible: bool

@@ -36,4 +36,4 @@ def test_alerts_in_scope_and_by_level(client_as, director, outsider, county, ale
 def test_my_alerts_and_the_rules(client_as, clerk, alerts):
     assert client_as(clerk).get(f"{BASE}/alerts/mine").json()["count"] == 3
     rules = client_as(clerk).get(f"{BASE}/rules").json()
-    assert {rule["level"]: rule["threshold_days"] for rule in rules}["reminder"] == 1
+    assert {rule["code"]: rule["threshold_days"] for rule in rules}["case_deadline.reminder"] == 1

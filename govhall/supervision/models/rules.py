@@ -22,8 +22,35 @@ class AlertLevel(models.TextChoices):
 
 
 class AlertSubject(models.TextChoices):
+    """What a rule watches. Each subject has one scan in `services/` that raises and withdraws
+    its alerts; `subject_key` of an alert names the watched thing (see `Alert`)."""
+
     # The promised deadline of a case whose clock runs (SPEC §4, §9).
     CASE_DEADLINE = "case_deadline", _("Promised deadline of a case")
+    # Each step of a case over its own limit (limits per item in the catalog, with defaults).
+    CASE_STEP = "case_step", _("A step of a case over its time limit")
+    # A second one-time notice on the same case (一次性告知 means once).
+    CASE_SECOND_NOTICE = "case_second_notice", _("A second one-time notice")
+    # The clerk chose another outcome than the proposed one, or management overrode a rule.
+    CASE_OVERRIDE = "case_override", _("An outcome or rule overridden")
+    # A return, denial or pre-review return recorded without a reason.
+    CASE_NO_REASON = "case_no_reason", _("A return or denial without a reason")
+    # A fee charged above its approved standard.
+    CASE_FEE_ABOVE_STANDARD = "case_fee", _("A fee above the approved standard")
+    # A case accepted while a main material is neither received nor pending.
+    CASE_MAIN_MATERIAL = "case_main_material", _("Accepted without a main material")
+    # A post with nobody serving it during service hours.
+    POST_EMPTY = "post_empty", _("An empty post")
+    # Attendance: late sign-in, early leave, absent without approval.
+    LATE_SIGN_IN = "late_sign_in", _("Late sign-in")
+    EARLY_LEAVE = "early_leave", _("Early leave")
+    ABSENT = "absent", _("Absent without approval")
+    # The first responder's follow-up of a transferred inquiry, and off-hours requests, overdue.
+    INQUIRY_OVERDUE = "inquiry_overdue", _("A first-inquiry follow-up overdue")
+    OFF_HOURS_OVERDUE = "off_hours_overdue", _("An off-hours request unanswered")
+    # Patrols: a morning or afternoon round not done; a failed check found on a round.
+    PATROL_MISSING = "patrol_missing", _("A patrol round not done")
+    PATROL_FINDING = "patrol_finding", _("A patrol finding")
 
 
 class AlertRule(models.Model):
@@ -39,6 +66,10 @@ class AlertRule(models.Model):
     # Yellow card: share of the promised working days used, in percent.
     threshold_percent = models.PositiveSmallIntegerField(
         _("percent of the promised time used"), null=True, blank=True
+    )
+    # Minutes: of an empty post before it counts, of lateness or early leave tolerated.
+    threshold_minutes = models.PositiveSmallIntegerField(
+        _("minutes tolerated"), null=True, blank=True
     )
     points = models.DecimalField(
         _("points deducted"), max_digits=4, decimal_places=1, default=Decimal("0")

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import BigIntegerField, F, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -37,9 +37,7 @@ from govhall.cases.case_transitions import CLOCK_RUNNING_STATUSES, UNDECIDED_STA
 from govhall.cases.models import Case
 from govhall.cases.statuses import CaseKind, CaseStatus
 from govhall.core.models import Event
-from govhall.core.notify import send_sms
 from govhall.staffing.queries.cover import posts_with_people, who_serves_many
-from govhall.supervision.events import SupervisionEvent
 from govhall.supervision.models import (
     Alert,
     AlertLevel,
@@ -48,12 +46,12 @@ from govhall.supervision.models import (
     ScanState,
     WithdrawalReason,
 )
+from govhall.supervision.services.raising import AlertDraft, raise_alerts, withdraw_alerts
 from govhall.workdays.models import CenterDay
 from govhall.workdays.queries.calendar import calendar_for, current_revision
 from govhall.workdays.queries.work_calendar import CalendarRangeError, WorkCalendar
 
 SCAN_NAME = AlertSubject.CASE_DEADLINE.value
-BATCH_SIZE = 1000
 
 
 @dataclass(frozen=True)
@@ -147,25 +145,6 @@ def _changed_case_ids(since: datetime.datetime) -> QuerySet[Any]:
     )
 
 
-def _events(action: str, rows: list[tuple[int, int, str]], data: dict[str, Any]) -> None:
-    """One event per alert (pk, center_id, repr), written in bulk."""
-    Event.objects.bulk_create(
-        [
-            Event(
-                actor=None,
-                action=str(action),
-                object_type=Alert._meta.label_lower,
-                object_id=str(pk),
-                object_repr=text[:200],
-                center_id=center_id,
-                data=data,
-            )
-            for pk, center_id, text in rows
-        ],
-        batch_size=BATCH_SIZE,
-    )
-
-
 def _withdraw(
     rule: AlertRule,
     holding: QuerySet[Case],
@@ -174,30 +153,18 @@ def _withdraw(
 ) -> int:
     live = Alert.objects.live().filter(rule=rule)
     if not rule.is_active:
-        stale: dict[str, models.QuerySet[Alert]] = {WithdrawalReason.RULE_OFF: live}
-    else:
-        if changed is not None:
-            live = live.filter(case_id__in=changed)
-        gone = live.exclude(case_id__in=holding.values("pk"))
-        stale = {
-            WithdrawalReason.FINISHED: gone.exclude(case__status__in=UNDECIDED_STATUSES),
-            WithdrawalReason.SUSPENDED: gone.filter(case__status=CaseStatus.SUSPENDED),
-            WithdrawalReason.DEADLINE_MOVED: gone.filter(case__status__in=CLOCK_RUNNING_STATUSES),
-        }
-    total = 0
-    for reason, qs in stale.items():
-        rows = list(qs.values_list("pk", "center_id", "case__number"))
-        if not rows:
-            continue
-        total += Alert.objects.filter(
-            pk__in=[pk for pk, _c, _n in rows], withdrawn_at__isnull=True
-        ).update(withdrawn_at=moment, withdrawal_reason=reason)
-        _events(
-            SupervisionEvent.ALERT_WITHDRAW,
-            [(pk, center, number or "") for pk, center, number in rows],
-            {"rule": rule.code, "reason": str(reason)},
-        )
-    return total
+        return withdraw_alerts(rule, live, reason=WithdrawalReason.RULE_OFF, moment=moment)
+    if changed is not None:
+        live = live.filter(case_id__in=changed)
+    gone = live.exclude(case_id__in=holding.values("pk"))
+    stale = {
+        WithdrawalReason.FINISHED: gone.exclude(case__status__in=UNDECIDED_STATUSES),
+        WithdrawalReason.SUSPENDED: gone.filter(case__status=CaseStatus.SUSPENDED),
+        WithdrawalReason.DEADLINE_MOVED: gone.filter(case__status__in=CLOCK_RUNNING_STATUSES),
+    }
+    return sum(
+        withdraw_alerts(rule, qs, reason=reason, moment=moment) for reason, qs in stale.items()
+    )
 
 
 def _responsible(
@@ -226,7 +193,7 @@ def _missing(
     holding: QuerySet[Case],
     crossed: Q | None,
     changed: QuerySet[Any] | None,
-) -> list[tuple[int, int, int | None, int | None, datetime.date]]:
+) -> list[tuple[Any, ...]]:
     qs = holding
     if crossed is not None and changed is not None:
         qs = qs.filter(crossed | Q(pk__in=changed))
@@ -235,7 +202,13 @@ def _missing(
     )
     rows: list[Any] = list(
         qs.order_by().values_list(
-            "pk", "center_id", "window_id", "received_by_id", "promised_due_on"
+            "pk",
+            "center_id",
+            "window_id",
+            "received_by_id",
+            "promised_due_on",
+            "department_id",
+            "number",
         )
     )
     return rows
@@ -243,82 +216,30 @@ def _missing(
 
 def _raise(
     rule: AlertRule,
-    rows: list[tuple[int, int, int | None, int | None, datetime.date]],
+    rows: list[tuple[Any, ...]],
     moment: datetime.datetime,
     batch: str,
 ) -> int:
     if not rows:
         return 0
-    people = _responsible(rows, moment)
-    Alert.objects.bulk_create(
-        [
-            Alert(
-                rule=rule,
-                level=rule.level,
-                case_id=pk,
-                center_id=center,
-                responsible_id=people[pk],
-                due_on=due,
-                raised_at=moment,
-                points=rule.points,
-                is_violation=rule.counts_as_violation,
-                batch=batch,
-            )
-            for pk, center, _window, _by, due in rows
-        ],
-        batch_size=BATCH_SIZE,
-        ignore_conflicts=True,
-    )
-    new = list(
-        Alert.objects.filter(batch=batch, rule=rule).values_list(
-            "pk",
-            "center_id",
-            "case__number",
-            "due_on",
-            "responsible__phone",
-            "case__window__head__phone",
+    people = _responsible([row[:5] for row in rows], moment)
+    day = timezone.localdate(moment)
+    drafts = [
+        AlertDraft(
+            subject_key=f"case:{pk}",
+            center_id=center,
+            occurred_on=day,
+            detail=_("Case %(number)s, promised deadline %(due)s.")
+            % {"number": number, "due": due.isoformat()},
+            case_id=pk,
+            department_id=department,
+            window_id=window,
+            responsible_id=people[pk],
+            due_on=due,
         )
-    )
-    _events(
-        SupervisionEvent.ALERT_RAISE,
-        [(pk, center, number or "") for pk, center, number, *_rest in new],
-        {"rule": rule.code, "level": rule.level},
-    )
-    _notify(rule, new)
-    return len(new)
-
-
-def _notify(rule: AlertRule, new: list[tuple[Any, ...]]) -> None:
-    """Tell the people of each new alert by SMS, after commit (the workbench inbox shows the
-    alert itself)."""
-    messages: list[tuple[str, str, int, int]] = []
-    level = AlertLevel(rule.level).label
-    for pk, center, number, due, responsible_phone, head_phone in new:
-        phones = []
-        if rule.notify_responsible and responsible_phone:
-            phones.append(responsible_phone)
-        if rule.notify_window_head and head_phone and head_phone not in phones:
-            phones.append(head_phone)
-        text = _("Supervision %(level)s: case %(number)s, promised deadline %(due)s.") % {
-            "level": level,
-            "number": number,
-            "due": due.isoformat() if due else "—",
-        }
-        messages.extend((phone.strip(), text, pk, center) for phone in phones if phone.strip())
-    if not messages:
-        return
-
-    def send() -> None:
-        for phone, text, pk, center in messages:
-            send_sms(
-                to=phone,
-                text=text,
-                purpose="supervision.alert",
-                obj=Alert(pk=pk),
-                center_id=center,
-            )
-
-    transaction.on_commit(send)
+        for pk, center, window, _by, due, department, number in rows
+    ]
+    return raise_alerts(rule, drafts, moment=moment, batch=batch)
 
 
 def scan_case_deadlines(*, now: datetime.datetime | None = None, full: bool = False) -> ScanResult:

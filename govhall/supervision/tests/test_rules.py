@@ -67,7 +67,7 @@ def test_out_of_bounds_values_are_refused_together_and_nothing_changes(
         "points",
         "is_active",
     }
-    yellow = AlertRule.objects.get(level="yellow")
+    yellow = AlertRule.objects.get(code="case_deadline.yellow")
     for percent in (49, 100, "x"):
         with pytest.raises(ValidationError):
             alert_rule_update(actor=admin_user, rule=yellow, threshold_percent=percent)

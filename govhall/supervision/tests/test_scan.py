@@ -30,7 +30,7 @@ def case(case_item: ServiceItem, hall_window: Window, clerk: User) -> Case:
 
 
 def test_the_defaults_of_spec_9_are_seeded(db: None) -> None:
-    rules = {rule.level: rule for rule in AlertRule.objects.all()}
+    rules = {rule.level: rule for rule in AlertRule.objects.filter(subject="case_deadline")}
     assert rules["reminder"].threshold_days == 1
     assert rules["yellow"].threshold_percent == 80
     assert rules["red"].counts_as_violation and rules["red"].points == Decimal("2")
@@ -128,15 +128,17 @@ def test_an_incremental_scan_sees_new_cases_and_threshold_crossings(
     assert live(case) == {"reminder", "yellow"}
 
 
-def test_the_database_keeps_one_live_alert_per_rule_level_and_case(case: Case) -> None:
-    rule = AlertRule.objects.get(level="red")
+def test_the_database_keeps_one_live_alert_per_rule_and_subject(case: Case) -> None:
+    rule = AlertRule.objects.get(code="case_deadline.red")
 
     def alert() -> Alert:
         return Alert(
             rule=rule,
             level="red",
+            subject_key=f"case:{case.pk}",
             case=case,
             center_id=case.center_id,
+            occurred_on=case.received_at.date(),
             raised_at=case.received_at,
             batch="x",
         )

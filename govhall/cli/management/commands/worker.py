@@ -34,7 +34,7 @@ from govhall.frontdesk.tasks import (
     send_appointment_reminders,
 )
 from govhall.staffing.tasks import scan_vacancies
-from govhall.supervision.tasks import scan_case_deadlines
+from govhall.supervision.tasks import run_supervision_scans
 
 
 class Command(BaseCommand):
@@ -92,8 +92,8 @@ class Command(BaseCommand):
     def _round(self) -> None:
         # Called directly, each task runs here and now, broker or not.
         opened = scan_vacancies()
-        # Supervision: reminders, yellow and red cards on the promised deadlines of cases.
-        alerts = scan_case_deadlines()
+        # Supervision: every scan (deadlines, steps, posts, attendance, patrol rounds...).
+        alerts = run_supervision_scans()
         pruned = prune_progress_lookups()
         # Rate-limit windows that ended and expired SMS codes of the public doors.
         prune_rate_counters()
