@@ -125,6 +125,9 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
     VOID = "void", _("Void")
     ARCHIVE = "archive", _("Archive")
+    # Taken by the system only: an overdue review or approval step of an item flagged
+    # `overdue_defaults_to_approval` passes by timeout default (超时默认).
+    PASS_BY_DEFAULT = "pass_by_default", _("Pass by timeout default")
 
 
 RESUME = "__previous__"
@@ -141,6 +144,7 @@ class Transition:
     roles: frozenset[Role]
     next_status: str | None
     guard: str = ""  # name of a predicate in services.guards; "" means always
+    system: bool = False  # taken by the system only (never a person's button)
 
 
 def _rows() -> tuple[Transition, ...]:
@@ -174,6 +178,23 @@ def _rows() -> tuple[Transition, ...]:
         t(S.IN_REVIEW, Action.REVIEW, REVIEWER, S.AWAITING_APPROVAL),
         t(S.AWAITING_APPROVAL, Action.APPROVE, APPROVER, S.APPROVED),
         t(S.AWAITING_APPROVAL, Action.DENY, APPROVER, S.DENIED),
+        # timeout default (超时默认): the system passes an overdue review or approval step
+        t(
+            S.IN_REVIEW,
+            Action.PASS_BY_DEFAULT,
+            frozenset(),
+            S.AWAITING_APPROVAL,
+            guard="timeout_default",
+            system=True,
+        ),
+        t(
+            S.AWAITING_APPROVAL,
+            Action.PASS_BY_DEFAULT,
+            frozenset(),
+            S.APPROVED,
+            guard="timeout_default",
+            system=True,
+        ),
         t(S.JOINT_REVIEW, Action.APPROVE, APPROVER | WINDOW_ROLES, S.APPROVED, guard="joint_done"),
         t(S.JOINT_REVIEW, Action.DENY, APPROVER | WINDOW_ROLES, S.DENIED, guard="joint_done"),
         t(

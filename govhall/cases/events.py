@@ -39,6 +39,7 @@ class CaseEvent(models.TextChoices):
     WITHDRAW = "case.withdraw", _("Withdraw")
     VOID = "case.void", _("Void")
     ARCHIVE = "case.archive", _("Archive")
+    PASS_BY_DEFAULT = "case.pass_by_default", _("Passed by timeout default (overdue step)")
     # notices, joint review, fees, personal data
     ISSUE_NOTICE = "case.issue_notice", _("Notice issued")
     OVERRIDE_NOTICE = "case.override_notice", _("Second one-time notice (override)")

@@ -11,6 +11,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.case_transitions import CLOCK_RUNNING_STATUSES, OPEN_STATUSES
@@ -149,6 +150,13 @@ class Case(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     supplement_notices = models.PositiveSmallIntegerField(_("one-time notices issued"), default=0)
+    # When the case entered its current status (every status change sets it): each step has
+    # its own limit (govhall.cases.steps, issue 14 item 2).
+    step_started_at = models.DateTimeField(_("current step since"), default=timezone.now)
+    # Set when a review or approval step over its limit passed by timeout default (超时默认).
+    timeout_default_at = models.DateTimeField(
+        _("passed by timeout default at"), null=True, blank=True
+    )
     # Bumped by every action; a page posts the version it showed, so a stale click is refused.
     version = models.PositiveIntegerField(default=1)
 
@@ -169,6 +177,12 @@ class Case(models.Model):
             models.Index(fields=["escalated_to", "status"], name="case_escalated_idx"),
             models.Index(fields=["center", "received_at"], name="case_center_received_idx"),
             models.Index(fields=["applicant", "received_at"], name="case_applicant_idx"),
+            models.Index(fields=["status", "step_started_at"], name="case_step_idx"),
+            models.Index(
+                fields=["center", "timeout_default_at"],
+                name="case_timeout_default_idx",
+                condition=Q(timeout_default_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -251,6 +251,7 @@ PARAMS: dict[str, type[ActionParams]] = {
     Action.WITHDRAW: ReasonParams,
     Action.VOID: ReasonParams,
     Action.ARCHIVE: ActionParams,
+    Action.PASS_BY_DEFAULT: ActionParams,
 }
 
 

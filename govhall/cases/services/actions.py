@@ -69,7 +69,9 @@ from govhall.cases.services.messages import tell_applicant
 from govhall.cases.services.notices import notice_issue
 from govhall.cases.services.permissions import Standing, status_refusal
 from govhall.cases.statuses import CaseKind, CaseStatus, Channel, DeliveryMethod, NoticeKind
+from govhall.cases.steps import step_of, step_over_limit
 from govhall.catalog.models import ItemWindow
+from govhall.catalog.step_limits import step_limit
 from govhall.core.events import record_event
 from govhall.core.idnumbers import normalize
 from govhall.core.models import User
@@ -90,7 +92,7 @@ CERTIFICATE_MAX_LENGTH = 64
 class Step:
     """One action being applied: the locked case, its parameters and what follows."""
 
-    actor: User
+    actor: User | None  # None: the system (timeout default)
     case: Case
     action: str
     params: ActionParams
@@ -451,6 +453,7 @@ def _start_joint(step: Step, params: StartJointParams) -> None:
     departments.sort(key=lambda d: ids.index(d.pk))
     step.data.update({"departments": [d.pk for d in departments], "task_days": task_days})
     actor, now = step.actor, step.now
+    assert actor is not None  # a person's action (the table has no system row for it)
 
     def start(fresh: Case) -> None:
         joint_tasks_start(
@@ -686,6 +689,27 @@ def _archive(step: Step, params: ActionParams) -> None:
     step.set(archived_at=step.now)
 
 
+def _pass_by_default(step: Step, params: ActionParams) -> None:
+    """Timeout default (超时默认): the overdue review passes, the overdue approval approves."""
+    case = step.case
+    if not step_over_limit(case, step.now):
+        step.error("step", _("This step is still within its time limit."))
+        return
+    step.set(timeout_default_at=step.now)
+    step.data.update(
+        {
+            "timeout_default": True,
+            "step": step_of(case),
+            "step_started_at": case.step_started_at.isoformat(),
+            "limit_days": step_limit(case.item, step_of(case) or ""),
+        }
+    )
+    if case.status == CaseStatus.AWAITING_APPROVAL:
+        _decided(step)
+        step.notice(NoticeKind.DECISION, {"decision": "approved", "note": step.note})
+        step.sms = "decision"
+
+
 HANDLERS: dict[str, Callable[[Step, Any], None]] = {
     Action.PREREVIEW_PASS: _prereview_pass,
     Action.PREREVIEW_RETURN: _prereview_return,
@@ -710,6 +734,7 @@ HANDLERS: dict[str, Callable[[Step, Any], None]] = {
     Action.WITHDRAW: _with_reason(gettext_lazy("Give the reason for the withdrawal.")),
     Action.VOID: _with_reason(gettext_lazy("Give the reason for voiding the case.")),
     Action.ARCHIVE: _archive,
+    Action.PASS_BY_DEFAULT: _pass_by_default,
 }
 
 
@@ -737,6 +762,45 @@ def case_act(
     at: datetime.datetime | None = None,
 ) -> Case:
     """Take `action` on `case` as `actor` (see the module doc); returns the fresh case."""
+    return _act(
+        actor=actor,
+        case=case,
+        action=action,
+        expected_version=expected_version,
+        note=note,
+        params=params,
+        at=at,
+    )
+
+
+def case_pass_by_default(
+    *, case: Case, expected_version: int | None = None, at: datetime.datetime | None = None
+) -> Case:
+    """The system passes `case`'s overdue review or approval step by timeout default (超时默认),
+    through the transition table's system row for its status (guard: the item is flagged); the
+    step must be over its limit at `at`. Refused like any action: `CaseConflict` when the case
+    moved on (or changed since `expected_version`), ValidationError otherwise."""
+    return _act(
+        actor=None,
+        case=case,
+        action=Action.PASS_BY_DEFAULT,
+        expected_version=expected_version,
+        note=str(_("Passed by timeout default: the step went over its time limit.")),
+        params=None,
+        at=at,
+    )
+
+
+def _act(
+    *,
+    actor: User | None,
+    case: Case,
+    action: str,
+    expected_version: int | None,
+    note: str,
+    params: ActionParams | None,
+    at: datetime.datetime | None,
+) -> Case:
     if action not in HANDLERS:
         raise ValidationError(_("Unknown action: %(action)s.") % {"action": action})
     if params is None:
@@ -769,7 +833,11 @@ def case_act(
         if row is None:
             raise CaseConflict(status_refusal(locked, action), code="status")
         standing = Standing(actor, locked, now)
-        refused = standing.place_refusal(row) or guard_refusal(row.guard, locked)
+        if actor is None:  # the system takes only its own rows
+            refused = None if row.system else status_refusal(locked, action)
+        else:
+            refused = standing.place_refusal(row)
+        refused = refused or guard_refusal(row.guard, locked)
         if refused:
             raise ValidationError(refused, code="forbidden")
         before = locked.status
@@ -791,6 +859,8 @@ def case_act(
         HANDLERS[action](step, params)
         step.errors.raise_if_any()
         step.set(status=after)
+        if after != before:
+            step.set(step_started_at=now)
         locked.version = F("version") + 1
         locked.save(update_fields=[*sorted(step.changed), "version"])
         locked.refresh_from_db(fields=["version"])
@@ -827,4 +897,11 @@ def before_suspension(case: Case) -> str:
     return case.suspended_from or CaseStatus.ACCEPTED
 
 
-__all__ = ["HANDLERS", "CaseConflict", "Step", "before_suspension", "case_act"]
+__all__ = [
+    "HANDLERS",
+    "CaseConflict",
+    "Step",
+    "before_suspension",
+    "case_act",
+    "case_pass_by_default",
+]

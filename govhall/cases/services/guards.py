@@ -54,6 +54,11 @@ def has_pending(case: Case) -> bool:
     return case.materials.filter(pending=True, received=False).exists()
 
 
+def timeout_default(case: Case) -> bool:
+    """The item's overdue review and approval steps default to approval (超时默认)."""
+    return bool(case.item.overdue_defaults_to_approval)
+
+
 def not_archived(case: Case) -> bool:
     return case.archived_at is None
 
@@ -68,6 +73,7 @@ GUARDS: dict[str, Callable[[Case], bool]] = {
     "not_extended": not_extended,
     "not_archived": not_archived,
     "has_pending": has_pending,
+    "timeout_default": timeout_default,
 }
 
 
@@ -91,6 +97,8 @@ def _message(name: str, case: Case) -> str:
         return _("This case was already extended once; it cannot be extended again.")
     if name == "has_pending":
         return _("This case has no pending materials to receive.")
+    if name == "timeout_default":
+        return _("Overdue steps of this item do not default to approval.")
     if name == "not_archived":
         return _("This case is already archived.")
     return _("This action is not possible for this case now.")

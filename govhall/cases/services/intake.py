@@ -504,6 +504,7 @@ def case_receive(
             pending_due_on=pending_due_on if pending_ids else None,
             submitted_by=actor,
             received_at=now,
+            step_started_at=now,
             legal_days=item.legal_days,
             promised_days=item.promised_days,
         )
@@ -644,6 +645,7 @@ def case_submit_online(
             window=None,
             submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
             received_at=now,
+            step_started_at=now,
             legal_days=item.legal_days,
             promised_days=item.promised_days,
         )

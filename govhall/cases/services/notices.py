@@ -139,7 +139,7 @@ def _date_param(value: object) -> datetime.date | None:
 
 
 def _base_content(
-    *, case: Case, kind: str, actor: User, issued_at: datetime.datetime, number: str
+    *, case: Case, kind: str, actor: User | None, issued_at: datetime.datetime, number: str
 ) -> dict[str, Any]:
     center = case.center
     applicant = case.applicant
@@ -455,7 +455,7 @@ def _lock_case(case: Case) -> None:
 @transaction.atomic
 def notice_issue(
     *,
-    actor: User,
+    actor: User | None,  # None: the system (a decision by timeout default)
     case: Case,
     kind: str,
     extra: dict[str, Any] | None = None,
@@ -485,7 +485,7 @@ def notice_issue(
     if kind == NoticeKind.ONE_TIME:
         already = Notice.objects.filter(case_id=case.pk, kind=NoticeKind.ONE_TIME).exists()
         if already:
-            if not override_reason or not manages(actor, case):
+            if not override_reason or actor is None or not manages(actor, case):
                 raise ValidationError(
                     _(
                         "A one-time notice was already issued for this case; a second one needs "

@@ -44,30 +44,33 @@ from govhall.staffing.queries.cover import headed_window_ids, served_window_ids
 class Standing:
     """Where one actor stands towards one case; each fact is read once, when first needed."""
 
-    def __init__(self, actor: User, case: Case, at: datetime.datetime | None = None) -> None:
+    def __init__(self, actor: User | None, case: Case, at: datetime.datetime | None = None) -> None:
         self.actor = actor
         self.case = case
         self.at = at  # the moment of the action (cover is judged then); None: now
 
     @cached_property
     def roles(self) -> frozenset[Role]:
-        return roles_of(self.actor)
+        return roles_of(self.actor) if self.actor is not None else frozenset()
 
     @cached_property
     def superuser(self) -> bool:
-        return bool(getattr(self.actor, "is_superuser", False)) and self.actor.is_active
+        actor = self.actor
+        return actor is not None and bool(getattr(actor, "is_superuser", False)) and actor.is_active
 
     @cached_property
     def staff(self) -> Staff | None:
+        if self.actor is None:
+            return None
         return Staff.objects.select_related("center").filter(user_id=self.actor.pk).first()
 
     @cached_property
     def served_window_ids(self) -> frozenset[int]:
-        return served_window_ids(self.actor, self.at)
+        return served_window_ids(self.actor, self.at) if self.actor is not None else frozenset()
 
     @cached_property
     def headed_window_ids(self) -> frozenset[int]:
-        return headed_window_ids(self.actor)
+        return headed_window_ids(self.actor) if self.actor is not None else frozenset()
 
     def _serves_item(self, window_ids: frozenset[int]) -> bool:
         if not window_ids:
@@ -141,6 +144,8 @@ class Standing:
 
     def place_refusal(self, row: Transition) -> str | None:
         """None when one of the actor's roles may take the row's action here; else why not."""
+        if row.system:
+            return _("Only the system takes this action (timeout default).")
         if self.superuser:
             return None
         allowed = row.roles

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from govhall.catalog.step_limits import LIMIT_FIELDS, STEP_LIMIT_MAX_DAYS, STEP_LIMIT_MIN_DAYS
 from govhall.core.models import TimeStampedModel
 from govhall.org.models import Center, Department, Window
 from govhall.org.models.centers import CenterLevel
@@ -80,6 +81,28 @@ class ServiceItem(TimeStampedModel):
     overdue_defaults_to_approval = models.BooleanField(
         _("overdue review step defaults to approval"), default=False
     )
+    # Each step's own limit in working days (govhall.catalog.step_limits); empty: the default.
+    limit_prereview_days = models.PositiveSmallIntegerField(
+        _("pre-review limit (working days)"), null=True, blank=True
+    )
+    limit_acceptance_days = models.PositiveSmallIntegerField(
+        _("acceptance limit (working days)"), null=True, blank=True
+    )
+    limit_review_days = models.PositiveSmallIntegerField(
+        _("review limit (working days)"), null=True, blank=True
+    )
+    limit_approval_days = models.PositiveSmallIntegerField(
+        _("approval limit (working days)"), null=True, blank=True
+    )
+    limit_joint_days = models.PositiveSmallIntegerField(
+        _("joint review limit (working days)"), null=True, blank=True
+    )
+    limit_certificate_days = models.PositiveSmallIntegerField(
+        _("certificate limit (working days)"), null=True, blank=True
+    )
+    limit_delivery_days = models.PositiveSmallIntegerField(
+        _("delivery limit (working days)"), null=True, blank=True
+    )
     is_active = models.BooleanField(_("published"), default=True)
     windows: models.ManyToManyField[Window, ItemWindow] = models.ManyToManyField(
         Window, through="ItemWindow", verbose_name=_("windows"), related_name="items", blank=True
@@ -106,6 +129,16 @@ class ServiceItem(TimeStampedModel):
                 name="item_promised_within_legal",
             ),
             models.CheckConstraint(condition=Q(visits_required__lte=2), name="item_visits_0_to_2"),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True})
+                    | Q(
+                        **{f"{name}__gte": STEP_LIMIT_MIN_DAYS, f"{name}__lte": STEP_LIMIT_MAX_DAYS}
+                    ),
+                    name=f"item_{name}_range",
+                )
+                for name in LIMIT_FIELDS
+            ],
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,9 @@ Rules (field-keyed `ValidationError`, every problem found before anything change
   application accepted just before closing;
 - visits required is 0, 1 or 2; the deciding level (for escalated items) is optional but, when
   set, is a level above the item's center;
-- an item marked free of charge has no fee items (see `fees`).
+- an item marked free of charge has no fee items (see `fees`);
+- each step's own limit (`govhall.catalog.step_limits`) is empty (the default) or a whole number
+  of working days from `STEP_LIMIT_MIN_DAYS` to `STEP_LIMIT_MAX_DAYS`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ from govhall.catalog.services.changes import (
     max_length_of,
     require_catalog_manager,
     whole_number_between,
+)
+from govhall.catalog.step_limits import (
+    LIMIT_FIELDS,
+    STEP_LIMIT_MAX_DAYS,
+    STEP_LIMIT_MIN_DAYS,
+    Step,
+    limit_field,
 )
 from govhall.core.events import record_event
 from govhall.core.models import User
@@ -69,6 +78,7 @@ ITEM_FIELDS = frozenset(
         "deciding_level",
         "overdue_defaults_to_approval",
         "is_active",
+        *LIMIT_FIELDS,
     }
 )
 # Long texts without a length limit: only cleaned.
@@ -149,6 +159,21 @@ def item_rule_errors(item: ServiceItem, center_level: str) -> FieldErrors:
                 )
                 % {"max": ON_THE_SPOT_MAX_PROMISED_DAYS},
             )
+    for step in Step:
+        name = limit_field(step)
+        if getattr(item, name) is not None:
+            whole_number_between(
+                errors,
+                name,
+                getattr(item, name),
+                minimum=STEP_LIMIT_MIN_DAYS,
+                maximum=STEP_LIMIT_MAX_DAYS,
+                message=_(
+                    "The %(step)s limit must be a whole number of working days from %(min)d to "
+                    "%(max)d, or empty for the default."
+                )
+                % {"step": step.label, "min": STEP_LIMIT_MIN_DAYS, "max": STEP_LIMIT_MAX_DAYS},
+            )
     whole_number_between(
         errors,
         "visits_required",
@@ -192,6 +217,7 @@ def item_rule_errors(item: ServiceItem, center_level: str) -> FieldErrors:
                 "promised_days",
                 "visits_required",
                 "deciding_level",
+                *LIMIT_FIELDS,
             ]
         )
     except ValidationError as exc:

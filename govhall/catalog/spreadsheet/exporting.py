@@ -45,6 +45,7 @@ from govhall.catalog.spreadsheet.format import (
     WINDOW_COLUMNS,
     Column,
 )
+from govhall.catalog.step_limits import LIMIT_FIELDS
 from govhall.core.spreadsheets import neutralise_formula
 from govhall.org.models import Center
 from govhall.org.models.centers import CenterLevel
@@ -110,6 +111,7 @@ def export_catalog(center: Center) -> bytes:
             LEVEL_LABELS[CenterLevel(item.deciding_level)] if item.deciding_level else "",
             _yes_no(item.overdue_defaults_to_approval),
             _yes_no(item.is_active),
+            *[getattr(item, name) for name in LIMIT_FIELDS],
         ]
         items_sheet.append(_row(items_sheet, values))
     materials_sheet = workbook.create_sheet(SHEET_MATERIALS)

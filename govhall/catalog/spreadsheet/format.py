@@ -10,7 +10,10 @@ columns and sheets are ignored). Rows are keyed by the implementation code (实�
     separated by 、 , ; or spaces), 法定时限（工作日）*, 承诺时限（工作日）*, 即办 (是/否),
     是否收费 (是/否; empty: 是 when the 收费 sheet lists fees for the item), 网上办理 (是/否),
     到现场次数 (0, 1, 2), 办理地点, 咨询电话, 设定依据, 受理条件, 办理流程, 决定层级 (省级 市级
-    县级 乡镇级 村级; empty when the item is not escalated), 超时默认通过 (是/否), 公开 (是/否)
+    县级 乡镇级 村级; empty when the item is not escalated), 超时默认通过 (是/否), 公开 (是/否),
+    each step's own limit in working days (empty: the installation's default; 1 to 60):
+    预审时限（工作日）, 受理时限（工作日）, 审查时限（工作日）, 审批时限（工作日）,
+    联办时限（工作日）, 制证时限（工作日）, 送达时限（工作日）
 材料 (materials)
     实施编码*, 序号, 材料名称*, 主件/附件 (主件 or 附件), 形式 (原件 复印件 原件和复印件),
     份数, 来源, 备注
@@ -35,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govhall.catalog.models import Authorization, ItemType, Material
+from govhall.catalog.step_limits import LIMIT_FIELDS, Step, limit_field
 from govhall.org.models.centers import CenterLevel
 
 SHEET_ITEMS = "事项"
@@ -76,6 +80,15 @@ AUTHORIZATION_LABELS = {
     Authorization.LIMITED: "有限授权",
 }
 MAIN_LABELS = {True: "主件", False: "附件"}
+STEP_HEADERS = {
+    Step.PREREVIEW: "预审时限",
+    Step.ACCEPTANCE: "受理时限",
+    Step.REVIEW: "审查时限",
+    Step.APPROVAL: "审批时限",
+    Step.JOINT: "联办时限",
+    Step.CERTIFICATE: "制证时限",
+    Step.DELIVERY: "送达时限",
+}
 
 
 def _values_of(labels: dict[Any, str], *aliases: tuple[str, Any]) -> dict[str, Any]:
@@ -130,6 +143,7 @@ ITEM_COLUMNS = (
     Column("决定层级", "deciding_level", "choice", choices=LEVEL_VALUES),
     Column("超时默认通过", "overdue_defaults_to_approval", "bool"),
     Column("公开", "is_active", "bool"),
+    *[Column(f"{STEP_HEADERS[step]}（工作日）", limit_field(step), "int") for step in Step],
 )
 MATERIAL_COLUMNS = (
     Column("实施编码", "code", required=True),
@@ -172,6 +186,7 @@ ITEM_DEFAULTS: dict[str, Any] = {
     "deciding_level": "",
     "overdue_defaults_to_approval": False,
     "is_active": True,
+    **dict.fromkeys(LIMIT_FIELDS),  # empty: the installation's default
 }
 # Item fields the import may write; "charges_fees" becomes fee_free.
 ITEM_WRITABLE = (
@@ -192,4 +207,5 @@ ITEM_WRITABLE = (
     "deciding_level",
     "overdue_defaults_to_approval",
     "is_active",
+    *LIMIT_FIELDS,
 )

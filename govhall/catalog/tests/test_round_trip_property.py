@@ -16,6 +16,7 @@ from govhall.catalog.services.item_windows import item_window_set
 from govhall.catalog.services.items import item_create
 from govhall.catalog.services.materials import material_add
 from govhall.catalog.spreadsheet.exporting import export_catalog
+from govhall.catalog.step_limits import LIMIT_FIELDS
 from govhall.testing.catalog_sheets import snapshot
 from govhall.testing.factories import WindowFactory
 
@@ -49,6 +50,7 @@ def items(draw: Any) -> dict[str, Any]:
         "deciding_level": draw(st.sampled_from(["", "city", "province"])),
         "overdue_defaults_to_approval": draw(st.booleans()),
         "is_active": draw(st.booleans()),
+        **{name: draw(st.none() | st.integers(1, 60)) for name in LIMIT_FIELDS},
         "materials": draw(
             st.lists(
                 st.tuples(

@@ -9,12 +9,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import Authorization, ItemType, Material
 from govhall.catalog.services.items import MAX_DAYS
 from govhall.catalog.services.materials import MAX_COPIES
 from govhall.catalog.spreadsheet.reading import upload_problem
+from govhall.catalog.step_limits import STEP_LIMIT_MAX_DAYS, STEP_LIMIT_MIN_DAYS
 from govhall.org.models import Center, Department, Window
 from govhall.org.models.centers import LEVEL_RANK, CenterLevel
 
@@ -26,6 +29,25 @@ def show_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, error)
+
+
+def _step_limit_message() -> str:
+    return gettext(
+        "Enter a whole number of working days from %(min)d to %(max)d, or leave it empty."
+    ) % {"min": STEP_LIMIT_MIN_DAYS, "max": STEP_LIMIT_MAX_DAYS}
+
+
+def _step_limit_field(label: Any) -> forms.IntegerField:
+    """An optional limit of one step in working days (empty: the installation's default)."""
+    message = lazy(_step_limit_message, str)()
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=STEP_LIMIT_MIN_DAYS,
+        max_value=STEP_LIMIT_MAX_DAYS,
+        help_text=_("Working days; empty: the default."),
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+    )
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):
@@ -148,6 +170,13 @@ class ItemForm(forms.Form):
     overdue_defaults_to_approval = forms.BooleanField(
         label=_("An overdue review step defaults to approval"), required=False
     )
+    limit_prereview_days = _step_limit_field(_("Pre-review limit"))
+    limit_acceptance_days = _step_limit_field(_("Acceptance limit"))
+    limit_review_days = _step_limit_field(_("Review limit"))
+    limit_approval_days = _step_limit_field(_("Approval limit"))
+    limit_joint_days = _step_limit_field(_("Joint review limit"))
+    limit_certificate_days = _step_limit_field(_("Certificate limit"))
+    limit_delivery_days = _step_limit_field(_("Delivery limit"))
     is_active = forms.BooleanField(
         label=_("Published in the public guides"), required=False, initial=True
     )
