@@ -2,6 +2,7 @@ from django.urls import path
 
 from govhall.portal import views
 from govhall.portal.appointments import urls as appointment_urls
+from govhall.portal.ontime import urls as ontime_urls
 from govhall.portal.progress import views as views_progress
 from govhall.portal.queue import urls as queue_urls
 
@@ -14,4 +15,5 @@ urlpatterns = [
     path("progress/", views_progress.progress, name="progress"),
     *queue_urls.urlpatterns,
     *appointment_urls.urlpatterns,
+    *ontime_urls.urlpatterns,
 ]
