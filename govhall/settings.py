@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "govhall.frontdesk",
     # layer 4
     "govhall.supervision",
+    "govhall.assessment",
     # faces
     "govhall.portal",
     "govhall.workbench",
@@ -268,6 +269,13 @@ CONTENT_SECURITY_POLICY = {
 
 # Uploads (catalog spreadsheets): bigger files are refused with a clear message.
 GOVHALL_MAX_UPLOAD_BYTES = env_int("GOVHALL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Patrol photos (issue 14 item 6): JPEG or PNG by content, at most this many bytes each; kept
+# under MEDIA_ROOT/patrol/ and served only through the workbench's access-checked view.
+GOVHALL_PATROL_PHOTO_MAX_BYTES = env_int(
+    "GOVHALL_PATROL_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
+)
+# The patrol-missing scan looks back this many days on a full scan (the first scan starts today).
+GOVHALL_PATROL_SCAN_DAYS = env_int("GOVHALL_PATROL_SCAN_DAYS", 7, minimum=1)
 # Input limits (issue 12 item 4): a request body above DATA_UPLOAD_MAX_MEMORY_SIZE (uploads:
 # GOVHALL_MAX_UPLOAD_BYTES) is answered 413; API lists give GOVHALL_API_PAGE_SIZE items unless
 # `limit` asks for another number, never more than GOVHALL_API_MAX_PAGE_SIZE.
@@ -323,7 +331,35 @@ GOVHALL_VACANCY_SCAN_SECONDS = env_int("GOVHALL_VACANCY_SCAN_SECONDS", 60, minim
 GOVHALL_APPOINTMENT_SCAN_SECONDS = env_int("GOVHALL_APPOINTMENT_SCAN_SECONDS", 60, minimum=5)
 GOVHALL_PRUNE_SECONDS = env_int("GOVHALL_PRUNE_SECONDS", 600, minimum=5)
 GOVHALL_SUPERVISION_SCAN_SECONDS = env_int("GOVHALL_SUPERVISION_SCAN_SECONDS", 300, minimum=5)
+# The case-event rules scan (supervision/services/case_rules_scan.py) re-reads the events of
+# this many seconds before its last run, for transactions that committed late.
+GOVHALL_SUPERVISION_EVENT_OVERLAP_SECONDS = env_int(
+    "GOVHALL_SUPERVISION_EVENT_OVERLAP_SECONDS", 300, minimum=0
+)
+# The public summary of on-time rates by department (portal /on-time/, issue 14 item 5): how
+# long one center's figures are cached (0: computed on every request).
+GOVHALL_PUBLIC_ONTIME_CACHE_SECONDS = env_int("GOVHALL_PUBLIC_ONTIME_CACHE_SECONDS", 600, minimum=0)
+# Assessment (issue 14 item 7): how often the month's score sheets are filled from the alerts
+# (the current month, and the previous one during its first days); the largest manual deduction
+# or bonus; how many windows are red-flag windows and staff service stars each month (ties at the
+# last place all count).
+GOVHALL_ASSESSMENT_FILL_SECONDS = env_int("GOVHALL_ASSESSMENT_FILL_SECONDS", 600, minimum=5)
+GOVHALL_ASSESSMENT_PREVIOUS_MONTH_DAYS = env_int(
+    "GOVHALL_ASSESSMENT_PREVIOUS_MONTH_DAYS", 5, minimum=0
+)
+GOVHALL_ASSESSMENT_MAX_POINTS = env_int("GOVHALL_ASSESSMENT_MAX_POINTS", 20, minimum=1)
+GOVHALL_ASSESSMENT_RED_FLAG_WINDOWS = env_int("GOVHALL_ASSESSMENT_RED_FLAG_WINDOWS", 1, minimum=0)
+GOVHALL_ASSESSMENT_SERVICE_STARS = env_int("GOVHALL_ASSESSMENT_SERVICE_STARS", 3, minimum=0)
+# Alerts counting as violations within 12 months that make a window staff member due for return
+# to their department (a return-to-department warning, beside the staffing facts).
+GOVHALL_ASSESSMENT_VIOLATIONS_FOR_RETURN = env_int(
+    "GOVHALL_ASSESSMENT_VIOLATIONS_FOR_RETURN", 3, minimum=1
+)
 CELERY_BEAT_SCHEDULE = {
+    "assessment-fill": {
+        "task": "govhall.assessment.tasks.fill_score_sheets",
+        "schedule": float(GOVHALL_ASSESSMENT_FILL_SECONDS),
+    },
     "supervision-scans": {
         "task": "govhall.supervision.tasks.run_supervision_scans",
         "schedule": float(GOVHALL_SUPERVISION_SCAN_SECONDS),
@@ -365,6 +401,22 @@ GOVHALL_PUBLIC_URL = (env_str("GOVHALL_PUBLIC_URL") or "").rstrip("/")
 GOVHALL_EXTENSION_MAX_DAYS = env_int("GOVHALL_EXTENSION_MAX_DAYS", 10, minimum=1)
 GOVHALL_SUPPLEMENT_NOTICE_DAYS = env_int("GOVHALL_SUPPLEMENT_NOTICE_DAYS", 5, minimum=1)
 GOVHALL_ESCALATION_FORWARD_DAYS = env_int("GOVHALL_ESCALATION_FORWARD_DAYS", 2, minimum=0)
+# Step limits (issue 14 item 2, 每个环节的办理时限): working days a case may stay in each step
+# before the supervision scan raises `case_step.yellow` (an item's own limit wins; timeout
+# default 超时默认 applies them to review and approval). GOVHALL_STEP_LIMIT_<STEP>_DAYS each.
+# Escalation forwarding and green-channel pending materials use the case's own dates.
+GOVHALL_STEP_LIMIT_DAYS = {
+    step: env_int(f"GOVHALL_STEP_LIMIT_{step.upper()}_DAYS", days, minimum=1)
+    for step, days in {
+        "prereview": 1,  # submitted online → pre-review passed or returned
+        "acceptance": 1,  # received → accepted, returned or one-time notice
+        "review": 3,  # accepted or in back-office review → reviewed
+        "approval": 2,  # awaiting approval → approved or denied
+        "joint": 5,  # joint review → decided
+        "certificate": 1,  # approved → certificate ready
+        "delivery": 5,  # certificate ready or denied → delivered
+    }.items()
+}
 GOVHALL_PROGRESS_WINDOW_MINUTES = env_int("GOVHALL_PROGRESS_WINDOW_MINUTES", 15, minimum=1)
 GOVHALL_PROGRESS_MAX_FAILURES_PER_CLIENT = env_int(
     "GOVHALL_PROGRESS_MAX_FAILURES_PER_CLIENT", 10, minimum=1

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from govhall.api.docs import LocalSwagger
 from govhall.api.routers import (
+    assessment,
     calendar,
     cases,
     catalog,
@@ -20,6 +21,8 @@ from govhall.api.routers import (
     staffing_presence,
     staffing_rosters,
     supervision,
+    supervision_notices,
+    supervision_patrols,
 )
 from govhall.api.schemas import (
     JsonParser,
@@ -52,6 +55,7 @@ api = NinjaAPI(
     parser=JsonParser(),
 )
 install_error_handlers(api)
+api.add_router("/assessment/", assessment.router, tags=["assessment"])
 api.add_router("/calendar/", calendar.router, tags=["calendar"])
 api.add_router("/cases/", cases.router, tags=["cases"])
 api.add_router("/catalog/", catalog.router, tags=["catalog"])
@@ -64,6 +68,8 @@ api.add_router("/staffing/attendance/", staffing_attendance.router, tags=["atten
 api.add_router("/staffing/leave/", staffing_leave.router, tags=["leave"])
 api.add_router("/staffing/presence/", staffing_presence.router, tags=["presence and cover"])
 api.add_router("/staffing/rosters/", staffing_rosters.router, tags=["rosters and assignments"])
+api.add_router("/supervision/notices/", supervision_notices.router, tags=["criticism notices"])
+api.add_router("/supervision/patrols/", supervision_patrols.router, tags=["patrols"])
 api.add_router("/supervision/", supervision.router, tags=["supervision"])
 # Last: every operation's error codes, with the shared error body (issue 12 item 4).
 declare_error_responses(api)

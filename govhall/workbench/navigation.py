@@ -16,6 +16,11 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from govhall.assessment.access.sheets import (
+    can_manage_assessment,
+    can_read_assessment,
+    can_see_own_sheets,
+)
 from govhall.cases.access.cases import can_read_cases, can_read_outbox, can_take_window_actions
 from govhall.catalog.access.scope import can_manage_catalog
 from govhall.core.access import can_read_event_log
@@ -36,6 +41,11 @@ from govhall.frontdesk.access.tickets import (
 from govhall.org.access.scope import can_read_staff, can_use_workbench
 from govhall.staffing.access.assignments import can_see_return_warnings
 from govhall.staffing.access.cover import can_see_vacancies
+from govhall.supervision.access.alerts import can_read_alert_inbox
+from govhall.supervision.access.board import can_read_criticism_notices, can_view_board
+from govhall.supervision.access.patrols import can_read_patrols
+from govhall.supervision.access.rules import can_view_alerts
+from govhall.supervision.access.timeout_defaults import can_read_timeout_defaults
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,28 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:leader_visits", _("Leader visits"), can_use_workbench),
     NavEntry("workbench:assignments", _("Window assignments"), can_read_staff),
     NavEntry("workbench:return_warnings", _("Return warnings"), can_see_return_warnings),
+    # Supervision (issue 14 items 2 and 5): "Alert inbox" carries the heading (everyone in the
+    # hall has one), then the live board, the criticism notices and the rules.
+    NavEntry("workbench:alerts", _("Alert inbox"), can_read_alert_inbox, section=_("Supervision")),
+    NavEntry("workbench:board", _("Supervision board"), can_view_board),
+    NavEntry("workbench:criticism_notices", _("Criticism notices"), can_read_criticism_notices),
+    NavEntry(
+        "workbench:timeout_defaults", _("Passed by timeout default"), can_read_timeout_defaults
+    ),
+    NavEntry("workbench:alert_rules", _("Supervision rules"), can_view_alerts),
+    # Patrols (issue 14 item 6): the rounds (walking one on a phone) and the weekly summary.
+    NavEntry("workbench:patrols", _("Patrols"), can_read_patrols),
+    NavEntry("workbench:patrol_summary", _("Weekly patrol summary"), can_read_patrols),
+    # Assessment (考核): the month of a center, one's own sheets, the evaluation weights.
+    NavEntry(
+        "workbench:assessment_mine",
+        _("My score sheets"),
+        can_see_own_sheets,
+        section=_("Assessment"),
+    ),
+    NavEntry("workbench:assessment", _("Monthly assessment"), can_read_assessment),
+    NavEntry("workbench:assessment_feedback", _("Quarterly feedback"), can_read_assessment),
+    NavEntry("workbench:assessment_weights", _("Evaluation weights"), can_manage_assessment),
     NavEntry("workbench:events", _("Event log"), can_read_event_log, section=_("Records")),
 )
 

@@ -4,6 +4,7 @@ from django.urls import path
 from govhall.workbench import views
 from govhall.workbench.account import urls as account
 from govhall.workbench.appointments import urls as appointments
+from govhall.workbench.assessment import urls as assessment
 from govhall.workbench.attendance import urls as attendance
 from govhall.workbench.calendar import urls as calendar
 from govhall.workbench.cases import urls as cases
@@ -12,9 +13,13 @@ from govhall.workbench.forms import LoginForm
 from govhall.workbench.inquiries import urls as inquiries
 from govhall.workbench.leave import urls as leave
 from govhall.workbench.org import urls as org
+from govhall.workbench.patrols import urls as patrols
 from govhall.workbench.presence import urls as presence
 from govhall.workbench.queue import urls as queue
 from govhall.workbench.rosters import urls as rosters
+from govhall.workbench.supervision import urls_alerts as supervision_alerts
+from govhall.workbench.supervision import urls_board as supervision_board
+from govhall.workbench.supervision import urls_timeout as supervision_timeout
 
 app_name = "workbench"
 
@@ -42,4 +47,9 @@ urlpatterns = [
     *inquiries.urlpatterns,
     *queue.urlpatterns,
     *appointments.urlpatterns,
+    *assessment.urlpatterns,
+    *patrols.urlpatterns,
+    *supervision_board.urlpatterns,
+    *supervision_alerts.urlpatterns,
+    *supervision_timeout.urlpatterns,
 ]

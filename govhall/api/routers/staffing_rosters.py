@@ -35,6 +35,7 @@ from govhall.org.access.scope import can_read_staff, departments_in_scope, scope
 from govhall.org.models import Staff
 from govhall.staffing.access.assignments import can_see_return_warnings
 from govhall.staffing.access.rosters import access_duty
+from govhall.staffing.models.assignment import StaffFactKind
 from govhall.staffing.models.roster import DutyAssignment
 from govhall.staffing.queries.assignments import assignments_of, return_warnings
 from govhall.staffing.queries.rosters import (
@@ -408,6 +409,11 @@ def warnings(request: HttpRequest, center: Id) -> list[ReturnWarningOut]:
 def staff_fact(request: HttpRequest, payload: StaffFactIn) -> Status[Any]:
     actor = _manager(request)
     person = _staff_user(request, payload.user)
+    if payload.kind == StaffFactKind.FAILED_ANNUAL_ASSESSMENT:
+        # Recorded by the assessment's year close from the published sheets (issue 14 item 7).
+        return field_refusal(
+            "kind", _("A failed annual assessment is recorded by closing the assessment year.")
+        )
     try:
         fact = staff_fact_record(
             actor=actor,

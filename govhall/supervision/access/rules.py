@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.http import Http404
 
 from govhall.core.roles import is_system_admin
-from govhall.org.access.scope import can_use_workbench, centers_in_scope
+from govhall.org.access.scope import can_use_workbench
 from govhall.supervision.models import Alert, AlertRule
+from govhall.supervision.queries.alerts import AlertViewer
 
 
 def can_edit_alert_rules(user: object) -> bool:
@@ -33,12 +34,16 @@ def access_alert_rule(user: object, rule_id: object, *, for_write: bool = False)
 
 
 def access_alert(user: object, alert_id: object) -> Alert:
+    """One alert the user sees (`AlertViewer.visible`: their own, their window's, their
+    department's as its leader, their center subtree's as director or supervisor), else 404."""
     try:
         pk = int(str(alert_id))
     except ValueError:
         raise Http404 from None
     alert = (
-        Alert.objects.filter(pk=pk, center__in=centers_in_scope(user)).first()
+        Alert.objects.filter(AlertViewer(user).visible(), pk=pk)
+        .select_related("rule", "case", "window", "responsible")
+        .first()
         if can_view_alerts(user)
         else None
     )

@@ -51,10 +51,10 @@ class Alert(models.Model):
     """One alert on one subject by one rule; live until withdrawn (never deleted).
 
     `subject_key` names what the rule watched, so that a rule never alerts twice on it:
-    "case:<id>" (deadline, reason, notice, override, material), "case:<id>:<step>:<n>" (a step,
-    the n-th time the case entered it), "fee:<id>", "vacancy:<id>", "attendance:<id>",
-    "absence:<id>", "inquiry:<id>", "off_hours:<id>", "round:<center>:<day>:<session>",
-    "finding:<id>:<person>".
+    "case:<id>" (deadline, reason, notice, override, material), "case:<id>:<status>:<epoch>"
+    (a step, by the moment the case entered it), "fee:<id>", "vacancy:<id>",
+    "attendance:<id>:<late|early|absent>", "absence:<id>", "inquiry:<id>", "off_hours:<id>",
+    "round:<center>:<day>:<session>", "finding:<id>:<person>".
     """
 
     rule = models.ForeignKey(

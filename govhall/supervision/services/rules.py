@@ -17,12 +17,22 @@ from govhall.core.models import User
 from govhall.core.validation import FieldErrors
 from govhall.supervision.access.rules import can_edit_alert_rules
 from govhall.supervision.events import SupervisionEvent
-from govhall.supervision.models import AlertLevel, AlertRule
+from govhall.supervision.models import AlertLevel, AlertRule, AlertSubject
 from govhall.supervision.services.scan import forget_scan_state
 
 # Safe bounds: a reminder 0 (the day itself) to 10 working days ahead; a yellow card after half
 # to 99% of the promised time; at most 20 of the month's 100 points, in half points.
 REMINDER_DAYS = (0, 10)
+# Minutes tolerated (an empty post, lateness, early leave): none to four hours. Days before an
+# inquiry follow-up or an off-hours request counts as overdue: 1 to 10 working days.
+MINUTES = (0, 240)
+OVERDUE_DAYS = (1, 10)
+MINUTE_SUBJECTS = frozenset(
+    {AlertSubject.POST_EMPTY, AlertSubject.LATE_SIGN_IN, AlertSubject.EARLY_LEAVE}
+)
+DAY_SUBJECTS = frozenset({AlertSubject.INQUIRY_OVERDUE, AlertSubject.OFF_HOURS_OVERDUE})
+# Where a yellow card's share of the promised time means something.
+PERCENT_SUBJECTS = frozenset({AlertSubject.CASE_DEADLINE, AlertSubject.CASE_STEP})
 YELLOW_PERCENT = (50, 99)
 MAX_POINTS = Decimal("20")
 POINT_STEP = Decimal("0.5")
@@ -61,6 +71,7 @@ def alert_rule_update(
     rule: AlertRule,
     threshold_days: object = None,
     threshold_percent: object = None,
+    threshold_minutes: object = None,
     points: object = None,
     **flags: object,
 ) -> AlertRule:
@@ -74,7 +85,13 @@ def alert_rule_update(
     for name in unknown:
         errors.add(name, _("This setting cannot be changed."))
     changes: dict[str, object] = {}
-    if threshold_days is not None:
+    if threshold_days is not None and rule.subject in DAY_SUBJECTS:
+        days = errors.whole_number(
+            "threshold_days", threshold_days, minimum=OVERDUE_DAYS[0], maximum=OVERDUE_DAYS[1]
+        )
+        if days is not None:
+            changes["threshold_days"] = days
+    elif threshold_days is not None:
         if rule.level != AlertLevel.REMINDER:
             errors.add("threshold_days", _("Only a reminder counts working days ahead."))
         else:
@@ -87,7 +104,7 @@ def alert_rule_update(
             if days is not None:
                 changes["threshold_days"] = days
     if threshold_percent is not None:
-        if rule.level != AlertLevel.YELLOW:
+        if rule.level != AlertLevel.YELLOW or rule.subject not in PERCENT_SUBJECTS:
             errors.add("threshold_percent", _("Only a yellow card counts the share of time used."))
         else:
             percent = errors.whole_number(
@@ -98,6 +115,15 @@ def alert_rule_update(
             )
             if percent is not None:
                 changes["threshold_percent"] = percent
+    if threshold_minutes is not None:
+        if rule.subject not in MINUTE_SUBJECTS:
+            errors.add("threshold_minutes", _("This rule counts no minutes."))
+        else:
+            minutes = errors.whole_number(
+                "threshold_minutes", threshold_minutes, minimum=MINUTES[0], maximum=MINUTES[1]
+            )
+            if minutes is not None:
+                changes["threshold_minutes"] = minutes
     value = _points(errors, points)
     if value is not None:
         changes["points"] = value
@@ -126,3 +152,16 @@ def alert_rule_update(
         )
         forget_scan_state()
     return locked
+
+
+def editable_thresholds(rule: AlertRule) -> list[str]:
+    """The thresholds of `rule` a manager may change (the fields its form shows)."""
+    names = []
+    deadline = rule.subject == AlertSubject.CASE_DEADLINE
+    if rule.subject in DAY_SUBJECTS or (deadline and rule.level == AlertLevel.REMINDER):
+        names.append("threshold_days")
+    if rule.level == AlertLevel.YELLOW and rule.subject in PERCENT_SUBJECTS:
+        names.append("threshold_percent")
+    if rule.subject in MINUTE_SUBJECTS:
+        names.append("threshold_minutes")
+    return names

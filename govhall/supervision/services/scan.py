@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import BigIntegerField, F, Q, QuerySet
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +52,7 @@ from govhall.workdays.queries.calendar import calendar_for, current_revision
 from govhall.workdays.queries.work_calendar import CalendarRangeError, WorkCalendar
 
 SCAN_NAME = AlertSubject.CASE_DEADLINE.value
+WITHDRAW_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -88,16 +89,21 @@ def yellow_days_left(total: int, percent: int) -> int:
 
 
 def _condition_on(
-    rule: AlertRule, calendar: WorkCalendar, day: datetime.date, totals: Iterable[int]
+    rule: AlertRule,
+    calendar: WorkCalendar,
+    day: datetime.date,
+    totals: Iterable[int],
+    prefix: str = "",
 ) -> Q:
-    """Does the rule hold on `day` for a running case under `calendar` (fields of Case, the
-    promised total annotated as `promised_total`)?"""
+    """Does the rule hold on `day` for a running case under `calendar`? Fields of Case behind
+    `prefix` ("case__" from an alert), the promised total annotated as `promised_total`."""
+    due = f"{prefix}promised_due_on__lt"
     if rule.level == AlertLevel.RED:
-        return Q(promised_due_on__lt=day)
-    timed = ~Q(kind=CaseKind.IMMEDIATE)
+        return Q(**{due: day})
+    timed = ~Q(**{f"{prefix}kind": CaseKind.IMMEDIATE})
     if rule.level == AlertLevel.REMINDER:
         left = rule.threshold_days or 0
-        return timed & Q(promised_due_on__lt=_cutoff(calendar, day, left))
+        return timed & Q(**{due: _cutoff(calendar, day, left)})
     if rule.level == AlertLevel.YELLOW:
         by_left: dict[int, list[int]] = defaultdict(list)
         for total in totals:
@@ -105,34 +111,53 @@ def _condition_on(
                 by_left[yellow_days_left(total, rule.threshold_percent or 100)].append(total)
         clause = Q(pk__in=[])
         for left, group in sorted(by_left.items()):
-            clause |= Q(promised_total__in=group, promised_due_on__lt=_cutoff(calendar, day, left))
+            clause |= Q(promised_total__in=group, **{due: _cutoff(calendar, day, left)})
         return timed & clause
     return Q(pk__in=[])
 
 
-def _condition(rule: AlertRule, calendars: _Calendars, day: datetime.date, totals: list[int]) -> Q:
-    special = list(calendars.special)
-    clause = ~Q(center_id__in=special) & _condition_on(rule, calendars.national, day, totals)
+def _condition(
+    rule: AlertRule,
+    calendars: _Calendars,
+    day: datetime.date,
+    totals: list[int],
+    prefix: str = "",
+) -> Q:
+    national = _condition_on(rule, calendars.national, day, totals, prefix)
+    own: dict[int, Q] = {}
     for center_id, calendar in calendars.special.items():
-        clause |= Q(center_id=center_id) & _condition_on(rule, calendar, day, totals)
-    return clause
+        clause = _condition_on(rule, calendar, day, totals, prefix)
+        if clause != national:  # e.g. a closure day long past: the same cutoffs
+            own[center_id] = clause
+    center = f"{prefix}center_id"
+    result = ~Q(**{f"{center}__in": list(own)}) & national if own else national
+    for center_id, clause in own.items():
+        result |= Q(**{center: center_id}) & clause
+    return result
+
+
+def _running_q(prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}status__in": CLOCK_RUNNING_STATUSES,
+            f"{prefix}promised_due_on__isnull": False,
+        }
+    )
 
 
 def _running() -> QuerySet[Case]:
-    return Case.objects.filter(
-        status__in=CLOCK_RUNNING_STATUSES, promised_due_on__isnull=False
-    ).annotate(promised_total=F("promised_days") + F("extension_days"))
-
-
-def _promised_totals() -> list[int]:
-    """The distinct promised totals (promised + extension days) of running timed cases."""
-    pairs = (
-        Case.objects.filter(status__in=CLOCK_RUNNING_STATUSES, promised_due_on__isnull=False)
-        .exclude(kind=CaseKind.IMMEDIATE)
-        .order_by()
-        .values_list("promised_days", "extension_days")
-        .distinct()
+    return Case.objects.filter(_running_q()).annotate(
+        promised_total=F("promised_days") + F("extension_days")
     )
+
+
+def _promised_totals(only: QuerySet[Any] | None = None) -> list[int]:
+    """The distinct promised totals (promised + extension days) of running timed cases (of the
+    cases `only` names, when given)."""
+    cases = Case.objects.filter(_running_q()).exclude(kind=CaseKind.IMMEDIATE)
+    if only is not None:
+        cases = cases.filter(pk__in=only)
+    pairs = cases.order_by().values_list("promised_days", "extension_days").distinct()
     return sorted({promised + extension for promised, extension in pairs})
 
 
@@ -146,25 +171,49 @@ def _changed_case_ids(since: datetime.datetime) -> QuerySet[Any]:
 
 
 def _withdraw(
-    rule: AlertRule,
-    holding: QuerySet[Case],
+    rules: list[AlertRule],
+    calendars: _Calendars,
+    today: datetime.date,
+    totals: list[int],
     changed: QuerySet[Any] | None,
     moment: datetime.datetime,
 ) -> int:
-    live = Alert.objects.live().filter(rule=rule)
-    if not rule.is_active:
-        return withdraw_alerts(rule, live, reason=WithdrawalReason.RULE_OFF, moment=moment)
+    """Withdraw the live alerts (of the changed cases) whose case no longer meets its rule: one
+    pass over the alerts of every rule joined to their cases, the reason read from the case's
+    status. A rule switched off loses all its live alerts."""
+    withdrawn = 0
+    for rule in rules:
+        if not rule.is_active:
+            off = Alert.objects.live().filter(rule=rule)
+            withdrawn += withdraw_alerts(rule, off, reason=WithdrawalReason.RULE_OFF, moment=moment)
+    active = {rule.pk: rule for rule in rules if rule.is_active}
+    if not active:
+        return withdrawn
+    holds = Q(pk__in=[])
+    for rule in active.values():
+        holds |= Q(rule=rule) & _condition(rule, calendars, today, totals, "case__")
+    live = Alert.objects.live().filter(rule__in=list(active), case__isnull=False)
     if changed is not None:
         live = live.filter(case_id__in=changed)
-    gone = live.exclude(case_id__in=holding.values("pk"))
-    stale = {
-        WithdrawalReason.FINISHED: gone.exclude(case__status__in=UNDECIDED_STATUSES),
-        WithdrawalReason.SUSPENDED: gone.filter(case__status=CaseStatus.SUSPENDED),
-        WithdrawalReason.DEADLINE_MOVED: gone.filter(case__status__in=CLOCK_RUNNING_STATUSES),
-    }
-    return sum(
-        withdraw_alerts(rule, qs, reason=reason, moment=moment) for reason, qs in stale.items()
+    gone = (
+        live.annotate(promised_total=F("case__promised_days") + F("case__extension_days"))
+        .exclude(_running_q("case__") & holds)
+        .order_by()
+        .values_list("pk", "rule_id", "case__status")
     )
+    stale: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for pk, rule_id, status in gone:
+        if status not in UNDECIDED_STATUSES:
+            stale[rule_id, WithdrawalReason.FINISHED].append(pk)
+        elif status == CaseStatus.SUSPENDED:
+            stale[rule_id, WithdrawalReason.SUSPENDED].append(pk)
+        else:
+            stale[rule_id, WithdrawalReason.DEADLINE_MOVED].append(pk)
+    for (rule_id, reason), ids in sorted(stale.items()):
+        for start in range(0, len(ids), WITHDRAW_BATCH):
+            chunk = Alert.objects.live().filter(pk__in=ids[start : start + WITHDRAW_BATCH])
+            withdrawn += withdraw_alerts(active[rule_id], chunk, reason=reason, moment=moment)
+    return withdrawn
 
 
 def _responsible(
@@ -194,14 +243,20 @@ def _missing(
     crossed: Q | None,
     changed: QuerySet[Any] | None,
 ) -> list[tuple[Any, ...]]:
-    qs = holding
-    if crossed is not None and changed is not None:
-        qs = qs.filter(crossed | Q(pk__in=changed))
-    qs = qs.exclude(
-        pk__in=Alert.objects.live().filter(rule=rule, case__isnull=False).values("case_id")
+    """The holding cases without a live alert of the rule: all of them, or (incremental) those
+    that changed and those that crossed the threshold since the last scan's day — two queries
+    rather than one with an OR, so that each can use its index."""
+    without = holding.filter(
+        ~Exists(Alert.objects.filter(rule=rule, case_id=OuterRef("pk"), withdrawn_at__isnull=True))
     )
-    rows: list[Any] = list(
-        qs.order_by().values_list(
+    parts = [without]
+    if changed is not None:
+        parts = [without.filter(pk__in=changed)]
+        if crossed is not None:
+            parts.append(without.filter(crossed))
+    rows: dict[int, tuple[Any, ...]] = {}
+    for part in parts:
+        for row in part.order_by().values_list(
             "pk",
             "center_id",
             "window_id",
@@ -209,9 +264,9 @@ def _missing(
             "promised_due_on",
             "department_id",
             "number",
-        )
-    )
-    return rows
+        ):
+            rows[row[0]] = row
+    return list(rows.values())
 
 
 def _raise(
@@ -259,18 +314,21 @@ def scan_case_deadlines(*, now: datetime.datetime | None = None, full: bool = Fa
             and state.calendar_revision == revision
         )
         changed = _changed_case_ids(state.last_scan_at) if incremental else None  # type: ignore[arg-type]
+        # Same day as the last scan: no case crossed a threshold (the conditions are dates), so
+        # only the changed cases are looked at, and only their promised totals matter.
+        same_day = incremental and state.last_day == today
         calendars = _calendars()
-        totals = _promised_totals()
+        totals = _promised_totals(changed if same_day else None)
         batch = uuid.uuid4().hex
-        raised = withdrawn = 0
-        for rule in AlertRule.objects.filter(subject=AlertSubject.CASE_DEADLINE).order_by("id"):
-            now_holds = _condition(rule, calendars, today, totals)
-            holding = _running().filter(now_holds)
-            withdrawn += _withdraw(rule, holding, changed, moment)
+        rules = list(AlertRule.objects.filter(subject=AlertSubject.CASE_DEADLINE).order_by("id"))
+        withdrawn = _withdraw(rules, calendars, today, totals, changed, moment)
+        raised = 0
+        for rule in rules:
             if not rule.is_active:
                 continue
+            holding = _running().filter(_condition(rule, calendars, today, totals))
             crossed = None
-            if incremental:
+            if incremental and not same_day:
                 assert state.last_day is not None
                 crossed = ~_condition(rule, calendars, state.last_day, totals)
             raised += _raise(rule, _missing(rule, holding, crossed, changed), moment, batch)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,8 +17,10 @@ from govhall.cases.case_transitions import CLOCK_RUNNING_STATUSES
 from govhall.cases.models import Case
 from govhall.cases.statuses import CaseStatus
 from govhall.catalog.models import ServiceItem
+from govhall.core.models import Event
 from govhall.org.models import Window
 from govhall.supervision.models import Alert, AlertRule
+from govhall.supervision.services.scans import SCANS, run_scans
 from govhall.testing.cases import accepted_case, local
 from govhall.testing.parallel import run_at_once
 from govhall.testing.supervision import changed, scan
@@ -110,7 +113,7 @@ def test_live_alerts_match_their_conditions(
 def test_two_scans_at_once_raise_each_alert_once(
     case_item: ServiceItem, hall_window: Window
 ) -> None:
-    assert AlertRule.objects.count() == 3
+    assert AlertRule.objects.filter(subject="case_deadline").count() == 3
     cases = [accepted_case(case_item, hall_window) for _ in range(5)]  # due Tue 2025-10-14
     moment = datetime.date(2025, 10, 15)
 
@@ -126,3 +129,41 @@ def test_two_scans_at_once_raise_each_alert_once(
             "reminder",
             "yellow",
         ]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL row locks and real parallelism"
+)
+@pytest.mark.django_db(transaction=True)
+def test_every_registered_scan_run_twice_at_once_alerts_each_subject_once(
+    case_item: ServiceItem, hall_window: Window
+) -> None:
+    """Two workers run the whole registry (`run_scans`, every scan of SCANS) at the same moment:
+    nothing fails, every subject has exactly one live alert per rule, each alert was announced
+    once, and a later run finds nothing left to raise."""
+    assert len(SCANS) >= 1
+    cases = [accepted_case(case_item, hall_window) for _ in range(5)]  # due Tue 2025-10-14
+    moment = local(2025, 10, 15)  # Wednesday 10:00: overdue, rounds and posts to check
+
+    def worker() -> Any:
+        return run_scans(now=moment, full=True)
+
+    results = run_at_once([worker, worker])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    alerts = Alert.objects.all()
+    assert not alerts.exclude(withdrawn_at=None).exists()  # same moment: nothing to withdraw
+    per_subject = alerts.values("rule", "subject_key").annotate(n=Count("id"))
+    assert [row for row in per_subject if row["n"] != 1] == []
+    # Each raised by exactly one of the workers, and announced once.
+    assert sum(sum(r.values()) for r in results) == alerts.count()
+    assert all(set(r) == set(SCANS) for r in results)
+    subjects = set(alerts.values_list("rule__subject", flat=True))
+    assert {"case_deadline", "patrol_missing"} <= subjects, subjects  # more than one scan raced
+    assert Event.objects.filter(action="alert.raise").count() == alerts.count()
+    for case in cases:
+        levels = Alert.objects.filter(case=case, rule__subject="case_deadline")
+        assert sorted(levels.values_list("level", flat=True)) == ["red", "reminder", "yellow"]
+    # Nothing was missed: the same run again raises nothing new.
+    before = alerts.count()
+    assert sum(run_scans(now=moment, full=True).values()) == 0
+    assert Alert.objects.live().count() == before

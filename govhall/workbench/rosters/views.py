@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from govhall.assessment.queries.violations import violation_warnings
 from govhall.core.models import User
 from govhall.org.access.lookups import access_center, access_staff
 from govhall.org.access.scope import (
@@ -339,6 +341,9 @@ def return_warnings_page(request: HttpRequest) -> HttpResponse:
             "centers": centers_in_scope(actor).only("pk", "name", "path"),
             "today": today,
             "warnings": return_warnings(center, today),
+            # Repeated violations, read from the supervision alerts (issue 14 item 7).
+            "violation_warnings": violation_warnings(center, today),
+            "violations_for_return": settings.GOVHALL_ASSESSMENT_VIOLATIONS_FOR_RETURN,
             "kinds": StaffFactKind,
         },
     )
