@@ -63,6 +63,11 @@ def main() -> None:
         shoot(page, f"{base}/staff/frontdesk/queue/stats/", "queue-stats")
         shoot(page, f"{base}/staff/frontdesk/inquiries/rates/", "inquiry-rates")
         shoot(page, f"{base}/staff/appointments/", "appointment-day")
+        # Supervision at work (loaded with the demo): the board, the alert inbox, the month's
+        # score sheets with grades and tiers.
+        shoot(page, f"{base}/staff/supervision/board/", "supervision-board")
+        shoot(page, f"{base}/staff/supervision/alerts/", "alert-inbox")
+        shoot(page, f"{base}/staff/assessment/", "assessment-month")
         # The front desk as a clerk (calling console, first-inquiry log) and the hall's board.
         clerk = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
         cpage = clerk.new_page()
@@ -92,6 +97,23 @@ def main() -> None:
         ppage.wait_for_load_state("networkidle")
         ppage.screenshot(path=str(OUT / "portal-guide-phone.png"), full_page=False)
         print("wrote", OUT / "portal-guide-phone.png")
+        # The supervisor's patrol checklist for a window: a round in progress, else a new one.
+        ppage.goto(f"{base}/staff/login/")
+        ppage.fill("#id_username", "supervisor")
+        ppage.fill("#id_password", "demo-2026")
+        ppage.locator("form.stacked button[type=submit]").click()
+        ppage.wait_for_url(f"{base}/staff/")
+        ppage.goto(f"{base}/staff/supervision/patrols/")
+        ppage.locator("#patrol-start button[type=submit]").click()
+        ppage.wait_for_load_state("networkidle")
+        if ppage.url.endswith("/staff/supervision/patrols/"):
+            ppage.locator("#patrol-rounds a").first.click()  # refused: one is in progress
+            ppage.wait_for_load_state("networkidle")
+        ppage.locator("#patrol-windows li.todo a").first.click()
+        ppage.wait_for_load_state("networkidle")
+        ppage.locator("fieldset.check-point .check-ok input").nth(3).uncheck()
+        ppage.screenshot(path=str(OUT / "patrol-checklist-phone.png"), full_page=False)
+        print("wrote", OUT / "patrol-checklist-phone.png")
         browser.close()
 
 

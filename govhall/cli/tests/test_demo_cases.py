@@ -326,3 +326,37 @@ def test_appointments_are_booked_ahead_with_an_off_hours_request(county: Center)
     # Saturdays are not working days in the demo's calendar: a request waits for the director.
     assert appointments.filter(status="requested", is_off_hours=True).count() == 1
     assert Event.objects.filter(action__startswith="appointment.").count() >= appointments.count()
+
+
+# --- supervision (govhall/cli/demo/supervision.py), loaded by the same `govhall demo` ----------
+
+
+def test_supervision_is_at_work_as_soon_as_the_demo_is_loaded(county: Center) -> None:
+    from govhall.assessment.models import ScoreSheet
+    from govhall.assessment.months import month_start
+    from govhall.supervision.models import Alert, AlertStatus, PatrolRound, ScanState
+
+    # One finished morning round by the supervisor over windows 1 and 2, one finding at window 1.
+    (patrol_round,) = PatrolRound.objects.filter(center=county)
+    assert patrol_round.inspector.username == "supervisor"
+    assert patrol_round.session == "morning" and patrol_round.finished_at is not None
+    assert calendar_for(county.pk).is_workday(patrol_round.day)
+    visits = patrol_round.visits.order_by("window__number")
+    assert [v.window.number for v in visits] == [1, 2]
+    assert [v.findings.count() for v in visits] == [1, 0]
+    # The finding raised an alert on the clerk who served window 1, and the clerk explained it.
+    finding_alert = Alert.objects.get(
+        rule__code="patrol_finding.yellow", responsible__username="clerk"
+    )
+    assert finding_alert.status == AlertStatus.EXPLAINED and finding_alert.explanation
+    # Every scan ran once at load time: the overdue demo cases are on the board already.
+    assert ScanState.objects.count() >= 1
+    assert Alert.objects.filter(rule__code__startswith="case_deadline.", withdrawn_at=None).exists()
+    assert Event.objects.filter(action="patrol_round.start").count() == 1
+    assert Event.objects.filter(action="alert.explain").count() == 1
+    # The month's sheets are filled: the clerk's counts the patrol deduction; scores differ.
+    sheets = ScoreSheet.objects.filter(month=month_start(timezone.localdate()))
+    clerk_sheet = sheets.get(person__username="clerk")
+    assert clerk_sheet.score <= 100 - finding_alert.points
+    assert clerk_sheet.entries.filter(alert=finding_alert).exists()
+    assert sheets.filter(center=county).values("score").distinct().count() >= 3

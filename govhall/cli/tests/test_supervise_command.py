@@ -22,6 +22,7 @@ from govhall.cli.management.commands.supervise import parse_moment
 from govhall.core.models import User
 from govhall.org.models import Window
 from govhall.supervision.models import Alert
+from govhall.supervision.services.scans import SCANS
 from govhall.testing.cases import accepted_case
 from govhall.testing.supervision import changed, ensure_default_rules, live, promise
 
@@ -84,6 +85,17 @@ def test_the_list_is_cut_at_the_limit(case: Case) -> None:
 def test_chinese_by_default(case: Case) -> None:
     out = supervise("--as-of", "2025-10-15", language="zh-hans")
     assert "监察" in out and "红牌" in out
+
+
+def test_each_scan_is_named_by_the_label_the_registry_keeps(case: Case) -> None:
+    out = supervise("--as-of", "2025-10-10", language="zh-hans")
+    for name, scan in SCANS.items():
+        with translation.override("zh-hans"):
+            label = str(scan.label)
+        with translation.override("en"):
+            assert str(scan.label) != label  # translated
+        assert label in out and name not in out
+    assert "岗位与考勤" in out and "前台（首问、非工作时间预约）" in out
 
 
 def test_without_as_of_it_scans_now(case: Case) -> None:

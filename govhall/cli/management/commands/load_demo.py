@@ -19,6 +19,7 @@ from govhall.cli.demo.cases import load_demo_cases
 from govhall.cli.demo.frontdesk import FrontDeskResult, load_demo_frontdesk
 from govhall.cli.demo.loader import load_demo, login_rows
 from govhall.cli.demo.people import DEMO_PASSWORD
+from govhall.cli.demo.supervision import SupervisionResult, load_demo_supervision
 
 
 def display_width(text: str) -> int:
@@ -65,12 +66,17 @@ class Command(BaseCommand):
         desk_started = time.perf_counter()
         desk = load_demo_frontdesk() if not cases.skipped else FrontDeskResult()
         desk_seconds = time.perf_counter() - desk_started
+        watch_started = time.perf_counter()
+        watch = load_demo_supervision() if not cases.skipped else SupervisionResult()
+        watch_seconds = time.perf_counter() - watch_started
         if not result.loaded:
             if cases.cases:
                 self.print_cases(cases.cases, cases_seconds)
             if desk.groups:
                 self.print_frontdesk(desk, desk_seconds)
-            if not cases.cases and not desk.groups:
+            if watch.rounds:
+                self.print_supervision(watch, watch_seconds)
+            if not cases.cases and not desk.groups and not watch.rounds:
                 self.stdout.write(_("The demo hall is already loaded; nothing changed."))
             return
         self.stdout.write(
@@ -100,6 +106,8 @@ class Command(BaseCommand):
             self.print_cases(cases.cases, cases_seconds)
         if desk.groups:
             self.print_frontdesk(desk, desk_seconds)
+        if watch.rounds:
+            self.print_supervision(watch, watch_seconds)
         self.stdout.write(
             _("Demo password for every login: %(password)s") % {"password": DEMO_PASSWORD}
         )
@@ -126,6 +134,23 @@ class Command(BaseCommand):
                 "tickets": desk.tickets,
                 "inquiries": desk.inquiries,
                 "appointments": desk.appointments,
+            }
+        )
+
+    def print_supervision(self, watch: SupervisionResult, seconds: float) -> None:
+        self.stdout.write(
+            _(
+                "Demo supervision made through its services in %(seconds).1f s: %(rounds)d "
+                "patrol round with %(findings)d finding, %(alerts)d alerts from the scans, "
+                "%(explained)d explained, %(sheets)d score sheets for this month."
+            )
+            % {
+                "seconds": seconds,
+                "rounds": watch.rounds,
+                "findings": watch.findings,
+                "alerts": watch.alerts,
+                "explained": watch.explained,
+                "sheets": watch.sheets,
             }
         )
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from govhall.core.models import Event
 from govhall.supervision.events import SupervisionEvent
 from govhall.supervision.models import Alert, AlertLevel, AlertSubject, WithdrawalReason
-from govhall.supervision.services.scans import run_scans_results
+from govhall.supervision.services.scans import SCANS, run_scans_results
 
 USAGE_ERROR = 2
 DAY_ONLY_TIME = datetime.time(18, 0)  # a date alone: that day after the working day
@@ -54,22 +54,10 @@ def parse_moment(text: str) -> datetime.datetime:
     return timezone.make_aware(moment, timezone.get_current_timezone())
 
 
-def _scan_labels() -> dict[str, str]:
-    """Scans of the registry that watch several subjects, in words (the others are named by
-    their subject; an unknown name is printed as it is)."""
-    return {
-        "timeout_default": _("Timeout default (overdue steps approved automatically)"),
-        "case_events": _("Case records (notices, overrides, reasons, fees, materials)"),
-        "people": _("Posts and attendance"),
-        "front_desk": _("Front desk (first inquiries, off-hours requests)"),
-    }
-
-
 def scan_label(name: str) -> str:
-    """The scan's name in words: its subject's label when it watches one subject."""
-    if name in AlertSubject.values:
-        return str(AlertSubject(name).label)
-    return _scan_labels().get(name, name)
+    """The scan's name in words, as the registry keeps it (an unknown name as it is)."""
+    scan = SCANS.get(name)
+    return str(scan.label) if scan is not None else name
 
 
 def _alerts_of_run(action: str, since: datetime.datetime) -> Any:
