@@ -195,12 +195,16 @@ def attendance_close_day(
         starts_at__lt=day_ends,
         ends_at__gt=day_starts,
     )
-    rows.update(on_leave=Exists(approved_leave))
+    # A bulk update skips auto_now: set `updated_at` (the wall clock) so that readers of
+    # "changed since" (the people scan) see the rows closed again.
+    saved = timezone.now()
+    rows.update(on_leave=Exists(approved_leave), updated_at=saved)
     rows.update(
         missed_sign_in=Case(
             When(signed_in_at__isnull=True, on_leave=False, then=Value(True)),
             default=Value(False),
-        )
+        ),
+        updated_at=saved,
     )
     counts = rows.aggregate(
         missed=Count("pk", filter=Q(missed_sign_in=True)),

@@ -222,6 +222,18 @@ def test_close_day_is_idempotent_and_follows_changes(
     }
 
 
+def test_closing_a_day_again_moves_updated_at_of_its_rows(county, director, clerk):
+    """The rows are updated in bulk (no auto_now): closing sets `updated_at` itself, so readers
+    of "changed since" (the people scan) see a day closed again."""
+    attendance_close_day(actor=director, center=county, day=WORKDAY, at=CLOSING)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    Attendance.objects.update(updated_at=long_ago)
+    before = timezone.now()
+    attendance_close_day(actor=director, center=county, day=WORKDAY, at=CLOSING)
+    stamps = list(Attendance.objects.filter(date=WORKDAY).values_list("updated_at", flat=True))
+    assert len(stamps) == 2 and all(stamp >= before for stamp in stamps)
+
+
 def test_close_day_query_count_does_not_grow_with_staff(
     county, director, django_assert_max_num_queries
 ):

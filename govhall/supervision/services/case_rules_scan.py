@@ -46,7 +46,6 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import (
     BigIntegerField,
     CharField,
@@ -76,11 +75,16 @@ from govhall.supervision.models import (
     AlertQuerySet,
     AlertRule,
     AlertSubject,
-    ScanState,
     WithdrawalReason,
 )
 from govhall.supervision.services.raising import AlertDraft, raise_alerts, withdraw_alerts
-from govhall.supervision.services.scan import ScanResult
+from govhall.supervision.services.scanning import (
+    ScanResult,
+    changed_ids,
+    locked_state,
+    mark_scanned,
+    may_go_incremental,
+)
 
 SCAN_NAME = "case_events"
 SUBJECTS = (
@@ -115,15 +119,6 @@ class _Scope:
 
     def cases(self, qs: QS, field: str = "pk") -> QS:
         return qs if self.changed is None else qs.filter(Q((f"{field}__in", self.changed)))
-
-
-def _changed_case_ids(since: datetime.datetime) -> QuerySet[Any]:
-    """Cases with an event since `since` (every action on a case writes one)."""
-    return (
-        Event.objects.filter(at__gte=since, object_type=CASE_TYPE)
-        .annotate(case_pk=Cast("object_id", BigIntegerField()))
-        .values("case_pk")
-    )
 
 
 def _case_events(actions: Iterable[str]) -> QuerySet[Event]:
@@ -489,30 +484,21 @@ def scan_case_rules(*, now: datetime.datetime | None = None, full: bool = False)
     started = timezone.now()  # the wall clock: what "an event since" compares with
     moment = now or started
     today = timezone.localdate(moment)
-    ScanState.objects.get_or_create(name=SCAN_NAME)
-    with transaction.atomic():
-        state = ScanState.objects.select_for_update().get(name=SCAN_NAME)
+    with locked_state(SCAN_NAME) as state:
         rules = list(AlertRule.objects.filter(subject__in=SUBJECTS).order_by("id"))
         last = state.last_scan_at
-        incremental = (
-            not full
-            and last is not None
-            and state.last_day == today
-            and not any(rule.updated_at >= last for rule in rules)
-        )
+        incremental = may_go_incremental(state, full=full, today=today, rules=rules, same_day=True)
         scope = _Scope(None, None)
         if incremental:
             assert last is not None
             overlap = datetime.timedelta(seconds=settings.GOVHALL_SUPERVISION_EVENT_OVERLAP_SECONDS)
             since = last - overlap
-            scope = _Scope(_changed_case_ids(since), since)
+            scope = _Scope(changed_ids(Case, since), since)
         batch = uuid.uuid4().hex
         raised = withdrawn = 0
         for rule in rules:
             up, down = _scan_rule(rule, scope, moment, batch)
             raised += up
             withdrawn += down
-        state.last_scan_at = started
-        state.last_day = today
-        state.save()
+        mark_scanned(state, started=started, today=today)
     return ScanResult(day=today, full=not incremental, raised=raised, withdrawn=withdrawn)

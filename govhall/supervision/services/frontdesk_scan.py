@@ -20,14 +20,15 @@ found through the records' events (neither model keeps `updated_at`).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BigIntegerField, Q
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.models import Event, User
+from govhall.core.models import User
 from govhall.core.roles import Role
 from govhall.frontdesk.models import Appointment, AppointmentStatus, Inquiry
 from govhall.frontdesk.models.inquiry import InquiryOutcome, InquiryStatus
@@ -41,7 +42,7 @@ from govhall.supervision.services.people_scan import (
     run_watches,
 )
 from govhall.supervision.services.raising import AlertDraft
-from govhall.supervision.services.scan import ScanResult
+from govhall.supervision.services.scanning import ScanResult, changed_ids
 
 SCAN_NAME = "front_desk"
 
@@ -52,14 +53,33 @@ def _days(rule: AlertRule) -> int:
 
 def _evented(model: type[Any]) -> Any:
     def changed(since: datetime.datetime) -> Q:
-        ids = (
-            Event.objects.filter(at__gte=since, object_type=model._meta.label_lower)
-            .annotate(record_pk=Cast("object_id", BigIntegerField()))
-            .values("record_pk")
-        )
-        return Q(pk__in=ids)
+        return Q(pk__in=changed_ids(model, since))
 
     return changed
+
+
+@dataclass(frozen=True)
+class _Overdue:
+    """Records (`records`) `waiting` for an answer more than the rule's `threshold_days` working
+    days of their center after their `since_field` moment: what holds, what an alert stays on
+    (answered late is still late), and what may have crossed the limit since the last day."""
+
+    records: Callable[[], Rows]
+    since_field: str
+    waiting: Q
+
+    def _late(self, rule: AlertRule, clock: Clock, day: datetime.date) -> Q:
+        return received_before_limit(clock, self.since_field, _days(rule), day)
+
+    def holding(self, rule: AlertRule, clock: Clock) -> Rows:
+        return self.records().filter(self._late(rule, clock, clock.today), self.waiting)
+
+    def still(self, rule: AlertRule, clock: Clock) -> Rows:
+        return self.records().filter(~self.waiting | self._late(rule, clock, clock.today))
+
+    def crossed(self, rule: AlertRule, clock: Clock) -> Q:
+        assert clock.last_day is not None
+        return ~self._late(rule, clock, clock.last_day)
 
 
 def _due(clock: Clock, center_id: int, start: datetime.datetime, days: int) -> datetime.date | None:
@@ -77,23 +97,7 @@ def _transfers() -> Rows:
     return Inquiry.objects.filter(outcome=InquiryOutcome.TRANSFERRED)
 
 
-def _inquiry_overdue(rule: AlertRule, clock: Clock) -> Rows:
-    return _transfers().filter(
-        received_before_limit(clock, "received_at", _days(rule), clock.today),
-        status=InquiryStatus.OPEN,
-    )
-
-
-def _inquiry_still(rule: AlertRule, clock: Clock) -> Rows:
-    return _transfers().filter(
-        ~Q(status=InquiryStatus.OPEN)
-        | received_before_limit(clock, "received_at", _days(rule), clock.today)
-    )
-
-
-def _inquiry_crossed(rule: AlertRule, clock: Clock) -> Q:
-    assert clock.last_day is not None
-    return ~received_before_limit(clock, "received_at", _days(rule), clock.last_day)
+_OPEN_TRANSFERS = _Overdue(_transfers, "received_at", Q(status=InquiryStatus.OPEN))
 
 
 def _inquiry_drafts(rule: AlertRule, rows: Rows, clock: Clock) -> list[AlertDraft]:
@@ -143,23 +147,7 @@ def _off_hours() -> Rows:
     return Appointment.objects.filter(is_off_hours=True)
 
 
-def _off_hours_overdue(rule: AlertRule, clock: Clock) -> Rows:
-    return _off_hours().filter(
-        received_before_limit(clock, "created_at", _days(rule), clock.today),
-        status=AppointmentStatus.REQUESTED,
-    )
-
-
-def _off_hours_still(rule: AlertRule, clock: Clock) -> Rows:
-    return _off_hours().filter(
-        ~Q(status=AppointmentStatus.REQUESTED)
-        | received_before_limit(clock, "created_at", _days(rule), clock.today)
-    )
-
-
-def _off_hours_crossed(rule: AlertRule, clock: Clock) -> Q:
-    assert clock.last_day is not None
-    return ~received_before_limit(clock, "created_at", _days(rule), clock.last_day)
+_UNANSWERED_OFF_HOURS = _Overdue(_off_hours, "created_at", Q(status=AppointmentStatus.REQUESTED))
 
 
 def _directors(center_ids: set[int]) -> dict[int, int]:
@@ -214,10 +202,10 @@ FRONT_DESK_WATCHES = (
         model=Inquiry,
         prefix="inquiry:",
         suffix="",
-        holding=_inquiry_overdue,
-        still=_inquiry_still,
+        holding=_OPEN_TRANSFERS.holding,
+        still=_OPEN_TRANSFERS.still,
         changed=_evented(Inquiry),
-        crossed=_inquiry_crossed,
+        crossed=_OPEN_TRANSFERS.crossed,
         drafts=_inquiry_drafts,
     ),
     Watch(
@@ -225,10 +213,10 @@ FRONT_DESK_WATCHES = (
         model=Appointment,
         prefix="off_hours:",
         suffix="",
-        holding=_off_hours_overdue,
-        still=_off_hours_still,
+        holding=_UNANSWERED_OFF_HOURS.holding,
+        still=_UNANSWERED_OFF_HOURS.still,
         changed=_evented(Appointment),
-        crossed=_off_hours_crossed,
+        crossed=_UNANSWERED_OFF_HOURS.crossed,
         drafts=_off_hours_drafts,
     ),
 )

@@ -21,7 +21,6 @@ import datetime
 import uuid
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,11 +32,10 @@ from govhall.supervision.models import (
     AlertSubject,
     PatrolRound,
     PatrolSession,
-    ScanState,
     WithdrawalReason,
 )
 from govhall.supervision.services.raising import AlertDraft, raise_alerts, withdraw_alerts
-from govhall.supervision.services.scan import ScanResult
+from govhall.supervision.services.scanning import ScanResult, locked_state, mark_scanned
 from govhall.workdays.queries.calendar import calendar_for
 
 SCAN_NAME = AlertSubject.PATROL_MISSING.value
@@ -118,9 +116,7 @@ def scan_patrol_missing(*, now: datetime.datetime | None = None, full: bool = Fa
     hold."""
     moment = now or timezone.now()
     today = timezone.localdate(moment)
-    ScanState.objects.get_or_create(name=SCAN_NAME)
-    with transaction.atomic():
-        state = ScanState.objects.select_for_update().get(name=SCAN_NAME)
+    with locked_state(SCAN_NAME) as state:
         first = today if state.last_day is None else min(state.last_day, today)
         if full:
             first = min(first, today - datetime.timedelta(days=settings.GOVHALL_PATROL_SCAN_DAYS))
@@ -151,7 +147,5 @@ def scan_patrol_missing(*, now: datetime.datetime | None = None, full: bool = Fa
                 for key, (center, day, session) in missing.items()
             ]
             raised = raise_alerts(rule, drafts, moment=moment, batch=uuid.uuid4().hex)
-        state.last_scan_at = timezone.now()
-        state.last_day = today
-        state.save()
+        mark_scanned(state, started=timezone.now(), today=today)
     return ScanResult(day=today, full=full, raised=raised, withdrawn=withdrawn)

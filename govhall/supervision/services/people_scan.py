@@ -28,12 +28,11 @@ from __future__ import annotations
 import datetime
 import functools
 import uuid
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import (
     BigIntegerField,
     CharField,
@@ -51,9 +50,7 @@ from django.db.models.functions import Cast, Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.models import Event
 from govhall.org.models import Post, Staff
-from govhall.staffing.events import StaffingEvent
 from govhall.staffing.models import Absence, Attendance, Delegation, Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveStatus
 from govhall.supervision.models import (
@@ -61,13 +58,17 @@ from govhall.supervision.models import (
     AlertQuerySet,
     AlertRule,
     AlertSubject,
-    ScanState,
     WithdrawalReason,
 )
 from govhall.supervision.services.raising import AlertDraft, raise_alerts, withdraw_alerts
-from govhall.supervision.services.scan import ScanResult
-from govhall.workdays.models import CenterDay
-from govhall.workdays.queries.calendar import calendar_for, current_revision
+from govhall.supervision.services.scanning import (
+    ScanResult,
+    locked_state,
+    mark_scanned,
+    may_go_incremental,
+    scan_calendars,
+)
+from govhall.workdays.queries.calendar import current_revision
 from govhall.workdays.queries.work_calendar import WorkCalendar
 
 SCAN_NAME = "people"
@@ -96,8 +97,7 @@ class Clock:
     @functools.cached_property
     def calendars(self) -> dict[int | None, WorkCalendar]:
         """The national calendar (key None) and each center with days of its own."""
-        ids = CenterDay.objects.values_list("center_id", flat=True).distinct()
-        return {None: calendar_for(None), **{pk: calendar_for(pk) for pk in ids}}
+        return scan_calendars().by_center()
 
 
 def day_start(day: datetime.date) -> datetime.datetime:
@@ -225,21 +225,14 @@ def run_watches(
     started = timezone.now()  # the wall clock: what "changed since" compares with
     moment = now or started
     today = timezone.localdate(moment)
-    ScanState.objects.get_or_create(name=name)
-    with transaction.atomic():
-        state = ScanState.objects.select_for_update().get(name=name)
+    with locked_state(name) as state:
         revision = current_revision()
         rules = list(
             AlertRule.objects.filter(subject__in={w.subject for w in watch_list}).order_by("id")
         )
         last_at, last_day = state.last_scan_at, state.last_day
-        incremental = (
-            not full
-            and last_at is not None
-            and last_day is not None
-            and last_day <= today
-            and state.calendar_revision == revision
-            and all(rule.updated_at < last_at for rule in rules)
+        incremental = may_go_incremental(
+            state, full=full, today=today, revision=revision, rules=rules
         )
         clock = Clock(moment=moment, today=today)
         if incremental:
@@ -259,16 +252,8 @@ def run_watches(
                 withdrawn += _withdraw(rule, watch, clock, reason)
                 if rule.is_active:
                     raised += _raise(rule, watch, clock)
-        state.last_scan_at = started
-        state.last_day = today
-        state.calendar_revision = revision
-        state.save()
+        mark_scanned(state, started=started, today=today, revision=revision)
     return ScanResult(day=today, full=not incremental, raised=raised, withdrawn=withdrawn)
-
-
-def forget_state(name: str) -> None:
-    """Make the next scan `name` a full one."""
-    ScanState.objects.filter(name=name).update(last_scan_at=None, last_day=None)
 
 
 # --- shared pieces for drafts ------------------------------------------------------------------
@@ -376,21 +361,6 @@ def _early(rule: AlertRule, clock: Clock) -> Rows:
 
 def _missed(rule: AlertRule, clock: Clock) -> Rows:
     return Attendance.objects.filter(missed_sign_in=True, on_leave=False, date__lte=clock.today)
-
-
-def _closed_days_changed(since: datetime.datetime) -> Q:
-    """Rows changed since `since`: by their own save, or by closing their day again (closing
-    updates the day's rows in bulk, which leaves `updated_at` alone; its event names the day)."""
-    clause = Q(updated_at__gte=since)
-    days: defaultdict[int, set[str]] = defaultdict(set)
-    for object_id, data in Event.objects.filter(
-        at__gte=since, action=StaffingEvent.ATTENDANCE_CLOSE_DAY
-    ).values_list("object_id", "data"):
-        if isinstance(data, dict) and data.get("date") and str(object_id).isdigit():
-            days[int(object_id)].add(str(data["date"]))
-    for center, dates in days.items():
-        clause |= Q(center_id=center, date__in=sorted(dates))
-    return clause
 
 
 # --- temporary absence counted as half a day's absenteeism ---------------------------------------
@@ -609,7 +579,7 @@ PEOPLE_WATCHES = (
         prefix="attendance:",
         suffix=":absent",
         holding=_missed,
-        changed=_closed_days_changed,
+        changed=updated_since,  # closing a day again moves its rows' `updated_at` too
         drafts=_attendance_drafts("absent"),
     ),
     Watch(

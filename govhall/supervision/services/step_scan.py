@@ -31,9 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-from django.db.models import BigIntegerField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,17 +41,21 @@ from govhall.cases.statuses import CaseStatus
 from govhall.cases.steps import STEP_OF_STATUS, step_cutoff
 from govhall.catalog.models import ServiceItem
 from govhall.catalog.step_limits import LIMIT_FIELDS, Step, default_step_limit, limit_field
-from govhall.core.models import Event, User
+from govhall.core.models import User
 from govhall.core.roles import BACK_OFFICE_ROLES, Role
-from govhall.supervision.models import (
-    Alert,
-    AlertRule,
-    AlertSubject,
-    ScanState,
-    WithdrawalReason,
-)
+from govhall.supervision.models import Alert, AlertRule, AlertSubject, WithdrawalReason
 from govhall.supervision.services.raising import AlertDraft, raise_alerts, withdraw_alerts
-from govhall.supervision.services.scan import ScanResult, _Calendars, _calendars, _responsible
+from govhall.supervision.services.responsibility import case_responsible
+from govhall.supervision.services.scanning import (
+    Calendars,
+    ScanResult,
+    changed_ids,
+    forget_state,
+    locked_state,
+    mark_scanned,
+    may_go_incremental,
+    scan_calendars,
+)
 from govhall.workdays.queries.calendar import current_revision
 
 SCAN_NAME = AlertSubject.CASE_STEP.value
@@ -73,7 +75,7 @@ def _statuses_by_step() -> dict[str, list[str]]:
     return grouped
 
 
-def _limits_in_use() -> dict[str, set[int]]:
+def limits_in_use() -> dict[str, set[int]]:
     """Per step, the distinct limits that apply: the default and the items' own (one query)."""
     found: dict[str, set[int]] = {step: {default_step_limit(step)} for step in Step}
     for row in ServiceItem.objects.order_by().values_list(*LIMIT_FIELDS).distinct():
@@ -83,7 +85,7 @@ def _limits_in_use() -> dict[str, set[int]]:
     return found
 
 
-def _started_before(calendars: _Calendars, day: datetime.date, days: int) -> Q:
+def _started_before(calendars: Calendars, day: datetime.date, days: int) -> Q:
     """The case's step began before the cutoff of a `days` limit on `day` (its center's
     calendar)."""
 
@@ -98,7 +100,7 @@ def _started_before(calendars: _Calendars, day: datetime.date, days: int) -> Q:
 
 
 def over_limit_condition(
-    calendars: _Calendars,
+    calendars: Calendars,
     day: datetime.date,
     limits: dict[str, set[int]],
     *,
@@ -130,18 +132,7 @@ def _pending_condition(day: datetime.date) -> Q:
 
 def _changed_case_ids(since: datetime.datetime) -> Q:
     """Cases with an event since `since`, or whose item changed (its limits may have)."""
-    label = Case._meta.label_lower
-    cases = (
-        Event.objects.filter(at__gte=since, object_type=label)
-        .annotate(case_pk=Cast("object_id", BigIntegerField()))
-        .values("case_pk")
-    )
-    items = (
-        Event.objects.filter(at__gte=since, object_type=ServiceItem._meta.label_lower)
-        .annotate(item_pk=Cast("object_id", BigIntegerField()))
-        .values("item_pk")
-    )
-    return Q(pk__in=cases) | Q(item_id__in=items)
+    return Q(pk__in=changed_ids(Case, since)) | Q(item_id__in=changed_ids(ServiceItem, since))
 
 
 def _epoch(moment: datetime.datetime) -> int:
@@ -232,7 +223,7 @@ def _drafts(
     if not fresh:
         return []
     day = timezone.localdate(moment)
-    window_people = _responsible(
+    window_people = case_responsible(
         [
             (row["pk"], row["center_id"], row["window_id"], row["received_by_id"], day)
             for _key, row in fresh
@@ -315,20 +306,12 @@ def scan_case_steps(*, now: datetime.datetime | None = None, full: bool = False)
     started = timezone.now()  # the wall clock: what "changed since" compares with
     moment = now or started
     today = timezone.localdate(moment)
-    ScanState.objects.get_or_create(name=SCAN_NAME)
-    with transaction.atomic():
-        state = ScanState.objects.select_for_update().get(name=SCAN_NAME)
+    with locked_state(SCAN_NAME) as state:
         revision = current_revision()
-        incremental = (
-            not full
-            and state.last_scan_at is not None
-            and state.last_day is not None
-            and state.last_day <= today
-            and state.calendar_revision == revision
-        )
+        incremental = may_go_incremental(state, full=full, today=today, revision=revision)
         changed = _changed_case_ids(state.last_scan_at) if incremental else None  # type: ignore[arg-type]
-        calendars = _calendars()
-        limits = _limits_in_use()
+        calendars = scan_calendars()
+        limits = limits_in_use()
         batch = uuid.uuid4().hex
         raised = withdrawn = 0
 
@@ -351,13 +334,10 @@ def scan_case_steps(*, now: datetime.datetime | None = None, full: bool = False)
                 live = _live_keys(rule, [row["pk"] for row in rows])
                 drafts = _drafts(rows, pending, moment, live)
                 raised += raise_alerts(rule, drafts, moment=moment, batch=batch)
-        state.last_scan_at = started
-        state.last_day = today
-        state.calendar_revision = revision
-        state.save()
+        mark_scanned(state, started=started, today=today, revision=revision)
     return ScanResult(day=today, full=not incremental, raised=raised, withdrawn=withdrawn)
 
 
 def forget_scan_state() -> None:
     """Make the next scan a full one (after a rule or a limit setting changed)."""
-    ScanState.objects.filter(name=SCAN_NAME).update(last_scan_at=None, last_day=None)
+    forget_state(SCAN_NAME)

@@ -34,8 +34,8 @@ from govhall.catalog.step_limits import Step
 from govhall.core.models import User
 from govhall.core.notify import send_sms
 from govhall.core.roles import Role
-from govhall.supervision.services.scan import ScanResult, _calendars
-from govhall.supervision.services.step_scan import _limits_in_use, over_limit_condition
+from govhall.supervision.services.scanning import ScanResult, scan_calendars
+from govhall.supervision.services.step_scan import limits_in_use, over_limit_condition
 
 
 def _directors_phones(center_ids: set[int]) -> dict[int, list[str]]:
@@ -82,7 +82,7 @@ def scan_timeout_defaults(
     moment = now or timezone.now()
     today = timezone.localdate(moment)
     condition = over_limit_condition(
-        _calendars(), today, _limits_in_use(), steps=(Step.REVIEW, Step.APPROVAL)
+        scan_calendars(), today, limits_in_use(), steps=(Step.REVIEW, Step.APPROVAL)
     )
     due = list(
         Case.objects.filter(

@@ -30,7 +30,7 @@ from govhall.core.models import Event, OutboundMessage, User
 from govhall.org.models import Window
 from govhall.supervision.models import Alert, AlertRule, WithdrawalReason
 from govhall.supervision.services.case_rules_scan import scan_case_rules
-from govhall.supervision.services.scan import ScanResult
+from govhall.supervision.services.scanning import ScanResult
 from govhall.supervision.services.scans import SCANS
 from govhall.testing.cases import accepted_case, make_case
 from govhall.testing.parallel import run_at_once
@@ -79,7 +79,7 @@ def again_never_twice() -> None:
 
 
 def test_the_scan_is_registered_and_its_rules_are_seeded(db: None) -> None:
-    assert SCANS["case_events"] is scan_case_rules
+    assert SCANS["case_events"].run is scan_case_rules
     rules = {rule.subject: rule for rule in AlertRule.objects.filter(subject__in=SUBJECTS)}
     assert set(rules) == set(SUBJECTS)
     assert rules["case_override"].level == "reminder"

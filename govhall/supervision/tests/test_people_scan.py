@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -75,8 +76,8 @@ def ever(code: str) -> list[str]:
 
 
 def test_the_scans_are_registered():
-    assert SCANS["people"] is scan_people
-    assert SCANS["front_desk"] is scan_front_desk
+    assert SCANS["people"].run is scan_people
+    assert SCANS["front_desk"].run is scan_front_desk
 
 
 # --- attendance timelines ------------------------------------------------------------------------
@@ -193,6 +194,30 @@ def test_missed_sign_in_withdrawn_when_leave_is_approved_afterwards(county, cler
     gone = Alert.objects.get(subject_key=key)
     assert gone.withdrawal_reason == WithdrawalReason.CORRECTED
     assert scan_people(now=at(workday(1), 9, 10)).raised == 0
+
+
+def test_a_day_closed_again_is_seen_by_the_incremental_scan(county, clerk):
+    """Closing a day again changes its rows in bulk: their `updated_at` moves, so the next
+    incremental scan looks at them (here a leave cancelled after the first close)."""
+    leave = Leave.objects.create(
+        user=clerk,
+        center=county,
+        kind=LeaveKind.PERSONAL,
+        starts_at=at(WORKDAY, 8, 0),
+        ends_at=at(WORKDAY, 18, 0),
+        reason="事",
+        status=LeaveStatus.APPROVED,
+    )
+    long_ago = timezone.now() - datetime.timedelta(hours=1)  # older than any scan's margin
+    with mock.patch("django.utils.timezone.now", return_value=long_ago):
+        attendance_close_day(actor=clerk, center=county, day=WORKDAY, at=at(WORKDAY, 18, 0))
+    assert scan_people(now=at(WORKDAY, 18, 5)).raised == 0  # on leave: not absent
+    Leave.objects.filter(pk=leave.pk).update(status=LeaveStatus.CANCELLED)
+    attendance_close_day(actor=clerk, center=county, day=WORKDAY, at=at(workday(1), 9, 0))
+    result = scan_people(now=at(workday(1), 9, 5))
+    assert not result.full and result.raised == 1
+    row = Attendance.objects.get(user=clerk, date=WORKDAY)
+    assert set(live("absent.red")) == {f"attendance:{row.pk}:absent"}
 
 
 def test_missed_sign_in_withdrawn_by_a_later_sign_in(county, clerk):

@@ -49,7 +49,7 @@ def move(case: Case, status: str, at: datetime.datetime) -> Case:
 
 def test_the_rule_is_seeded_and_the_scan_registered(db: None) -> None:
     assert AlertRule.objects.filter(code="case_step.yellow", subject="case_step").exists()
-    assert SCANS["case_step"] is scan_case_steps
+    assert SCANS["case_step"].run is scan_case_steps
 
 
 def test_acceptance_over_one_working_day_fires_once_across_the_holiday(

@@ -59,7 +59,7 @@ def test_the_system_rows_are_in_the_table_and_no_person_takes_them(
         assert row not in available_actions(person, case)
         with pytest.raises(ValidationError):
             case_act(actor=person, case=case, action=Action.PASS_BY_DEFAULT)
-    assert SCANS["timeout_default"] is scan_timeout_defaults
+    assert SCANS["timeout_default"].run is scan_timeout_defaults
     assert list(SCANS).index("timeout_default") < list(SCANS).index("case_step")
 
 
