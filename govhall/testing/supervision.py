@@ -12,7 +12,8 @@ from django.apps import apps
 from govhall.cases.models import Case
 from govhall.core.events import record_event
 from govhall.supervision.models import Alert
-from govhall.supervision.services.scan import ScanResult, scan_case_deadlines
+from govhall.supervision.services.scan import scan_case_deadlines
+from govhall.supervision.services.scanning import ScanResult
 from govhall.testing.cases import local
 from govhall.workdays.queries.calendar import calendar_for
 

@@ -183,6 +183,22 @@ class Case(models.Model):
                 name="case_timeout_default_idx",
                 condition=Q(timeout_default_at__isnull=False),
             ),
+            # The running cases with what the deadline scan compares (supervision): its
+            # anti-joins read this index only.
+            models.Index(
+                fields=[
+                    "promised_due_on",
+                    "kind",
+                    "promised_days",
+                    "extension_days",
+                    "center",
+                    "id",
+                ],
+                name="case_running_due_idx",
+                condition=Q(
+                    status__in=sorted(CLOCK_RUNNING_STATUSES), promised_due_on__isnull=False
+                ),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -69,9 +69,14 @@ class Alert(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # alert_case_idx leads with it
     )
     center = models.ForeignKey(
-        Center, verbose_name=_("center"), on_delete=models.PROTECT, related_name="+"
+        Center,
+        verbose_name=_("center"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # alert_board_idx leads with it
     )
     department = models.ForeignKey(
         Department,
@@ -80,6 +85,7 @@ class Alert(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # alert_dept_idx leads with it
     )
     window = models.ForeignKey(
         Window,
@@ -88,6 +94,7 @@ class Alert(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # alert_window_idx leads with it
     )
     # Who answers for it: whoever served the post when it happened (A/B cover honoured).
     responsible = models.ForeignKey(
@@ -97,6 +104,7 @@ class Alert(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # alert_inbox_idx leads with it
     )
     # The day it belongs to: what the monthly score sheet counts it in.
     occurred_on = models.DateField(_("day"))
@@ -127,6 +135,7 @@ class Alert(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # only read from the alert; a user is never deleted in bulk
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -136,6 +145,7 @@ class Alert(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # only read from the alert; a user is never deleted in bulk
     )
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
     # Bumped by every inbox action; a page posts the version it showed.
@@ -143,7 +153,7 @@ class Alert(models.Model):
 
     # The scan that inserted the row: how a scan finds the alerts it (and not a concurrent scan)
     # raised, to tell their people.
-    batch = models.CharField(max_length=32, db_index=True, editable=False)
+    batch = models.CharField(max_length=32, editable=False)  # indexed in Meta: no LIKE index
 
     objects: ClassVar[AlertQuerySet] = AlertQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -158,6 +168,14 @@ class Alert(models.Model):
             models.Index(fields=["responsible", "occurred_on"], name="alert_person_day_idx"),
             models.Index(fields=["department", "withdrawn_at"], name="alert_dept_idx"),
             models.Index(fields=["window", "withdrawn_at"], name="alert_window_idx"),
+            models.Index(fields=["batch"], name="alert_batch_idx"),
+            # The scans' anti-joins ("running cases without a live alert of the rule"): small
+            # (live alerts only) and good for index-only scans.
+            models.Index(
+                fields=["rule", "case"],
+                name="alert_live_case_idx",
+                condition=Q(withdrawn_at__isnull=True),
+            ),
         ]
         constraints = [
             # At most one live alert per rule and subject, whatever runs at once.

@@ -3,6 +3,8 @@
 Entry points:
 def raise_alerts(rule, drafts, *, moment, batch) -> int
 def withdraw_alerts(rule, alerts, *, reason, moment) -> int
+def withdraw_alerts_each(alerts, *, reason, moment) -> int
+def withdraw_case_alerts(groups, *, moment) -> int
 
 A scan decides *what* holds (in SQL) and hands drafts here. Raising is idempotent and safe with
 two scans at once: the database keeps one live alert per rule and subject
@@ -17,11 +19,13 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import Expression, Value
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core.models import Event, User
@@ -31,6 +35,7 @@ from govhall.supervision.events import SupervisionEvent
 from govhall.supervision.models import Alert, AlertLevel, AlertQuerySet, AlertRule
 
 BATCH_SIZE = 1000
+WITHDRAW_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,13 @@ class AlertDraft:
     due_on: datetime.date | None = None
 
 
-def _events(action: str, rows: Iterable[tuple[int, int, str]], data: dict[str, Any]) -> None:
+def _events(
+    action: str,
+    rows: Iterable[tuple[int, int, str]],
+    data: dict[str, Any] | Callable[[int], dict[str, Any]],
+) -> None:
     """One event per alert (pk, center_id, repr), written in bulk (the names are registered
-    constants of `SupervisionEvent`)."""
+    constants of `SupervisionEvent`); `data` the same for all, or by the alert's pk."""
     Event.objects.bulk_create(
         [
             Event(
@@ -60,7 +69,7 @@ def _events(action: str, rows: Iterable[tuple[int, int, str]], data: dict[str, A
                 object_id=str(pk),
                 object_repr=text[:200],
                 center_id=center_id,
-                data=data,
+                data=data(pk) if callable(data) else data,
             )
             for pk, center_id, text in rows
         ],
@@ -130,19 +139,104 @@ def withdraw_alerts(
     reason: str,
     moment: datetime.datetime,
 ) -> int:
-    """Withdraw the live ones of `alerts` (they no longer hold), each with its event."""
-    rows = list(alerts.live().values_list("pk", "center_id", "subject_key"))
+    """Withdraw the live ones of `alerts` (of `rule`; they no longer hold), each with its
+    event."""
+    return withdraw_alerts_each(alerts, reason=reason, moment=moment)
+
+
+def withdraw_alerts_each(
+    alerts: AlertQuerySet,
+    *,
+    reason: str | Expression,
+    moment: datetime.datetime,
+) -> int:
+    """Withdraw the live ones of `alerts` (of any rules), each with its event: one SELECT of
+    what to withdraw, an UPDATE … RETURNING per reason (only the rows it withdrew, whatever runs
+    at once) and one bulk insert of their events. `reason` a `WithdrawalReason`, or an
+    expression over the alert (and its joins, e.g. a `Case`/`When` on `case__status`) giving
+    one per alert. (The SELECT first: a planner cannot tell that few alerts go, and an UPDATE
+    joined to the query would hash every live alert.)"""
+    why = reason if isinstance(reason, Expression) else Value(str(reason))
+    groups: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+    for pk, text in alerts.live().order_by().annotate(why=why).values_list("pk", "why"):
+        groups[None, text].append(pk)
+    return _withdraw_rows(alerts.db, "id", groups.items(), moment)
+
+
+def withdraw_case_alerts(
+    groups: dict[tuple[int, str], list[int]], *, moment: datetime.datetime
+) -> int:
+    """Withdraw the live alerts of each (rule id, reason) group's cases (by case id), each with
+    its event: what a scan that already knows the cases and reasons calls."""
+    return _withdraw_rows("default", "case_id", groups.items(), moment)
+
+
+def _withdraw_rows(
+    db: str,
+    column: str,
+    groups: Iterable[tuple[tuple[int | None, str], list[int]]],
+    moment: datetime.datetime,
+) -> int:
+    """Withdraw the live alerts whose `column` ("id" or "case_id") is among each group's
+    values (of the group's rule, when given) with the group's reason; announce exactly the rows
+    each UPDATE … RETURNING withdrew. On PostgreSQL the events are written by the same
+    statement (a data-modifying WITH, values as one array): nothing per row in Python."""
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    table = quote(Alert._meta.db_table)
+    when = Alert._meta.get_field("withdrawn_at").get_db_prep_value(moment, connection)
+    returning = "RETURNING id, center_id, subject_key, rule_id, withdrawal_reason"
+    withdrawn = 0
+    rows: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for (rule_id, reason), values in sorted(groups, key=str):
+            by_rule, rule_params = ("AND rule_id = %s", [rule_id]) if rule_id else ("", [])
+            if connection.vendor == "postgresql":
+                at = Event._meta.get_field("at").get_db_prep_value(timezone.now(), connection)
+                cursor.execute(
+                    f"WITH gone AS (UPDATE {table} SET withdrawn_at = %s, withdrawal_reason = %s "
+                    f"WHERE {column} = ANY(%s) {by_rule} AND withdrawn_at IS NULL {returning}) "
+                    f"INSERT INTO {quote(Event._meta.db_table)} (at, actor_id, action, "
+                    "object_type, object_id, object_repr, center_id, note, data) "
+                    "SELECT %s, NULL, %s, %s, gone.id::text, left(gone.subject_key, 200), "
+                    "gone.center_id, '', jsonb_build_object('rule', rule.code, 'reason', "
+                    f"gone.withdrawal_reason) FROM gone JOIN {quote(AlertRule._meta.db_table)} "
+                    "AS rule ON rule.id = gone.rule_id",
+                    [
+                        when,
+                        reason,
+                        values,
+                        *rule_params,
+                        at,
+                        str(SupervisionEvent.ALERT_WITHDRAW),
+                        Alert._meta.label_lower,
+                    ],
+                )
+                withdrawn += cursor.rowcount
+                continue
+            for start in range(0, len(values), WITHDRAW_BATCH):
+                chunk = values[start : start + WITHDRAW_BATCH]
+                cursor.execute(
+                    f"UPDATE {table} SET withdrawn_at = %s, withdrawal_reason = %s "
+                    f"WHERE {column} IN ({', '.join(['%s'] * len(chunk))}) {by_rule} "
+                    f"AND withdrawn_at IS NULL {returning}",
+                    [when, reason, *chunk, *rule_params],
+                )
+                rows.extend(cursor.fetchall())
     if not rows:
-        return 0
-    count = Alert.objects.filter(
-        pk__in=[pk for pk, _c, _s in rows], withdrawn_at__isnull=True
-    ).update(withdrawn_at=moment, withdrawal_reason=reason)
+        return withdrawn
+    codes = dict(
+        AlertRule.objects.using(db)
+        .filter(pk__in={row[3] for row in rows})
+        .values_list("pk", "code")
+    )
+    data = {pk: {"rule": codes[rule_id], "reason": why} for pk, _c, _s, rule_id, why in rows}
     _events(
         SupervisionEvent.ALERT_WITHDRAW,
-        rows,
-        {"rule": rule.code, "reason": str(reason)},
+        [(pk, center, subject) for pk, center, subject, _r, _w in rows],
+        data.__getitem__,
     )
-    return count
+    return withdrawn + len(rows)
 
 
 def _managers(role: Role, field: str, ids: set[int]) -> dict[int, list[str]]:

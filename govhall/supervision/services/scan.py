@@ -27,51 +27,53 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Case as DbCase
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases.case_transitions import CLOCK_RUNNING_STATUSES, UNDECIDED_STATUSES
 from govhall.cases.models import Case
 from govhall.cases.statuses import CaseKind, CaseStatus
-from govhall.core.models import Event
-from govhall.staffing.queries.cover import posts_with_people, who_serves_many
 from govhall.supervision.models import (
     Alert,
     AlertLevel,
     AlertRule,
     AlertSubject,
-    ScanState,
     WithdrawalReason,
 )
-from govhall.supervision.services.raising import AlertDraft, raise_alerts, withdraw_alerts
-from govhall.workdays.models import CenterDay
-from govhall.workdays.queries.calendar import calendar_for, current_revision
+from govhall.supervision.services.raising import (
+    AlertDraft,
+    raise_alerts,
+    withdraw_alerts,
+    withdraw_alerts_each,
+    withdraw_case_alerts,
+)
+from govhall.supervision.services.responsibility import case_responsible
+from govhall.supervision.services.scanning import (
+    Calendars,
+    ScanResult,
+    changed_ids,
+    forget_state,
+    locked_state,
+    mark_scanned,
+    may_go_incremental,
+    scan_calendars,
+)
+from govhall.workdays.queries.calendar import current_revision
 from govhall.workdays.queries.work_calendar import CalendarRangeError, WorkCalendar
 
 SCAN_NAME = AlertSubject.CASE_DEADLINE.value
-WITHDRAW_BATCH = 5000
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    day: datetime.date
-    full: bool
-    raised: int
-    withdrawn: int
-
-
-@dataclass(frozen=True)
-class _Calendars:
-    national: WorkCalendar
-    special: dict[int, WorkCalendar]  # centers with days of their own
-
-
-def _calendars() -> _Calendars:
-    ids = CenterDay.objects.values_list("center_id", flat=True).distinct()
-    return _Calendars(calendar_for(None), {pk: calendar_for(pk) for pk in ids})
+CHUNK = 5000  # ids per IN (…)
 
 
 def _cutoff(calendar: WorkCalendar, day: datetime.date, days_left: int) -> datetime.date:
@@ -118,7 +120,7 @@ def _condition_on(
 
 def _condition(
     rule: AlertRule,
-    calendars: _Calendars,
+    calendars: Calendars,
     day: datetime.date,
     totals: list[int],
     prefix: str = "",
@@ -136,6 +138,130 @@ def _condition(
     return result
 
 
+def _holds(
+    rule: AlertRule,
+    calendars: Calendars,
+    day: datetime.date,
+    case: _Changed,
+    cutoffs: dict[tuple[int | None, int], datetime.date],
+) -> bool:
+    """`_condition` for one case already read (the incremental scan reads each changed case
+    once): the same cutoffs, compared in Python."""
+    if case.status not in CLOCK_RUNNING_STATUSES or case.due is None:
+        return False
+    if rule.level == AlertLevel.RED:
+        return case.due < day
+    if case.kind == CaseKind.IMMEDIATE:
+        return False
+    if rule.level == AlertLevel.REMINDER:
+        left = rule.threshold_days or 0
+    elif rule.level == AlertLevel.YELLOW:
+        total = case.promised_days + case.extension_days
+        if total <= 0:
+            return False
+        left = yellow_days_left(total, rule.threshold_percent or 100)
+    else:
+        return False
+    own = case.center_id if case.center_id in calendars.special else None
+    key = (own, left)
+    if key not in cutoffs:
+        calendar = calendars.special[own] if own is not None else calendars.national
+        cutoffs[key] = _cutoff(calendar, day, left)
+    return case.due < cutoffs[key]
+
+
+@dataclass(frozen=True)
+class _Changed:
+    """A changed case as the incremental scan reads it (once)."""
+
+    pk: int
+    status: str
+    kind: str
+    due: datetime.date | None
+    promised_days: int
+    extension_days: int
+    center_id: int
+    window_id: int | None
+    received_by_id: int | None
+    department_id: int | None
+    number: str
+    live: frozenset[int]  # the rules with a live alert on it
+
+
+_CHANGED_FIELDS = (
+    "pk",
+    "status",
+    "kind",
+    "promised_due_on",
+    "promised_days",
+    "extension_days",
+    "center_id",
+    "window_id",
+    "received_by_id",
+    "department_id",
+    "number",
+)
+
+
+def _read_changed(changed: QuerySet[Any], rules: list[AlertRule]) -> list[_Changed]:
+    """The changed cases, each with the rules it has a live alert of: one query."""
+    live = {
+        f"live_{rule.pk}": Exists(
+            Alert.objects.filter(rule=rule, case_id=OuterRef("pk"), withdrawn_at__isnull=True)
+        )
+        for rule in rules
+    }
+    rows = Case.objects.filter(pk__in=changed).annotate(**live).values_list(*_CHANGED_FIELDS, *live)
+    width = len(_CHANGED_FIELDS)
+    cases = []
+    for row in rows.order_by():
+        pk, status, kind, due, promised, extension, center, window, by, department, number = row[
+            :width
+        ]
+        flags = row[width:]
+        cases.append(
+            _Changed(
+                pk=pk,
+                status=status,
+                kind=kind,
+                due=due,
+                promised_days=promised,
+                extension_days=extension,
+                center_id=center,
+                window_id=window,
+                received_by_id=by,
+                department_id=department,
+                number=number,
+                live=frozenset(r.pk for r, flag in zip(rules, flags, strict=True) if flag),
+            )
+        )
+    return cases
+
+
+def _withdraw_changed(
+    rules: list[AlertRule],
+    calendars: Calendars,
+    today: datetime.date,
+    cases: list[_Changed],
+    cutoffs: dict[tuple[int | None, int], datetime.date],
+    moment: datetime.datetime,
+) -> int:
+    """Withdraw the live alerts of the changed cases whose rule no longer holds: an UPDATE per
+    (rule, reason) on the cases' ids, the reason from the case's status."""
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for case in cases:
+        if case.status not in UNDECIDED_STATUSES:
+            reason = WithdrawalReason.FINISHED.value
+        elif case.status == CaseStatus.SUSPENDED:
+            reason = WithdrawalReason.SUSPENDED.value
+        else:
+            reason = WithdrawalReason.DEADLINE_MOVED.value
+        for rule in rules:
+            if rule.pk in case.live and not _holds(rule, calendars, today, case, cutoffs):
+                groups[rule.pk, reason].append(case.pk)
+    return withdraw_case_alerts(groups, moment=moment)
+
+
 def _running_q(prefix: str = "") -> Q:
     return Q(
         **{
@@ -151,122 +277,85 @@ def _running() -> QuerySet[Case]:
     )
 
 
-def _promised_totals(only: QuerySet[Any] | None = None) -> list[int]:
-    """The distinct promised totals (promised + extension days) of running timed cases (of the
-    cases `only` names, when given)."""
+def _promised_totals() -> list[int]:
+    """The distinct promised totals (promised + extension days) of running timed cases."""
     cases = Case.objects.filter(_running_q()).exclude(kind=CaseKind.IMMEDIATE)
-    if only is not None:
-        cases = cases.filter(pk__in=only)
     pairs = cases.order_by().values_list("promised_days", "extension_days").distinct()
     return sorted({promised + extension for promised, extension in pairs})
 
 
-def _changed_case_ids(since: datetime.datetime) -> QuerySet[Any]:
-    """Cases with an event since `since` (every action on a case writes one)."""
-    return (
-        Event.objects.filter(at__gte=since, object_type=Case._meta.label_lower)
-        .annotate(case_pk=Cast("object_id", BigIntegerField()))
-        .values("case_pk")
-    )
-
-
-def _withdraw(
-    rules: list[AlertRule],
-    calendars: _Calendars,
-    today: datetime.date,
-    totals: list[int],
-    changed: QuerySet[Any] | None,
-    moment: datetime.datetime,
-) -> int:
-    """Withdraw the live alerts (of the changed cases) whose case no longer meets its rule: one
-    pass over the alerts of every rule joined to their cases, the reason read from the case's
-    status. A rule switched off loses all its live alerts."""
+def _withdraw_off(rules: list[AlertRule], moment: datetime.datetime) -> int:
+    """A rule switched off loses all its live alerts."""
     withdrawn = 0
     for rule in rules:
         if not rule.is_active:
             off = Alert.objects.live().filter(rule=rule)
             withdrawn += withdraw_alerts(rule, off, reason=WithdrawalReason.RULE_OFF, moment=moment)
-    active = {rule.pk: rule for rule in rules if rule.is_active}
-    if not active:
-        return withdrawn
-    holds = Q(pk__in=[])
-    for rule in active.values():
-        holds |= Q(rule=rule) & _condition(rule, calendars, today, totals, "case__")
-    live = Alert.objects.live().filter(rule__in=list(active), case__isnull=False)
-    if changed is not None:
-        live = live.filter(case_id__in=changed)
-    gone = (
-        live.annotate(promised_total=F("case__promised_days") + F("case__extension_days"))
-        .exclude(_running_q("case__") & holds)
-        .order_by()
-        .values_list("pk", "rule_id", "case__status")
-    )
-    stale: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for pk, rule_id, status in gone:
-        if status not in UNDECIDED_STATUSES:
-            stale[rule_id, WithdrawalReason.FINISHED].append(pk)
-        elif status == CaseStatus.SUSPENDED:
-            stale[rule_id, WithdrawalReason.SUSPENDED].append(pk)
-        else:
-            stale[rule_id, WithdrawalReason.DEADLINE_MOVED].append(pk)
-    for (rule_id, reason), ids in sorted(stale.items()):
-        for start in range(0, len(ids), WITHDRAW_BATCH):
-            chunk = Alert.objects.live().filter(pk__in=ids[start : start + WITHDRAW_BATCH])
-            withdrawn += withdraw_alerts(active[rule_id], chunk, reason=reason, moment=moment)
     return withdrawn
 
 
-def _responsible(
-    rows: list[tuple[int, int, int | None, int | None, datetime.date]],
+def _withdraw(
+    rules: list[AlertRule],
+    calendars: Calendars,
+    today: datetime.date,
+    totals: list[int],
     moment: datetime.datetime,
-) -> dict[int, int | None]:
-    """Who answers for each case now: whoever serves the case's window (A/B cover) — the post
-    of the clerk who received it, else the window's first post —, else that clerk."""
-    windows = {window for _pk, _center, window, _by, _due in rows if window is not None}
-    posts = list(posts_with_people().filter(window_id__in=windows).order_by("id"))
-    by_window: dict[int, list[Any]] = defaultdict(list)
-    for serving in who_serves_many(posts, moment):
-        by_window[serving.post.window_id].append(serving)
-    answer: dict[int, int | None] = {}
-    for pk, _center, window, received_by, _due in rows:
-        servings = by_window.get(window or 0, [])
-        own = [s for s in servings if s.post.a_staff_id == received_by and s.user is not None]
-        anyone = [s for s in servings if s.user is not None]
-        chosen = (own or anyone or [None])[0]
-        answer[pk] = chosen.user.pk if chosen is not None else received_by
-    return answer
+) -> int:
+    """Withdraw the live alerts whose case no longer meets its rule, the reason read from the
+    case's status: per rule, an anti-join of its live alerts (rule, case) with the cases that
+    meet it — both read from index only (`alert_live_case_idx`, `case_running_due_idx`) —,
+    then the few that go. A rule switched off loses all its live alerts."""
+    withdrawn = _withdraw_off(rules, moment)
+    reason = DbCase(
+        When(
+            ~Q(case__status__in=UNDECIDED_STATUSES),
+            then=Value(WithdrawalReason.FINISHED.value),
+        ),
+        When(case__status=CaseStatus.SUSPENDED, then=Value(WithdrawalReason.SUSPENDED.value)),
+        default=Value(WithdrawalReason.DEADLINE_MOVED.value),
+        output_field=CharField(),
+    )
+    for rule in rules:
+        if not rule.is_active:
+            continue
+        holding = _running().filter(_condition(rule, calendars, today, totals))
+        gone = list(
+            Alert.objects.live()
+            .filter(rule=rule, case__isnull=False)
+            .filter(~Exists(holding.filter(pk=OuterRef("case_id"))))
+            .order_by()
+            .values_list("case_id", flat=True)
+        )
+        for start in range(0, len(gone), CHUNK):
+            alerts = Alert.objects.filter(rule=rule, case_id__in=gone[start : start + CHUNK])
+            withdrawn += withdraw_alerts_each(alerts, reason=reason, moment=moment)
+    return withdrawn
 
 
-def _missing(
-    rule: AlertRule,
-    holding: QuerySet[Case],
-    crossed: Q | None,
-    changed: QuerySet[Any] | None,
-) -> list[tuple[Any, ...]]:
-    """The holding cases without a live alert of the rule: all of them, or (incremental) those
-    that changed and those that crossed the threshold since the last scan's day — two queries
-    rather than one with an OR, so that each can use its index."""
+def _missing(rule: AlertRule, holding: QuerySet[Case]) -> list[tuple[Any, ...]]:
+    """The holding cases without a live alert of the rule: their ids from an anti-join that
+    reads only indexes (`case_running_due_idx` and the live alerts' `alert_live_case_idx`), then
+    what the alerts need of those few."""
     without = holding.filter(
         ~Exists(Alert.objects.filter(rule=rule, case_id=OuterRef("pk"), withdrawn_at__isnull=True))
     )
-    parts = [without]
-    if changed is not None:
-        parts = [without.filter(pk__in=changed)]
-        if crossed is not None:
-            parts.append(without.filter(crossed))
-    rows: dict[int, tuple[Any, ...]] = {}
-    for part in parts:
-        for row in part.order_by().values_list(
-            "pk",
-            "center_id",
-            "window_id",
-            "received_by_id",
-            "promised_due_on",
-            "department_id",
-            "number",
-        ):
-            rows[row[0]] = row
-    return list(rows.values())
+    ids = list(without.order_by().values_list("pk", flat=True))
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), CHUNK):
+        rows.extend(
+            Case.objects.filter(pk__in=ids[start : start + CHUNK])
+            .order_by()
+            .values_list(
+                "pk",
+                "center_id",
+                "window_id",
+                "received_by_id",
+                "promised_due_on",
+                "department_id",
+                "number",
+            )
+        )
+    return rows
 
 
 def _raise(
@@ -277,7 +366,7 @@ def _raise(
 ) -> int:
     if not rows:
         return 0
-    people = _responsible([row[:5] for row in rows], moment)
+    people = case_responsible([row[:5] for row in rows], moment)
     day = timezone.localdate(moment)
     drafts = [
         AlertDraft(
@@ -302,43 +391,58 @@ def scan_case_deadlines(*, now: datetime.datetime | None = None, full: bool = Fa
     started = timezone.now()  # the wall clock: what "changed since" compares with
     moment = now or started
     today = timezone.localdate(moment)
-    ScanState.objects.get_or_create(name=SCAN_NAME)
-    with transaction.atomic():
-        state = ScanState.objects.select_for_update().get(name=SCAN_NAME)
+    with locked_state(SCAN_NAME) as state:
         revision = current_revision()
-        incremental = (
-            not full
-            and state.last_scan_at is not None
-            and state.last_day is not None
-            and state.last_day <= today
-            and state.calendar_revision == revision
-        )
-        changed = _changed_case_ids(state.last_scan_at) if incremental else None  # type: ignore[arg-type]
+        incremental = may_go_incremental(state, full=full, today=today, revision=revision)
+        changed = changed_ids(Case, state.last_scan_at) if incremental else None  # type: ignore[arg-type]
         # Same day as the last scan: no case crossed a threshold (the conditions are dates), so
         # only the changed cases are looked at, and only their promised totals matter.
         same_day = incremental and state.last_day == today
-        calendars = _calendars()
-        totals = _promised_totals(changed if same_day else None)
+        calendars = scan_calendars()
         batch = uuid.uuid4().hex
         rules = list(AlertRule.objects.filter(subject=AlertSubject.CASE_DEADLINE).order_by("id"))
-        withdrawn = _withdraw(rules, calendars, today, totals, changed, moment)
+        active = [rule for rule in rules if rule.is_active]
         raised = 0
-        for rule in rules:
-            if not rule.is_active:
-                continue
-            holding = _running().filter(_condition(rule, calendars, today, totals))
-            crossed = None
-            if incremental and not same_day:
-                assert state.last_day is not None
-                crossed = ~_condition(rule, calendars, state.last_day, totals)
-            raised += _raise(rule, _missing(rule, holding, crossed, changed), moment, batch)
-        state.last_scan_at = started
-        state.last_day = today
-        state.calendar_revision = revision
-        state.save()
+        if changed is None:
+            totals = _promised_totals()
+            withdrawn = _withdraw(rules, calendars, today, totals, moment)
+            for rule in active:
+                holding = _running().filter(_condition(rule, calendars, today, totals))
+                raised += _raise(rule, _missing(rule, holding), moment, batch)
+        else:
+            # Each changed case is read once; its rules are decided in Python on the same
+            # cutoffs. Cases that did not change can only have crossed a threshold since the
+            # last scan's day (none, on the same day): SQL on the running cases for those.
+            withdrawn = _withdraw_off(rules, moment)
+            cases = _read_changed(changed, active)
+            cutoffs: dict[tuple[int | None, int], datetime.date] = {}
+            withdrawn += _withdraw_changed(active, calendars, today, cases, cutoffs, moment)
+            totals = [] if same_day else _promised_totals()
+            for rule in active:
+                rows = {
+                    case.pk: (
+                        case.pk,
+                        case.center_id,
+                        case.window_id,
+                        case.received_by_id,
+                        case.due,
+                        case.department_id,
+                        case.number,
+                    )
+                    for case in cases
+                    if rule.pk not in case.live and _holds(rule, calendars, today, case, cutoffs)
+                }
+                if not same_day:
+                    assert state.last_day is not None
+                    crossed = ~_condition(rule, calendars, state.last_day, totals)
+                    holding = _running().filter(_condition(rule, calendars, today, totals))
+                    for row in _missing(rule, holding.filter(crossed)):
+                        rows[row[0]] = row
+                raised += _raise(rule, list(rows.values()), moment, batch)
+        mark_scanned(state, started=started, today=today, revision=revision)
     return ScanResult(day=today, full=not incremental, raised=raised, withdrawn=withdrawn)
 
 
 def forget_scan_state() -> None:
     """Make the next scan a full one (after a rule changed)."""
-    ScanState.objects.filter(name=SCAN_NAME).update(last_scan_at=None, last_day=None)
+    forget_state(SCAN_NAME)
