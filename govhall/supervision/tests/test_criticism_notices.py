@@ -137,7 +137,7 @@ def test_the_page_issues_and_shows_the_printable_notice(client_as, director, cle
     printed = client.get(done["Location"])
     html = printed.content.decode()
     assert printed.status_code == 200
-    assert "@page" not in html  # the print CSS is a static file (A4, @page)
+    assert "size: A4" in html  # the shared A4 page (templates/print/a4_sheet.css), inline
     assert "notice-print.css" in html and "data-print" in html
     assert county.name in html and notice.number in html and FACTS in html and DECISION in html
     assert "（盖章）" in html
