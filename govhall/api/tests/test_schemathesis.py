@@ -3,8 +3,8 @@
 Generated requests, valid and invalid, go to the app in process (WSGI) as a hall director with
 an API token, and without credentials to the public operations; the run fails on any 5xx, an
 undeclared status code, a response that does not match its declared schema, or a wrong content
-type. PostgreSQL
-only (it is the database that refuses NUL bytes and out-of-range numbers; SQLite accepts them).
+type. The director's and the public runs on PostgreSQL (the database that refuses NUL bytes and
+out-of-range numbers; SQLite accepts them); the refusal probes by other callers on SQLite.
 Deterministic: hypothesis derandomized, a bounded number of examples per operation, no
 example database, so CI sees the same requests on every run.
 
@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from govhall.api.main import api
+from govhall.cases.services.intake import case_receive
 from govhall.core.roles import Role
 from govhall.core.tokens import api_token_create
 from govhall.testing.factories import make_staff
@@ -62,6 +63,20 @@ HYPOTHESIS = settings(
 def postgresql_only() -> Iterator[None]:
     if connection.vendor != "postgresql":
         pytest.skip("schemathesis runs on PostgreSQL, which refuses what SQLite lets through")
+    yield from _connection_kept_open()
+
+
+@pytest.fixture
+def sqlite_only() -> Iterator[None]:
+    # The refusal probes (other callers, no credentials) judge permissions, not how strict the
+    # database is: they run on the SQLite pass, beside the PostgreSQL one, so that the two
+    # passes of the test command take about as long.
+    if connection.vendor == "postgresql":
+        pytest.skip("the refusal probes run on the SQLite pass")
+    yield from _connection_kept_open()
+
+
+def _connection_kept_open() -> Iterator[None]:
     # Like Django's test client: keep the test's connection (and transaction) open across the
     # requests, which would otherwise close it when each one finishes.
     request_started.disconnect(close_old_connections)
@@ -77,8 +92,17 @@ def postgresql_only() -> Iterator[None]:
 def hall(postgresql_only, county, town, director, clerk, case_item, hall_window, applicant_data,
          all_received):  # fmt: skip
     """A small hall with one case, so that lists and details have something to answer."""
-    from govhall.cases.services.intake import case_receive
+    return _small_hall(director, clerk, case_item, hall_window, applicant_data, all_received)
 
+
+@pytest.fixture
+def probe_hall(sqlite_only, county, town, director, clerk, case_item, hall_window, applicant_data,
+               all_received):  # fmt: skip
+    """The same hall for the refusal probes, on the SQLite pass."""
+    return _small_hall(director, clerk, case_item, hall_window, applicant_data, all_received)
+
+
+def _small_hall(director, clerk, case_item, hall_window, applicant_data, all_received):  # type: ignore[no-untyped-def]
     case_receive(
         actor=clerk,
         item=case_item,
@@ -124,13 +148,13 @@ FEWER = settings(HYPOTHESIS, max_examples=4)
 
 
 @pytest.fixture
-def other_clerk_token(hall, county, other_department) -> str:
+def other_clerk_token(probe_hall, county, other_department) -> str:
     other = make_staff(Role.CLERK, county, other_department, username="bdc-clerk")
     return api_token_create(actor=None, user=other, name="schemathesis")[1]
 
 
 @pytest.fixture
-def town_director_token(hall, town) -> str:
+def town_director_token(probe_hall, town) -> str:
     town_director = make_staff(Role.DIRECTOR, town, username="town-director")
     return api_token_create(actor=None, user=town_director, name="schemathesis")[1]
 
@@ -151,7 +175,7 @@ def test_api_as_a_town_director(case, town_director_token):
 
 @schema.include(lambda ctx: not _is_public(ctx)).parametrize()
 @FEWER
-def test_private_api_without_credentials(case, hall):
+def test_private_api_without_credentials(case, probe_hall):
     if case.headers:
         case.headers.pop("Authorization", None)
     response = case.call_and_validate(checks=CHECKS)
