@@ -77,7 +77,12 @@ from govhall.supervision.models import (
     AlertSubject,
     WithdrawalReason,
 )
-from govhall.supervision.services.raising import AlertDraft, raise_alerts, withdraw_alerts
+from govhall.supervision.services.raising import (
+    AlertDraft,
+    raise_alerts,
+    withdraw_alerts,
+    withdraw_switched_off,
+)
 from govhall.supervision.services.scanning import (
     ScanResult,
     changed_ids,
@@ -451,8 +456,7 @@ def _scan_rule(
 ) -> tuple[int, int]:
     """(raised, withdrawn) by one rule."""
     if not rule.is_active:
-        live = Alert.objects.live().filter(rule=rule)
-        return 0, withdraw_alerts(rule, live, reason=WithdrawalReason.RULE_OFF, moment=moment)
+        return 0, withdraw_switched_off(rule, moment=moment)
     today = timezone.localdate(moment)
     taken = Alert.objects.live().filter(rule=rule)
     if rule.subject == AlertSubject.CASE_OVERRIDE:

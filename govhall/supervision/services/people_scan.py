@@ -60,7 +60,12 @@ from govhall.supervision.models import (
     AlertSubject,
     WithdrawalReason,
 )
-from govhall.supervision.services.raising import AlertDraft, raise_alerts, withdraw_alerts
+from govhall.supervision.services.raising import (
+    AlertDraft,
+    raise_alerts,
+    withdraw_alerts,
+    withdraw_switched_off,
+)
 from govhall.supervision.services.scanning import (
     ScanResult,
     locked_state,
@@ -194,7 +199,7 @@ class Watch:
 def _withdraw(rule: AlertRule, watch: Watch, clock: Clock, reason: WithdrawalReason) -> int:
     live = watch.live(rule)
     if not rule.is_active:
-        return withdraw_alerts(rule, live, reason=WithdrawalReason.RULE_OFF, moment=clock.moment)
+        return withdraw_switched_off(rule, moment=clock.moment, alerts=live)
     still = (watch.still or watch.holding)(rule, clock)
     stale = cast(AlertQuerySet, live.exclude(Exists(still.filter(pk=OuterRef("subject_pk")))))
     return withdraw_alerts(rule, stale, reason=reason, moment=clock.moment)

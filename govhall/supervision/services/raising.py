@@ -4,6 +4,7 @@ Entry points:
 def raise_alerts(rule, drafts, *, moment, batch) -> int
 def withdraw_alerts(rule, alerts, *, reason, moment) -> int
 def withdraw_alerts_each(alerts, *, reason, moment) -> int
+def withdraw_switched_off(rule, *, moment, alerts=None) -> int
 def withdraw_case_alerts(groups, *, moment) -> int
 
 A scan decides *what* holds (in SQL) and hands drafts here. Raising is idempotent and safe with
@@ -32,7 +33,13 @@ from govhall.core.models import Event, User
 from govhall.core.notify import send_sms
 from govhall.core.roles import Role
 from govhall.supervision.events import SupervisionEvent
-from govhall.supervision.models import Alert, AlertLevel, AlertQuerySet, AlertRule
+from govhall.supervision.models import (
+    Alert,
+    AlertLevel,
+    AlertQuerySet,
+    AlertRule,
+    WithdrawalReason,
+)
 
 BATCH_SIZE = 1000
 WITHDRAW_BATCH = 5000
@@ -237,6 +244,14 @@ def _withdraw_rows(
         data.__getitem__,
     )
     return withdrawn + len(rows)
+
+
+def withdraw_switched_off(
+    rule: AlertRule, *, moment: datetime.datetime, alerts: AlertQuerySet | None = None
+) -> int:
+    """A rule switched off loses all its live alerts (or those of `alerts`, its live ones)."""
+    live = alerts if alerts is not None else Alert.objects.live().filter(rule=rule)
+    return withdraw_alerts(rule, live, reason=WithdrawalReason.RULE_OFF, moment=moment)
 
 
 def _managers(role: Role, field: str, ids: set[int]) -> dict[int, list[str]]:

@@ -54,9 +54,9 @@ from govhall.supervision.models import (
 from govhall.supervision.services.raising import (
     AlertDraft,
     raise_alerts,
-    withdraw_alerts,
     withdraw_alerts_each,
     withdraw_case_alerts,
+    withdraw_switched_off,
 )
 from govhall.supervision.services.responsibility import case_responsible
 from govhall.supervision.services.scanning import (
@@ -289,8 +289,7 @@ def _withdraw_off(rules: list[AlertRule], moment: datetime.datetime) -> int:
     withdrawn = 0
     for rule in rules:
         if not rule.is_active:
-            off = Alert.objects.live().filter(rule=rule)
-            withdrawn += withdraw_alerts(rule, off, reason=WithdrawalReason.RULE_OFF, moment=moment)
+            withdrawn += withdraw_switched_off(rule, moment=moment)
     return withdrawn
 
 

@@ -44,7 +44,12 @@ from govhall.catalog.step_limits import LIMIT_FIELDS, Step, default_step_limit, 
 from govhall.core.models import User
 from govhall.core.roles import BACK_OFFICE_ROLES, Role
 from govhall.supervision.models import Alert, AlertRule, AlertSubject, WithdrawalReason
-from govhall.supervision.services.raising import AlertDraft, raise_alerts, withdraw_alerts
+from govhall.supervision.services.raising import (
+    AlertDraft,
+    raise_alerts,
+    withdraw_alerts,
+    withdraw_switched_off,
+)
 from govhall.supervision.services.responsibility import case_responsible
 from govhall.supervision.services.scanning import (
     Calendars,
@@ -270,7 +275,7 @@ def _withdraw(
 ) -> int:
     live = Alert.objects.live().filter(rule=rule)
     if not rule.is_active:
-        return withdraw_alerts(rule, live, reason=WithdrawalReason.RULE_OFF, moment=moment)
+        return withdraw_switched_off(rule, moment=moment, alerts=live)
     if changed is not None:
         live = live.filter(case_id__in=Case.objects.filter(changed).values("pk"))
     rows = list(
