@@ -21,7 +21,7 @@ from django.utils import timezone
 from govhall.cases.models import Case
 from govhall.cases.statuses import CaseStatus as S
 from govhall.catalog.step_limits import Step, step_limit
-from govhall.workdays.queries.calendar import calendar_for
+from govhall.workdays.queries.calendar import calendar_for, day_start
 from govhall.workdays.queries.work_calendar import CalendarRangeError, WorkCalendar
 
 STEP_OF_STATUS: dict[str, str] = {
@@ -42,10 +42,6 @@ TIMEOUT_DEFAULT_STATUSES = frozenset({S.IN_REVIEW, S.AWAITING_APPROVAL})
 def step_of(case: Case) -> str | None:
     """The step the case is in, or None (a status without a limit of its own)."""
     return STEP_OF_STATUS.get(case.status)
-
-
-def day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def step_cutoff(

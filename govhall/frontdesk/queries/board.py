@@ -27,6 +27,7 @@ from govhall.org.models import Center, Window
 from govhall.staffing.models import Absence, Delegation
 from govhall.staffing.models.presence import AbsenceStatus
 from govhall.staffing.queries.cover import posts_with_people, who_serves_many
+from govhall.workdays.queries.calendar import day_start
 
 # How many of the latest calls the board lists.
 BOARD_LAST_CALLS = 8
@@ -134,12 +135,6 @@ def people_ahead_at_issue(ticket: Ticket) -> int:
 # --- the display board -------------------------------------------------------------------------
 
 
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(
-        datetime.datetime.combine(day, datetime.time.min), timezone.get_current_timezone()
-    )
-
-
 def _clock(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%H:%M") if moment else ""
 
@@ -203,7 +198,7 @@ def board_state(center: Center, at: datetime.datetime | None = None) -> dict[str
     Nine queries whatever the size of the hall."""
     now = at or timezone.now()
     day = timezone.localdate(now)
-    day_start = _day_start(day)
+    since = day_start(day)
     windows = list(
         Window.objects.filter(center=center, is_active=True, service_groups__is_active=True)
         .distinct()
@@ -217,7 +212,7 @@ def board_state(center: Center, at: datetime.datetime | None = None) -> dict[str
     }
     calls = [
         _call_row(call)
-        for call in TicketCall.objects.filter(center=center, at__gte=day_start, at__lte=now)
+        for call in TicketCall.objects.filter(center=center, at__gte=since, at__lte=now)
         .select_related("ticket", "ticket__group", "window")
         .order_by("-at", "-id")[:BOARD_LAST_CALLS]
     ]
@@ -263,7 +258,7 @@ def board_fingerprint(center: Center, at: datetime.datetime | None = None) -> tu
     reads only today's rows through an index."""
     now = at or timezone.now()
     day = timezone.localdate(now)
-    since = _day_start(day)
+    since = day_start(day)
 
     def last(qs: QuerySet[Any], field: str) -> Subquery:
         return Subquery(qs.order_by(f"-{field}").values(field)[:1])

@@ -26,7 +26,7 @@ from govhall.frontdesk.access.inquiries import department_of, inquiries_in_scope
 from govhall.frontdesk.models import Inquiry, InquiryChannel, InquiryOutcome, InquiryStatus
 from govhall.frontdesk.models.inquiry import InquiryQuerySet
 from govhall.org.access.scope import scope_of
-from govhall.workdays.queries.calendar import calendar_for
+from govhall.workdays.queries.calendar import calendar_for, day_start
 
 LIST_RELATED = (
     "center",
@@ -88,12 +88,6 @@ class InquiryFilters:
         )
 
 
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(
-        datetime.datetime.combine(day, datetime.time.min), timezone.get_current_timezone()
-    )
-
-
 def apply_filters(qs: InquiryQuerySet, filters: InquiryFilters) -> InquiryQuerySet:
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
@@ -102,9 +96,9 @@ def apply_filters(qs: InquiryQuerySet, filters: InquiryFilters) -> InquiryQueryS
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.date_from is not None:
-        qs = qs.filter(received_at__gte=_day_start(filters.date_from))
+        qs = qs.filter(received_at__gte=day_start(filters.date_from))
     if filters.date_to is not None:
-        qs = qs.filter(received_at__lt=_day_start(filters.date_to + datetime.timedelta(days=1)))
+        qs = qs.filter(received_at__lt=day_start(filters.date_to + datetime.timedelta(days=1)))
     if filters.responder_id is not None:
         qs = qs.filter(first_responder_id=filters.responder_id)
     if filters.department_id is not None:
@@ -151,7 +145,7 @@ def follow_up_cutoff(center_id: int | None, today: datetime.date) -> datetime.da
             cutoff -= datetime.timedelta(days=1)
             if cutoff.weekday() < 5:
                 left -= 1
-    return _day_start(cutoff)
+    return day_start(cutoff)
 
 
 def due_on(inquiry: Inquiry) -> datetime.date | None:
@@ -231,11 +225,11 @@ class Period:
 
     @property
     def start(self) -> datetime.datetime:
-        return _day_start(self.first)
+        return day_start(self.first)
 
     @property
     def end(self) -> datetime.datetime:
-        return _day_start(self.last + datetime.timedelta(days=1))
+        return day_start(self.last + datetime.timedelta(days=1))
 
     def shifted(self, steps: int) -> Period:
         if self.kind == PERIOD_DAY:

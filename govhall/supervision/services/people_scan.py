@@ -73,7 +73,7 @@ from govhall.supervision.services.scanning import (
     may_go_incremental,
     scan_calendars,
 )
-from govhall.workdays.queries.calendar import current_revision
+from govhall.workdays.queries.calendar import current_revision, day_start
 from govhall.workdays.queries.work_calendar import WorkCalendar
 
 SCAN_NAME = "people"
@@ -103,12 +103,6 @@ class Clock:
     def calendars(self) -> dict[int | None, WorkCalendar]:
         """The national calendar (key None) and each center with days of its own."""
         return scan_calendars().by_center()
-
-
-def day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(
-        datetime.datetime.combine(day, datetime.time.min), timezone.get_current_timezone()
-    )
 
 
 def workdays_before(calendar: WorkCalendar, day: datetime.date, days: int) -> datetime.date:

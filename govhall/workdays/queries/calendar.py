@@ -43,6 +43,13 @@ _PACKAGE_HOLIDAY_LABELS: dict[str, Promise] = {
 }
 
 
+def day_start(day: datetime.date) -> datetime.datetime:
+    """The first moment of `day` in the installation's time zone (where a day's records begin)."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time.min), timezone.get_current_timezone()
+    )
+
+
 def holiday_label(name: str) -> str:
     """A holiday name for display: package names translated, imported names as written."""
     label = _PACKAGE_HOLIDAY_LABELS.get(name)
