@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     # layer 4
     "govhall.supervision",
     "govhall.assessment",
+    "govhall.feedback",
     # faces
     "govhall.portal",
     "govhall.workbench",
@@ -355,6 +356,58 @@ GOVHALL_ASSESSMENT_SERVICE_STARS = env_int("GOVHALL_ASSESSMENT_SERVICE_STARS", 3
 GOVHALL_ASSESSMENT_VIOLATIONS_FOR_RETURN = env_int(
     "GOVHALL_ASSESSMENT_VIOLATIONS_FOR_RETURN", 3, minimum=1
 )
+# Citizens' voice (issue 15; SPEC §9). Ratings (好差评, 国办发〔2019〕51号): the rating screen
+# offers its buttons this many seconds after a ticket is finished or a case delivered at its
+# window; an unrated delivered case gets one SMS invitation after N working days; a late
+# (supplementary) rating is taken for N calendar days; a bad rating is called back and verified
+# within N working days and rectified within N working days (some places use 15).
+GOVHALL_RATING_SCREEN_SECONDS = env_int("GOVHALL_RATING_SCREEN_SECONDS", 120, minimum=10)
+GOVHALL_RATING_INVITATION_WORKDAYS = env_int("GOVHALL_RATING_INVITATION_WORKDAYS", 1, minimum=0)
+GOVHALL_RATING_SUPPLEMENT_DAYS = env_int("GOVHALL_RATING_SUPPLEMENT_DAYS", 7, minimum=1)
+GOVHALL_RATING_CALL_BACK_WORKDAYS = env_int("GOVHALL_RATING_CALL_BACK_WORKDAYS", 1, minimum=1)
+GOVHALL_RATING_RECTIFY_WORKDAYS = env_int("GOVHALL_RATING_RECTIFY_WORKDAYS", 5, minimum=1)
+# Complaints (seeds/000… 篇5 投诉): a simple one is answered by the end of the next working day
+# (0 would mean the same day), a complex one within N working days (the seeds' "one week").
+GOVHALL_COMPLAINT_SIMPLE_WORKDAYS = env_int("GOVHALL_COMPLAINT_SIMPLE_WORKDAYS", 1, minimum=0)
+GOVHALL_COMPLAINT_COMPLEX_WORKDAYS = env_int("GOVHALL_COMPLAINT_COMPLEX_WORKDAYS", 5, minimum=1)
+# Verified complaints within 12 months that make a staff member due for return (SPEC §8).
+GOVHALL_COMPLAINTS_FOR_RETURN = env_int("GOVHALL_COMPLAINTS_FOR_RETURN", 2, minimum=1)
+# Petitions (信访工作条例 2022, calendar days; seeds/000… 篇5 信访 for the answer and reception).
+GOVHALL_PETITION_ANSWER_DAYS = env_int("GOVHALL_PETITION_ANSWER_DAYS", 3, minimum=1)
+GOVHALL_PETITION_RECEPTION_DAYS = env_int("GOVHALL_PETITION_RECEPTION_DAYS", 7, minimum=1)
+GOVHALL_PETITION_ACCEPT_DAYS = env_int("GOVHALL_PETITION_ACCEPT_DAYS", 15, minimum=1)
+GOVHALL_PETITION_CLOSE_DAYS = env_int("GOVHALL_PETITION_CLOSE_DAYS", 60, minimum=1)
+GOVHALL_PETITION_EXTENSION_DAYS = env_int("GOVHALL_PETITION_EXTENSION_DAYS", 30, minimum=1)
+GOVHALL_PETITION_REVIEW_DAYS = env_int("GOVHALL_PETITION_REVIEW_DAYS", 30, minimum=1)
+GOVHALL_PETITION_COLLECTIVE_PEOPLE = env_int("GOVHALL_PETITION_COLLECTIVE_PEOPLE", 5, minimum=2)
+GOVHALL_PETITION_MAX_REPRESENTATIVES = env_int(
+    "GOVHALL_PETITION_MAX_REPRESENTATIVES", 5, minimum=1
+)
+# 12345 work orders (working days): sign within N or send back within N; finish consultations
+# and requests for help within N, complaints and reports within N; one extension of up to N.
+GOVHALL_WORK_ORDER_SIGN_WORKDAYS = env_int("GOVHALL_WORK_ORDER_SIGN_WORKDAYS", 1, minimum=1)
+GOVHALL_WORK_ORDER_SEND_BACK_WORKDAYS = env_int(
+    "GOVHALL_WORK_ORDER_SEND_BACK_WORKDAYS", 2, minimum=1
+)
+GOVHALL_WORK_ORDER_SHORT_WORKDAYS = env_int("GOVHALL_WORK_ORDER_SHORT_WORKDAYS", 5, minimum=1)
+GOVHALL_WORK_ORDER_LONG_WORKDAYS = env_int("GOVHALL_WORK_ORDER_LONG_WORKDAYS", 15, minimum=1)
+GOVHALL_WORK_ORDER_EXTENSION_WORKDAYS = env_int(
+    "GOVHALL_WORK_ORDER_EXTENSION_WORKDAYS", 10, minimum=1
+)
+# The hotline platform's inbound webhook for replies (empty: replies are kept, not sent), the
+# shared secret signing them (HMAC-SHA256), and the retries: at most N attempts, the first retry
+# after N seconds, doubling each time.
+GOVHALL_HOTLINE_WEBHOOK_URL = env_str("GOVHALL_HOTLINE_WEBHOOK_URL", "")
+GOVHALL_HOTLINE_WEBHOOK_SECRET = env_str("GOVHALL_HOTLINE_WEBHOOK_SECRET", "")
+GOVHALL_HOTLINE_WEBHOOK_ATTEMPTS = env_int("GOVHALL_HOTLINE_WEBHOOK_ATTEMPTS", 8, minimum=1)
+GOVHALL_HOTLINE_WEBHOOK_BACKOFF_SECONDS = env_int(
+    "GOVHALL_HOTLINE_WEBHOOK_BACKOFF_SECONDS", 30, minimum=1
+)
+GOVHALL_HOTLINE_WEBHOOK_TIMEOUT_SECONDS = env_int(
+    "GOVHALL_HOTLINE_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1
+)
+# Suggestion box and message book: every entry replied to within N working days.
+GOVHALL_SUGGESTION_REPLY_WORKDAYS = env_int("GOVHALL_SUGGESTION_REPLY_WORKDAYS", 5, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "assessment-fill": {
         "task": "govhall.assessment.tasks.fill_score_sheets",

@@ -51,6 +51,17 @@ class AlertSubject(models.TextChoices):
     # Patrols: a morning or afternoon round not done; a failed check found on a round.
     PATROL_MISSING = "patrol_missing", _("A patrol round not done")
     PATROL_FINDING = "patrol_finding", _("A patrol finding")
+    # Citizens' voice (the feedback app raises these; SPEC §9, issue 15): a bad rating's
+    # call-back or rectification overdue, a complaint found true, a complaint, petition, 12345
+    # work order or suggestion-box entry not handled in time, a collective or major petition
+    # (which alerts the leaders at once).
+    RATING_FOLLOW_UP_OVERDUE = "rating_overdue", _("A bad rating not followed up in time")
+    COMPLAINT_VERIFIED = "complaint_verified", _("A complaint found true")
+    COMPLAINT_OVERDUE = "complaint_overdue", _("A complaint not answered in time")
+    PETITION_OVERDUE = "petition_overdue", _("A petition not handled in time")
+    PETITION_MAJOR = "petition_major", _("A collective or major petition")
+    WORK_ORDER_OVERDUE = "work_order_overdue", _("A 12345 work order not handled in time")
+    SUGGESTION_OVERDUE = "suggestion_overdue", _("A suggestion or message not replied to")
 
 
 class AlertRule(models.Model):
