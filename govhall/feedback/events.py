@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FeedbackEvent(models.TextChoices):
+    # A full view of a person's data in any register (services/privacy.py)
+    VIEW_PERSONAL_DATA = "feedback.view_personal_data", _("Personal data viewed in full")
     # Ratings (好差评)
     RATING_GIVE = "rating.give", _("Rating given")
     # Complaints (投诉)
