@@ -366,12 +366,40 @@ GOVHALL_RATING_INVITATION_WORKDAYS = env_int("GOVHALL_RATING_INVITATION_WORKDAYS
 GOVHALL_RATING_SUPPLEMENT_DAYS = env_int("GOVHALL_RATING_SUPPLEMENT_DAYS", 7, minimum=1)
 GOVHALL_RATING_CALL_BACK_WORKDAYS = env_int("GOVHALL_RATING_CALL_BACK_WORKDAYS", 1, minimum=1)
 GOVHALL_RATING_RECTIFY_WORKDAYS = env_int("GOVHALL_RATING_RECTIFY_WORKDAYS", 5, minimum=1)
+# Ratings through links (QR code, SMS, progress page): how often the SMS invitations are sent
+# (seconds between rounds), and the public rating page's posts per client address per hour
+# (429 beyond).
+GOVHALL_RATING_INVITATION_SECONDS = env_int("GOVHALL_RATING_INVITATION_SECONDS", 900, minimum=5)
+GOVHALL_RATE_RATING_PER_ADDRESS_HOUR = env_int(
+    "GOVHALL_RATE_RATING_PER_ADDRESS_HOUR", 20, minimum=1
+)
+# Rating screens (评价器): a pairing code is valid N minutes and used once; pairing attempts per
+# client address per hour and ratings per screen per hour (public doors, 429 beyond); the
+# display board's monthly rankings strip is computed at most once per N seconds per center.
+GOVHALL_RATING_SCREEN_PAIRING_MINUTES = env_int(
+    "GOVHALL_RATING_SCREEN_PAIRING_MINUTES", 10, minimum=1
+)
+GOVHALL_RATE_SCREEN_PAIR_PER_ADDRESS_HOUR = env_int(
+    "GOVHALL_RATE_SCREEN_PAIR_PER_ADDRESS_HOUR", 10, minimum=1
+)
+GOVHALL_RATE_SCREEN_RATINGS_PER_HOUR = env_int(
+    "GOVHALL_RATE_SCREEN_RATINGS_PER_HOUR", 120, minimum=1
+)
+GOVHALL_BOARD_RANKINGS_SECONDS = env_int("GOVHALL_BOARD_RANKINGS_SECONDS", 60, minimum=1)
 # Complaints (seeds/000… 篇5 投诉): a simple one is answered by the end of the next working day
 # (0 would mean the same day), a complex one within N working days (the seeds' "one week").
 GOVHALL_COMPLAINT_SIMPLE_WORKDAYS = env_int("GOVHALL_COMPLAINT_SIMPLE_WORKDAYS", 1, minimum=0)
 GOVHALL_COMPLAINT_COMPLEX_WORKDAYS = env_int("GOVHALL_COMPLAINT_COMPLEX_WORKDAYS", 5, minimum=1)
 # Verified complaints within 12 months that make a staff member due for return (SPEC §8).
 GOVHALL_COMPLAINTS_FOR_RETURN = env_int("GOVHALL_COMPLAINTS_FOR_RETURN", 2, minimum=1)
+# The portal's complaint form (a public door): at most N complaints per client address and per
+# phone number an hour.
+GOVHALL_RATE_COMPLAINT_PER_ADDRESS_HOUR = env_int(
+    "GOVHALL_RATE_COMPLAINT_PER_ADDRESS_HOUR", 5, minimum=1
+)
+GOVHALL_RATE_COMPLAINT_PER_PHONE_HOUR = env_int(
+    "GOVHALL_RATE_COMPLAINT_PER_PHONE_HOUR", 3, minimum=1
+)
 # Petitions (信访工作条例 2022, calendar days; seeds/000… 篇5 信访 for the answer and reception).
 GOVHALL_PETITION_ANSWER_DAYS = env_int("GOVHALL_PETITION_ANSWER_DAYS", 3, minimum=1)
 GOVHALL_PETITION_RECEPTION_DAYS = env_int("GOVHALL_PETITION_RECEPTION_DAYS", 7, minimum=1)
@@ -380,9 +408,7 @@ GOVHALL_PETITION_CLOSE_DAYS = env_int("GOVHALL_PETITION_CLOSE_DAYS", 60, minimum
 GOVHALL_PETITION_EXTENSION_DAYS = env_int("GOVHALL_PETITION_EXTENSION_DAYS", 30, minimum=1)
 GOVHALL_PETITION_REVIEW_DAYS = env_int("GOVHALL_PETITION_REVIEW_DAYS", 30, minimum=1)
 GOVHALL_PETITION_COLLECTIVE_PEOPLE = env_int("GOVHALL_PETITION_COLLECTIVE_PEOPLE", 5, minimum=2)
-GOVHALL_PETITION_MAX_REPRESENTATIVES = env_int(
-    "GOVHALL_PETITION_MAX_REPRESENTATIVES", 5, minimum=1
-)
+GOVHALL_PETITION_MAX_REPRESENTATIVES = env_int("GOVHALL_PETITION_MAX_REPRESENTATIVES", 5, minimum=1)
 # 12345 work orders (working days): sign within N or send back within N; finish consultations
 # and requests for help within N, complaints and reports within N; one extension of up to N.
 GOVHALL_WORK_ORDER_SIGN_WORKDAYS = env_int("GOVHALL_WORK_ORDER_SIGN_WORKDAYS", 1, minimum=1)
@@ -406,8 +432,29 @@ GOVHALL_HOTLINE_WEBHOOK_BACKOFF_SECONDS = env_int(
 GOVHALL_HOTLINE_WEBHOOK_TIMEOUT_SECONDS = env_int(
     "GOVHALL_HOTLINE_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1
 )
+# The hotline platform's own account (its API token acts as this user): a staff record at the
+# center that receives the orders and NO role, so the token can post orders and record return
+# visits of that center's subtree and nothing else (govhall/feedback/access/work_orders.py).
+GOVHALL_HOTLINE_USERNAME = env_str("GOVHALL_HOTLINE_USERNAME", "hotline12345")
+# How often the beat sends the due webhook deliveries (each is also sent right after commit).
+GOVHALL_HOTLINE_WEBHOOK_SCAN_SECONDS = env_int(
+    "GOVHALL_HOTLINE_WEBHOOK_SCAN_SECONDS", 30, minimum=5
+)
 # Suggestion box and message book: every entry replied to within N working days.
 GOVHALL_SUGGESTION_REPLY_WORKDAYS = env_int("GOVHALL_SUGGESTION_REPLY_WORKDAYS", 5, minimum=1)
+# The public doors of the suggestion box and the satisfaction survey (issue 15 items 5, 6):
+# entries and answers per client address and hour; one answer per device and survey (a signed
+# cookie, kept this many days).
+GOVHALL_RATE_SUGGESTION_PER_ADDRESS_HOUR = env_int(
+    "GOVHALL_RATE_SUGGESTION_PER_ADDRESS_HOUR", 5, minimum=1
+)
+GOVHALL_RATE_SURVEY_PER_ADDRESS_HOUR = env_int(
+    "GOVHALL_RATE_SURVEY_PER_ADDRESS_HOUR", 30, minimum=1
+)
+GOVHALL_SURVEY_DEVICE_COOKIE_DAYS = env_int("GOVHALL_SURVEY_DEVICE_COOKIE_DAYS", 365, minimum=1)
+# How often the worker checks whether a center's monthly suggestion summary is due (it is sent
+# once per center and month, from the month's first working day on).
+GOVHALL_SUGGESTION_SUMMARY_SECONDS = env_int("GOVHALL_SUGGESTION_SUMMARY_SECONDS", 3600, minimum=5)
 CELERY_BEAT_SCHEDULE = {
     "assessment-fill": {
         "task": "govhall.assessment.tasks.fill_score_sheets",
@@ -440,6 +487,18 @@ CELERY_BEAT_SCHEDULE = {
     "prune-rate-counters": {
         "task": "govhall.core.tasks.prune_rate_counters",
         "schedule": float(GOVHALL_PRUNE_SECONDS),
+    },
+    "suggestion-summaries": {
+        "task": "govhall.feedback.tasks.send_suggestion_summaries",
+        "schedule": float(GOVHALL_SUGGESTION_SUMMARY_SECONDS),
+    },
+    "hotline-webhooks": {
+        "task": "govhall.feedback.tasks.send_hotline_webhooks",
+        "schedule": float(GOVHALL_HOTLINE_WEBHOOK_SCAN_SECONDS),
+    },
+    "rating-invitations": {
+        "task": "govhall.feedback.tasks.send_rating_invitations",
+        "schedule": float(GOVHALL_RATING_INVITATION_SECONDS),
     },
 }
 # How often a process re-reads the calendar revision to pick up changes made by another process.

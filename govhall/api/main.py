@@ -11,6 +11,13 @@ from govhall.api.routers import (
     calendar,
     cases,
     catalog,
+    feedback_bad_ratings,
+    feedback_complaints,
+    feedback_petitions,
+    feedback_ratings,
+    feedback_suggestions,
+    feedback_supervisors,
+    feedback_work_orders,
     frontdesk_appointments,
     frontdesk_inquiries,
     frontdesk_queue,
@@ -59,6 +66,17 @@ api.add_router("/assessment/", assessment.router, tags=["assessment"])
 api.add_router("/calendar/", calendar.router, tags=["calendar"])
 api.add_router("/cases/", cases.router, tags=["cases"])
 api.add_router("/catalog/", catalog.router, tags=["catalog"])
+api.add_router("/feedback/complaints/", feedback_complaints.router, tags=["complaints"])
+api.add_router("/feedback/bad-ratings/", feedback_bad_ratings.router, tags=["bad ratings"])
+api.add_router("/feedback/petitions/", feedback_petitions.router, tags=["petitions"])
+api.add_router("/feedback/ratings/", feedback_ratings.router, tags=["ratings"])
+api.add_router(
+    "/feedback/suggestions/", feedback_suggestions.router, tags=["suggestion box and message book"]
+)
+api.add_router(
+    "/feedback/supervisors/", feedback_supervisors.router, tags=["social supervisors and surveys"]
+)
+api.add_router("/feedback/work-orders/", feedback_work_orders.router, tags=["12345 work orders"])
 api.add_router("/frontdesk/inquiries/", frontdesk_inquiries.router, tags=["first inquiries"])
 api.add_router("/frontdesk/queue/", frontdesk_queue.router, tags=["queue tickets"])
 api.add_router("/frontdesk/appointments/", frontdesk_appointments.router, tags=["appointments"])

@@ -166,6 +166,22 @@ Text = Annotated[str, StringConstraints(max_length=2000)]
 Search = Annotated[str, StringConstraints(max_length=100)]
 
 
+# --- lifecycles ---------------------------------------------------------------------------------
+
+
+class TransitionOut(Schema):
+    """One action the caller may take now on an object driven by a transition table."""
+
+    action: str = Field(..., description="Name to POST to the object's action endpoint")
+    label: str
+
+
+class VersionIn(Schema):
+    """The version of the object the caller saw: a stale one is answered 409."""
+
+    version: Count = Field(..., description="The version read; a stale one answers 409")
+
+
 # --- pagination ---------------------------------------------------------------------------------
 
 

@@ -68,6 +68,42 @@ PATROL_ROLES = frozenset({Role.DIRECTOR, Role.SUPERVISOR})
 # Who read the patrol records and the weekly summary: the patrollers, system administrators and
 # department leaders (their department's part).
 PATROL_READER_ROLES = PATROL_ROLES | MANAGER_ROLES | {Role.DEPT_LEADER}
+# Ratings (好差评, issue 15): who read the ratings of their scope (names and phones masked in
+# lists) and enter a rating taken by phone after a call-back — those who oversee the hall; never
+# a clerk, who would rate their own service.
+RATING_OFFICE_ROLES = OVERSIGHT_ROLES
+# Who handle petitions (信访) of their center: register them, answer, accept, assign, close and
+# record reviews — the management office (hall directors, administrators) and the supervisors,
+# who take in accusations (检举控告). An accuser's identity is still shown only to management
+# and the petition's own handler (govhall/feedback/access/petitions.py).
+PETITION_HANDLER_ROLES = MANAGER_ROLES | {Role.SUPERVISOR}
+# Who may be scheduled for a leader reception day (领导接访日): hall directors and department
+# leaders of the center.
+RECEPTION_LEADER_ROLES = frozenset({Role.DIRECTOR, Role.DEPT_LEADER})
+# Suggestion box, social supervisors and satisfaction surveys (issue 15 items 5–6): the hall's
+# management replies to entries, appoints social supervisors, answers their records and runs the
+# surveys; supervisors read all of it with them.
+VOICE_MANAGER_ROLES = MANAGER_ROLES
+VOICE_READER_ROLES = RECORD_READER_ROLES
+# 12345 hotline work orders (issue 15 item 4): who sign, send back, extend and reply to the
+# orders routed to their own department — its window heads, back office and leader (not the
+# clerks at the counter); hall management (MANAGER_ROLES) handles every order of its centers.
+WORK_ORDER_DEPARTMENT_ROLES = frozenset(
+    {Role.WINDOW_HEAD, Role.REVIEWER, Role.APPROVER, Role.DEPT_LEADER}
+)
+# Who handle complaints (投诉) of their center: register, assign (交办单), answer with a finding,
+# tell the complainant and close — management and the supervisors (the hall's 督查 office takes
+# complaints). They, and the complaint's own handler, see who complained; a department that
+# receives a 交办单 sees the matter only (govhall/feedback/access/complaints.py).
+COMPLAINT_HANDLER_ROLES = MANAGER_ROLES | {Role.SUPERVISOR}
+# Who add, pair and revoke the rating screens (评价器) of windows: hall management for every
+# window of their centers, a window head for the window they head
+# (govhall/feedback/access/rating_screens.py).
+RATING_SCREEN_ROLES = MANAGER_ROLES | {Role.WINDOW_HEAD}
+# Who follow up their department's bad ratings (差评: call-back, rectification, telling the
+# citizen, appealing): its window heads and leaders; management decides the appeals
+# (govhall/feedback/rating_transitions.py).
+RATING_FOLLOW_UP_ROLES = frozenset({Role.WINDOW_HEAD, Role.DEPT_LEADER})
 
 
 def roles_of(user: object) -> frozenset[Role]:

@@ -2,9 +2,13 @@ from django.urls import path
 
 from govhall.portal import views
 from govhall.portal.appointments import urls as appointment_urls
+from govhall.portal.complaints import urls as complaint_urls
 from govhall.portal.ontime import urls as ontime_urls
 from govhall.portal.progress import views as views_progress
 from govhall.portal.queue import urls as queue_urls
+from govhall.portal.rating_screen import urls as rating_screen_urls
+from govhall.portal.ratings import urls as rating_urls
+from govhall.portal.voice import urls as voice_urls
 
 app_name = "portal"
 
@@ -16,4 +20,8 @@ urlpatterns = [
     *queue_urls.urlpatterns,
     *appointment_urls.urlpatterns,
     *ontime_urls.urlpatterns,
+    *rating_urls.urlpatterns,
+    *rating_screen_urls.urlpatterns,
+    *voice_urls.urlpatterns,
+    *complaint_urls.urlpatterns,
 ]

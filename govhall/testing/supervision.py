@@ -53,3 +53,5 @@ def ensure_default_rules() -> None:
     seeds.seed(apps, None)
     more = importlib.import_module("govhall.supervision.migrations.0004_more_default_rules")
     more.seed(apps, None)
+    feedback = importlib.import_module("govhall.supervision.migrations.0006_feedback_subjects")
+    feedback.seed(apps, None)

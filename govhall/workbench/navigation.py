@@ -24,6 +24,30 @@ from govhall.assessment.access.sheets import (
 from govhall.cases.access.cases import can_read_cases, can_read_outbox, can_take_window_actions
 from govhall.catalog.access.scope import can_manage_catalog
 from govhall.core.access import can_read_event_log
+from govhall.feedback.access.complaints import (
+    can_read_assigned_complaints,
+    can_register_complaints,
+    is_complaint_handler,
+)
+from govhall.feedback.access.petitions import (
+    can_handle_petitions,
+    can_read_petitions,
+    can_read_receptions,
+)
+from govhall.feedback.access.rating_follow_up import can_read_bad_ratings
+from govhall.feedback.access.rating_screens import can_manage_rating_screens
+from govhall.feedback.access.ratings import can_enter_ratings, can_read_ratings
+from govhall.feedback.access.suggestions import can_read_suggestions
+from govhall.feedback.access.supervisors import (
+    can_read_supervisor_records,
+    can_record_as_supervisor,
+)
+from govhall.feedback.access.surveys import can_read_surveys
+from govhall.feedback.access.work_orders import (
+    can_enter_work_orders,
+    can_read_webhook_deliveries,
+    can_read_work_orders,
+)
 from govhall.frontdesk.access.appointments import can_read_appointments
 from govhall.frontdesk.access.inquiries import (
     can_log_inquiries,
@@ -54,7 +78,8 @@ class NavEntry:
     label: str | Promise
     # The page's own question: the entry is shown when it answers True for the user.
     allowed: Callable[[object], bool]
-    # The first entry of each group of the menu carries the group's heading.
+    # The first entry of each group of the menu names the group's heading; the user sees it
+    # over the first entry of the group they may open (`nav_entries`).
     section: str | Promise = ""
 
 
@@ -123,6 +148,46 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:assessment", _("Monthly assessment"), can_read_assessment),
     NavEntry("workbench:assessment_feedback", _("Quarterly feedback"), can_read_assessment),
     NavEntry("workbench:assessment_weights", _("Evaluation weights"), can_manage_assessment),
+    # Citizens' voice (群众评议, issue 15): ratings, complaints, petitions, 12345, suggestions.
+    # Ratings (好差评): every rating of the scope, and entering one taken by phone.
+    NavEntry("workbench:ratings", _("Ratings"), can_read_ratings, section=_("Citizens' voice")),
+    NavEntry("workbench:rating_enter", _("Enter a phone rating"), can_enter_ratings),
+    # Bad ratings (差评): the follow-up inbox and the month's targets.
+    NavEntry("workbench:bad_ratings", _("Bad ratings"), can_read_bad_ratings),
+    NavEntry("workbench:bad_rating_targets", _("Bad-rating targets"), can_read_bad_ratings),
+    # The rating tablets (评价器) paired to the windows.
+    NavEntry("workbench:rating_screens", _("Rating screens"), can_manage_rating_screens),
+    # Petitions (信访): the register, the list, the leader reception days.
+    NavEntry("workbench:petitions", _("Petitions"), can_read_petitions),
+    NavEntry("workbench:petition_register", _("Register a petition"), can_handle_petitions),
+    NavEntry("workbench:petition_receptions", _("Leader reception days"), can_read_receptions),
+    # Complaints (投诉): the register, registering one, a department's 交办单.
+    NavEntry("workbench:complaints", _("Complaints"), is_complaint_handler),
+    NavEntry("workbench:complaint_new", _("Register a complaint"), can_register_complaints),
+    NavEntry(
+        "workbench:complaints_assigned",
+        _("Complaints assigned to us"),
+        can_read_assigned_complaints,
+    ),
+    # Suggestion box, social supervisors and satisfaction surveys (issue 15 items 5–6).
+    NavEntry("workbench:suggestions", _("Suggestion box"), can_read_suggestions),
+    NavEntry("workbench:suggestion_month", _("Suggestion box month"), can_read_suggestions),
+    NavEntry(
+        "workbench:supervisor_appointments", _("Social supervisors"), can_read_supervisor_records
+    ),
+    NavEntry(
+        "workbench:supervisor_records", _("Supervisors' records"), can_read_supervisor_records
+    ),
+    NavEntry("workbench:my_supervision", _("My supervision"), can_record_as_supervisor),
+    NavEntry("workbench:surveys", _("Satisfaction surveys"), can_read_surveys),
+    # 12345 hotline work orders: the list, typing one in, the webhook deliveries to the hotline.
+    NavEntry("workbench:work_orders", _("12345 work orders"), can_read_work_orders),
+    NavEntry("workbench:work_order_new", _("Type in a 12345 order"), can_enter_work_orders),
+    NavEntry(
+        "workbench:webhook_deliveries",
+        _("Hotline webhook deliveries"),
+        can_read_webhook_deliveries,
+    ),
     NavEntry("workbench:events", _("Event log"), can_read_event_log, section=_("Records")),
 )
 
@@ -130,13 +195,18 @@ NAV: tuple[NavEntry, ...] = (
 def nav_entries(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     entries: list[dict[str, Any]] = []
+    # The heading of the group being walked, until a visible entry of the group shows it.
+    pending_section: str | Promise = ""
     for entry in NAV:
+        if entry.section:
+            pending_section = entry.section
         if not entry.allowed(user):
             continue
         url = reverse(entry.url_name)
         entries.append(
-            {"url": url, "label": entry.label, "active": False, "section": entry.section}
+            {"url": url, "label": entry.label, "active": False, "section": pending_section}
         )
+        pending_section = ""
     # The current page is the entry with the longest URL the path starts with, so /staff/leave/
     # and /staff/leave/calendar/ are told apart and the home page (/staff/) only matches itself.
     matching = [e for e in entries if request.path.startswith(e["url"])]

@@ -9,6 +9,15 @@ from govhall.workbench.attendance import urls as attendance
 from govhall.workbench.calendar import urls as calendar
 from govhall.workbench.cases import urls as cases
 from govhall.workbench.catalog import urls as catalog
+from govhall.workbench.feedback import urls_bad_ratings as feedback_bad_ratings
+from govhall.workbench.feedback import urls_complaints as feedback_complaints
+from govhall.workbench.feedback import urls_petitions as feedback_petitions
+from govhall.workbench.feedback import urls_ratings as feedback_ratings
+from govhall.workbench.feedback import urls_screens as feedback_screens
+from govhall.workbench.feedback import urls_suggestions as feedback_suggestions
+from govhall.workbench.feedback import urls_supervisors as feedback_supervisors
+from govhall.workbench.feedback import urls_surveys as feedback_surveys
+from govhall.workbench.feedback import urls_work_orders as feedback_work_orders
 from govhall.workbench.forms import LoginForm
 from govhall.workbench.inquiries import urls as inquiries
 from govhall.workbench.leave import urls as leave
@@ -52,4 +61,13 @@ urlpatterns = [
     *supervision_board.urlpatterns,
     *supervision_alerts.urlpatterns,
     *supervision_timeout.urlpatterns,
+    *feedback_screens.urlpatterns,
+    *feedback_bad_ratings.urlpatterns,
+    *feedback_ratings.urlpatterns,
+    *feedback_suggestions.urlpatterns,
+    *feedback_supervisors.urlpatterns,
+    *feedback_surveys.urlpatterns,
+    *feedback_petitions.urlpatterns,
+    *feedback_complaints.urlpatterns,
+    *feedback_work_orders.urlpatterns,
 ]

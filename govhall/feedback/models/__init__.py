@@ -25,7 +25,12 @@ from govhall.feedback.models.ratings import (
     RatingLevel,
     RatingScreen,
 )
-from govhall.feedback.models.suggestions import Suggestion, SuggestionChannel, SuggestionKind
+from govhall.feedback.models.suggestions import (
+    Suggestion,
+    SuggestionChannel,
+    SuggestionKind,
+    SuggestionSummary,
+)
 from govhall.feedback.models.supervisors import (
     QuestionKind,
     SupervisorAppointment,
@@ -73,6 +78,7 @@ __all__ = [
     "Suggestion",
     "SuggestionChannel",
     "SuggestionKind",
+    "SuggestionSummary",
     "SupervisorAppointment",
     "SupervisorVisit",
     "SupervisorVisitKind",

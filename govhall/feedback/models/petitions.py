@@ -83,6 +83,11 @@ class Petition(models.Model):
     )
     answer_due_on = models.DateField(_("answer due (seeds: 3 days)"))
     acceptance_due_on = models.DateField(_("acceptance decision due (15 days)"))
+    # (migration 0003_petitions_answer_reception) The day the visitor was answered (on the spot,
+    # by a 告知书 or by the acceptance decision), and the day a leader reception is due when the
+    # petition needs one (None: it does not).
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    reception_due_on = models.DateField(_("leader reception due"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     acceptance_notice = models.TextField(_("written notice on acceptance"), blank=True)
     close_due_on = models.DateField(_("closing due (60 days)"), null=True, blank=True)

@@ -56,3 +56,26 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.received_at:%Y-%m-%d}"
+
+
+class SuggestionSummary(models.Model):
+    """The monthly summary of the suggestion box sent to a center's hall directors: one row per
+    center and month, so the summary is never sent twice (the unique pair is the lock)."""
+
+    center = models.ForeignKey(
+        "org.Center", verbose_name=_("center"), on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField(_("month"))  # its first day
+    sent_at = models.DateTimeField(_("sent at"))
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        ordering = ["-month", "center"]
+        verbose_name = _("monthly suggestion summary")
+        verbose_name_plural = _("monthly suggestion summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["center", "month"], name="suggestion_summary_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.center_id} · {self.month:%Y-%m}"

@@ -29,6 +29,8 @@ class Staff(TimeStampedModel):
         related_name="staff",
     )
     title = models.CharField(_("job title"), max_length=64, blank=True)
+    # 工号: shown to the citizen on the window's rating screen (评价器) with the name.
+    staff_number = models.CharField(_("staff number"), max_length=20, blank=True)
     is_window_staff = models.BooleanField(
         _("window staff"),
         default=False,

@@ -33,7 +33,7 @@ from govhall.org.services._common import (
 )
 
 STAFF_USER_FIELDS = frozenset({"full_name", "phone"})
-STAFF_FIELDS = frozenset({"title", "department", "is_window_staff"})
+STAFF_FIELDS = frozenset({"title", "staff_number", "department", "is_window_staff"})
 MAX_STAFF_REASON_LENGTH = 200
 
 
@@ -139,6 +139,7 @@ def staff_create(
     is_window_staff: bool = False,
     title: str = "",
     phone: str = "",
+    staff_number: str = "",
 ) -> User:
     """Create a staff account: the login, its role groups and where the person works.
 
@@ -171,6 +172,7 @@ def staff_create(
         center=center,
         department=department,
         title=title.strip(),
+        staff_number=staff_number.strip(),
         is_window_staff=is_window_staff,
     )
     model_errors(staff, errors, exclude=["user"])

@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -22,6 +23,8 @@ from govhall.cases.services.progress import (
     ProgressLimited,
     progress_lookup,
 )
+from govhall.feedback.queries.ratings import rateable_case_id
+from govhall.feedback.services.rating_tokens import occasion_token
 
 
 class ProgressForm(forms.Form):
@@ -75,12 +78,21 @@ def progress(request: HttpRequest) -> HttpResponse:
                     "No case matches this number and these digits. Check the number on your "
                     "notice and the last 4 digits of the phone or ID number given when applying."
                 )
+    # A delivered case not rated yet: the page offers the online rating (一事一评). The QR code
+    # on every notice leads here, so this is also how a notice's QR reaches the rating.
+    case_id = rateable_case_id(result.number) if result is not None else None
+    rate_url = (
+        f"{reverse('portal:rate', args=[occasion_token(f'case:{case_id}')])}?via=progress_page"
+        if case_id
+        else ""
+    )
     return render(
         request,
         "portal/progress.html",
         {
             "form": form,
             "result": result,
+            "rate_url": rate_url,
             "error": error,
             "days_overdue": -(result.working_days_left or 0) if result else 0,
         },

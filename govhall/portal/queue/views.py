@@ -8,22 +8,22 @@ only by their random token. The kiosk page gives its device a long-lived signed 
 tickets per device (beyond, a ticket is issued normal with the priority asked, for the guide
 to confirm). The client address is REMOTE_ADDR. Every rule (limits, hours, phone, priorities,
 check-in) is in `govhall.frontdesk.services`; every read in `govhall.frontdesk.queries.board`.
+The board also shows this month's best windows by satisfaction (好差评 rankings,
+`govhall.feedback.queries.rating_figures.monthly_rankings`), cached per center and month.
 """
 
 from __future__ import annotations
 
-import json
+import datetime
 import secrets
-import time
 from collections.abc import Iterator
 from typing import Any
 
 from csp.decorators import csp_replace
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
 from django.http import (
     Http404,
     HttpRequest,
@@ -43,6 +43,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from govhall.cases.notice_render import qr_svg
 from govhall.core.ratelimit import RateLimited
+from govhall.feedback.queries.rating_figures import monthly_rankings
+from govhall.feedback.services.rating_tokens import occasion_token
 from govhall.frontdesk.models import Ticket, TicketPriority, TicketStatus
 from govhall.frontdesk.queries.board import (
     active_center,
@@ -57,6 +59,7 @@ from govhall.frontdesk.queries.board import (
 from govhall.frontdesk.services.appointment_booking import appointment_check_in
 from govhall.frontdesk.services.tickets import ticket_take
 from govhall.org.models import Center
+from govhall.portal.streams import event_stream_response, fingerprint_events
 
 # The kiosk device's signed cookie (a random id), kept ten years.
 KIOSK_COOKIE = "govhall_kiosk"
@@ -66,6 +69,8 @@ KIOSK_COOKIE_SECONDS = 10 * 365 * 24 * 3600
 BOARD_POLL_SECONDS = 0.3
 # A comment line now and then keeps proxies from closing an idle stream.
 BOARD_HEARTBEAT_SECONDS = 10.0
+# How many of the month's best windows the board's rankings strip shows.
+BOARD_RANKINGS_TOP = 3
 
 
 class KioskTicketForm(forms.Form):
@@ -324,6 +329,10 @@ def _status_context(ticket: Ticket) -> dict[str, Any]:
         "stale": stale,
         "live": not stale
         and ticket.status in (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING),
+        # Once finished, the page (opened from the ticket's QR code) offers the rating.
+        "rate_url": reverse("portal:rate", args=[occasion_token(f"ticket:{ticket.pk}")])
+        if ticket.status == TicketStatus.DONE
+        else "",
     }
 
 
@@ -343,10 +352,6 @@ def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
 # --- the display board -------------------------------------------------------------------------
 
 
-def _json(state: dict[str, Any]) -> str:
-    return json.dumps(state, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
-
-
 def _board_labels() -> dict[str, str]:
     """The words the board's script writes (it renders the state itself)."""
     return {
@@ -361,6 +366,36 @@ def _board_labels() -> dict[str, str]:
     }
 
 
+def board_rankings(center: Center, now: datetime.datetime) -> dict[str, Any]:
+    """This month's best windows by satisfaction (the board's strip), from the cache: computed
+    at most once per GOVHALL_BOARD_RANKINGS_SECONDS per center and month, never per poll."""
+    local = timezone.localtime(now)
+    month = f"{local:%Y-%m}"
+    key = f"govhall:board-rankings:{center.pk}:{center.code}:{month}"
+    cached = cache.get(key)
+    if cached is None:
+        rows = monthly_rankings(center, local.year, local.month)["windows"][:BOARD_RANKINGS_TOP]
+        cached = {
+            "month": month,
+            "windows": [
+                {
+                    "rank": row["rank"],
+                    "number": row["number"],
+                    "name": row["name"],
+                    "rate": row["rate"],
+                    "count": row["count"],
+                }
+                for row in rows
+            ],
+        }
+        cache.set(key, cached, settings.GOVHALL_BOARD_RANKINGS_SECONDS)
+    return cached
+
+
+def _board_state(center: Center, now: datetime.datetime) -> dict[str, Any]:
+    return {**board_state(center, now), "rankings": board_rankings(center, now)}
+
+
 @never_cache
 @require_GET
 def board(request: HttpRequest, code: str) -> HttpResponse:
@@ -371,7 +406,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
         "portal/queue/board.html",
         {
             "center": center,
-            "state": board_state(center, timezone.now()),
+            "state": _board_state(center, timezone.now()),
             "stream_url": reverse("portal:board_stream", args=[center.code]),
             "state_url": reverse("portal:board_state", args=[center.code]),
             "labels": _board_labels(),
@@ -385,48 +420,29 @@ def board_state_json(request: HttpRequest, code: str) -> JsonResponse:
     """The board's state as JSON, for a plain poll where server-sent events are unavailable."""
     center = active_center(code)
     return JsonResponse(
-        board_state(center, timezone.now()), json_dumps_params={"ensure_ascii": False}
+        _board_state(center, timezone.now()), json_dumps_params={"ensure_ascii": False}
     )
 
 
 def _board_events(center: Center, seconds: float) -> Iterator[str]:
     """Server-sent events: the state on connect, then again whenever the fingerprint changes,
     until `seconds` have passed (the browser's EventSource reconnects by itself)."""
-    try:
-        yield "retry: 500\n\n"
-        deadline = time.monotonic() + seconds
-        last_sent = time.monotonic()
-        seen: tuple[Any, ...] | None = None
-        while True:
-            now = timezone.now()
-            fingerprint = board_fingerprint(center, now)
-            if fingerprint != seen:
-                # Read the fingerprint first: a change made while the state is built shows
-                # again at the next poll, so none is ever missed.
-                seen = fingerprint
-                yield f"event: board\ndata: {_json(board_state(center, now))}\n\n"
-                last_sent = time.monotonic()
-            elif time.monotonic() - last_sent >= BOARD_HEARTBEAT_SECONDS:
-                yield ": keep-alive\n\n"
-                last_sent = time.monotonic()
-            if time.monotonic() >= deadline:
-                break
-            time.sleep(BOARD_POLL_SECONDS)
-    finally:
-        # A stream holds its worker thread and database connection for up to `seconds`: give
-        # the connection back now (not inside a test's transaction, which owns it).
-        if not connection.in_atomic_block:
-            connection.close()
+    return fingerprint_events(
+        event="board",
+        # The rankings come from the cache (recomputed at most every
+        # GOVHALL_BOARD_RANKINGS_SECONDS): a new ranking is sent when it differs.
+        fingerprint=lambda now: (board_fingerprint(center, now), board_rankings(center, now)),
+        state=lambda now: _board_state(center, now),
+        seconds=seconds,
+        poll_seconds=BOARD_POLL_SECONDS,
+        heartbeat_seconds=BOARD_HEARTBEAT_SECONDS,
+    )
 
 
 @never_cache
 @require_GET
 def board_stream(request: HttpRequest, code: str) -> StreamingHttpResponse:
     center = active_center(code)
-    response = StreamingHttpResponse(
-        _board_events(center, float(settings.GOVHALL_BOARD_STREAM_SECONDS)),
-        content_type="text/event-stream; charset=utf-8",
+    return event_stream_response(
+        _board_events(center, float(settings.GOVHALL_BOARD_STREAM_SECONDS))
     )
-    response["Cache-Control"] = "no-cache, no-store, must-revalidate"
-    response["X-Accel-Buffering"] = "no"  # nginx: pass every event on at once
-    return response

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -22,11 +23,20 @@ from govhall.staffing.models.assignment import Assignment, StaffFact, StaffFactK
 # kind → how many facts within the last 12 months make a person due for return.
 RETURN_THRESHOLDS: dict[str, int] = {
     StaffFactKind.FAILED_ANNUAL_ASSESSMENT: 1,
-    StaffFactKind.VERIFIED_COMPLAINT: 2,
+    # GOVHALL_COMPLAINTS_FOR_RETURN (default 2), read when counting: `return_threshold`.
+    StaffFactKind.VERIFIED_COMPLAINT: settings.GOVHALL_COMPLAINTS_FOR_RETURN,
     StaffFactKind.CRITICISM_NOTICE: 2,
     StaffFactKind.MOST_UNSATISFACTORY: 3,
 }
 _COUNT_NAMES = {kind: f"n_{kind}" for kind in RETURN_THRESHOLDS}
+
+
+def return_threshold(kind: str) -> int:
+    """How many facts of `kind` within 12 months make a person due for return (the complaints'
+    number is the setting GOVHALL_COMPLAINTS_FOR_RETURN, read now)."""
+    if kind == StaffFactKind.VERIFIED_COMPLAINT:
+        return int(settings.GOVHALL_COMPLAINTS_FOR_RETURN)
+    return RETURN_THRESHOLDS[kind]
 
 
 def assignments_of(user: User) -> QuerySet[Assignment]:
@@ -91,15 +101,15 @@ def return_warnings(
         }
     )
     due = Q()
-    for kind, threshold in RETURN_THRESHOLDS.items():
-        due |= Q(**{f"{_COUNT_NAMES[kind]}__gte": threshold})
+    for kind in RETURN_THRESHOLDS:
+        due |= Q(**{f"{_COUNT_NAMES[kind]}__gte": return_threshold(kind)})
     warnings: list[ReturnWarning] = []
     for user in counted.filter(due).order_by("username"):
         counts = {kind: int(getattr(user, _COUNT_NAMES[kind])) for kind in RETURN_THRESHOLDS}
         reasons = [
             _reason(kind, counts[kind])
-            for kind, threshold in RETURN_THRESHOLDS.items()
-            if counts[kind] >= threshold
+            for kind in RETURN_THRESHOLDS
+            if counts[kind] >= return_threshold(kind)
         ]
         warnings.append(ReturnWarning(user=user, reasons=reasons, counts=counts))
     if with_facts and warnings:

@@ -5,9 +5,7 @@ collective or major petition, which tells the leaders at once and costs nobody p
 
 from decimal import Decimal
 
-
 from django.db import migrations, models
-
 
 # code, subject, level, points, violation, head, dept leader, director
 DEFAULTS = [

@@ -155,6 +155,7 @@ class StaffForm(forms.Form):
     full_name = forms.CharField(label=_("full name"), max_length=64)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     title = _model_field(Staff, "title")
+    staff_number = _model_field(Staff, "staff_number")
     department = forms.ModelChoiceField(
         queryset=Department.objects.none(), required=False, label=_("department")
     )

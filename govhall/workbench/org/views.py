@@ -460,6 +460,7 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
         "full_name": user.full_name,
         "phone": user.phone,
         "title": member.title,
+        "staff_number": member.staff_number,
         "department": member.department_id,
         "is_window_staff": member.is_window_staff,
         "roles": list(user.groups.values_list("name", flat=True)),

@@ -46,3 +46,21 @@ def test_todays_line_is_in_the_menu_of_every_ticket_actor(client_as, clerk, guid
             e["url"] for e in client_as(user).get(reverse("workbench:home")).context["nav_entries"]
         }
         assert (line in menu) is expected, user.username
+
+
+@pytest.mark.parametrize("username", FIXTURE_USERS)
+def test_every_group_shown_has_its_heading_once(request, client_as, username):
+    """A group's heading shows over the first entry of the group the user may open, even when
+    the entry that names it is not theirs (a department leader sees the citizens' voice without
+    the rating screens)."""
+    user = request.getfixturevalue(username)
+    entries = client_as(user).get(reverse("workbench:home")).context["nav_entries"]
+    by_url = {reverse(entry.url_name): entry for entry in NAV}
+    group_of: dict[str, str] = {}
+    current = ""
+    for entry in NAV:
+        current = str(entry.section) or current
+        group_of[reverse(entry.url_name)] = current
+    headings = [str(e["section"]) for e in entries if e.get("section")]
+    groups_shown = list(dict.fromkeys(group_of[e["url"]] for e in entries if e["url"] in by_url))
+    assert headings == [group for group in groups_shown if group]

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from govhall.cases.tasks import prune_progress_lookups
 from govhall.celery import app as celery_app
 from govhall.core.tasks import prune_rate_counters
+from govhall.feedback.tasks import send_hotline_webhooks, send_suggestion_summaries
 from govhall.frontdesk.tasks import (
     mark_appointment_no_shows,
     prune_phone_codes,
@@ -101,6 +102,10 @@ class Command(BaseCommand):
         # Appointments: missed slots become no-shows; SMS the working day before.
         no_shows = mark_appointment_no_shows()
         reminded = send_appointment_reminders()
+        # 12345 hotline: the due webhook deliveries (replies, sign-offs, send-backs).
+        send_hotline_webhooks()
+        # Suggestion box: the previous month's summary to the hall directors (once a month).
+        send_suggestion_summaries()
         self.stdout.write(
             _(
                 "%(time)s: appointments: %(no_shows)d no-show(s) marked, "

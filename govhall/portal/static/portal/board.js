@@ -78,6 +78,24 @@
       })
     );
     byId("board-total").textContent = String(state.waiting);
+    renderRankings(state.rankings);
+  }
+
+  // This month's best windows by satisfaction (好差评), a small strip; hidden while empty.
+  function renderRankings(rankings) {
+    var rows = (rankings && rankings.windows) || [];
+    byId("board-rankings-panel").hidden = !rows.length;
+    byId("board-rankings").replaceChildren.apply(
+      byId("board-rankings"),
+      rows.map(function (row) {
+        var item = node("li");
+        item.dataset.window = row.number;
+        item.appendChild(node("span", "br-rank", String(row.rank)));
+        item.appendChild(node("span", "br-name", row.name));
+        item.appendChild(node("span", "br-rate", row.rate == null ? "—" : row.rate + "%"));
+        return item;
+      })
+    );
   }
 
   function chineseVoice() {
