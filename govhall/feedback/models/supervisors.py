@@ -47,7 +47,7 @@ class SupervisorAppointment(models.Model):
 
 
 class SupervisorVisitKind(models.TextChoices):
-    VISIT = "visit", _("Visit")
+    VISIT = "visit", _("Visit to the hall")
     MYSTERY_SHOPPING = "mystery", _("Mystery shopping (暗访)")
     OPINION = "opinion", _("Opinion or proposal")
 
@@ -88,7 +88,7 @@ class SupervisorVisit(models.Model):
 class SurveyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open for answers")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Closed for answers")
 
 
 class Survey(models.Model):
