@@ -425,6 +425,16 @@ GOVHALL_WORK_ORDER_EXTENSION_WORKDAYS = env_int(
 # after N seconds, doubling each time.
 GOVHALL_HOTLINE_WEBHOOK_URL = env_str("GOVHALL_HOTLINE_WEBHOOK_URL", "")
 GOVHALL_HOTLINE_WEBHOOK_SECRET = env_str("GOVHALL_HOTLINE_WEBHOOK_SECRET", "")
+if (
+    GOVHALL_ENV == "production"
+    and GOVHALL_HOTLINE_WEBHOOK_URL
+    and not GOVHALL_HOTLINE_WEBHOOK_SECRET
+):
+    # An unsigned reply could be forged by anyone who can reach the hotline's receiver.
+    raise ImproperlyConfigured(
+        "GOVHALL_HOTLINE_WEBHOOK_SECRET must be set when GOVHALL_HOTLINE_WEBHOOK_URL is, "
+        "in production"
+    )
 GOVHALL_HOTLINE_WEBHOOK_ATTEMPTS = env_int("GOVHALL_HOTLINE_WEBHOOK_ATTEMPTS", 8, minimum=1)
 GOVHALL_HOTLINE_WEBHOOK_BACKOFF_SECONDS = env_int(
     "GOVHALL_HOTLINE_WEBHOOK_BACKOFF_SECONDS", 30, minimum=1

@@ -59,6 +59,16 @@ def test_production_refuses_to_start_without_secret_key_or_hosts():
     assert ok.returncode == 0, ok.stderr
 
 
+def test_production_refuses_an_unsigned_hotline_webhook():
+    base = {"GOVHALL_ENV": "production", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "hall.example"}
+    url = {"GOVHALL_HOTLINE_WEBHOOK_URL": "https://hotline.example/replies"}
+    unsigned = _load_settings(**base, **url)
+    assert unsigned.returncode != 0
+    assert "GOVHALL_HOTLINE_WEBHOOK_SECRET must be set" in unsigned.stderr
+    signed = _load_settings(**base, **url, GOVHALL_HOTLINE_WEBHOOK_SECRET="s" * 32)
+    assert signed.returncode == 0, signed.stderr
+
+
 def test_bad_database_url_and_task_mode_are_refused():
     bad_url = _load_settings(DATABASE_URL="nosuchdb://x")
     assert bad_url.returncode != 0 and "DATABASE_URL" in bad_url.stderr
