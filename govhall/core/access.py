@@ -8,6 +8,21 @@ from django.http import Http404
 from govhall.core.models import Job
 from govhall.core.roles import RECORD_READER_ROLES, roles_of
 
+# Ids are bigint columns: a number outside them would be a database error, not a missing row.
+ID_MAX = 2**63 - 1
+
+
+def id_or_404(value: object) -> int:
+    """A user-supplied object id as an int; Http404 when it is not a positive id at all (a word,
+    zero, a number beyond the column), like a missing object."""
+    try:
+        pk = int(str(value))
+    except ValueError:
+        raise Http404 from None
+    if not 1 <= pk <= ID_MAX:
+        raise Http404
+    return pk
+
 
 def can_read_event_log(user: object) -> bool:
     """The event log is the hall's records: management and supervision (RECORD_READER_ROLES),

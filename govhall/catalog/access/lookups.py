@@ -7,6 +7,7 @@ from django.http import Http404
 
 from govhall.catalog.access.scope import can_manage_catalog, items_in_scope
 from govhall.catalog.models import FeeItem, ItemWindow, Material, ServiceItem
+from govhall.core.access import id_or_404
 
 
 def _require_write(user: object, for_write: bool) -> None:
@@ -14,17 +15,12 @@ def _require_write(user: object, for_write: bool) -> None:
         raise Http404
 
 
-def _pk(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise Http404 from None
-
-
 def access_item(user: object, item_id: object, *, for_write: bool = False) -> ServiceItem:
     _require_write(user, for_write)
     try:
-        return items_in_scope(user).select_related("center", "department").get(pk=_pk(item_id))
+        return (
+            items_in_scope(user).select_related("center", "department").get(pk=id_or_404(item_id))
+        )
     except ServiceItem.DoesNotExist:
         raise Http404 from None
 
@@ -33,7 +29,7 @@ def access_material(user: object, material_id: object, *, for_write: bool = Fals
     _require_write(user, for_write)
     try:
         return Material.objects.select_related("item", "item__center").get(
-            pk=_pk(material_id), item__in=items_in_scope(user)
+            pk=id_or_404(material_id), item__in=items_in_scope(user)
         )
     except Material.DoesNotExist:
         raise Http404 from None
@@ -43,7 +39,7 @@ def access_fee(user: object, fee_id: object, *, for_write: bool = False) -> FeeI
     _require_write(user, for_write)
     try:
         return FeeItem.objects.select_related("item", "item__center").get(
-            pk=_pk(fee_id), item__in=items_in_scope(user)
+            pk=id_or_404(fee_id), item__in=items_in_scope(user)
         )
     except FeeItem.DoesNotExist:
         raise Http404 from None
@@ -55,7 +51,7 @@ def access_item_window(
     _require_write(user, for_write)
     try:
         return ItemWindow.objects.select_related("item", "item__center", "window").get(
-            pk=_pk(item_window_id), item__in=items_in_scope(user)
+            pk=id_or_404(item_window_id), item__in=items_in_scope(user)
         )
     except ItemWindow.DoesNotExist:
         raise Http404 from None

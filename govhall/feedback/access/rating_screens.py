@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from govhall.core.access import id_or_404
 from govhall.core.roles import MANAGER_ROLES, RATING_SCREEN_ROLES
 from govhall.feedback.models.ratings import RatingScreen
 from govhall.org.access.scope import centers_in_scope, scope_of
@@ -40,16 +41,11 @@ def can_manage_window_screens(user: object, window: Window) -> bool:
     return rating_screen_windows(user).filter(pk=window.pk).exists()
 
 
-def _pk(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise Http404 from None
-
-
 def access_rating_window(user: object, window_id: object, *, for_write: bool = False) -> Window:
     """A window whose screens the user manages (reading and writing need the same standing)."""
-    found = rating_screen_windows(user).select_related("center").filter(pk=_pk(window_id)).first()
+    found = (
+        rating_screen_windows(user).select_related("center").filter(pk=id_or_404(window_id)).first()
+    )
     if found is None:
         raise Http404
     return found
@@ -61,7 +57,7 @@ def access_rating_screen(
     """A rating screen of a window the user manages; 404 for missing and forbidden alike."""
     found = (
         RatingScreen.objects.select_related("window", "window__center")
-        .filter(Q(window__in=rating_screen_windows(user)), pk=_pk(screen_id))
+        .filter(Q(window__in=rating_screen_windows(user)), pk=id_or_404(screen_id))
         .first()
     )
     if found is None:

@@ -12,25 +12,20 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from govhall.core.roles import VOICE_MANAGER_ROLES, VOICE_READER_ROLES
+from govhall.core.access import id_or_404
+from govhall.feedback.access.voice import manages_voice, reads_voice
 from govhall.feedback.models import Suggestion
-from govhall.org.access.scope import centers_in_scope, scope_of
+from govhall.org.access.scope import centers_in_scope
 from govhall.org.access.standing import manages_center
 
 
 def can_read_suggestions(user: object) -> bool:
-    scope = scope_of(user)
-    if scope.nothing:
-        return False
-    return scope.everything or bool(scope.roles & VOICE_READER_ROLES)
+    return reads_voice(user)
 
 
 def can_reply_suggestions(user: object) -> bool:
     """Replies to entries and types in paper ones (of the centers they manage)."""
-    scope = scope_of(user)
-    if scope.nothing:
-        return False
-    return scope.everything or bool(scope.roles & VOICE_MANAGER_ROLES)
+    return manages_voice(user)
 
 
 def can_reply_suggestion(user: object, suggestion: Suggestion) -> bool:
@@ -43,22 +38,15 @@ def suggestions_in_scope(user: object) -> QuerySet[Suggestion]:
     return Suggestion.objects.filter(center__in=centers_in_scope(user))
 
 
-def _pk(value: object) -> int:
-    try:
-        pk = int(str(value))
-    except ValueError:
-        raise Http404 from None
-    if not 1 <= pk < 2**63:
-        raise Http404
-    return pk
-
-
 def access_suggestion(
     user: object, suggestion_id: object, *, for_write: bool = False
 ) -> Suggestion:
     """An entry the user may read; with `for_write`, one they may reply to."""
     found = (
-        suggestions_in_scope(user).select_related("center").filter(pk=_pk(suggestion_id)).first()
+        suggestions_in_scope(user)
+        .select_related("center")
+        .filter(pk=id_or_404(suggestion_id))
+        .first()
     )
     if found is None or (for_write and not can_reply_suggestion(user, found)):
         raise Http404

@@ -19,7 +19,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from govhall.core.roles import VOICE_MANAGER_ROLES, VOICE_READER_ROLES, Role
+from govhall.core.access import id_or_404
+from govhall.core.roles import Role
+from govhall.feedback.access.voice import manages_voice, reads_voice
 from govhall.feedback.models import SupervisorAppointment, SupervisorVisit
 from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.access.standing import manages_center
@@ -32,18 +34,12 @@ def _user_pk(user: object) -> int:
 
 def can_manage_supervisors(user: object) -> bool:
     """Appoints social supervisors, ends terms, answers their records."""
-    scope = scope_of(user)
-    if scope.nothing:
-        return False
-    return scope.everything or bool(scope.roles & VOICE_MANAGER_ROLES)
+    return manages_voice(user)
 
 
 def can_read_supervisor_records(user: object) -> bool:
     """Reads the appointments and every record of their centers' social supervisors."""
-    scope = scope_of(user)
-    if scope.nothing:
-        return False
-    return scope.everything or bool(scope.roles & VOICE_READER_ROLES)
+    return reads_voice(user)
 
 
 def running(day: datetime.date) -> Q:
@@ -91,16 +87,6 @@ def supervisor_visits_in_scope(user: object) -> QuerySet[SupervisorVisit]:
     return SupervisorVisit.objects.none()
 
 
-def _pk(value: object) -> int:
-    try:
-        pk = int(str(value))
-    except ValueError:
-        raise Http404 from None
-    if not 1 <= pk < 2**63:
-        raise Http404
-    return pk
-
-
 def access_appointment(
     user: object, appointment_id: object, *, for_write: bool = False
 ) -> SupervisorAppointment:
@@ -109,7 +95,7 @@ def access_appointment(
     found = (
         appointments_in_scope(user)
         .select_related("user", "center", "appointed_by")
-        .filter(pk=_pk(appointment_id))
+        .filter(pk=id_or_404(appointment_id))
         .first()
     )
     if found is None or (
@@ -130,7 +116,7 @@ def access_supervisor_visit(
     found = (
         supervisor_visits_in_scope(user)
         .select_related("appointment", "appointment__user", "appointment__center", "window")
-        .filter(pk=_pk(visit_id))
+        .filter(pk=id_or_404(visit_id))
         .first()
     )
     if found is None or (for_write and not can_respond_to_visit(user, found)):

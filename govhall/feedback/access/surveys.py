@@ -9,24 +9,19 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from govhall.core.roles import VOICE_MANAGER_ROLES, VOICE_READER_ROLES
+from govhall.core.access import id_or_404
+from govhall.feedback.access.voice import manages_voice, reads_voice
 from govhall.feedback.models import Survey, SurveyStatus
-from govhall.org.access.scope import centers_in_scope, scope_of
+from govhall.org.access.scope import centers_in_scope
 from govhall.org.access.standing import manages_center
 
 
 def can_read_surveys(user: object) -> bool:
-    scope = scope_of(user)
-    if scope.nothing:
-        return False
-    return scope.everything or bool(scope.roles & VOICE_READER_ROLES)
+    return reads_voice(user)
 
 
 def can_manage_surveys(user: object) -> bool:
-    scope = scope_of(user)
-    if scope.nothing:
-        return False
-    return scope.everything or bool(scope.roles & VOICE_MANAGER_ROLES)
+    return manages_voice(user)
 
 
 def can_manage_survey(user: object, survey: Survey) -> bool:
@@ -39,19 +34,9 @@ def surveys_in_scope(user: object) -> QuerySet[Survey]:
     return Survey.objects.filter(center__in=centers_in_scope(user))
 
 
-def _pk(value: object) -> int:
-    try:
-        pk = int(str(value))
-    except ValueError:
-        raise Http404 from None
-    if not 1 <= pk < 2**63:
-        raise Http404
-    return pk
-
-
 def access_survey(user: object, survey_id: object, *, for_write: bool = False) -> Survey:
     """A survey the user may read; with `for_write`, one they may change, open or close."""
-    found = surveys_in_scope(user).select_related("center").filter(pk=_pk(survey_id)).first()
+    found = surveys_in_scope(user).select_related("center").filter(pk=id_or_404(survey_id)).first()
     if found is None or (for_write and not can_manage_survey(user, found)):
         raise Http404
     return found

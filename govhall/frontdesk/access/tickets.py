@@ -14,6 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import Http404
 
+from govhall.core.access import id_or_404
 from govhall.core.roles import MANAGER_ROLES, OVERSIGHT_ROLES, WATCHER_ROLES, WINDOW_ROLES
 from govhall.frontdesk.models import ServiceGroup, Ticket
 from govhall.frontdesk.models.queue import TicketQuerySet
@@ -68,13 +69,6 @@ def queue_groups_in_scope(user: object) -> QuerySet[ServiceGroup]:
     return ServiceGroup.objects.filter(center__in=centers_in_scope(user))
 
 
-def _pk(object_id: object) -> int:
-    try:
-        return int(str(object_id))
-    except ValueError:
-        raise Http404 from None
-
-
 def access_ticket(user: object, ticket_id: object, *, for_write: bool = False) -> Ticket:
     """The ticket with this id if the user may see it; `for_write` asks for a role of the
     transition table."""
@@ -84,7 +78,7 @@ def access_ticket(user: object, ticket_id: object, *, for_write: bool = False) -
         ticket: Ticket = (
             tickets_in_scope(user)
             .select_related("group", "center", "window", "target_window")
-            .get(pk=_pk(ticket_id))
+            .get(pk=id_or_404(ticket_id))
         )
     except ObjectDoesNotExist:
         raise Http404 from None
@@ -98,7 +92,9 @@ def access_queue_group(user: object, group_id: object, *, for_write: bool = Fals
         raise Http404
     try:
         group: ServiceGroup = (
-            queue_groups_in_scope(user).select_related("center", "department").get(pk=_pk(group_id))
+            queue_groups_in_scope(user)
+            .select_related("center", "department")
+            .get(pk=id_or_404(group_id))
         )
     except ObjectDoesNotExist:
         raise Http404 from None
@@ -114,7 +110,7 @@ def access_queue_window(user: object, window_id: object) -> Window:
         window: Window = (
             Window.objects.filter(center__in=centers_in_scope(user), is_active=True)
             .select_related("center")
-            .get(pk=_pk(window_id))
+            .get(pk=id_or_404(window_id))
         )
     except ObjectDoesNotExist:
         raise Http404 from None

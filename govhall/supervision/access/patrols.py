@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from govhall.core.access import id_or_404
 from govhall.core.roles import PATROL_READER_ROLES, PATROL_ROLES
 from govhall.org.access.scope import centers_in_scope, scope_of, windows_in_scope
 from govhall.org.models import Center
@@ -54,19 +55,14 @@ def patrol_visits_in_scope(user: object) -> QuerySet[PatrolVisit]:
     )
 
 
-def _pk(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise Http404 from None
-
-
 def access_patrol_round(user: object, round_id: object, *, for_write: bool = False) -> PatrolRound:
     """A round the user may read; with `for_write`, one they may record on (they may patrol its
     center)."""
     allowed = can_patrol(user) if for_write else can_read_patrols(user)
     found = (
-        patrol_rounds_in_scope(user).select_related("center", "inspector").filter(pk=_pk(round_id))
+        patrol_rounds_in_scope(user)
+        .select_related("center", "inspector")
+        .filter(pk=id_or_404(round_id))
         if allowed
         else PatrolRound.objects.none()
     ).first()
@@ -80,7 +76,7 @@ def access_patrol_visit(user: object, visit_id: object, *, for_write: bool = Fal
     found = (
         patrol_visits_in_scope(user)
         .select_related("round", "round__center", "window")
-        .filter(pk=_pk(visit_id))
+        .filter(pk=id_or_404(visit_id))
         if allowed
         else PatrolVisit.objects.none()
     ).first()
@@ -93,7 +89,7 @@ def access_patrol_finding(user: object, finding_id: object) -> PatrolFinding:
     """A finding (and its photo) the user may read."""
     found = (
         PatrolFinding.objects.filter(
-            pk=_pk(finding_id), visit__in=patrol_visits_in_scope(user)
+            pk=id_or_404(finding_id), visit__in=patrol_visits_in_scope(user)
         ).select_related("visit", "visit__round", "visit__window")
     ).first()
     if found is None:
