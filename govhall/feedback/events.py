@@ -47,6 +47,7 @@ class FeedbackEvent(models.TextChoices):
     PETITION_RECEIVE = "petition.receive", _("Petition received by a leader")
     # 12345 work orders
     WORK_ORDER_RECEIVE = "work_order.receive", _("12345 work order received")
+    HOTLINE_ACCOUNT_SET = "hotline_account.set", _("12345 hotline account set up")
     WORK_ORDER_ROUTE = "work_order.route", _("12345 work order routed to a department")
     WORK_ORDER_SIGN = "work_order.sign", _("12345 work order signed for")
     WORK_ORDER_SEND_BACK = "work_order.send_back", _("12345 work order sent back as not ours")

@@ -360,3 +360,167 @@ def test_supervision_is_at_work_as_soon_as_the_demo_is_loaded(county: Center) ->
     assert clerk_sheet.score <= 100 - finding_alert.points
     assert clerk_sheet.entries.filter(alert=finding_alert).exists()
     assert sheets.filter(center=county).values("score").distinct().count() >= 3
+
+
+# --- citizens' voice (govhall/cli/demo/feedback.py), loaded by the same `govhall demo` -------
+
+
+def feedback_counts() -> dict[str, int]:
+    from govhall.feedback import models as fb
+    from govhall.supervision.models import Alert
+
+    kinds = (
+        fb.Rating,
+        fb.RatingScreen,
+        fb.Complaint,
+        fb.Petition,
+        fb.PetitionReview,
+        fb.LeaderReception,
+        fb.WorkOrder,
+        fb.WebhookDelivery,
+        fb.Suggestion,
+        fb.SupervisorAppointment,
+        fb.SupervisorVisit,
+        fb.Survey,
+        fb.SurveyResponse,
+        Case,
+        User,
+        Event,
+        Alert,
+    )
+    return {kind.__name__: kind.objects.count() for kind in kinds}
+
+
+def test_citizens_voice_loads_once(county: Center) -> None:
+    from govhall.cli.demo.feedback import load_demo_feedback
+
+    before = feedback_counts()
+    assert before["Rating"] >= 40
+
+    assert load_demo_feedback().ratings == 0
+    assert "未作任何更改" in run_demo()
+
+    assert feedback_counts() == before
+
+
+def test_ratings_over_a_month_with_bad_ratings_in_every_follow_up_state(county: Center) -> None:
+    from govhall.feedback.models import Rating, RatingInvitation, RatingScreen
+    from govhall.feedback.services.rating_invitations import rating_invitations_send
+    from govhall.supervision.models import Alert
+
+    ratings = Rating.objects.filter(center=county)
+    days = {timezone.localdate(at) for at in ratings.values_list("rated_at", flat=True)}
+    assert (max(days) - min(days)).days >= 25
+    assert {1, 3} <= set(ratings.values_list("window__number", flat=True)) <= {1, 2, 3}
+    assert {"clerk", "w03-1a"} <= set(ratings.values_list("staff__username", flat=True))
+    assert ratings.filter(level__gte=4).count() >= 0.75 * ratings.count()
+    assert ratings.filter(level=3).exists()
+    bad = {r.follow_up: r for r in ratings.filter(level__lte=2, supersedes__isnull=True)}
+    assert set(bad) == {"open", "verified", "appealed", "closed"}
+    due = bad["open"].call_back_due_at
+    assert bad["open"].rater_phone and due is not None and due < timezone.now()
+    assert bad["verified"].level == 1 and bad["verified"].justified is True
+    assert bad["appealed"].appeal_reason
+    again = Rating.objects.get(supersedes=bad["closed"])
+    assert bad["closed"].rectification and again.level == 5
+    # The scans run by supervision raised the overdue call-back.
+    assert Alert.objects.filter(
+        rule__code="rating_overdue.yellow", subject_key=f"rating:{bad['open'].pk}:call_back"
+    ).exists()
+    # A case delivered on the last working day is unrated: the SMS invitation picks it.
+    day = calendar_for(county.pk).subtract_workdays(last_workday(county), 1)
+    unrated = Case.objects.filter(
+        center=county, status=CaseStatus.DELIVERED, delivered_at__date=day
+    ).exclude(pk__in=ratings.exclude(case=None).values("case"))
+    assert unrated.exists()
+    assert rating_invitations_send() >= 1
+    assert RatingInvitation.objects.filter(case__in=unrated).exists()
+    screen = RatingScreen.objects.get(window__center=county, window__number=1)
+    expires = screen.pairing_expires_at
+    assert screen.pairing_code and expires is not None and expires > timezone.now()
+
+
+def test_complaints_petitions_and_work_orders_in_their_states(county: Center) -> None:
+    from govhall.feedback.models import (
+        Complaint,
+        DeliveryStatus,
+        LeaderReception,
+        Petition,
+        WebhookDelivery,
+        WorkOrder,
+    )
+    from govhall.supervision.models import Alert
+
+    complaints = Complaint.objects.filter(center=county)
+    web = complaints.get(channel="web")
+    assert web.status == "registered"
+    previous = calendar_for(county.pk).subtract_workdays(last_workday(county), 1)
+    assert timezone.localdate(web.received_at) == previous
+    assert complaints.get(status="assigned").department_reply
+    verified = complaints.get(target_staff__username="clerk")
+    assert verified.finding == "verified" and verified.status == "closed"
+    alert = Alert.objects.get(rule__code="complaint_verified.red", responsible__username="clerk")
+    assert alert.points == 2
+    assert complaints.filter(handled_on_the_spot=True).exists()
+    assert complaints.filter(anonymous=True, complainant_phone="").exists()
+
+    petitions = Petition.objects.filter(center=county)
+    collective = petitions.get(people_count=12)
+    assert collective.representatives == 5
+    assert Alert.objects.filter(rule__subject="petition_major").exists()
+    assert LeaderReception.objects.get(center=county).petitions.get() == collective
+    accusation = petitions.get(is_accusation=True)
+    assert accusation.assigned_department is not None
+    assert accusation.assigned_department.code == "SCJG"
+    assert petitions.get(extension_days=30).status == "accepted"
+    reviewed = petitions.get(status="review")
+    assert reviewed.reviews.filter(answered_on=None).exists()
+
+    orders = WorkOrder.objects.filter(center=county)
+    assert set(orders.values_list("status", flat=True)) == {
+        "received",
+        "signed",
+        "replied",
+        "closed",
+    }
+    assert orders.get(status="received").department is None
+    assert orders.get(status="closed").redo_count == 1
+    hotline = User.objects.get(username="hotline12345")
+    assert not roles_of(hotline) and Staff.objects.filter(user=hotline, center=county).exists()
+    assert not ApiToken.objects.filter(user=hotline).exists()
+    deliveries = WebhookDelivery.objects.filter(work_order__center=county)
+    assert deliveries.exists()
+    assert set(deliveries.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
+
+
+def test_suggestions_supervisor_and_surveys(county: Center) -> None:
+    from govhall.assessment.models import ScoreSheet
+    from govhall.assessment.months import month_start
+    from govhall.feedback.models import Suggestion, SupervisorVisit, Survey
+    from govhall.supervision.models import Alert
+
+    entries = Suggestion.objects.filter(center=county)
+    assert entries.count() == 8
+    days = [timezone.localdate(at) for at in entries.values_list("received_at", flat=True)]
+    assert (max(days) - min(days)).days >= 45
+    assert entries.filter(is_public=True).exclude(reply="").count() >= 3
+    assert entries.filter(channel="paper").count() == 1
+    overdue = entries.filter(reply="", reply_due_at__lt=timezone.now())
+    assert overdue.exists()
+    assert Alert.objects.filter(rule__subject="suggestion_overdue", withdrawn_at=None).exists()
+
+    visits = SupervisorVisit.objects.filter(appointment__user__username="social")
+    assert visits.get(kind="mystery").response
+    assert not visits.get(kind="opinion").response
+
+    surveys = Survey.objects.filter(center=county)
+    assert surveys.get(status="open").responses.count() == 20
+    assert surveys.filter(status="closed").exists()
+
+    # The month's fill counted the complaint found against the clerk (when it fell this month).
+    alert = Alert.objects.get(rule__code="complaint_verified.red", responsible__username="clerk")
+    if month_start(alert.occurred_on) == month_start(timezone.localdate()):
+        sheet = ScoreSheet.objects.get(
+            month=month_start(timezone.localdate()), person__username="clerk"
+        )
+        assert sheet.entries.filter(alert=alert).exists()

@@ -13,12 +13,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ComplaintChannel(models.TextChoices):
     VISIT = "visit", _("In person")
-    PHONE = "phone", _("Phone")
-    LETTER = "letter", _("Letter")
+    PHONE = "phone", pgettext_lazy("channel", "Phone")
+    LETTER = "letter", pgettext_lazy("channel", "Letter")
     WEB = "web", _("Web form on the portal")
     SUGGESTION_BOX = "box", _("Suggestion box")
     HOTLINE = "hotline", _("12345 hotline")
@@ -56,8 +57,8 @@ FINDINGS_AGAINST = (ComplaintFinding.VERIFIED, ComplaintFinding.PARTLY_VERIFIED)
 
 class ToldVia(models.TextChoices):
     SMS = "sms", _("SMS")
-    LETTER = "letter", _("Letter")
-    PHONE = "phone", _("Phone")
+    LETTER = "letter", pgettext_lazy("channel", "Letter")
+    PHONE = "phone", pgettext_lazy("channel", "Phone")
     IN_PERSON = "in_person", _("In person")
 
 

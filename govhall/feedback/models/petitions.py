@@ -12,12 +12,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PetitionChannel(models.TextChoices):
     VISIT = "visit", _("Visit")
-    LETTER = "letter", _("Letter")
-    PHONE = "phone", _("Phone")
+    LETTER = "letter", pgettext_lazy("channel", "Letter")
+    PHONE = "phone", pgettext_lazy("channel", "Phone")
     WEB = "web", _("Online")
 
 

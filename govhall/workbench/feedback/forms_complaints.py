@@ -119,7 +119,7 @@ class ComplaintFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=_DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=_DATE)
+    date_to = forms.DateField(label=_("End date"), required=False, widget=_DATE)
 
 
 class _Step(forms.Form):

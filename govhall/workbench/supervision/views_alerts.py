@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from govhall.core.events import event_label
@@ -28,7 +29,7 @@ from govhall.supervision.access.rules import (
     can_view_alerts,
 )
 from govhall.supervision.alert_transitions import DECISIONS, AlertAction
-from govhall.supervision.models import AlertLevel, AlertRule, AlertSubject
+from govhall.supervision.models import Alert, AlertLevel, AlertRule, AlertSubject
 from govhall.supervision.queries.alerts import AlertViewer, alert_inbox, alert_timeline
 from govhall.supervision.services.alerts import (
     alert_accept,
@@ -47,6 +48,26 @@ from govhall.workbench.supervision.forms_alerts import (
 )
 
 PAGE_SIZE = 50
+# A feedback alert names its record in the subject key ("petition:41:major", "complaint:7"):
+# its page links there (the key's prefix → the workbench page, its URL argument, a label).
+FEEDBACK_RECORDS: dict[str, tuple[str, str, str]] = {
+    "complaint": ("workbench:complaint", "complaint_id", gettext_noop("Complaint")),
+    "complaint_assignment": ("workbench:complaint", "complaint_id", gettext_noop("Complaint")),
+    "petition": ("workbench:petition", "petition_id", gettext_noop("Petition")),
+    "rating": ("workbench:bad_rating", "rating_id", gettext_noop("Bad rating")),
+    "work_order": ("workbench:work_order", "order_id", gettext_noop("12345 work order")),
+    "suggestion": ("workbench:suggestion", "suggestion_id", gettext_noop("Suggestion or message")),
+}
+
+
+def feedback_record(alert: Alert) -> dict[str, str] | None:
+    """The link to the complaint, petition, rating, work order or suggestion of `alert`."""
+    kind, _sep, rest = alert.subject_key.partition(":")
+    record_id = rest.partition(":")[0]
+    if kind not in FEEDBACK_RECORDS or not record_id.isdigit():
+        return None
+    name, argument, label = FEEDBACK_RECORDS[kind]
+    return {"url": reverse(name, kwargs={argument: int(record_id)}), "label": _(label)}
 
 
 @login_required
@@ -94,6 +115,7 @@ def _alert_page(
         "workbench/supervision/alert.html",
         {
             "alert": alert,
+            "record": feedback_record(alert),
             "may_acknowledge": AlertAction.ACKNOWLEDGE in actions,
             "may_explain": AlertAction.EXPLAIN in actions,
             "may_accept": AlertAction.ACCEPT in actions,

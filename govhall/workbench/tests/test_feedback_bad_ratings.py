@@ -19,6 +19,7 @@ from govhall.testing.rating_follow_up import (
     rated_case,
     rated_window,
 )
+from govhall.testing.ratings import make_rating
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,16 @@ def test_targets_page(client_as, director: User, rating: Rating) -> None:
     assert page.status_code == 200
     assert page.context["targets"].call_back.total == 1
     assert client_as(director).get(url, {"month": "2025-13"}).status_code == 404
+
+
+def test_the_citizens_second_rating_shows_on_the_bad_rating(
+    client_as, window_head: User, rating: Rating
+) -> None:
+    """Walk-through finding: after the re-rating link the department saw no trace of the
+    citizen's second rating on the page it followed the 差评 on."""
+    url = reverse("workbench:bad_rating", kwargs={"rating_id": rating.pk})
+    assert 'id="rating-rerated"' not in client_as(window_head).get(url).content.decode()
+    assert rating.case is not None
+    make_rating(rating.case, level=4, supersedes=rating, rated_at=timezone.now())
+    body = client_as(window_head).get(url).content.decode()
+    assert 'id="rating-rerated"' in body and "满意" in body.split('id="rating-rerated"')[1][:80]

@@ -179,3 +179,15 @@ def test_menu_entries_follow_the_pages(client_as, director, clerk, guide):
     assert reverse("workbench:complaints_assigned") in clerk_home
     assert reverse("workbench:complaint_new") not in clerk_home
     assert client_as(guide).get(reverse("workbench:complaints_assigned")).status_code == 404
+
+
+def test_chinese_labels_fit_a_complaint(client_as, complaint, director):
+    """Walk-through finding: borrowed words from other screens — the channel 'Letter' shown as
+    字母 (a queue group's letter), 'Phone' as 咨询电话, the date filter's 'To' as 收件人, the
+    complainant's name as 名称 (an organisation's name)."""
+    listing = client_as(director).get(reverse("workbench:complaints")).content.decode()
+    assert "字母" not in listing and "收件人" not in listing and "咨询电话" not in listing
+    assert "信函" in listing and ">电话<" in listing and "截止日期" in listing
+    detail = page_of(client_as, director, "workbench:complaint", complaint).content.decode()
+    assert "咨询电话" not in detail and "咨询事项" not in detail and "名称" not in detail
+    assert "姓名" in detail and "联系电话" in detail and "投诉内容" in detail

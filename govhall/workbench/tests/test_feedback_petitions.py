@@ -239,3 +239,13 @@ def test_reception_page_schedules_and_shows_due(client_as, director, dept_leader
     # The leader sees the petition received on their day (matter; identity masked).
     leader_page = client_as(director).get(reverse("workbench:petition", args=[petition.pk]))
     assert leader_page.status_code == 200
+
+
+def test_register_and_list_labels_are_the_petition_s_own_words(client_as, director):
+    """Walk-through finding: the channel 'Letter' read 字母, 'Phone' 咨询电话 and the list's
+    end date 收件人 (words of the queue and the outbox)."""
+    register = client_as(director).get(reverse("workbench:petition_register")).content.decode()
+    assert "字母" not in register and "咨询电话" not in register
+    assert "信函" in register and ">电话<" in register
+    listing = client_as(director).get(reverse("workbench:petitions")).content.decode()
+    assert "收件人" not in listing and "截止日期" in listing

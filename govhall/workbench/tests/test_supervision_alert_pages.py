@@ -131,3 +131,21 @@ def test_rules_page_groups_by_subject_and_only_admins_edit(client_as, clerk, dir
     assert refused.content.decode().count('class="field has-error"') == 2
     rule.refresh_from_db()
     assert rule.points == Decimal("1.5") and rule.threshold_minutes == 15
+
+
+def test_a_feedback_alert_links_to_its_record(client_as, hall_window, clerk, director):
+    """Walk-through finding: the alert of a collective petition or a justified complaint gave
+    no way to reach the petition or complaint it was about."""
+    petition = make_alert(hall_window, clerk, subject_key="petition:41:major")
+    complaint = make_alert(hall_window, clerk, subject_key="complaint:7")
+    rating = make_alert(hall_window, clerk, subject_key="rating:9:call_back")
+    other = make_alert(hall_window, clerk)
+    client = client_as(director)
+    expected = {
+        petition: reverse("workbench:petition", kwargs={"petition_id": 41}),
+        complaint: reverse("workbench:complaint", kwargs={"complaint_id": 7}),
+        rating: reverse("workbench:bad_rating", kwargs={"rating_id": 9}),
+    }
+    for alert, url in expected.items():
+        assert f'id="alert-record" href="{url}"' in client.get(_page(alert)).content.decode()
+    assert 'id="alert-record"' not in client.get(_page(other)).content.decode()

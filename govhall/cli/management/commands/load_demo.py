@@ -12,10 +12,12 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from govhall.cli.demo.cases import load_demo_cases
+from govhall.cli.demo.feedback import FeedbackResult, load_demo_feedback
 from govhall.cli.demo.frontdesk import FrontDeskResult, load_demo_frontdesk
 from govhall.cli.demo.loader import load_demo, login_rows
 from govhall.cli.demo.people import DEMO_PASSWORD
@@ -66,6 +68,11 @@ class Command(BaseCommand):
         desk_started = time.perf_counter()
         desk = load_demo_frontdesk() if not cases.skipped else FrontDeskResult()
         desk_seconds = time.perf_counter() - desk_started
+        # Citizens' voice before supervision: its scans raise the feedback alerts and the
+        # month's fill counts them.
+        voice_started = time.perf_counter()
+        voice = load_demo_feedback() if not cases.skipped else FeedbackResult()
+        voice_seconds = time.perf_counter() - voice_started
         watch_started = time.perf_counter()
         watch = load_demo_supervision() if not cases.skipped else SupervisionResult()
         watch_seconds = time.perf_counter() - watch_started
@@ -74,9 +81,11 @@ class Command(BaseCommand):
                 self.print_cases(cases.cases, cases_seconds)
             if desk.groups:
                 self.print_frontdesk(desk, desk_seconds)
+            if voice.ratings:
+                self.print_feedback(voice, voice_seconds)
             if watch.rounds:
                 self.print_supervision(watch, watch_seconds)
-            if not cases.cases and not desk.groups and not watch.rounds:
+            if not cases.cases and not desk.groups and not voice.ratings and not watch.rounds:
                 self.stdout.write(_("The demo hall is already loaded; nothing changed."))
             return
         self.stdout.write(
@@ -106,6 +115,8 @@ class Command(BaseCommand):
             self.print_cases(cases.cases, cases_seconds)
         if desk.groups:
             self.print_frontdesk(desk, desk_seconds)
+        if voice.ratings:
+            self.print_feedback(voice, voice_seconds)
         if watch.rounds:
             self.print_supervision(watch, watch_seconds)
         self.stdout.write(
@@ -136,6 +147,39 @@ class Command(BaseCommand):
                 "appointments": desk.appointments,
             }
         )
+
+    def print_feedback(self, voice: FeedbackResult, seconds: float) -> None:
+        self.stdout.write(
+            _(
+                "Demo citizens' voice made through its services in %(seconds).1f s: "
+                "%(ratings)d ratings (%(bad)d bad, followed up in each state; %(cases)d cases "
+                "finished to be rated), %(complaints)d complaints, %(petitions)d petitions, "
+                "%(orders)d 12345 work orders, %(suggestions)d suggestions, %(answers)d survey "
+                "answers."
+            )
+            % {
+                "seconds": seconds,
+                "ratings": voice.ratings,
+                "bad": voice.bad_ratings,
+                "cases": voice.cases,
+                "complaints": voice.complaints,
+                "petitions": voice.petitions,
+                "orders": voice.work_orders,
+                "suggestions": voice.suggestions,
+                "answers": voice.survey_answers,
+            }
+        )
+        if voice.pairing_code:
+            self.stdout.write(
+                _(
+                    "Rating screen of window 1: pair a tablet at /rating-screen/ with the code "
+                    "%(code)s within %(minutes)d minutes."
+                )
+                % {
+                    "code": voice.pairing_code,
+                    "minutes": settings.GOVHALL_RATING_SCREEN_PAIRING_MINUTES,
+                }
+            )
 
     def print_supervision(self, watch: SupervisionResult, seconds: float) -> None:
         self.stdout.write(
