@@ -38,6 +38,10 @@ def _text(label: Any, *, max_length: int, required: bool = False, **attrs: Any) 
     )
 
 
+def _department_with_center(department: Department) -> str:
+    return f"{department.name} · {department.center.name}"
+
+
 class PetitionRegisterForm(forms.Form):
     center = forms.ModelChoiceField(label=_("Center"), queryset=Center.objects.none())
     channel = forms.ChoiceField(
@@ -93,6 +97,8 @@ class PetitionRegisterForm(forms.Form):
         ).select_related("center")
         if len(centers) == 1:
             center_field.widget = forms.HiddenInput()
+        else:  # the towns' offices share names: say whose each one is
+            department_field.label_from_instance = _department_with_center  # type: ignore[assignment]
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
     def reception_choice(self) -> bool | None:

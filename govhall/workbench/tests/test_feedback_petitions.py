@@ -11,6 +11,7 @@ from govhall.core.models import Event
 from govhall.feedback.models.petitions import Petition, PetitionStatus
 from govhall.feedback.services.petitions import petition_assign, reception_schedule
 from govhall.supervision.models import Alert
+from govhall.testing.factories import DepartmentFactory
 from govhall.testing.petitions import ID_NUMBER, PHONE, make_petition
 from govhall.testing.supervision import ensure_default_rules
 
@@ -249,3 +250,16 @@ def test_register_and_list_labels_are_the_petition_s_own_words(client_as, direct
     assert "信函" in register and ">电话<" in register
     listing = client_as(director).get(reverse("workbench:petitions")).content.decode()
     assert "收件人" not in listing and "截止日期" in listing
+
+
+def test_register_names_the_center_of_each_department(client_as, director, county, town):
+    """Walk-through finding: the towns' 农业农村办公室 appeared three times, indistinguishable."""
+    DepartmentFactory(center=town, name="农业农村办公室")
+    register = client_as(director).get(reverse("workbench:petition_register")).content.decode()
+    assert f"农业农村办公室 · {town.name}<" in register
+
+
+def test_register_offers_cancel_not_a_second_petitions_button(client_as, director):
+    """Walk-through finding: beside 登记 sat a button reading 信访, which only went back."""
+    register = client_as(director).get(reverse("workbench:petition_register")).content.decode()
+    assert 'id="petition-cancel"' in register and ">取消<" in register
