@@ -26,8 +26,8 @@ class WorkOrderFilters:
 
 
 def _overdue(now: datetime.datetime) -> Q:
-    return Q(status=WorkOrderStatus.RECEIVED, sign_due_at__lte=now) | Q(
-        status=WorkOrderStatus.SIGNED, finish_due_at__lte=now
+    return Q(status=WorkOrderStatus.RECEIVED, sign_due_at__lt=now) | Q(
+        status=WorkOrderStatus.SIGNED, finish_due_at__lt=now
     )
 
 

@@ -43,11 +43,11 @@ def _changed(since: datetime.datetime) -> Q:
 
 
 def _unsigned(rule: AlertRule, clock: Clock) -> Rows:
-    return WorkOrder.objects.filter(status=WorkOrderStatus.RECEIVED, sign_due_at__lte=clock.moment)
+    return WorkOrder.objects.filter(status=WorkOrderStatus.RECEIVED, sign_due_at__lt=clock.moment)
 
 
 def _unfinished(rule: AlertRule, clock: Clock) -> Rows:
-    return WorkOrder.objects.filter(status=WorkOrderStatus.SIGNED, finish_due_at__lte=clock.moment)
+    return WorkOrder.objects.filter(status=WorkOrderStatus.SIGNED, finish_due_at__lt=clock.moment)
 
 
 def _crossed(field: str) -> Callable[[AlertRule, Clock], Q]:

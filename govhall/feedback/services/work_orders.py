@@ -7,9 +7,9 @@ is a `Conflict`), follows the transition table `govhall/feedback/work_order_tran
 reply queue a webhook delivery to the hotline in the same transaction
 (`services/work_order_webhook.py`).
 
-A limit of N working days ends with the last moment of the N-th working day of the order's
-center after the day it starts from (that day not counted): an order received on a Friday with
-1 working day to sign is on time until Monday 24:00.
+A limit of N working days ends at closing time of the N-th working day of the order's center
+after the day it starts from (that day not counted), like every limit of the hall (SPEC §4): an
+order received on a Friday with 1 working day to sign is on time until Monday's closing time.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from govhall.feedback.work_order_transitions import (
 from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.access.standing import manages_center
 from govhall.org.models import Center, Department, Staff
-from govhall.workdays.queries.calendar import day_start, deadline_date
+from govhall.workdays.queries.calendar import deadline_at
 
 A = WorkOrderAction
 S = WorkOrderStatus
@@ -73,12 +73,12 @@ SAME_ORDER_FIELDS = (
 
 
 def limit_end(
-    center_id: int, start: datetime.datetime | datetime.date, days: int
+    center: Center, start: datetime.datetime | datetime.date, days: int
 ) -> datetime.datetime:
     """The end of a limit of `days` working days of the center counted from `start`'s day (not
-    counted): the first moment after the last day."""
+    counted): closing time of the last day, as every limit of the hall (SPEC §4)."""
     day = start if not isinstance(start, datetime.datetime) else timezone.localdate(start)
-    return day_start(deadline_date(center_id, day, days) + datetime.timedelta(days=1))
+    return deadline_at(center.pk, day, days, center.closing_time)
 
 
 def last_day_of(due: datetime.datetime) -> datetime.date:
@@ -156,7 +156,7 @@ class WorkOrderViewer:
 def _guard(order: WorkOrder, guard: str, now: datetime.datetime) -> str:
     if guard == "has_department" and order.department_id is None:
         return _("Route the order to a department before it is signed for.")
-    if guard == "send_back_window" and now >= order.send_back_due_at:
+    if guard == "send_back_window" and now > order.send_back_due_at:
         return _(
             "The time to send this order back has passed (%(days)s working days, until "
             "%(day)s); sign for it and handle it, or ask the hall's management."
@@ -167,7 +167,7 @@ def _guard(order: WorkOrder, guard: str, now: datetime.datetime) -> str:
     if guard == "extension_once":
         if order.extension_days:
             return StateRefusal(_("This order has already been extended once."))
-        if order.finish_due_at is not None and now >= order.finish_due_at:
+        if order.finish_due_at is not None and now > order.finish_due_at:
             return _("The time limit has passed: an extension is asked for before it ends.")
     return ""
 
@@ -320,8 +320,8 @@ def work_order_receive(
     if moment > now + datetime.timedelta(minutes=5):
         errors.add("received_at", _("The time received cannot be in the future."))
     try:
-        sign_due = limit_end(center.pk, moment, settings.GOVHALL_WORK_ORDER_SIGN_WORKDAYS)
-        send_back_due = limit_end(center.pk, moment, settings.GOVHALL_WORK_ORDER_SEND_BACK_WORKDAYS)
+        sign_due = limit_end(center, moment, settings.GOVHALL_WORK_ORDER_SIGN_WORKDAYS)
+        send_back_due = limit_end(center, moment, settings.GOVHALL_WORK_ORDER_SEND_BACK_WORKDAYS)
     except (ValueError, OverflowError):  # outside the working-day calendar's years
         errors.add("received_at", _("The time received is outside the working-day calendar."))
         sign_due = send_back_due = now
@@ -437,9 +437,9 @@ def work_order_sign(
     found.status = row.next_state
     found.signed_at = now
     found.signed_by = actor
-    found.finish_due_at = limit_end(found.center_id, now, finish_workdays(found.kind))
+    found.finish_due_at = limit_end(found.center, now, finish_workdays(found.kind))
     _save(found, ["status", "signed_at", "signed_by", "finish_due_at"])
-    late = now >= found.sign_due_at
+    late = now > found.sign_due_at
     _event(
         actor,
         FeedbackEvent.WORK_ORDER_SIGN,
@@ -516,7 +516,7 @@ def work_order_extend(
     assert count is not None and found.finish_due_at is not None
     found.extension_days = count
     found.extension_reason = reason
-    found.finish_due_at = limit_end(found.center_id, last_day_of(found.finish_due_at), count)
+    found.finish_due_at = limit_end(found.center, last_day_of(found.finish_due_at), count)
     _save(found, ["extension_days", "extension_reason", "finish_due_at"])
     _event(
         actor,
@@ -551,7 +551,7 @@ def work_order_reply(
     found.replied_at = now
     found.replied_by = actor
     _save(found, ["status", "reply", "replied_at", "replied_by"])
-    late = found.finish_due_at is not None and now >= found.finish_due_at
+    late = found.finish_due_at is not None and now > found.finish_due_at
     _event(actor, FeedbackEvent.WORK_ORDER_REPLY, found, {"late": late, "redo": found.redo_count})
     delivery_queue(
         order=found,
@@ -596,7 +596,7 @@ def work_order_return_visit(
     else:
         found.status = S.SIGNED
         found.redo_count += 1
-        found.finish_due_at = limit_end(found.center_id, now, finish_workdays(found.kind))
+        found.finish_due_at = limit_end(found.center, now, finish_workdays(found.kind))
         fields = ["status", "redo_count", "finish_due_at", "return_visit_satisfied"]
     _save(found, fields)
     _event(

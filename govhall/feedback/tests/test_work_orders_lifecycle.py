@@ -45,16 +45,16 @@ def keys(order) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_receipt_limits_count_working_days_over_the_weekend(order):
-    # 1 working day to sign: the whole of Monday; 2 to send back: until Tuesday ends.
-    assert order.sign_due_at == at("2026-12-08", "00:00")
-    assert order.send_back_due_at == at("2026-12-09", "00:00")
+    # 1 working day to sign: until Monday's closing time; 2 to send back: until Tuesday's.
+    assert order.sign_due_at == at("2026-12-07", "17:30")
+    assert order.send_back_due_at == at("2026-12-08", "17:30")
     assert order.status == WorkOrderStatus.RECEIVED and order.version == 1
     assert Event.objects.filter(action="work_order.receive", object_id=str(order.pk)).exists()
 
 
 def test_send_back_until_the_last_moment_of_the_second_working_day(order, dept_leader):
     late = work_order_send_back(
-        actor=dept_leader, order=order, reason="属于供电公司", at=at("2026-12-08", "23:59:59")
+        actor=dept_leader, order=order, reason="属于供电公司", at=at("2026-12-08", "17:30")
     )
     assert late.status == WorkOrderStatus.SENT_BACK and late.version == 2
     assert keys(late) == ["12345-0001:send_back:1"]
@@ -64,7 +64,7 @@ def test_send_back_until_the_last_moment_of_the_second_working_day(order, dept_l
 def test_send_back_after_the_window_is_refused_with_nothing_changed(order, dept_leader):
     with pytest.raises(ValidationError) as refused:
         work_order_send_back(
-            actor=dept_leader, order=order, reason="不是我们的", at=at("2026-12-09", "00:00")
+            actor=dept_leader, order=order, reason="不是我们的", at=at("2026-12-08", "17:30:01")
         )
     assert "2026-12-08" in " ".join(refused.value.messages)
     order.refresh_from_db()
@@ -84,11 +84,11 @@ def test_send_back_needs_a_reason(order, dept_leader):
 @pytest.mark.parametrize(
     ("kind", "due"),
     [
-        ("consult", "2026-12-15"),  # 5 working days from Monday 7: Tue 8 … Mon 14
-        ("help", "2026-12-15"),
-        ("complaint", "2026-12-29"),  # 15 working days: … Mon 28
-        ("report", "2026-12-29"),
-        ("suggest", "2026-12-29"),  # 建议 takes the long limit
+        ("consult", "2026-12-14"),  # 5 working days from Monday 7: Tue 8 … Mon 14
+        ("help", "2026-12-14"),
+        ("complaint", "2026-12-28"),  # 15 working days: … Mon 28
+        ("report", "2026-12-28"),
+        ("suggest", "2026-12-28"),  # 建议 takes the long limit
     ],
 )
 def test_finish_limit_from_signing_by_kind(director, department, dept_leader, kind, due):
@@ -97,7 +97,7 @@ def test_finish_limit_from_signing_by_kind(director, department, dept_leader, ki
     )
     signed = work_order_sign(actor=dept_leader, order=order, at=at("2026-12-07", "16:00"))
     assert signed.status == WorkOrderStatus.SIGNED
-    assert signed.finish_due_at == at(due, "00:00")
+    assert signed.finish_due_at == at(due, "17:30")
     assert keys(signed) == ["12345-0001:sign:1"]
     payload = WebhookDelivery.objects.get().payload
     assert payload["event"] == "sign" and payload["department"]["code"] == department.code
@@ -111,11 +111,11 @@ def test_one_extension_of_up_to_ten_working_days_before_the_limit(order, dept_le
     with pytest.raises(ValidationError) as no_reason:
         work_order_extend(actor=dept_leader, order=order, days=10, reason="")
     assert "reason" in no_reason.value.message_dict
-    # At the last moment of the limit (Monday 14, 23:59) it may still be asked for.
+    # At the last moment of the limit (Monday 14, closing time) it may still be asked for.
     order = work_order_extend(
-        actor=dept_leader, order=order, days=10, reason="需现场核查", at=at("2026-12-14", "23:59")
+        actor=dept_leader, order=order, days=10, reason="需现场核查", at=at("2026-12-14", "17:30")
     )
-    assert order.finish_due_at == at("2026-12-29", "00:00") and order.extension_days == 10
+    assert order.finish_due_at == at("2026-12-28", "17:30") and order.extension_days == 10
     with pytest.raises(Conflict):
         work_order_extend(actor=dept_leader, order=order, days=1, reason="再延")
 
@@ -124,7 +124,7 @@ def test_extension_refused_once_the_limit_has_passed(order, dept_leader):
     order = work_order_sign(actor=dept_leader, order=order, at=at("2026-12-07"))
     with pytest.raises(ValidationError) as refused:
         work_order_extend(
-            actor=dept_leader, order=order, days=3, reason="晚了", at=at("2026-12-15", "00:00")
+            actor=dept_leader, order=order, days=3, reason="晚了", at=at("2026-12-14", "17:30:01")
         )
     assert not isinstance(refused.value, Conflict)
 
@@ -143,7 +143,7 @@ def test_reply_and_return_visits(order, dept_leader, director):
         actor=director, order=order, satisfied=False, note="没修好", at=at("2026-12-09", "09:00")
     )
     assert redo.status == WorkOrderStatus.SIGNED and redo.redo_count == 1
-    assert redo.finish_due_at == at("2026-12-17", "00:00")  # 5 working days from Wed 9
+    assert redo.finish_due_at == at("2026-12-16", "17:30")  # 5 working days from Wed 9
     redo = work_order_reply(actor=dept_leader, order=redo, reply="已更换灯具")
     assert "12345-0001:reply:2" in keys(redo)
     closed = work_order_return_visit(actor=director, order=redo, satisfied=True)

@@ -53,8 +53,8 @@ def test_registered_with_the_supervision_scans():
 
 def test_unsigned_after_the_first_working_day_over_a_weekend(order, department, dept_leader):
     assert scan_work_orders(now=at("2026-12-05", "12:00")).raised == 0  # Saturday
-    assert scan_work_orders(now=at("2026-12-07", "23:59")).raised == 0  # Monday still in time
-    assert scan_work_orders(now=at("2026-12-08", "00:00")).raised == 1
+    assert scan_work_orders(now=at("2026-12-07", "17:30")).raised == 0  # closing time still in time
+    assert scan_work_orders(now=at("2026-12-07", "17:31")).raised == 1
     alert = live(order, "sign").get()
     assert alert.department_id == department.pk and alert.center_id == order.center_id
     assert alert.due_on.isoformat() == "2026-12-07" and order.hotline_number in alert.detail
@@ -76,13 +76,13 @@ def test_sent_back_withdraws(order, dept_leader):
 def test_unfinished_after_the_limit_with_the_extension(order, dept_leader):
     order = work_order_sign(actor=dept_leader, order=order, at=at("2026-12-07"))
     # 5 working days from Monday 7: on time until the end of Monday 14.
-    assert scan_work_orders(now=at("2026-12-14", "23:59")).raised == 0
+    assert scan_work_orders(now=at("2026-12-14", "17:30")).raised == 0
     order = work_order_extend(
         actor=dept_leader, order=order, days=2, reason="需现场核查", at=at("2026-12-14", "12:00")
     )
-    assert scan_work_orders(now=at("2026-12-15", "00:00")).raised == 0
-    assert scan_work_orders(now=at("2026-12-16", "23:59")).raised == 0
-    assert scan_work_orders(now=at("2026-12-17", "00:00")).raised == 1
+    assert scan_work_orders(now=at("2026-12-15", "09:00")).raised == 0
+    assert scan_work_orders(now=at("2026-12-16", "17:30")).raised == 0
+    assert scan_work_orders(now=at("2026-12-16", "17:31")).raised == 1
     alert = live(order, "finish").get()
     assert alert.responsible_id == dept_leader.pk
     work_order_reply(actor=dept_leader, order=order, reply="已处理", at=at("2026-12-17", "09:00"))

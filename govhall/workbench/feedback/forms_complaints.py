@@ -147,7 +147,8 @@ class ReplyForm(_Step):
 
 
 class AnswerForm(_Step):
-    finding = forms.ChoiceField(label=_("Finding"), choices=ComplaintFinding.choices)
+    # No finding is preselected: "verified" costs the person points, so it is always chosen.
+    finding = forms.ChoiceField(label=_("Finding"), choices=_BLANK + list(ComplaintFinding.choices))
     result = forms.CharField(
         label=_("Result"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -126,6 +126,13 @@ def test_register_on_the_page_then_answer_with_the_buttons(
     assert response.status_code == 302 and response["Location"].endswith(f"/{complaint.pk}/")
     page = client.get(response["Location"]).content.decode()
     assert 'id="do-assign"' in page and 'id="do-answer"' in page and 'id="do-reply"' not in page
+    # No finding is chosen for the handler (a verified one costs the person points).
+    assert '<option value="" selected>—</option>' in page.split('name="answer-finding"')[1]
+    unchosen = client.post(
+        reverse("workbench:complaint_act", args=[complaint.pk, "answer"]),
+        {"answer-version": 1, "answer-finding": "", "answer-result": "属实，已批评教育"},
+    )
+    assert unchosen.status_code == 400
 
     stale = client.post(
         reverse("workbench:complaint_act", args=[complaint.pk, "answer"]),
