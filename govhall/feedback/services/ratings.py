@@ -38,6 +38,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.cases.events import CaseEvent
 from govhall.cases.models import Case
 from govhall.cases.statuses import CaseStatus
 from govhall.core.events import record_event
@@ -130,7 +131,7 @@ def case_served_by(case: Case) -> int | None:
     window now (A/B cover), else the clerk who received it."""
     delivered_by = (
         Event.objects.filter(
-            action="case.deliver", object_type=Case._meta.label_lower, object_id=str(case.pk)
+            action=CaseEvent.DELIVER, object_type=Case._meta.label_lower, object_id=str(case.pk)
         )
         .order_by("-at", "-id")
         .values_list("actor_id", flat=True)
@@ -139,7 +140,7 @@ def case_served_by(case: Case) -> int | None:
     if delivered_by is not None:
         return int(delivered_by)
     moment = case.delivered_at or timezone.now()
-    row = (case.pk, case.center_id, case.window_id, case.received_by_id, moment.date())
+    row = (case.pk, case.center_id, case.window_id, case.received_by_id, timezone.localdate(moment))
     return case_responsible([row], moment).get(case.pk)
 
 
