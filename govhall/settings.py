@@ -329,6 +329,13 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The periodic work, in seconds between runs (the same rounds `govhall worker` runs without a
 # broker, where --interval sets one period for all of them).
 GOVHALL_VACANCY_SCAN_SECONDS = env_int("GOVHALL_VACANCY_SCAN_SECONDS", 60, minimum=5)
+# A/B cover and sign-in (issue 16 item 3; staffing/queries/cover.py): during service hours, a
+# person who has not signed in by a session's opening plus this many minutes is away and the
+# cover serves. 10: staff are due 10 minutes before opening (seeds/000…, 002…), so by 10 minutes
+# after it they are 20 minutes late and citizens should not wait longer for B. A hall without
+# sign-in terminals turns GOVHALL_COVER_NEEDS_SIGN_IN off (else every post would show empty).
+GOVHALL_SIGN_IN_GRACE_MINUTES = env_int("GOVHALL_SIGN_IN_GRACE_MINUTES", 10, minimum=0)
+GOVHALL_COVER_NEEDS_SIGN_IN = env_bool("GOVHALL_COVER_NEEDS_SIGN_IN", default=True)
 GOVHALL_APPOINTMENT_SCAN_SECONDS = env_int("GOVHALL_APPOINTMENT_SCAN_SECONDS", 60, minimum=5)
 GOVHALL_PRUNE_SECONDS = env_int("GOVHALL_PRUNE_SECONDS", 600, minimum=5)
 GOVHALL_SUPERVISION_SCAN_SECONDS = env_int("GOVHALL_SUPERVISION_SCAN_SECONDS", 300, minimum=5)
@@ -392,6 +399,12 @@ GOVHALL_COMPLAINT_SIMPLE_WORKDAYS = env_int("GOVHALL_COMPLAINT_SIMPLE_WORKDAYS",
 GOVHALL_COMPLAINT_COMPLEX_WORKDAYS = env_int("GOVHALL_COMPLAINT_COMPLEX_WORKDAYS", 5, minimum=1)
 # Verified complaints within 12 months that make a staff member due for return (SPEC §8).
 GOVHALL_COMPLAINTS_FOR_RETURN = env_int("GOVHALL_COMPLAINTS_FOR_RETURN", 2, minimum=1)
+# Issue 16 item 4 (posts): a cover (B staff) with N criticism notices or verified complaints
+# (together) since their assignment began is flagged for replacement (seeds/001… AB岗 五5: 两次).
+GOVHALL_COVER_FAULTS_FOR_REPLACEMENT = env_int("GOVHALL_COVER_FAULTS_FOR_REPLACEMENT", 2, minimum=1)
+# Window staff changes: seeds/002… says "一般在每年一月", seeds/001… "原则上在每年上半年". Default
+# False keeps January (the narrower rule, and what was built); True allows January to June.
+GOVHALL_ASSIGNMENT_CHANGES_FIRST_HALF = env_bool("GOVHALL_ASSIGNMENT_CHANGES_FIRST_HALF", False)
 # The portal's complaint form (a public door): at most N complaints per client address and per
 # phone number an hour.
 GOVHALL_RATE_COMPLAINT_PER_ADDRESS_HOUR = env_int(
@@ -523,6 +536,12 @@ GOVHALL_PUBLIC_URL = (env_str("GOVHALL_PUBLIC_URL") or "").rstrip("/")
 GOVHALL_EXTENSION_MAX_DAYS = env_int("GOVHALL_EXTENSION_MAX_DAYS", 10, minimum=1)
 GOVHALL_SUPPLEMENT_NOTICE_DAYS = env_int("GOVHALL_SUPPLEMENT_NOTICE_DAYS", 5, minimum=1)
 GOVHALL_ESCALATION_FORWARD_DAYS = env_int("GOVHALL_ESCALATION_FORWARD_DAYS", 2, minimum=0)
+# Issue 16 item 6 (window authority): a promised case of a fully authorised item is decided by
+# the window head / chief representative (seeds 002 三(一)1). The seeds disagree on immediate
+# cases (即办件): 000 篇5 一 has window staff decide them directly, 002 the window head; default
+# False keeps 000 (any window staff); True makes immediate cases of fully authorised items the
+# head's too.
+GOVHALL_WINDOW_HEAD_DECIDES_IMMEDIATE = env_bool("GOVHALL_WINDOW_HEAD_DECIDES_IMMEDIATE", False)
 # Step limits (issue 14 item 2, 每个环节的办理时限): working days a case may stay in each step
 # before the supervision scan raises `case_step.yellow` (an item's own limit wins; timeout
 # default 超时默认 applies them to review and approval). GOVHALL_STEP_LIMIT_<STEP>_DAYS each.

@@ -171,13 +171,16 @@ def _rows() -> tuple[Transition, ...]:
         # routing after acceptance, by the window's authorization (前台受理、后台办理)
         t(S.ACCEPTED, Action.START_JOINT, WINDOW_ROLES, S.JOINT_REVIEW, guard="joint"),
         t(S.ACCEPTED, Action.ESCALATE, WINDOW_ROLES, S.ESCALATED, guard="escalated"),
+        # window_decides also asks who acts: a fully authorised item's decision is the window
+        # head's (chief representative), in the department's name (services.guards)
         t(S.ACCEPTED, Action.APPROVE, WINDOW_ROLES, S.APPROVED, guard="window_decides"),
         t(S.ACCEPTED, Action.DENY, WINDOW_ROLES, S.DENIED, guard="window_decides"),
         t(S.ACCEPTED, Action.REVIEW, WINDOW_ROLES, S.AWAITING_APPROVAL, guard="window_reviews"),
         t(S.ACCEPTED, Action.FORWARD, WINDOW_ROLES, S.IN_REVIEW, guard="window_forwards"),
         t(S.IN_REVIEW, Action.REVIEW, REVIEWER, S.AWAITING_APPROVAL),
-        t(S.AWAITING_APPROVAL, Action.APPROVE, APPROVER, S.APPROVED),
-        t(S.AWAITING_APPROVAL, Action.DENY, APPROVER, S.DENIED),
+        # 一审一核: whoever reviewed the case does not approve or deny it (guard on the actor)
+        t(S.AWAITING_APPROVAL, Action.APPROVE, APPROVER, S.APPROVED, guard="not_reviewer"),
+        t(S.AWAITING_APPROVAL, Action.DENY, APPROVER, S.DENIED, guard="not_reviewer"),
         # timeout default (超时默认): the system passes an overdue review or approval step
         t(
             S.IN_REVIEW,

@@ -27,7 +27,7 @@ from typing import Protocol
 
 from django.utils import timezone
 
-from govhall.cases.case_transitions import UNDECIDED_STATUSES
+from govhall.cases.case_transitions import OPEN_STATUSES, UNDECIDED_STATUSES
 from govhall.cases.statuses import CaseStatus
 from govhall.workdays.queries.calendar import calendar_for
 from govhall.workdays.queries.work_calendar import WorkCalendar
@@ -37,6 +37,8 @@ date = datetime.date
 # Share of the promised time after which a case shows yellow (预警).
 YELLOW_SHARE_NUMERATOR = 4
 YELLOW_SHARE_DENOMINATOR = 5
+# Where pending materials are still awaited (as the step scan's pending condition).
+OPEN_PENDING_STATUSES = OPEN_STATUSES
 
 
 class Urgency:
@@ -157,3 +159,10 @@ def urgency(case: ClockedCase, today: date, calendar: WorkCalendar | None = None
     if total > 0 and used * YELLOW_SHARE_DENOMINATOR >= total * YELLOW_SHARE_NUMERATOR:
         return Urgency.YELLOW
     return Urgency.OK
+
+
+def pending_overdue(case: ClockedCase, today: date) -> bool:
+    """Materials accepted as pending (green channel, or attachments the applicant promised) are
+    still missing after their due date (issue 16 item 5; the step scan raises the alert)."""
+    due: date | None = getattr(case, "pending_due_on", None)
+    return due is not None and today > due and case.status in OPEN_PENDING_STATUSES

@@ -45,6 +45,10 @@ class CaseEvent(models.TextChoices):
     OVERRIDE_NOTICE = "case.override_notice", _("Second one-time notice (override)")
     CONFIRM_NOTICE = "case.confirm_notice", _("Applicant confirmed a notice")
     COMPLETE_JOINT_TASK = "case.complete_joint_task", _("Joint review task done")
+    SUBMIT_JOINT_PROPOSAL = (
+        "case.submit_joint_proposal",
+        _("Joint-handling proposal to the director"),
+    )
     RECORD_JOINT_MEETING = "case.record_joint_meeting", _("Joint review meeting")
     RECORD_FEE = "case.record_fee", _("Fee recorded")
     VIEW_PERSONAL_DATA = "case.view_personal_data", _("Personal data viewed")

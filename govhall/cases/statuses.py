@@ -67,3 +67,55 @@ class NoticeKind(models.TextChoices):
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
+
+
+class SuspensionReason(models.TextChoices):
+    """The legal grounds for stopping the clock (行政许可法 §45, SPEC §4; issue 16 item 8)."""
+
+    HEARING = "hearing", _("Hearing")  # 听证
+    EXPERT_REVIEW = "expert_review", _("Expert review")  # 专家评审
+    INSPECTION = "inspection", _("On-site inspection")  # 现场核查
+    TESTING = "testing", _("Testing")  # 检验检测
+    QUARANTINE = "quarantine", _("Quarantine")  # 检疫
+    PUBLIC_NOTICE = "public_notice", _("Public notice")  # 公示公告
+
+
+# Chinese names a clerk or a caller may give for a category (the API and older forms sent text).
+SUSPENSION_REASON_ALIASES: dict[str, str] = {
+    "听证": SuspensionReason.HEARING,
+    "专家评审": SuspensionReason.EXPERT_REVIEW,
+    "专家论证": SuspensionReason.EXPERT_REVIEW,
+    "现场核查": SuspensionReason.INSPECTION,
+    "现场踏勘": SuspensionReason.INSPECTION,
+    "核查": SuspensionReason.INSPECTION,
+    "检验": SuspensionReason.TESTING,
+    "检测": SuspensionReason.TESTING,
+    "检验检测": SuspensionReason.TESTING,
+    "检疫": SuspensionReason.QUARANTINE,
+    "公示": SuspensionReason.PUBLIC_NOTICE,
+    "公告": SuspensionReason.PUBLIC_NOTICE,
+    "公示公告": SuspensionReason.PUBLIC_NOTICE,
+}
+
+# The words the applicant's SMS uses (Chinese on purpose, like the printed notices).
+SUSPENSION_REASON_SMS: dict[str, str] = {
+    SuspensionReason.HEARING: "听证",
+    SuspensionReason.EXPERT_REVIEW: "专家评审",
+    SuspensionReason.INSPECTION: "现场核查",
+    SuspensionReason.TESTING: "检验检测",
+    SuspensionReason.QUARANTINE: "检疫",
+    SuspensionReason.PUBLIC_NOTICE: "公示公告",
+}
+
+
+def suspension_reason_of(value: str) -> str | None:
+    """The category code for `value` (a code, its English label or a Chinese name), or None."""
+    text = (value or "").strip()
+    if text in SuspensionReason.values:
+        return text
+    if text in SUSPENSION_REASON_ALIASES:
+        return SUSPENSION_REASON_ALIASES[text]
+    for choice in SuspensionReason:
+        if text.lower() == str(choice.label).lower():
+            return choice.value
+    return None

@@ -12,6 +12,7 @@ class CatalogEvent(models.TextChoices):
     ITEM_PUBLISH = "item.publish", _("Item published in the public guides")
     ITEM_UNPUBLISH = "item.unpublish", _("Item hidden from the public guides")
     ITEM_IMPORT = "item.import", _("Item imported from a spreadsheet")
+    ITEM_SET_JOINT_DAYS = "item.set_joint_days", _("Joint departments' time limits set")
     MATERIAL_ADD = "material.add", _("Material added")
     MATERIAL_UPDATE = "material.update", _("Material changed")
     MATERIAL_REMOVE = "material.remove", _("Material removed")

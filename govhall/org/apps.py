@@ -12,7 +12,9 @@ class OrgConfig(AppConfig):
         from govhall.core.events import register_events
         from govhall.org.access.standing import manages_center
         from govhall.org.events import OrgEvent
-        from govhall.workdays.access.calendar import register_center_rule
+        from govhall.org.queries.centers import active_centers_below
+        from govhall.workdays.access.calendar import register_center_rule, register_centers_below
 
         register_events(OrgEvent)
         register_center_rule(manages_center)
+        register_centers_below(active_centers_below)

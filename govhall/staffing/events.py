@@ -31,12 +31,25 @@ class StaffingEvent(models.TextChoices):
     ATTENDANCE_SIGN_IN = "attendance.sign_in", _("Signed in")
     ATTENDANCE_SIGN_OUT = "attendance.sign_out", _("Signed out")
     ATTENDANCE_CLOSE_DAY = "attendance.close_day", _("Attendance day closed")
+    ATTENDANCE_EXPLAIN = "attendance.explain", _("Lateness or early leave explained")
+    ATTENDANCE_EXPLANATION_ACCEPT = (
+        "attendance_explanation.accept",
+        _("Attendance explanation accepted"),
+    )
+    ATTENDANCE_EXPLANATION_REJECT = (
+        "attendance_explanation.reject",
+        _("Attendance explanation rejected"),
+    )
     # Rosters and window-staff rules
     DUTY_ASSIGN = "duty.assign", _("Put on duty")
     DUTY_REMOVE = "duty.remove", _("Taken off duty")
     LEADER_VISIT_RECORD = "leader_visit.record", _("Leader visit recorded")
     ASSIGNMENT_START = "assignment.start", _("Window assignment changed")
     STAFF_FACT_RECORD = "staff_fact.record", _("Staff fact recorded")
+    # Issue 16: posts change under the staffing rules; a return warning acted on
+    ASSIGNMENT_END = "assignment.end", _("Window assignment ended")
+    POST_STAFF_CHANGE = "post_staff.change", _("A/B staff of a post changed")
+    RETURN_DECIDE = "return.decide", _("Return to the department decided")
 
 
 #: The event of each leave decision (`LeaveAction` value → event).

@@ -11,7 +11,11 @@ the requester; the head of a window where the requester holds a post (A or B); a
 leave. Guards are predicates of the service, keyed by name:
 
 - `final_decision`: a leave of 2 working days or more is approved only by a manager (the head
-  endorses it instead);
+  endorses it instead). Length counts half days: the morning and afternoon service sessions of
+  the center's working days the leave touches (`services.leave.leave_half_days`; 15:00 Monday
+  to 10:00 Tuesday is one day). Approving also needs a cover for every post the leave would
+  leave empty during service hours (`services.leave.leave_approve`, issue 16 item 2): that is
+  the approver's input, not a guard, so the button stays and the page asks for the cover;
 - `awaits_endorsement`: a long leave the head has not endorsed yet;
 - `head_acts_once`: a head who endorsed a leave has acted; management decides the rest;
 - `not_started`: an approved leave is cancelled only before it starts.

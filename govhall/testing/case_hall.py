@@ -19,6 +19,7 @@ case, front-desk, workbench and API tests use the same hall without importing fi
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -41,6 +42,7 @@ from govhall.testing.factories import (
     WindowFactory,
     make_staff,
 )
+from govhall.testing.sign_in import cover_ignores_sign_in
 
 
 @pytest.fixture
@@ -67,8 +69,14 @@ def clerk_b(county: Center, department: Department) -> User:
 
 @pytest.fixture
 def hall_window(
-    county: Center, department: Department, clerk: User, clerk_b: User, window_head: User
+    county: Center,
+    department: Department,
+    clerk: User,
+    clerk_b: User,
+    window_head: User,
+    settings: Any,
 ) -> Window:
+    cover_ignores_sign_in(settings)  # the hall's staff are at their posts on any test day
     window = WindowFactory(center=county, number=1, name="市场准入窗口", head=window_head)
     window.departments.add(department)
     PostFactory(window=window, name="受理岗", a_staff=clerk, b_staff=clerk_b)

@@ -14,6 +14,7 @@ from govhall.org.models import Center, Department, Post, Window
 from govhall.staffing.models import Leave
 from govhall.staffing.models.leave import LeaveStatus
 from govhall.testing.factories import PostFactory, WindowFactory, make_staff
+from govhall.testing.sign_in import signed_in
 from govhall.workdays.models import CenterDay
 from govhall.workdays.queries.calendar import calendar_for, drop_cached_calendars
 
@@ -50,6 +51,7 @@ def make_desk(center: Center, department: Department, number: int, tag: str) -> 
     a = make_staff(Role.CLERK, center, department, username=f"a{tag}", window_staff=True)
     b = make_staff(Role.CLERK, center, department, username=f"b{tag}", window_staff=True)
     post = PostFactory(window=window, a_staff=a, b_staff=b)
+    signed_in(a, b, at=timezone.make_aware(datetime.datetime.combine(DAY, datetime.time(8))))
     return Desk(window=window, post=post, a=a, b=b)
 
 

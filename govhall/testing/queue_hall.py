@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from govhall.core.models import User
@@ -16,6 +18,7 @@ from govhall.core.roles import Role
 from govhall.frontdesk.models import ServiceGroup
 from govhall.org.models import Center, Department, Window
 from govhall.testing.factories import PostFactory, WindowFactory, make_staff
+from govhall.testing.sign_in import cover_ignores_sign_in
 
 
 @pytest.fixture
@@ -29,7 +32,13 @@ def clerk_two(county: Center, other_department: Department) -> User:
 
 
 @pytest.fixture
-def second_window(county: Center, other_department: Department, clerk_two: User) -> Window:
+def second_window(
+    county: Center,
+    other_department: Department,
+    clerk_two: User,
+    settings: Any,
+) -> Window:
+    cover_ignores_sign_in(settings)  # see `case_hall.hall_window`
     window = WindowFactory(center=county, number=2, name="不动产窗口")
     window.departments.add(other_department)
     PostFactory(window=window, name="受理岗", a_staff=clerk_two)

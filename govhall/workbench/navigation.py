@@ -64,6 +64,7 @@ from govhall.frontdesk.access.tickets import (
 )
 from govhall.org.access.scope import can_read_staff, can_use_workbench
 from govhall.staffing.access.assignments import can_see_return_warnings
+from govhall.staffing.access.attendance import can_decide_attendance_explanations
 from govhall.staffing.access.cover import can_see_vacancies
 from govhall.supervision.access.alerts import can_read_alert_inbox
 from govhall.supervision.access.board import can_read_criticism_notices, can_view_board
@@ -120,6 +121,11 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:leaves", _("Leave"), can_use_workbench),
     NavEntry("workbench:leave_calendar", _("Team leave calendar"), can_use_workbench),
     NavEntry("workbench:attendance_month", _("Monthly attendance"), can_read_staff),
+    NavEntry(
+        "workbench:attendance_explanations",
+        _("Attendance explanations"),
+        can_decide_attendance_explanations,
+    ),
     NavEntry("workbench:vacancies", _("Empty posts"), can_see_vacancies),
     NavEntry("workbench:delegations", _("Cover records"), can_use_workbench),
     NavEntry("workbench:rosters", _("Duty roster"), can_use_workbench),

@@ -1,14 +1,21 @@
-"""Working-day calendar API (SPEC §4): public facts, the same answers as the CLI and pages."""
+"""Working-day calendar API (SPEC §4): public facts, the same answers as the CLI and pages;
+and, for the managers of a center, its closures and extra working days, optionally applied to
+every center below in one step (issue 16 item 9; rules in workdays/services/center_days.py)."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from govhall.api.schemas import Code, FieldRefused, Search
+from govhall.api.auth import SESSION_OR_TOKEN
+from govhall.api.schemas import SERVICE_REFUSALS, Code, FieldRefused, Label, Search, service_refusal
+from govhall.core.models import User
+from govhall.org.access.lookups import access_center
 from govhall.org.models import Center
 from govhall.workdays.queries.calendar import calendar_for, holiday_label
 from govhall.workdays.queries.work_calendar import (
@@ -17,6 +24,11 @@ from govhall.workdays.queries.work_calendar import (
     MAX_DEADLINE_DAYS,
     CalendarRangeError,
     WorkCalendar,
+)
+from govhall.workdays.services.center_days import (
+    center_day_cascade,
+    center_day_remove,
+    center_day_set,
 )
 
 router = Router()
@@ -184,3 +196,95 @@ def coverage(
             for year in wanted
         ]
     )
+
+
+# --- a center's closures and extra working days (managers of the center) ---------------------
+
+
+class CenterDayIn(Schema):
+    date: datetime.date
+    kind: Code = Field(..., description="closed (on a working day) or extra_workday (a day off)")
+    reason: Label
+    include_below: bool = Field(
+        False,
+        description="also for every active center below (town and village rooms) in one step; "
+        "a center below with its own entry for that day keeps it",
+    )
+
+
+class CenterDayOut(Schema):
+    center_id: int
+    date: datetime.date
+    kind: str
+    reason: str
+    cascaded_from: int | None = Field(None, description="set by this center above, or own")
+    applied_below: list[int] = Field(..., description="centers below that received the day")
+    kept_below: list[int] = Field(..., description="centers below that kept their own entry")
+
+
+class CenterDayRemoveIn(Schema):
+    include_below: bool = Field(False, description="also remove the copies it set below")
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@router.post(
+    "centers/{center_id}/days",
+    auth=SESSION_OR_TOKEN,
+    response={201: CenterDayOut, **SERVICE_REFUSALS},
+    summary="Close a center on a working day or open it on a day off (optionally below too)",
+)
+def set_center_day(request: HttpRequest, center_id: int, payload: CenterDayIn) -> Any:
+    center = access_center(request.user, center_id, for_write=True)
+    date, kind, reason = payload.date, payload.kind, payload.reason
+    applied: list[int] = []
+    kept: list[int] = []
+    try:
+        if payload.include_below:
+            result = center_day_cascade(
+                actor=_actor(request), center_id=center.pk, date=date, kind=kind, reason=reason
+            )
+            saved, applied, kept = result.day, result.applied, result.kept
+        else:
+            saved = center_day_set(
+                actor=_actor(request), center_id=center.pk, date=date, kind=kind, reason=reason
+            )
+    except ValidationError as error:
+        return service_refusal(error)
+    return Status(
+        201,
+        CenterDayOut(
+            center_id=saved.center_id,
+            date=saved.date,
+            kind=saved.kind,
+            reason=saved.reason,
+            cascaded_from=saved.cascaded_from,
+            applied_below=applied,
+            kept_below=kept,
+        ),
+    )
+
+
+@router.post(
+    "centers/{center_id}/days/{date}/remove",
+    auth=SESSION_OR_TOKEN,
+    response={204: None, **SERVICE_REFUSALS},
+    summary="Remove a center's closure or extra working day (optionally its copies below)",
+)
+def remove_center_day(
+    request: HttpRequest, center_id: int, date: datetime.date, payload: CenterDayRemoveIn
+) -> Any:
+    center = access_center(request.user, center_id, for_write=True)
+    try:
+        center_day_remove(
+            actor=_actor(request),
+            center_id=center.pk,
+            date=date,
+            include_below=payload.include_below,
+        )
+    except ValidationError as error:
+        return service_refusal(error)
+    return Status(204, None)

@@ -49,7 +49,7 @@ from govhall.api.schemas import (
 from govhall.cases.access.cases import access_case
 from govhall.cases.case_transitions import NATIONAL_CODE, NATIONAL_LABEL, Action
 from govhall.cases.clock import days_left, urgency
-from govhall.cases.models import Case, CaseFee, JointMeeting, JointTask, Notice
+from govhall.cases.models import Case, CaseFee, JointMeeting, JointProposal, JointTask, Notice
 from govhall.cases.notice_render import notice_pdf, progress_url_for
 from govhall.cases.queries.cases import (
     STATE_ALL,
@@ -69,7 +69,11 @@ from govhall.cases.services.intake import (
     case_submit_online,
     propose_outcome,
 )
-from govhall.cases.services.joint import joint_meeting_record, joint_task_complete
+from govhall.cases.services.joint import (
+    joint_meeting_record,
+    joint_proposal_submit,
+    joint_task_complete,
+)
 from govhall.cases.services.notices import notice_confirm
 from govhall.cases.services.permissions import available_actions
 from govhall.cases.services.privacy import personal_data_view_record
@@ -228,8 +232,16 @@ class JointTaskOut(Schema):
     done_at: datetime.datetime | None
 
 
+class JointProposalOut(Schema):
+    id: int
+    text: str = Field(..., description="The lead window's joint-handling proposal (联办意见)")
+    proposed_by: PersonOut
+    proposed_at: datetime.datetime
+
+
 class JointMeetingOut(Schema):
     id: int
+    proposal_id: int | None = Field(None, description="The proposal the director met on")
     held_at: datetime.datetime
     participants: str
     conclusions: str
@@ -265,7 +277,12 @@ class CaseDetailOut(CaseBase):
     extension_days: int
     extension_reason: str
     suspended_days: int
-    suspension_reason: str
+    suspension_reason: str = Field(
+        ...,
+        description="Legal ground of the suspension: hearing, expert_review, inspection, "
+        "testing, quarantine, public_notice (empty when never suspended)",
+    )
+    suspension_note: str = Field("", description="Optional note given with the suspension")
     decided_at: datetime.datetime | None
     decided_by: PersonOut | None
     reason: str = Field(..., description="Reason of a return, denial, void or withdrawal")
@@ -280,6 +297,7 @@ class CaseDetailOut(CaseBase):
     supplement_notices: int = Field(..., description="One-time notices issued")
     materials: list[CaseMaterialOut]
     joint_tasks: list[JointTaskOut]
+    joint_proposals: list[JointProposalOut]
     joint_meetings: list[JointMeetingOut]
     fees: list[CaseFeeOut]
 
@@ -290,6 +308,10 @@ class CaseDetailOut(CaseBase):
     @staticmethod
     def resolve_joint_tasks(obj: Case) -> list[Any]:
         return list(obj.joint_tasks.all())
+
+    @staticmethod
+    def resolve_joint_proposals(obj: Case) -> list[Any]:
+        return list(obj.joint_proposals.all())
 
     @staticmethod
     def resolve_joint_meetings(obj: Case) -> list[Any]:
@@ -329,7 +351,9 @@ PARAMS_HELP = (
     "request_supplement missing* (case material ids), extra (list of texts), override_reason; "
     "receive_supplement received (case material ids); accept kind* (online cases), "
     "joint_departments (ids); return reason*, basis*; deny reason*, basis*; start_joint "
-    "departments (ids), task_days; suspend reason*; extend days*, reason*; transfer window_id*; "
+    "departments (ids), task_days; suspend reason* (the legal ground: hearing, expert_review, "
+    "inspection, testing, quarantine or public_notice), note; extend days*, reason*; "
+    "transfer window_id*; "
     "escalate center_id, forward_by (YYYY-MM-DD); receive_result result*, approved (bool); "
     "make_certificate certificate_number; deliver method* (pickup|express), recipient_name*, "
     "id_last4 (pickup), tracking_number* (express); withdraw reason*; void reason*."
@@ -361,7 +385,16 @@ class MaterialCheckIn(Schema):
     received: bool = Field(..., description="The applicant handed it in")
     form: Literal["original", "copy", "both"] = Field("original", description="Form received")
     copies: Small = Field(1, description="Copies received")
-    pending: bool = Field(False, description="Green channel: accept with this one pending")
+    pending: bool = Field(
+        False,
+        description="Accept with this one to come by pending_due_on: a main material in the "
+        "green channel only; an attachment on the applicant's promise (承诺补齐)",
+    )
+    held_not_brought: bool = Field(
+        False,
+        description="The applicant has it but did not bring it (已有但未带来): a missing main "
+        "material marked so makes a supplement case (补办件), not a returned one",
+    )
 
 
 class ProposeIn(Schema):
@@ -460,6 +493,10 @@ class JointTaskCompleteIn(Schema):
     agrees: bool = Field(..., description="Whether the department agrees")
 
 
+class JointProposalIn(Schema):
+    text: Text = Field(..., description="How the lead window proposes to handle the joint case")
+
+
 class JointMeetingIn(Schema):
     held_at: datetime.datetime = Field(..., description="When the meeting was held")
     participants: Text = Field(..., description="Who took part")
@@ -510,6 +547,7 @@ def _detail(case_id: int) -> Case:
         .prefetch_related(
             "materials",
             Prefetch("joint_tasks", JointTask.objects.select_related(*people)),
+            Prefetch("joint_proposals", JointProposal.objects.select_related("proposed_by")),
             Prefetch("joint_meetings", JointMeeting.objects.select_related("recorded_by")),
             Prefetch("fees", CaseFee.objects.select_related("fee_item", "recorded_by")),
         )
@@ -539,6 +577,7 @@ def _checks(materials: list[MaterialCheckIn]) -> list[MaterialCheck]:
             form=m.form,
             copies=m.copies,
             pending=m.pending,
+            held_not_brought=m.held_not_brought,
         )
         for m in materials
     ]
@@ -943,6 +982,21 @@ def complete_joint_task(
     except ValidationError as error:
         return _refused(error)
     return JointTask.objects.select_related("department", "done_by").get(pk=done.pk)
+
+
+@router.post(
+    "/{int:case_id}/joint-proposals",
+    response={201: JointProposalOut, **REFUSALS},
+    summary="The lead window sends its joint-handling proposal to the hall director "
+    "(needed before the joint review meeting)",
+)
+def submit_joint_proposal(request: HttpRequest, case_id: int, payload: JointProposalIn):
+    case = access_case(request.user, case_id, for_write=True)
+    try:
+        proposal = joint_proposal_submit(actor=_user(request), case=case, text=payload.text)
+    except ValidationError as error:
+        return _refused(error)
+    return Status(201, JointProposal.objects.select_related("proposed_by").get(pk=proposal.pk))
 
 
 @router.post(

@@ -12,22 +12,32 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from govhall.api.schemas import SERVICE_REFUSALS, Code, Id, service_refusal
+from govhall.api.schemas import SERVICE_REFUSALS, Code, Id, Line, service_refusal
+from govhall.core.models import User
 from govhall.org.access.lookups import access_center
 from govhall.org.access.scope import can_read_staff, departments_in_scope, scope_of, staff_in_scope
-from govhall.staffing.models import Attendance
+from govhall.staffing.access.attendance import access_attendance, access_attendance_explanation
+from govhall.staffing.explanation_transitions import ExplanationAction
+from govhall.staffing.models import Attendance, AttendanceExplanation
 from govhall.staffing.queries.attendance import (
     FIGURES,
     Month,
     department_month_report,
+    explanations_to_decide,
     my_month,
     staff_month_report,
 )
-from govhall.staffing.services.attendance import attendance_sign_in, attendance_sign_out
+from govhall.staffing.services.attendance import (
+    attendance_explain,
+    attendance_explanation_decide,
+    attendance_sign_in,
+    attendance_sign_out,
+    explanation_actions,
+)
 
 router = Router(auth=django_auth)
 
@@ -35,20 +45,35 @@ MAX_REPORT_STAFF = 2000
 
 
 class AttendanceOut(Schema):
+    id: int
     date: datetime.date
-    signed_in_at: datetime.datetime | None
-    signed_out_at: datetime.datetime | None
-    late_minutes: int
-    early_leave_minutes: int
+    signed_in_at: datetime.datetime | None = Field(..., description="Morning sign-in")
+    late_minutes: int = Field(..., description="Minutes late in the morning")
+    morning_signed_out_at: datetime.datetime | None
+    morning_early_leave_minutes: int
+    afternoon_signed_in_at: datetime.datetime | None
+    afternoon_late_minutes: int
+    signed_out_at: datetime.datetime | None = Field(..., description="Day's (afternoon) sign-out")
+    early_leave_minutes: int = Field(..., description="Minutes left the afternoon early")
+    morning_late_excused: bool
+    afternoon_late_excused: bool
+    morning_early_excused: bool
+    afternoon_early_excused: bool
     missed_sign_in: bool
     on_leave: bool
 
 
 class FiguresOut(Schema):
     days_present: int
-    late_count: int
+    late_count: int = Field(..., description="morning_late + afternoon_late (not excused)")
+    morning_late: int
+    afternoon_late: int
     late_minutes_total: int
-    early_leaves: int
+    early_leaves: int = Field(
+        ..., description="morning_early_leaves + afternoon_early_leaves (not excused)"
+    )
+    morning_early_leaves: int
+    afternoon_early_leaves: int
     missed_sign_ins: int
     leave_days: int
     half_day_absences: int
@@ -164,3 +189,117 @@ def report(request: HttpRequest, center: Id | None = None, month: Code | None = 
             for department in departments
         ],
     }
+
+
+# --- explanations of a lateness or early leave (issue 16; staffing/explanation_transitions.py) ---
+
+
+class ExplainIn(Schema):
+    lapse: str = Field(
+        ..., description="morning_late, afternoon_late, morning_early or afternoon_early"
+    )
+    reason: Line
+
+
+class ExplanationDecisionIn(Schema):
+    note: Line = ""
+
+
+class ExplanationOut(Schema):
+    id: int
+    attendance_id: int
+    user_id: int
+    date: datetime.date
+    lapse: str
+    minutes: int
+    reason: str
+    status: str
+    decided_by_id: int | None
+    decided_at: datetime.datetime | None
+    decision_note: str
+    actions: list[str] = Field(
+        ..., description="What the caller may do now: POST /explanations/{id}/{action}"
+    )
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _explanation(request: HttpRequest, explanation: AttendanceExplanation) -> dict[str, Any]:
+    from_row = explanation.attendance
+    minutes_field = {
+        "morning_late": "late_minutes",
+        "afternoon_late": "afternoon_late_minutes",
+        "morning_early": "morning_early_leave_minutes",
+        "afternoon_early": "early_leave_minutes",
+    }[explanation.lapse]
+    return {
+        "id": explanation.pk,
+        "attendance_id": from_row.pk,
+        "user_id": from_row.user_id,
+        "date": from_row.date,
+        "lapse": explanation.lapse,
+        "minutes": getattr(from_row, minutes_field),
+        "reason": explanation.reason,
+        "status": explanation.status,
+        "decided_by_id": explanation.decided_by_id,
+        "decided_at": explanation.decided_at,
+        "decision_note": explanation.decision_note,
+        "actions": [str(row.action) for row in explanation_actions(request.user, explanation)],
+    }
+
+
+@router.get(
+    "/explanations",
+    response=list[ExplanationOut],
+    summary="Explanations waiting for my decision (hall director)",
+)
+def explanations_pending(request: HttpRequest):
+    return [_explanation(request, e) for e in explanations_to_decide(request.user)[:500]]
+
+
+@router.post(
+    "/{attendance_id}/explanations",
+    response={200: ExplanationOut, **SERVICE_REFUSALS},
+    summary="Explain a lateness or early leave of my own day to the hall director",
+)
+def explain(request: HttpRequest, attendance_id: int, payload: ExplainIn):
+    attendance = access_attendance(request.user, attendance_id)
+    try:
+        explanation = attendance_explain(
+            actor=_user(request), attendance=attendance, lapse=payload.lapse, reason=payload.reason
+        )
+    except ValidationError as error:
+        return service_refusal(error)
+    return _explanation(request, explanation)
+
+
+@router.get(
+    "/explanations/{explanation_id}",
+    response=ExplanationOut,
+    summary="One explanation (mine, or of a center I manage)",
+)
+def explanation_detail(request: HttpRequest, explanation_id: int):
+    return _explanation(request, access_attendance_explanation(request.user, explanation_id))
+
+
+@router.post(
+    "/explanations/{explanation_id}/{action}",
+    response={200: ExplanationOut, **SERVICE_REFUSALS},
+    summary="Accept or reject an explanation (hall director); an accepted lapse stops counting",
+)
+def explanation_decide(
+    request: HttpRequest, explanation_id: int, action: str, payload: ExplanationDecisionIn
+):
+    if action not in ExplanationAction.values:
+        raise HttpError(404, "Not found")
+    explanation = access_attendance_explanation(request.user, explanation_id, for_write=True)
+    try:
+        decided = attendance_explanation_decide(
+            actor=_user(request), explanation=explanation, action=action, note=payload.note
+        )
+    except ValidationError as error:
+        return service_refusal(error)
+    return _explanation(request, decided)

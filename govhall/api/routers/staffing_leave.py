@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -37,6 +38,7 @@ from govhall.staffing.queries.leave import (
     team_calendar,
     team_staff,
 )
+from govhall.staffing.queries.leave_cover import chosen_covers, cover_candidates, leave_cover_plan
 from govhall.staffing.services.leave import (
     leave_actions,
     leave_approve,
@@ -75,6 +77,54 @@ class LeaveIn(Schema):
 
 class DecisionIn(Schema):
     note: Line = ""
+
+
+class CoverIn(Schema):
+    post_id: Id
+    user_id: Id
+
+
+class LeaveApproveIn(DecisionIn):
+    """Approving a leave that would leave a post empty during service hours needs its cover
+    named first (issue 16 item 2): per post in `covers`, or one `cover_id` for every such post.
+    See GET /leave/{id}/cover for who would serve each affected post."""
+
+    covers: list[CoverIn] = Field(default_factory=list, max_length=50)
+    cover_id: Id | None = None
+
+
+class PostCoverOut(Schema):
+    post_id: int
+    post: str
+    window_id: int
+    serving: PersonOut | None = Field(
+        ..., description="Who would serve the post when the leave starts (null: nobody)"
+    )
+    role: str | None = Field(..., description="a, cover (named), b or head")
+    needs_cover: bool = Field(..., description="Nobody would serve it at some service hour")
+    empty_at: datetime.datetime | None
+    chosen: PersonOut | None = Field(..., description="The cover named for the post")
+
+
+class CoverRecordOut(Schema):
+    post_id: int
+    post: str
+    cover: PersonOut
+    reason: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime | None
+
+
+class LeaveCoverOut(Schema):
+    id: int
+    status: str
+    working_days: float
+    needs_management: bool
+    posts: list[PostCoverOut] = Field(..., description="The posts the leave touches")
+    covers: list[CoverRecordOut] = Field(..., description="Cover records of an approved leave")
+    candidates: list[PersonOut] = Field(
+        ..., description="Who may be named as cover (only for one who may approve it now)"
+    )
 
 
 class LeaveActionOut(Schema):
@@ -169,13 +219,75 @@ def _decided(leave: Leave) -> Leave:
     response={200: LeaveOut, **SERVICE_REFUSALS},
     summary="Approve a leave request (body {} or with a note)",
 )
-def approve(request: HttpRequest, leave_id: int, payload: DecisionIn):
+def approve(request: HttpRequest, leave_id: int, payload: LeaveApproveIn):
     leave = access_leave(request.user, leave_id, for_write=True)
+    # Only staff of the leave's center can be named (anyone else is "no such staff member").
+    wanted = {row.user_id for row in payload.covers} | (
+        {payload.cover_id} if payload.cover_id is not None else set()
+    )
+    people = {
+        user.pk: user
+        for user in User.objects.filter(pk__in=wanted, staff__center_id=leave.center_id)
+    }
+    missing = _("No such staff member in this center.")
+    if any(row.user_id not in people for row in payload.covers):
+        return _refused(ValidationError({"covers": [missing]}))
+    if payload.cover_id is not None and payload.cover_id not in people:
+        return _refused(ValidationError({"cover": [missing]}))
     try:
-        leave_approve(actor=_user(request), leave=leave, note=payload.note)
+        leave_approve(
+            actor=_user(request),
+            leave=leave,
+            note=payload.note,
+            covers={row.post_id: people[row.user_id] for row in payload.covers},
+            cover=people.get(payload.cover_id) if payload.cover_id is not None else None,
+        )
     except ValidationError as error:
         return _refused(error)
     return _decided(leave)
+
+
+@router.get(
+    "/{leave_id}/cover",
+    response=LeaveCoverOut,
+    summary="Who will serve each post the leave touches, and the cover chosen",
+)
+def cover(request: HttpRequest, leave_id: int):
+    leave = access_leave(request.user, leave_id)
+    may_approve = any(
+        row.action == LeaveAction.APPROVE for row in leave_actions(_user(request), leave)
+    )
+    return {
+        "id": leave.pk,
+        "status": leave.status,
+        "working_days": leave.working_days,
+        "needs_management": leave.needs_management,
+        "posts": [
+            {
+                "post_id": row.post.pk,
+                "post": str(row.post),
+                "window_id": row.post.window_id,
+                "serving": row.serving,
+                "role": row.role,
+                "needs_cover": row.needs_cover,
+                "empty_at": row.empty_at,
+                "chosen": row.chosen,
+            }
+            for row in leave_cover_plan(leave)
+        ],
+        "covers": [
+            {
+                "post_id": record.post_id,
+                "post": str(record.post),
+                "cover": record.cover_user,
+                "reason": record.reason,
+                "starts_at": record.starts_at,
+                "ends_at": record.ends_at,
+            }
+            for record in chosen_covers(leave)
+        ],
+        "candidates": cover_candidates(leave) if may_approve else [],
+    }
 
 
 @router.get(

@@ -30,10 +30,15 @@ from govhall.api.schemas import (
     service_refusal,
 )
 from govhall.core.models import User
-from govhall.org.access.lookups import access_center, access_department, access_window
+from govhall.org.access.lookups import (
+    access_center,
+    access_department,
+    access_post,
+    access_window,
+)
 from govhall.org.access.scope import can_read_staff, departments_in_scope, scope_of, staff_in_scope
 from govhall.org.models import Staff
-from govhall.staffing.access.assignments import can_see_return_warnings
+from govhall.staffing.access.assignments import access_return_person, can_see_return_warnings
 from govhall.staffing.access.rosters import access_duty
 from govhall.staffing.models.assignment import StaffFactKind
 from govhall.staffing.models.roster import DutyAssignment
@@ -44,7 +49,12 @@ from govhall.staffing.queries.rosters import (
     roster_month,
     visits_ok,
 )
-from govhall.staffing.services.assignments import assignment_start, staff_fact_record
+from govhall.staffing.services.assignments import (
+    assignment_start,
+    return_decide,
+    staff_fact_record,
+)
+from govhall.staffing.services.posts import post_staff_change
 from govhall.staffing.services.rosters import duty_assign, duty_remove, leader_visit_record
 
 router = Router(auth=django_auth)
@@ -149,6 +159,33 @@ class StaffFactIn(Schema):
     occurred_on: datetime.date
     source: Label = ""
     note: Line = ""
+
+
+class ReturnDecisionIn(Schema):
+    user: Id
+    note: Line = ""
+
+
+class ReturnDecisionOut(Schema):
+    id: int
+    user_id: int
+    department_id: int | None
+    assignment_id: int | None
+    decided_on: datetime.date
+    reasons: list[str]
+
+
+class PostStaffIn(Schema):
+    a_staff: Id | None = None
+    b_staff: Id | None = None
+    starts_on: datetime.date | None = None
+    override_reason: Line = ""
+
+
+class PostStaffOut(Schema):
+    id: int
+    a_staff_id: int | None
+    b_staff_id: int | None
 
 
 class StaffFactOut(Schema):
@@ -430,4 +467,55 @@ def staff_fact(request: HttpRequest, payload: StaffFactIn) -> Status[Any]:
         StaffFactOut(
             id=fact.pk, user_id=fact.user_id, kind=fact.kind, occurred_on=fact.occurred_on
         ),
+    )
+
+
+@router.post(
+    "return-decision",
+    response={201: ReturnDecisionOut, **SERVICE_REFUSALS},
+    summary="Return a person due for return to their department (managers, issue 16)",
+)
+def return_decision(request: HttpRequest, payload: ReturnDecisionIn) -> Status[Any]:
+    actor = _manager(request)
+    staff = access_return_person(actor, payload.user)
+    try:
+        decision = return_decide(actor=actor, user=staff.user, note=payload.note)
+    except ValidationError as error:
+        return _refused(error)
+    return Status(
+        201,
+        ReturnDecisionOut(
+            id=decision.pk,
+            user_id=decision.user_id,
+            department_id=decision.department_id,
+            assignment_id=decision.assignment_id,
+            decided_on=decision.decided_on,
+            reasons=decision.reasons.splitlines(),
+        ),
+    )
+
+
+@router.put(
+    "posts/{post_id}/staff",
+    response={200: PostStaffOut, **SERVICE_REFUSALS},
+    summary="Change a post's A and B staff under the window-staff rules (managers, issue 16)",
+)
+def post_staff(request: HttpRequest, post_id: int, payload: PostStaffIn) -> Status[Any]:
+    actor = _manager(request)
+    post = access_post(actor, post_id, for_write=True)
+    a_staff = _staff_user(request, payload.a_staff) if payload.a_staff else None
+    b_staff = _staff_user(request, payload.b_staff) if payload.b_staff else None
+    try:
+        post_staff_change(
+            actor=actor,
+            post=post,
+            a_staff=a_staff,
+            b_staff=b_staff,
+            starts_on=payload.starts_on,
+            override_reason=payload.override_reason,
+        )
+    except ValidationError as error:
+        return _refused(error)
+    return Status(
+        200, PostStaffOut(id=post.pk, a_staff_id=post.a_staff_id, b_staff_id=post.b_staff_id)
     )

@@ -310,6 +310,11 @@ def test_joint_tasks_and_meeting(
     meeting = {"held_at": held, "participants": "张局、李科", "conclusions": "同意办理"}
     refused = post(client_as(clerk), f"{BASE}/{case_id}/joint-meetings", meeting)
     assert refused.status_code == 422
+    # The lead window's proposal comes to the director before the meeting (issue 16 item 7).
+    early = post(client_as(director), f"{BASE}/{case_id}/joint-meetings", meeting)
+    assert early.status_code == 422 and "proposal" in early.json()["errors"]
+    proposed = post(client_as(clerk), f"{BASE}/{case_id}/joint-proposals", {"text": "建议联审"})
+    assert proposed.status_code == 201, proposed.content
     recorded = post(client_as(director), f"{BASE}/{case_id}/joint-meetings", meeting)
     assert recorded.status_code == 201 and recorded.json()["conclusions"] == "同意办理"
     assert JointMeeting.objects.filter(case_id=case_id).count() == 1

@@ -12,6 +12,7 @@ from govhall.staffing.models import Absence, Delegation, Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveKind, LeaveStatus
 from govhall.staffing.services.presence import absence_start
 from govhall.testing.factories import PostFactory, WindowFactory, make_staff
+from govhall.testing.sign_in import signed_in
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/staffing/presence"
@@ -23,6 +24,7 @@ def hall(county, department, clerk, window_head):
     b = make_staff(Role.CLERK, county, department, username="bee", window_staff=True)
     window = WindowFactory(center=county, head=window_head)
     window.departments.add(department)
+    signed_in(clerk, b, window_head)  # today: the tests ask about now
     return PostFactory(window=window, a_staff=clerk, b_staff=b), b
 
 

@@ -55,6 +55,12 @@ def can_complete_joint_tasks(user: object) -> bool:
     return _holds(user, JOINT_TASK_ROLES)
 
 
+def can_propose_joint_handling(user: object) -> bool:
+    """Writes the lead window's joint-handling proposal to the director (联办意见); the service
+    checks that the actor is at the case's window."""
+    return _holds(user, WINDOW_ROLES)
+
+
 def can_hold_joint_meetings(user: object) -> bool:
     """Records a joint review meeting (the hall's management)."""
     return _holds(user, MANAGER_ROLES)

@@ -7,7 +7,7 @@ The statuses and kinds live in `govhall.cases.statuses`.
 from govhall.cases.models.applicants import Applicant
 from govhall.cases.models.case import Case, CaseQuerySet
 from govhall.cases.models.fees import CaseFee
-from govhall.cases.models.joint import JointMeeting, JointTask
+from govhall.cases.models.joint import JointMeeting, JointProposal, JointTask
 from govhall.cases.models.materials import CaseMaterial
 from govhall.cases.models.notices import Notice
 from govhall.cases.models.numbers import CaseNumberCounter
@@ -21,6 +21,7 @@ __all__ = [
     "CaseNumberCounter",
     "CaseQuerySet",
     "JointMeeting",
+    "JointProposal",
     "JointTask",
     "Notice",
     "ProgressLookup",

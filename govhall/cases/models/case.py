@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.case_transitions import CLOCK_RUNNING_STATUSES, OPEN_STATUSES
 from govhall.cases.models.applicants import Applicant
-from govhall.cases.statuses import CaseKind, CaseStatus, Channel, DeliveryMethod
+from govhall.cases.statuses import (
+    CaseKind,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    SuspensionReason,
+)
 from govhall.catalog.models import Authorization, ServiceItem
 from govhall.org.models import Center, Department, Window
 
@@ -115,7 +121,11 @@ class Case(models.Model):
     suspended_from = models.CharField(
         _("status before suspension"), max_length=24, choices=CaseStatus.choices, blank=True
     )
-    suspension_reason = models.CharField(_("suspension reason"), max_length=300, blank=True)
+    # The legal category (SuspensionReason; issue 16 item 8) and an optional free-text note.
+    suspension_reason = models.CharField(
+        _("suspension reason"), max_length=300, choices=SuspensionReason.choices, blank=True
+    )
+    suspension_note = models.CharField(_("suspension note"), max_length=300, blank=True)
     legal_due_on = models.DateField(_("legal deadline"), null=True, blank=True)
     promised_due_on = models.DateField(_("promised deadline"), null=True, blank=True)
 

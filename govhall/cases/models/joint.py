@@ -55,10 +55,42 @@ class JointTask(models.Model):
         return f"{self.case} · {self.department}"
 
 
+class JointProposal(models.Model):
+    """The lead window's joint-handling proposal (联办意见) to the hall director, made before the
+    joint review meeting (seeds/000… 篇5 五; issue 16 item 7)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="joint_proposals")
+    text = models.TextField(_("proposal"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "proposed_at", "id"]
+        verbose_name = _("joint-handling proposal")
+        verbose_name_plural = _("joint-handling proposals")
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.proposed_at:%Y-%m-%d}"
+
+
 class JointMeeting(models.Model):
     """A joint review meeting called by the hall director (seeds/000… 篇5 联办件)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="joint_meetings")
+    # The lead window's proposal the director had before the meeting (issue 16 item 7).
+    proposal = models.ForeignKey(
+        JointProposal,
+        verbose_name=_("proposal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
     held_at = models.DateTimeField(_("held at"))
     participants = models.TextField(_("participants"))
     conclusions = models.TextField(_("conclusions"))

@@ -193,6 +193,14 @@ def window_cases(user: User, windows: Iterable[int]) -> CaseQuerySet:
     )
 
 
+def pending_overdue_cases(user: User, windows: Iterable[int], today: datetime.date) -> CaseQuerySet:
+    """Open cases at these windows whose pending materials were due before `today` (the same
+    rule as `govhall.cases.clock.pending_overdue` and the supervision step scan)."""
+    return cases_in_scope(user).filter(
+        window_id__in=list(windows), status__in=OPEN_STATUSES, pending_due_on__lt=today
+    )
+
+
 def back_office_cases(user: object, department_id: int) -> CaseQuerySet:
     """Cases waiting for this user's back-office step in their department."""
     roles = scope_of(user).roles
@@ -249,6 +257,20 @@ def inbox(
                 _(
                     "Cases at the windows you serve now: pre-review, acceptance, supplements, "
                     "decisions at the window, certificates and delivery."
+                ),
+                cases=rows,
+                total=total,
+            )
+        )
+        late = pending_overdue_cases(user, windows, today) if windows else None
+        rows, total = _section_cases(late) if late is not None else ([], 0)
+        sections.append(
+            InboxSection(
+                "pending_overdue",
+                _("Pending materials overdue"),
+                _(
+                    "Cases of your windows whose pending materials (green channel, or "
+                    "attachments the applicant promised) are past their due date."
                 ),
                 cases=rows,
                 total=total,

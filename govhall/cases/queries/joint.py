@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from govhall.cases.models import Case, JointMeeting, JointTask
+from govhall.cases.models import Case, JointMeeting, JointProposal, JointTask
 from govhall.cases.statuses import TaskStatus
 
 _TASK_RELATED = (
@@ -49,6 +49,15 @@ def tasks_of_case(case: Case) -> QuerySet[JointTask]:
 
 def meetings_of_case(case: Case) -> QuerySet[JointMeeting]:
     return JointMeeting.objects.filter(case_id=case.pk).select_related("recorded_by")
+
+
+def proposals_of_case(case: Case) -> QuerySet[JointProposal]:
+    """The lead window's joint-handling proposals to the director, oldest first."""
+    return JointProposal.objects.filter(case_id=case.pk).select_related("proposed_by")
+
+
+def latest_proposal(case: Case) -> JointProposal | None:
+    return proposals_of_case(case).order_by("-proposed_at", "-id").first()
 
 
 def all_tasks_done(case: Case) -> bool:

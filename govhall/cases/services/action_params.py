@@ -10,7 +10,8 @@ refused there, at the same step and with the same keys as every other parameter 
 Per action (* required by the engine): prereview_return reason*, basis; request_supplement
 missing* (CaseMaterial ids), extra (texts), override_reason; receive_supplement received*;
 receive_pending received*; accept kind (* online), joint_departments; return / deny reason*,
-basis*; start_joint departments, task_days; suspend / withdraw / void reason*; extend days*,
+basis*; start_joint departments, task_days; suspend reason* (a SuspensionReason), note;
+withdraw / void reason*; extend days*,
 reason*; transfer window_id*; escalate center_id, forward_by; receive_result result*, approved;
 make_certificate certificate_number; deliver method*, recipient_name*, id_last4 (pickup),
 tracking_number (express). The others take none.
@@ -102,6 +103,18 @@ class ReasonParams(ActionParams):
     @classmethod
     def _typed(cls, reader: _Reader) -> dict[str, Any]:
         return {"reason": reader.text("reason")}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SuspendParams(ActionParams):
+    """suspend: the legal category (SuspensionReason code or its name) and an optional note."""
+
+    reason: str = ""
+    note: str = ""
+
+    @classmethod
+    def _typed(cls, reader: _Reader) -> dict[str, Any]:
+        return {"reason": reader.text("reason"), "note": reader.text("note")}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -240,7 +253,7 @@ PARAMS: dict[str, type[ActionParams]] = {
     Action.APPROVE: ActionParams,
     Action.DENY: ReasonBasisParams,
     Action.START_JOINT: StartJointParams,
-    Action.SUSPEND: ReasonParams,
+    Action.SUSPEND: SuspendParams,
     Action.RESUME: ActionParams,
     Action.EXTEND: ExtendParams,
     Action.TRANSFER: TransferParams,

@@ -58,17 +58,25 @@ from govhall.cases.services.action_params import (
     ReceiveResultParams,
     RequestSupplementParams,
     StartJointParams,
+    SuspendParams,
     TransferParams,
     action_params,
     params_class,
 )
 from govhall.cases.services.errors import CaseConflict
-from govhall.cases.services.guards import guard_refusal
+from govhall.cases.services.guards import guard_refusal, head_decision
 from govhall.cases.services.joint import joint_tasks_start
 from govhall.cases.services.messages import tell_applicant
 from govhall.cases.services.notices import notice_issue
 from govhall.cases.services.permissions import Standing, status_refusal
-from govhall.cases.statuses import CaseKind, CaseStatus, Channel, DeliveryMethod, NoticeKind
+from govhall.cases.statuses import (
+    CaseKind,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    NoticeKind,
+    suspension_reason_of,
+)
 from govhall.cases.steps import step_of, step_over_limit
 from govhall.catalog.models import ItemWindow
 from govhall.catalog.step_limits import step_limit
@@ -242,6 +250,7 @@ def _prereview_return(step: Step, params: ReasonBasisParams) -> None:
     step.set(reason=reason, basis=basis, completed_at=step.now)
     step.data.update({"reason": reason, "basis": basis})
     step.notice(NoticeKind.PREREVIEW_RETURN, {"reason": reason, "basis": basis})
+    step.sms = "prereview_returned"
 
 
 def _request_supplement(step: Step, params: RequestSupplementParams) -> None:
@@ -409,7 +418,14 @@ def _opinion(step: Step, params: ActionParams) -> None:
         step.data["opinion"] = step.note
 
 
+def _in_name_of(step: Step) -> None:
+    """A window head's decision on a fully authorised item is the department's (以部门名义)."""
+    if step.case.status == CaseStatus.ACCEPTED and head_decision(step.case):
+        step.data["in_name_of"] = step.case.department.name
+
+
 def _approve(step: Step, params: ActionParams) -> None:
+    _in_name_of(step)
     _decided(step)
     step.notice(NoticeKind.DECISION, {"decision": "approved", "note": step.note})
     step.sms = "decision"
@@ -421,6 +437,7 @@ def _deny(step: Step, params: ReasonBasisParams) -> None:
     if step.errors:
         return
     step.set(reason=reason, basis=basis)
+    _in_name_of(step)
     _decided(step)
     step.data.update({"reason": reason, "basis": basis})
     step.notice(NoticeKind.DECISION, {"decision": "denied", "reason": reason, "basis": basis})
@@ -463,17 +480,37 @@ def _start_joint(step: Step, params: StartJointParams) -> None:
     step.after.append(start)
 
 
-def _suspend(step: Step, params: ReasonParams) -> None:
-    reason = step.text(
+def _suspend(step: Step, params: SuspendParams) -> None:
+    """Only the legal grounds stop the clock (行政许可法 §45): a SuspensionReason, plus a note."""
+    text = step.text(
         "reason",
         params.reason,
-        required=_("Give the reason for the suspension."),
+        required=_("Choose the legal ground for the suspension."),
         max_length=SHORT_MAX_LENGTH,
     )
+    note = step.text("note", params.note, max_length=SHORT_MAX_LENGTH)
+    reason = suspension_reason_of(text) if text else None
+    if text and reason is None:
+        step.error(
+            "reason",
+            _(
+                "A case is suspended only for a hearing, expert review, inspection, testing, "
+                "quarantine or public notice."
+            ),
+        )
     if step.errors:
         return
-    step.set(suspended_at=step.now, suspended_from=step.case.status, suspension_reason=reason)
+    assert reason is not None
+    step.set(
+        suspended_at=step.now,
+        suspended_from=step.case.status,
+        suspension_reason=reason,
+        suspension_note=note,
+    )
     step.data["reason"] = reason
+    if note:
+        step.data["note"] = note
+    step.sms = "suspended"
 
 
 def _resume(step: Step, params: ActionParams) -> None:
@@ -487,6 +524,7 @@ def _resume(step: Step, params: ActionParams) -> None:
     )
     step.data["suspended_workdays"] = days
     _recompute(step)
+    step.sms = "resumed"
 
 
 def _extend(step: Step, params: ExtendParams) -> None:
@@ -506,6 +544,7 @@ def _extend(step: Step, params: ExtendParams) -> None:
     step.set(extension_days=days, extension_reason=reason)
     _recompute(step)
     step.data.update({"days": days, "reason": reason})
+    step.sms = "extended"
     case = step.case
     step.notice(
         NoticeKind.EXTENSION,
@@ -837,7 +876,7 @@ def _act(
             refused = None if row.system else status_refusal(locked, action)
         else:
             refused = standing.place_refusal(row)
-        refused = refused or guard_refusal(row.guard, locked)
+        refused = refused or guard_refusal(row.guard, locked, actor)
         if refused:
             raise ValidationError(refused, code="forbidden")
         before = locked.status

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import Max, Q, QuerySet
@@ -20,6 +21,7 @@ from django.utils import timezone
 from govhall.cases import clock
 from govhall.cases.case_transitions import UNDECIDED_STATUSES
 from govhall.cases.models import Case, Notice
+from govhall.cases.services.messages import tell_applicants
 from govhall.cases.statuses import CaseKind, NoticeKind
 from govhall.workdays.queries.calendar import calendar_for
 from govhall.workdays.queries.work_calendar import CalendarRangeError, WorkCalendar
@@ -91,8 +93,15 @@ _CLOCK_FIELDS = (
 )
 
 
-def recompute_due_dates(cases: QuerySet[Case], *, batch_size: int = BATCH_SIZE) -> int:
+def recompute_due_dates(
+    cases: QuerySet[Case],
+    *,
+    batch_size: int = BATCH_SIZE,
+    promised_moved: Callable[[list[int]], None] | None = None,
+) -> int:
     """Recompute the deadlines of `cases` and write those that moved; returns how many moved.
+    `promised_moved`, when given, is called after each batch is written with the ids of the
+    cases whose promised date moved (the applicant is told, issue 16 item 8).
 
     Reads the rows as plain values a batch at a time (keyset pages by id, one query each) and
     writes each batch's moved rows with one bulk_update, so memory stays flat for a whole
@@ -108,6 +117,7 @@ def recompute_due_dates(cases: QuerySet[Case], *, batch_size: int = BATCH_SIZE) 
             return moved_total
         last_pk = rows[-1][0]
         moved: list[Case] = []
+        promised_ids: list[int] = []
         for (
             pk,
             center_id,
@@ -137,14 +147,22 @@ def recompute_due_dates(cases: QuerySet[Case], *, batch_size: int = BATCH_SIZE) 
                 continue
             if (case.legal_due_on, case.promised_due_on) != (was_legal, was_promised):
                 moved.append(case)
+                if case.promised_due_on != was_promised:
+                    promised_ids.append(pk)
         if moved:
             Case.objects.bulk_update(moved, DUE_FIELDS)
+        if promised_ids and promised_moved is not None:
+            promised_moved(promised_ids)
         moved_total += len(moved)
 
 
 def on_calendar_change(change: CalendarChange) -> None:
     """Open deadlines follow the calendar: recompute those of the affected centers that reach
-    `change.since` or later (SPEC §4)."""
-    moved = recompute_due_dates(affected_cases(change))
+    `change.since` or later (SPEC §4), and tell each applicant whose promised date moved, one
+    SMS per case after the rows are written (seeds/000… 篇1 六(六)3)."""
+    moved = recompute_due_dates(
+        affected_cases(change),
+        promised_moved=lambda ids: tell_applicants(ids, "deadline_moved"),
+    )
     if moved:
         log.info("calendar %s: %d case deadlines recomputed", change.action, moved)

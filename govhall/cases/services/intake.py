@@ -17,7 +17,10 @@ class MaterialCheck:
     received: bool
     form: str = "original"    # Material.Form value
     copies: int = 1
-    pending: bool = False     # green channel: accepted with this material pending
+    pending: bool = False     # accepted with this material to come by pending_due_on: a main
+                              # material in the green channel only; an attachment on the
+                              # applicant's promise (承诺补齐, 篇5 三2/3) in any case
+    held_not_brought: bool = False  # the applicant has it but did not bring it (篇5 三1)
 
 class Outcome(models.TextChoices): IMMEDIATE, PROMISED, JOINT, ESCALATED, SUPPLEMENT, RETURNED
 
@@ -56,6 +59,14 @@ same transitions any later action would, in the same transaction:
 A chosen outcome other than the proposed one needs `outcome_reason`. A case is never accepted
 with a main material missing, except in the green channel (容缺受理) with those materials marked
 pending and a date to bring them.
+
+Missing materials (seeds 000 篇5 二/三, issue 16 item 5): a main material missing is a returned
+case (退回件) unless the clerk ticks "has it, not brought" (`held_not_brought`): then it is a
+supplement case (补办件, the one-time notice). An attachment (non-main material) the applicant
+promises to bring is marked pending: with the main body complete the case is accepted and the
+attachment tracked like the green channel's pending materials (`CaseMaterial.pending`,
+`Case.pending_due_on`, received later by `receive_pending`; the supervision step scan raises an
+alert once the date passed). The receive event records both lists.
 """
 
 from __future__ import annotations
@@ -113,6 +124,7 @@ class MaterialCheck:
     form: str = Material.Form.ORIGINAL
     copies: int = 1
     pending: bool = False
+    held_not_brought: bool = False
 
 
 class Outcome(models.TextChoices):
@@ -153,37 +165,57 @@ def propose_outcome(
     checks: list[MaterialCheck],
     green_channel: bool = False,
 ) -> Proposal:
-    """What SPEC §6 proposes for these materials: returned when a main material is missing,
-    supplement when an attachment is missing, else by the item (joint, escalated, immediate,
-    promised). In the green channel a material marked pending does not count as missing."""
+    """What SPEC §6 proposes for these materials: returned when a main material is missing
+    (退回件), supplement when the applicant has every missing main material but did not bring it
+    or an attachment is missing (补办件), else by the item (joint, escalated, immediate,
+    promised). A material marked pending does not count as missing: a main one in the green
+    channel, an attachment on the applicant's promise."""
     by_material = {check.material_id: check for check in checks}
     missing_main: list[Material] = []
     missing_other: list[Material] = []
     pending: list[Material] = []
+    held: list[Material] = []
     for material in item.materials.all():
         check = by_material.get(material.pk)
         if check is not None and check.received:
             continue
-        if green_channel and check is not None and check.pending:
+        if check is not None and check.pending and (green_channel or not material.is_main):
             pending.append(material)
             continue
         (missing_main if material.is_main else missing_other).append(material)
+        if material.is_main and check is not None and check.held_not_brought:
+            held.append(material)
     reasons: list[str] = []
-    if missing_main:
+    absent = [m for m in missing_main if m not in held]
+    if absent:
         reasons.append(
             _("Main materials are missing: %(names)s.")
-            % {"names": "、".join(m.name for m in missing_main)}
+            % {"names": "、".join(m.name for m in absent)}
         )
         return Proposal(Outcome.RETURNED, reasons, missing_main, missing_other)
+    if missing_main:
+        reasons.append(
+            _(
+                "The applicant has %(names)s but did not bring them: a supplement case, with "
+                "one notice listing everything missing."
+            )
+            % {"names": "、".join(m.name for m in missing_main)}
+        )
+        return Proposal(Outcome.SUPPLEMENT, reasons, missing_main, missing_other)
     if missing_other:
         reasons.append(
             _("Materials are missing: %(names)s; the applicant gets one notice listing them all.")
             % {"names": "、".join(m.name for m in missing_other)}
         )
         return Proposal(Outcome.SUPPLEMENT, reasons, missing_main, missing_other)
-    if pending:
+    if pending and green_channel:
         reasons.append(
             _("Green channel: accepted with %(names)s pending.")
+            % {"names": "、".join(m.name for m in pending)}
+        )
+    elif pending:
+        reasons.append(
+            _("The main body is complete: accepted on the applicant's promise to bring %(names)s.")
             % {"names": "、".join(m.name for m in pending)}
         )
     kind = accepted_kind(item)
@@ -297,10 +329,17 @@ def _material_errors(
             errors.add("materials", _("Copies must be at least 1."))
         if check.pending and check.received:
             errors.add("materials", _("A received material cannot be pending."))
-        if check.pending and not green_channel:
+        if check.held_not_brought and check.received:
+            errors.add(
+                "materials", _("A received material cannot be marked “has it, not brought”.")
+            )
+        if check.pending and not green_channel and materials[check.material_id].is_main:
             errors.add(
                 "materials",
-                _("Only a green-channel case may be accepted with materials pending."),
+                _(
+                    "Only a green-channel case may be accepted with main materials pending; "
+                    "attachments may be promised."
+                ),
             )
     return materials
 
@@ -344,13 +383,15 @@ def _create_materials(
     checks: list[MaterialCheck],
     day: datetime.date,
     pending_due_on: datetime.date | None = None,
+    *,
+    pending: bool = True,
 ) -> None:
     by_material = {check.material_id: check for check in checks}
     rows = []
     for material in sorted(materials.values(), key=lambda m: (m.position, m.pk)):
         check = by_material.get(material.pk)
         received = bool(check and check.received)
-        pending = bool(check and check.pending and not received)
+        is_pending = bool(pending and check and check.pending and not received)
         rows.append(
             CaseMaterial(
                 case=case,
@@ -362,8 +403,8 @@ def _create_materials(
                 form=check.form if check else material.form,
                 copies=check.copies if check else material.copies,
                 received_on=day if received else None,
-                pending=pending,
-                due_on=pending_due_on if pending else None,
+                pending=is_pending,
+                due_on=pending_due_on if is_pending else None,
             )
         )
     CaseMaterial.objects.bulk_create(rows)
@@ -450,7 +491,12 @@ def case_receive(
             _("The proposed outcome is “%(proposed)s”; give the reason for choosing another.")
             % {"proposed": Outcome(proposal.outcome).label},
         )
-    pending_ids = [c.material_id for c in materials if c.pending and not c.received]
+    # Pending materials are kept only on an accepted case; otherwise they are simply missing.
+    pending_ids = [
+        c.material_id
+        for c in materials
+        if c.pending and not c.received and outcome in ACCEPTING_OUTCOMES
+    ]
     if outcome in ACCEPTING_OUTCOMES and proposal.missing_main:
         errors.add(
             "materials",
@@ -510,7 +556,10 @@ def case_receive(
         )
         if not created:
             return case
-        _create_materials(case, catalog, materials, today, pending_due_on)
+        _create_materials(
+            case, catalog, materials, today, pending_due_on, pending=bool(pending_ids)
+        )
+        held = {c.material_id for c in materials if c.held_not_brought and not c.received}
         record_event(
             actor=actor,
             action=CaseEvent.RECEIVE,
@@ -525,6 +574,16 @@ def case_receive(
                 "chosen": outcome,
                 "green_channel": green_channel,
                 "channel": Channel.WINDOW,
+                "held_not_brought": [
+                    m.name
+                    for m in sorted(catalog.values(), key=lambda m: (m.position, m.pk))
+                    if m.pk in held
+                ],
+                "promised": [
+                    catalog[pk].name
+                    for pk in pending_ids
+                    if pk in catalog and not catalog[pk].is_main
+                ],
             },
         )
         case = _finish_intake(

@@ -2,6 +2,11 @@
 each with its own deadline; the lead decides when all are done; the hall director may record a
 joint review meeting (seeds/000… 篇5).
 
+Issue 16 item 7 (seeds/000… 篇5 五): a department's task is due after its own working days set
+in the catalog for the item (`catalog.JointDepartmentDays`), else after the case's; the lead
+window's joint-handling proposal (联办意见, `joint_proposal_submit`) goes to the director first,
+and a meeting is recorded only on a case with a proposal (the meeting keeps the latest one).
+
 `joint_tasks_start` is called by the engine's start_joint handler inside its transaction (the
 engine records the `case.start_joint` event); the other two are actions of their own.
 Reads (open tasks of a department, overdue tasks, all done?) are in `cases/queries/joint.py`.
@@ -17,13 +22,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.cases.case_transitions import UNDECIDED_STATUSES
 from govhall.cases.events import CaseEvent
-from govhall.cases.models import Case, JointMeeting, JointTask
-from govhall.cases.services.permissions import manages
+from govhall.cases.models import Case, JointMeeting, JointProposal, JointTask
+from govhall.cases.services.permissions import Standing, manages
 from govhall.cases.statuses import CaseStatus, TaskStatus
+from govhall.catalog.models import JointDepartmentDays
 from govhall.core.events import record_event
 from govhall.core.models import User
-from govhall.core.roles import JOINT_TASK_ROLES, MANAGER_ROLES, roles_of
+from govhall.core.roles import JOINT_TASK_ROLES, MANAGER_ROLES, WINDOW_ROLES, roles_of
 from govhall.core.validation import FieldErrors
 from govhall.org.models import Department, Staff
 from govhall.workdays.queries.calendar import deadline_date
@@ -59,7 +66,8 @@ def joint_tasks_start(
     at: datetime.datetime | None = None,
 ) -> list[JointTask]:
     """One open review task per participating department (the lead department gets none), each
-    due `task_days` working days after the case's clock start (or after today)."""
+    due after the department's own working days set in the catalog for the item, else after
+    `task_days` (the case's), counted from the case's clock start (or from today)."""
     now = at or timezone.now()
     participants = [d for d in _resolve_departments(departments) if d.pk != case.department_id]
     if not participants:
@@ -91,12 +99,22 @@ def joint_tasks_start(
             % {"names": "、".join(sorted(existing))}
         )
     start = case.clock_started_on or timezone.localdate(now)
+    own_days = dict(
+        JointDepartmentDays.objects.filter(
+            item_id=case.item_id, department__in=[d.pk for d in participants]
+        ).values_list("department_id", "days")
+    )
+    due: dict[int, datetime.date] = {}
     try:
-        due_on = deadline_date(case.center_id, start, task_days)
+        for days in {own_days.get(d.pk, task_days) for d in participants}:
+            due[days] = deadline_date(case.center_id, start, days)
     except CalendarRangeError as error:
         raise ValidationError(str(error)) from None
     tasks = JointTask.objects.bulk_create(
-        [JointTask(case=case, department=d, due_on=due_on) for d in participants]
+        [
+            JointTask(case=case, department=d, due_on=due[own_days.get(d.pk, task_days)])
+            for d in participants
+        ]
     )
     if any(task.pk is None for task in tasks):  # backends without RETURNING
         tasks = list(
@@ -178,6 +196,49 @@ def joint_task_complete(*, actor: User, task: JointTask, opinion: str, agrees: b
 
 
 @transaction.atomic
+def joint_proposal_submit(*, actor: User, case: Case, text: str) -> JointProposal:
+    """The lead window proposes to the hall director how to handle the joint case (联办意见):
+    who takes part, what they need from the applicant, when to meet."""
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("center", "window", "item")
+        .get(pk=case.pk)
+    )
+    standing = Standing(actor, locked)
+    if not standing.superuser and not (roles_of(actor) & WINDOW_ROLES and standing.as_window_head):
+        raise ValidationError(
+            _("Only the lead window of the case proposes how the joint case is handled.")
+        )
+    if locked.kind != "joint" and not JointTask.objects.filter(case_id=locked.pk).exists():
+        raise ValidationError(_("Joint-handling proposals are for joint cases only."))
+    if locked.status not in UNDECIDED_STATUSES:
+        raise ValidationError(
+            _("The case is %(status)s; a proposal is no longer possible.")
+            % {"status": locked.get_status_display()}
+        )
+    errors = FieldErrors()
+    text = errors.text(
+        "text",
+        text,
+        max_length=MEETING_TEXT_MAX,
+        required=_("Write the proposal."),
+        too_long=_("The proposal is too long (at most %(max)d characters).")
+        % {"max": MEETING_TEXT_MAX},
+    )
+    errors.raise_if_any()
+    proposal = JointProposal.objects.create(case=locked, text=text, proposed_by=actor)
+    record_event(
+        actor=actor,
+        action=CaseEvent.SUBMIT_JOINT_PROPOSAL,
+        obj=locked,
+        center_id=locked.center_id,
+        note=text[:300],
+        data={"proposal": proposal.pk},
+    )
+    return proposal
+
+
+@transaction.atomic
 def joint_meeting_record(
     *,
     actor: User,
@@ -215,9 +276,19 @@ def joint_meeting_record(
         errors.add("held_at", _("Say when the meeting was held."))
     elif held_at > timezone.now() + FUTURE_TOLERANCE:
         errors.add("held_at", _("A meeting is recorded after it was held, not in advance."))
+    proposal = JointProposal.objects.filter(case_id=case.pk).order_by("-proposed_at", "-id").first()
+    if proposal is None:
+        errors.add(
+            "proposal",
+            _(
+                "The lead window's joint-handling proposal comes to the director before the "
+                "meeting: there is none on this case yet."
+            ),
+        )
     errors.raise_if_any()
     meeting = JointMeeting.objects.create(
         case=case,
+        proposal=proposal,
         held_at=held_at,
         participants=participants,
         conclusions=conclusions,
@@ -229,6 +300,10 @@ def joint_meeting_record(
         obj=case,
         center_id=case.center_id,
         note=conclusions[:300],
-        data={"meeting": meeting.pk, "held_at": held_at.isoformat()},
+        data={
+            "meeting": meeting.pk,
+            "held_at": held_at.isoformat(),
+            "proposal": proposal.pk if proposal else None,
+        },
     )
     return meeting

@@ -1,5 +1,8 @@
 """SMS to the applicant (SPEC §6, issue 3 §12): on acceptance, supplement request, decision,
-ready for pickup and the higher level's result.
+ready for pickup and the higher level's result; and (issue 16 item 8, seeds/000… 篇1 六(六)3,
+篇4 限时办结 二) on an extension with its reason, a pre-review return, a suspension and its
+resumption, and when a change of the work calendar (a closure) moves the promised date
+(`tell_applicants`, one SMS per case, the cases read in one query).
 
 `tell_applicant(case_id, purpose)` never raises into the caller: the message is built and sent
 after the caller's transaction commits (nothing is sent for a change that rolled back), and any
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
@@ -18,14 +22,26 @@ from django.utils import timezone
 
 from govhall.cases.models import Case, CaseMaterial, Notice
 from govhall.cases.notice_render import progress_url_for
-from govhall.cases.statuses import CaseStatus, NoticeKind
+from govhall.cases.statuses import SUSPENSION_REASON_SMS, CaseStatus, NoticeKind
 from govhall.core.notify import send_sms
 
 log = logging.getLogger("govhall.cases.messages")
 
 PURPOSES = frozenset(
-    {"accepted", "supplement", "decision", "ready_for_pickup", "escalation_closed"}
+    {
+        "accepted",
+        "supplement",
+        "decision",
+        "ready_for_pickup",
+        "escalation_closed",
+        "extended",
+        "prereview_returned",
+        "suspended",
+        "resumed",
+        "deadline_moved",
+    }
 )
+_RELATED = ("center", "item", "applicant", "window", "escalated_to")
 # Names of missing materials listed in a supplement SMS before "等N项".
 MAX_LISTED_MATERIALS = 5
 
@@ -38,16 +54,42 @@ def tell_applicant(case_id: int, purpose: str) -> None:
     transaction.on_commit(partial(_send, case_id, purpose))
 
 
+def tell_applicants(case_ids: Iterable[int], purpose: str) -> None:
+    """Send each case's applicant the SMS for `purpose` once the current transaction commits
+    (immediately outside one): the cases are read in one query, one SMS per case."""
+    ids = sorted(set(case_ids))
+    if not ids:
+        return
+    if purpose not in PURPOSES:
+        log.error("tell_applicants: unknown purpose %r", purpose)
+        return
+    transaction.on_commit(partial(_send_many, ids, purpose))
+
+
+def _send_many(case_ids: list[int], purpose: str) -> None:
+    try:
+        cases = list(Case.objects.select_related(*_RELATED).filter(pk__in=case_ids).order_by("pk"))
+    except Exception:
+        log.exception("tell_applicants(%s) failed", purpose)
+        return
+    for case in cases:
+        _send_to(case, purpose)
+
+
 def _send(case_id: int, purpose: str) -> None:
     try:
-        case = (
-            Case.objects.select_related("center", "item", "applicant", "window", "escalated_to")
-            .filter(pk=case_id)
-            .first()
-        )
-        if case is None:
-            log.warning("tell_applicant: case %s does not exist", case_id)
-            return
+        case = Case.objects.select_related(*_RELATED).filter(pk=case_id).first()
+    except Exception:
+        log.exception("tell_applicant(%s, %s) failed", case_id, purpose)
+        return
+    if case is None:
+        log.warning("tell_applicant: case %s does not exist", case_id)
+        return
+    _send_to(case, purpose)
+
+
+def _send_to(case: Case, purpose: str) -> None:
+    try:
         phone = (case.applicant.phone or "").strip()
         if not phone:
             log.warning("tell_applicant: case %s has no applicant phone", case.number)
@@ -55,11 +97,17 @@ def _send(case_id: int, purpose: str) -> None:
         text = sms_text(case, purpose)
         send_sms(to=phone, text=text, purpose=f"case.{purpose}", obj=case, center_id=case.center_id)
     except Exception:  # a failed SMS must never break the action that caused it
-        log.exception("tell_applicant(%s, %s) failed", case_id, purpose)
+        log.exception("tell_applicant(%s, %s) failed", case.pk, purpose)
 
 
 def _cn_date(day: datetime.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def _promise(case: Case) -> str:
+    if case.promised_due_on is None:
+        return ""
+    return f"承诺于{_cn_date(case.promised_due_on)}前办结。"
 
 
 def _progress_hint(case: Case) -> str:
@@ -119,4 +167,28 @@ def sms_text(case: Case, purpose: str) -> str:
     if purpose == "escalation_closed":
         higher = case.escalated_to.name if case.escalated_to else "上级机关"
         return f"{head}{about}已由{higher}办结，结果已返回。{_progress_hint(case)}"
+    if purpose == "extended":
+        return (
+            f"{head}{about}因{case.extension_reason}，经批准延长办理期限"
+            f"{case.extension_days}个工作日，{_promise(case)}详见延期告知书。{_progress_hint(case)}"
+        )
+    if purpose == "prereview_returned":
+        why = f"，原因：{case.reason}" if case.reason else ""
+        return (
+            f"{head}{about}预审未通过，已退回{why}。请按要求修改后重新提交。{_progress_hint(case)}"
+        )
+    if purpose == "suspended":
+        ground = SUSPENSION_REASON_SMS.get(case.suspension_reason, case.suspension_reason)
+        note = f"（{case.suspension_note}）" if case.suspension_note else ""
+        return (
+            f"{head}{about}因需{ground}{note}暂停办理，暂停期间不计入办理时限，"
+            f"恢复办理时将另行通知。{_progress_hint(case)}"
+        )
+    if purpose == "resumed":
+        return f"{head}{about}已恢复办理，{_promise(case)}{_progress_hint(case)}"
+    if purpose == "deadline_moved":
+        return (
+            f"{head}{about}因办事大厅休息日调整，{_promise(case)}"
+            f"给您带来不便，敬请谅解。{_progress_hint(case)}"
+        )
     raise ValueError(f"unknown purpose {purpose!r}")

@@ -197,7 +197,7 @@ def refusal_for(standing: Standing, action: str) -> str | None:
     place = standing.place_refusal(row)
     if place is not None:
         return place
-    return guard_refusal(row.guard, case)
+    return guard_refusal(row.guard, case, standing.actor)
 
 
 def refusal(actor: User, case: Case, action: str) -> str | None:
@@ -211,7 +211,7 @@ def available_actions(actor: User, case: Case) -> list[Transition]:
     return [
         row
         for row in transitions_from(case.status)
-        if standing.place_refusal(row) is None and guard_refusal(row.guard, case) is None
+        if standing.place_refusal(row) is None and guard_refusal(row.guard, case, actor) is None
     ]
 
 

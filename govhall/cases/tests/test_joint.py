@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from govhall.cases.models import JointMeeting, JointTask
+from govhall.cases.models import JointMeeting, JointProposal, JointTask
 from govhall.cases.queries.joint import (
     all_tasks_done,
     open_tasks_for_department,
@@ -43,11 +43,14 @@ def third_approver(county: Center, third_department: Department) -> User:
 
 
 @pytest.fixture
-def joint_case(joint_item: ServiceItem, hall_window: Window) -> Any:
+def joint_case(joint_item: ServiceItem, hall_window: Window, window_head: User) -> Any:
     # Clock starts after Tue 2025-09-30 (National Day: Oct 1-8 off, Sat Oct 11 a working day).
-    return accepted_case(
+    case = accepted_case(
         joint_item, hall_window, kind=CaseKind.JOINT, status=CaseStatus.JOINT_REVIEW
     )
+    # The lead window's proposal came to the director first (issue 16 item 7).
+    JointProposal.objects.create(case=case, text="建议联审", proposed_by=window_head)
+    return case
 
 
 def start(case: Any, actor: User, departments: list[Any], days: int = 3) -> list[JointTask]:

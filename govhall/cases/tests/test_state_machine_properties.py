@@ -297,8 +297,10 @@ def hall(
     items = {name: request.getfixturevalue(name) for name in ITEMS}
     second = WindowFactory(center=county, number=7, name="综合窗口")
     second.departments.add(department)
+    # window 7's chief representative at its post: a fully authorised item is decided by the
+    # window head, not a clerk (issue 16 item 6)
     users["clerk7"] = make_staff(
-        Role.CLERK, county, department, username="clerk7", window_staff=True
+        Role.WINDOW_HEAD, county, department, username="clerk7", window_staff=True
     )
     PostFactory(window=second, name="受理岗", a_staff=users["clerk7"])
     for name, item in items.items():
@@ -593,7 +595,12 @@ def engine_step(
 def choose_row(hall: Hall, case: Case, pick: int) -> tuple[str, str]:
     """The `pick`-th row of the table for the case's status, offered or not, with an actor of
     one of the row's roles: the near misses (wrong window or department, guard not met)."""
-    rows = transitions_from(case.status)
+    # Rows nobody here may take (the system's own, e.g. 超时默认) are not near misses of a person.
+    rows = [
+        row
+        for row in transitions_from(case.status)
+        if any(roles_of(hall.users[name]) & row.roles for name in ACTORS)
+    ]
     row = rows[pick % len(rows)]
     actors = [name for name in ACTORS if roles_of(hall.users[name]) & row.roles]
     return actors[pick // len(rows) % len(actors)], row.action

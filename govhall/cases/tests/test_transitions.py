@@ -217,6 +217,9 @@ PERSON_ROWS = [row for row in TRANSITIONS if not row.system]
 def roles_allowed(row: Transition, case: Case) -> frozenset[Role]:
     """The row's roles, narrowed by the one-time rule: the window gives the first one-time
     notice, management alone a second one."""
+    if row.guard == "window_decides" and case.authorization == Authorization.FULL:
+        # a fully authorised item is decided by the window head (issue 16 item 6)
+        return row.roles - {Role.CLERK}
     if row.action != Action.REQUEST_SUPPLEMENT:
         return row.roles
     if case.supplement_notices:
@@ -504,10 +507,11 @@ def test_denial_needs_reason_and_basis_and_pickup_checks_the_id(
     assert case.status == CaseStatus.DELIVERED
 
 
-def test_full_item_is_decided_at_the_window(receive, full_item, clerk, approver):
+def test_full_item_is_decided_at_the_window(receive, full_item, clerk, approver, window_head):
     case = receive(full_item)
     assert refusal(approver, case, Action.APPROVE)
-    case = case_act(actor=clerk, case=case, action="approve")
+    assert refusal(clerk, case, Action.APPROVE)  # the window head's, in the department's name
+    case = case_act(actor=window_head, case=case, action="approve")
     assert case.status == CaseStatus.APPROVED
 
 
@@ -698,7 +702,7 @@ def test_event_records_window_and_note(accepted, clerk, hall_window):
         "from": CaseStatus.ACCEPTED,
         "to": CaseStatus.SUSPENDED,
         "window": hall_window.number,
-        "reason": "听证",
+        "reason": "hearing",  # the legal ground's code (issue 16 item 8)
     }
     assert event.center_id == accepted.center_id
 

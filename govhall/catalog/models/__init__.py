@@ -6,6 +6,7 @@ Django finds the models here, with their choices; constants are imported from th
 from govhall.catalog.models.fee import FeeItem
 from govhall.catalog.models.item import ItemType, ServiceItem, ServiceItemQuerySet
 from govhall.catalog.models.item_window import Authorization, ItemWindow
+from govhall.catalog.models.joint_days import JointDepartmentDays
 from govhall.catalog.models.material import Material
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "FeeItem",
     "ItemType",
     "ItemWindow",
+    "JointDepartmentDays",
     "Material",
     "ServiceItem",
     "ServiceItemQuerySet",

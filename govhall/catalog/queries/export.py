@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from govhall.catalog.models import FeeItem, ItemWindow, Material, ServiceItem
+from govhall.catalog.models import FeeItem, ItemWindow, JointDepartmentDays, Material, ServiceItem
 from govhall.org.models import Center
 
 
@@ -18,16 +18,24 @@ def export_items(center: Center) -> Iterator[ServiceItem]:
 
 
 def export_joint_codes(center: Center) -> dict[int, list[str]]:
-    """Joint department codes per item id."""
+    """Joint department codes per item id, "CODE:days" where the department has its own time
+    limit (issue 16 item 7)."""
     through = ServiceItem.joint_departments.through
+    own_days = {
+        (item_id, department_id): days
+        for item_id, department_id, days in JointDepartmentDays.objects.filter(
+            item__center=center
+        ).values_list("item_id", "department_id", "days")
+    }
     codes: dict[int, list[str]] = {}
     rows = (
         through.objects.filter(serviceitem__center=center)
         .order_by("serviceitem_id", "department__code")
-        .values_list("serviceitem_id", "department__code")
+        .values_list("serviceitem_id", "department__code", "department_id")
     )
-    for item_id, code in rows.iterator(chunk_size=2000):
-        codes.setdefault(item_id, []).append(code)
+    for item_id, code, department_id in rows.iterator(chunk_size=2000):
+        days = own_days.get((item_id, department_id))
+        codes.setdefault(item_id, []).append(code if days is None else f"{code}:{days}")
     return codes
 
 

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from govhall.catalog.events import CatalogEvent
-from govhall.catalog.models import ItemType, ServiceItem
+from govhall.catalog.models import ItemType, JointDepartmentDays, ServiceItem
 from govhall.catalog.models.item import PROMISED_SHARE_WARNING
 from govhall.catalog.services.changes import (
     check_fields,
@@ -390,6 +390,10 @@ def item_update(
         if before != after:
             changed["joint_departments"] = [sorted(before), sorted(after)]
             current.joint_departments.set(joint)
+            # A department no longer joint loses its own time limit (issue 16 item 7).
+            JointDepartmentDays.objects.filter(item_id=current.pk).exclude(
+                department_id__in=after
+            ).delete()
     if changed:
         current.save()
         record_event(

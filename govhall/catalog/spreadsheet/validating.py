@@ -78,6 +78,8 @@ class ItemRow:
     joint: list[Department] | None
     charges_fees: bool | None
     fee_rows: int = 0
+    # Joint departments' own time limits {department id: days} (with `joint`, issue 16 item 7).
+    joint_days: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -222,10 +224,19 @@ class _Validator:
                 else:
                     item.department = department
             joint: list[Department] | None = None
+            joint_days: dict[int, int] = {}
+            bad_days = False
             if "joint_departments" in sheet.columns:
                 joint = []
-                for joint_code in values.pop("joint_departments", None) or []:
+                for token in values.pop("joint_departments", None) or []:
+                    # "CODE:days" gives the department its own time limit (issue 16 item 7).
+                    joint_code, _sep, days_text = token.replace("：", ":").partition(":")
                     department = self.departments.get(joint_code)
+                    if days_text and department is not None:
+                        if days_text.isdigit() and int(days_text) >= 1:
+                            joint_days[department.pk] = int(days_text)
+                        else:
+                            bad_days = True
                     if department is None:
                         errors.add(
                             "joint_departments",
@@ -246,11 +257,26 @@ class _Validator:
             # A column present in the file is authoritative: an empty cell means the default.
             for name, value in values.items():
                 setattr(item, name, ITEM_DEFAULTS.get(name, "") if value is None else value)
+            top = max(item.legal_days or 0, 1)
+            if bad_days or any(days > top for days in joint_days.values()):
+                errors.add(
+                    "joint_departments",
+                    _(
+                        "A joint department's time limit (CODE:days) is from 1 to %(max)d "
+                        "working days (the legal limit)."
+                    )
+                    % {"max": top},
+                )
             errors.merge(item_rule_errors(item, center.level))
             self._report(sheet.name, row, errors, headers)
             if not errors:
                 self.plan.items[code] = ItemRow(
-                    row=row, item=item, is_new=is_new, joint=joint, charges_fees=charges_fees
+                    row=row,
+                    item=item,
+                    is_new=is_new,
+                    joint=joint,
+                    charges_fees=charges_fees,
+                    joint_days=joint_days,
                 )
 
     def _item_code(self, sheet: SheetRows, row: int, raw: dict[str, Any]) -> str | None:

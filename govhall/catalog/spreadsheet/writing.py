@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.catalog.events import CatalogEvent
-from govhall.catalog.models import FeeItem, ItemWindow, Material, ServiceItem
+from govhall.catalog.models import FeeItem, ItemWindow, JointDepartmentDays, Material, ServiceItem
 from govhall.catalog.spreadsheet.format import (
     ITEM_WRITABLE,
     SHEET_FEES,
@@ -175,6 +175,16 @@ def write_import(
             for department in entry.joint or []
         ]
         _insert_rows(through, links)
+        for chunk in chunks(ids):
+            JointDepartmentDays.objects.filter(item_id__in=chunk).delete()
+        _insert_rows(
+            JointDepartmentDays,
+            [
+                JointDepartmentDays(item_id=pk_of[code], department_id=dept_id, days=days)
+                for code, entry in plan.items.items()
+                for dept_id, days in entry.joint_days.items()
+            ],
+        )
 
     def replace(model: Any, rows: list[tuple[str, Any]], present: bool) -> int:
         if not present:

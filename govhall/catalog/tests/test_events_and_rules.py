@@ -17,6 +17,7 @@ from govhall.catalog.services.items import (
     item_unpublish,
     item_update,
 )
+from govhall.catalog.services.joint_days import item_joint_days_set
 from govhall.catalog.services.materials import (
     material_add,
     material_move,
@@ -38,7 +39,9 @@ def test_every_catalog_event_name_is_registered_with_its_label():
         assert names[event.value] == event.label
 
 
-def test_every_event_the_catalog_writes_is_registered(director, county, department):
+def test_every_event_the_catalog_writes_is_registered(
+    director, county, department, other_department
+):
     department.code = "SCJG"
     department.save()
     before = set(Event.objects.values_list("pk", flat=True))
@@ -68,6 +71,8 @@ def test_every_event_the_catalog_writes_is_registered(director, county, departme
     window = WindowFactory(center=county)
     item_window_set(actor=director, item=item, window=window, authorization=Authorization.PARTIAL)
     item_window_remove(actor=director, item=item, window=window)
+    item_update(actor=director, item=item, joint_departments=[other_department])
+    item_joint_days_set(actor=director, item=item, days={other_department.pk: 2})
     outcome = import_catalog(
         actor=director, center=county, source=workbook_bytes([item_row("EV-2")])
     )

@@ -39,7 +39,11 @@ from govhall.cases.services.intake import (
     case_receive,
     case_submit_online,
 )
-from govhall.cases.services.joint import joint_meeting_record, joint_task_complete
+from govhall.cases.services.joint import (
+    joint_meeting_record,
+    joint_proposal_submit,
+    joint_task_complete,
+)
 from govhall.cases.services.notices import notice_confirm
 from govhall.cases.statuses import TaskStatus
 from govhall.catalog.models import FeeItem, ServiceItem
@@ -136,7 +140,8 @@ class Act:
     """One step after intake, `day` working days before today.
 
     `action` is a case action (see `govhall.cases.case_transitions.Action`) or one of: "task"
-    (a joint review task of department `params["department"]` is completed), "meeting" (the
+    (a joint review task of department `params["department"]` is completed), "proposal" (the lead
+    window's joint-handling proposal to the director), "meeting" (the
     director records a joint review meeting), "fee" (a fee is recorded), "confirm" (the
     applicant signs the latest notice of kind `params["kind"]`). `by` is a username; empty means
     the clerk of the case's window.
@@ -364,7 +369,10 @@ CASES: tuple[CaseSpec, ...] = (
                 "suspend",
                 6,
                 by="approver",
-                params={"reason": "现场核查：经营场所和仓库实地检查，申请人整改期间暂停计时。"},
+                params={
+                    "reason": "inspection",
+                    "note": "经营场所和仓库实地检查，申请人整改期间暂停计时。",
+                },
             ),
         ),
     ),
@@ -377,7 +385,9 @@ CASES: tuple[CaseSpec, ...] = (
         enterprise(19),
         acts=(
             Act(
-                "suspend", 8, params={"reason": "检验检测：等待特种设备检验机构出具定期检验报告。"}
+                "suspend",
+                8,
+                params={"reason": "testing", "note": "等待特种设备检验机构出具定期检验报告。"},
             ),
             Act("resume", 4),
             Act("review", 3, note="检验报告合格，拟同意登记。"),
@@ -509,6 +519,14 @@ CASES: tuple[CaseSpec, ...] = (
                 2,
                 by="sw-head",
                 params={"department": "SW", "opinion": "已核定发票种类和数量，同意。"},
+            ),
+            Act(
+                "proposal",
+                1,
+                params={
+                    "text": "拟请公安窗口负责人于今日内完成印章刻制备案审查；如仍未完成，"
+                    "请大厅主任召集市场监管、税务、公安窗口负责人召开联审会议。"
+                },
             ),
             Act(
                 "meeting",
@@ -848,6 +866,9 @@ class _Loader:
                 case=case, department__code=act.params["department"], status=TaskStatus.OPEN
             )
             joint_task_complete(actor=actor, task=task, opinion=act.params["opinion"], agrees=True)
+            return case
+        if act.action == "proposal":
+            joint_proposal_submit(actor=actor, case=case, text=act.params["text"])
             return case
         if act.action == "meeting":
             joint_meeting_record(

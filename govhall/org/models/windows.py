@@ -31,6 +31,16 @@ class Window(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="headed_windows",
     )
+    # 授权人 (seeds/001… AB岗 四3): the department's authorizing official, the last cover when A,
+    # B and the window head / chief representative are all away (issue 16 item 4).
+    authorizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("authorizer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authorized_windows",
+    )
     location = models.CharField(_("location"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -68,3 +68,13 @@ def flatten_tree(roots: Iterable[CenterNode], depth: int = 0) -> list[tuple[int,
         rows.append((depth, node))
         rows.extend(flatten_tree(node.children, depth + 1))
     return rows
+
+
+def active_centers_below(center_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the active centers below `center_id` in tree order, itself excluded: the
+    centers a calendar closure applied "also below" reaches (issue 16 item 9). Two queries."""
+    path = Center.objects.filter(pk=center_id).values_list("path", flat=True).first()
+    if not path:
+        return []
+    below = Center.objects.filter(path__startswith=path, is_active=True).exclude(pk=center_id)
+    return list(below.order_by("path").values_list("pk", "name"))

@@ -28,7 +28,7 @@ from govhall.org.services._common import (
     require_center_manager,
 )
 
-WINDOW_FIELDS = frozenset({"number", "name", "head", "location", "is_active"})
+WINDOW_FIELDS = frozenset({"number", "name", "head", "authorizer", "location", "is_active"})
 POST_FIELDS = frozenset({"name", "a_staff", "b_staff"})
 
 
@@ -67,6 +67,21 @@ def _window_errors(
             errors.add("head", _("%(name)s's account is disabled.") % {"name": name_of(head)})
 
 
+def _authorizer_errors(errors: FieldErrors, *, center: Center, authorizer: User | None) -> None:
+    """The authorizer (授权人) works at the window's center, with an active account."""
+    if authorizer is None:
+        return
+    if not Staff.objects.filter(user=authorizer, center=center).exists():
+        errors.add(
+            "authorizer",
+            _("%(name)s does not work at this center.") % {"name": name_of(authorizer)},
+        )
+    elif not authorizer.is_active:
+        errors.add(
+            "authorizer", _("%(name)s's account is disabled.") % {"name": name_of(authorizer)}
+        )
+
+
 def window_validate(
     *,
     center: Center,
@@ -92,6 +107,7 @@ def window_create(
     name: str,
     departments: Iterable[Department] = (),
     head: User | None = None,
+    authorizer: User | None = None,
     location: str = "",
 ) -> Window:
     require_center_manager(actor, center)
@@ -100,8 +116,14 @@ def window_create(
     _window_errors(
         errors, center=center, number=number, departments=departments, head=head, window=None
     )
+    _authorizer_errors(errors, center=center, authorizer=authorizer)
     window = Window(
-        center=center, number=number, name=name.strip(), head=head, location=location.strip()
+        center=center,
+        number=number,
+        name=name.strip(),
+        head=head,
+        authorizer=authorizer,
+        location=location.strip(),
     )
     model_errors(window, errors)
     errors.raise_if_any()
@@ -149,6 +171,8 @@ def window_update(
         head=proposed.head,
         window=proposed,
     )
+    if "authorizer" in changed:
+        _authorizer_errors(errors, center=proposed.center, authorizer=proposed.authorizer)
     model_errors(proposed, errors)
     errors.raise_if_any()
     proposed.save(

@@ -49,6 +49,10 @@ class StaffFactKind(models.TextChoices):
     VERIFIED_COMPLAINT = "verified_complaint", _("Verified complaint")
     CRITICISM_NOTICE = "criticism_notice", _("Criticism notice")
     MOST_UNSATISFACTORY = "most_unsatisfactory", _("Rated most unsatisfactory")
+    # seeds/002… 二4: exposed and criticised by a media or higher-level inspection, and a
+    # violation of the approval rules with serious consequences (issue 16 item 10).
+    MEDIA_EXPOSURE = "media_exposure", _("Exposed by media or inspection")
+    SERIOUS_VIOLATION = "serious_violation", _("Serious violation")
 
 
 class StaffFact(models.Model):
@@ -71,3 +75,35 @@ class StaffFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_kind_display()} {self.occurred_on}"
+
+
+class ReturnDecision(TimeStampedModel):
+    """Management's decision on a return-to-department warning (退回原单位, issue 16 item 10):
+    the person's assignment ends and the department receives a printable notice. Facts up to
+    the decision day are settled by it and no longer count towards a new warning."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="return_decisions"
+    )
+    center = models.ForeignKey("org.Center", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(_("decided on"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reasons = models.TextField(_("reasons"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = _("return decision")
+        verbose_name_plural = _("return decisions")
+        indexes = [models.Index(fields=["user", "decided_on"], name="return_decision_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.decided_on}"

@@ -69,6 +69,9 @@ class DelegationReason(models.TextChoices):
     LEAVE = "leave", _("A staff on leave")
     ABSENCE = "absence", _("A staff temporarily absent")
     BOTH_AWAY = "both_away", _("A and B staff both away")
+    # Issue 16 item 2: the cover the approver named when granting a leave that would otherwise
+    # leave the post empty (seeds/000… 篇5 考勤 4: 及时确定顶岗人员，方可准假).
+    NAMED = "named", _("Cover named when the leave was approved")
 
 
 class Delegation(TimeStampedModel):
@@ -98,7 +101,7 @@ class Delegation(TimeStampedModel):
         indexes = [models.Index(fields=["post", "starts_at"], name="delegation_post_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(reason__in=["leave", "absence", "both_away"]),
+                condition=Q(reason__in=["leave", "absence", "both_away", "named"]),
                 name="delegation_reason_valid",
             ),
             models.CheckConstraint(

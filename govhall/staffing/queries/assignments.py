@@ -1,8 +1,10 @@
 """Reading window-staff records: assignment history and return-to-department warnings.
 
 退回制度 (seeds/001…, seeds/002…): a window staff member is returned to their department after a
-failed annual assessment, 2 verified complaints or 2 criticism notices within 12 months, or 3
-times rated most unsatisfactory within 12 months.
+failed annual assessment, 2 verified complaints or 2 criticism notices within 12 months, one
+exposure by media or inspection or one serious violation within 12 months (seeds/002… 二4), or 3
+times rated most unsatisfactory, however long ago (seeds/001… 调整办法 五 sets no window).
+Facts up to a return decision (ReturnDecision) are settled by it and no longer count.
 """
 
 from __future__ import annotations
@@ -13,12 +15,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from govhall.core.models import User
 from govhall.org.models import Center
-from govhall.staffing.models.assignment import Assignment, StaffFact, StaffFactKind
+from govhall.staffing.models.assignment import (
+    Assignment,
+    ReturnDecision,
+    StaffFact,
+    StaffFactKind,
+)
 
 # kind → how many facts within the last 12 months make a person due for return.
 RETURN_THRESHOLDS: dict[str, int] = {
@@ -27,7 +34,11 @@ RETURN_THRESHOLDS: dict[str, int] = {
     StaffFactKind.VERIFIED_COMPLAINT: settings.GOVHALL_COMPLAINTS_FOR_RETURN,
     StaffFactKind.CRITICISM_NOTICE: 2,
     StaffFactKind.MOST_UNSATISFACTORY: 3,
+    StaffFactKind.MEDIA_EXPOSURE: 1,
+    StaffFactKind.SERIOUS_VIOLATION: 1,
 }
+# Kinds counted however long ago (the others count within the last 12 months).
+WITHOUT_WINDOW: frozenset[str] = frozenset({StaffFactKind.MOST_UNSATISFACTORY})
 _COUNT_NAMES = {kind: f"n_{kind}" for kind in RETURN_THRESHOLDS}
 
 
@@ -74,7 +85,25 @@ def _reason(kind: str, count: int) -> str:
         return _("%(count)d verified complaints in 12 months") % {"count": count}
     if kind == StaffFactKind.CRITICISM_NOTICE:
         return _("%(count)d criticism notices in 12 months") % {"count": count}
-    return _("Rated most unsatisfactory %(count)d times in 12 months") % {"count": count}
+    if kind == StaffFactKind.MEDIA_EXPOSURE:
+        return _("Exposed by media or inspection")
+    if kind == StaffFactKind.SERIOUS_VIOLATION:
+        return _("Serious violation")
+    return _("Rated most unsatisfactory %(count)d times") % {"count": count}
+
+
+def _counts(kind: str, since: datetime.date) -> Q:
+    if kind in WITHOUT_WINDOW:
+        return Q(staff_facts__kind=kind)
+    return Q(staff_facts__kind=kind, staff_facts__occurred_on__gte=since)
+
+
+def _last_return() -> Subquery:
+    return Subquery(
+        ReturnDecision.objects.filter(user=OuterRef("pk"))
+        .order_by("-decided_on")
+        .values("decided_on")[:1]
+    )
 
 
 def return_warnings(
@@ -93,10 +122,12 @@ def return_warnings(
         users = center_or_users
     else:
         users = User.objects.filter(pk__in=[u.pk for u in center_or_users])
-    in_window = Q(staff_facts__occurred_on__gte=since, staff_facts__occurred_on__lte=today)
-    counted = users.annotate(
+    unsettled = Q(staff_facts__occurred_on__lte=today) & (
+        Q(last_return__isnull=True) | Q(staff_facts__occurred_on__gt=F("last_return"))
+    )
+    counted = users.annotate(last_return=_last_return()).annotate(
         **{
-            _COUNT_NAMES[kind]: Count("staff_facts", filter=in_window & Q(staff_facts__kind=kind))
+            _COUNT_NAMES[kind]: Count("staff_facts", filter=unsettled & _counts(kind, since))
             for kind in RETURN_THRESHOLDS
         }
     )
@@ -114,10 +145,15 @@ def return_warnings(
         warnings.append(ReturnWarning(user=user, reasons=reasons, counts=counts))
     if with_facts and warnings:
         by_user: dict[int, list[StaffFact]] = defaultdict(list)
+        settled = {w.user.pk: getattr(w.user, "last_return", None) for w in warnings}
         for fact in StaffFact.objects.filter(
-            user__in=[w.user.pk for w in warnings], occurred_on__gte=since, occurred_on__lte=today
+            Q(occurred_on__gte=since) | Q(kind__in=WITHOUT_WINDOW),
+            user__in=[w.user.pk for w in warnings],
+            occurred_on__lte=today,
         ).order_by("-occurred_on", "-id"):
-            by_user[fact.user_id].append(fact)
+            last = settled.get(fact.user_id)
+            if last is None or fact.occurred_on > last:
+                by_user[fact.user_id].append(fact)
         for warning in warnings:
             warning.facts = by_user[warning.user.pk]
     return warnings

@@ -4,19 +4,26 @@ One answer for the queue, the case inboxes, the duty board and the empty-post al
 
 1. the A staff, if available;
 2. else the cover the window head designated when approving A's temporary absence
-   (an open Delegation with reason "absence");
+   (an open Delegation with reason "absence"), or the cover the approver named when granting
+   the leave of the post's A, B or head (reason "named", issue 16 item 2);
 3. else the B staff, if available (cover starts by itself once A's leave is approved or A is
    away: nobody has to switch anything);
 4. else the window head / chief representative (Window.head), if available;
 5. else nobody: the post is empty (空岗).
 
-"Available" means: an active account, not on an approved Leave covering the moment, and not
-away on a temporary absence (去向牌) at that moment. An absence counts from its start until the
-person is back (returned_at), not until the planned "back by": an overdue clerk is still away.
+"Available" means: an active account, not on an approved Leave covering the moment, not
+away on a temporary absence (去向牌) at that moment, and signed in when sign-in is due (below).
+An absence counts from its start until the person is back (returned_at), not until the planned
+"back by": an overdue clerk is still away.
 
-Attendance (sign-in) is deliberately NOT used: a missed sign-in is judged after the fact (late,
-absent) and a hall without sign-in terminals would otherwise show every post empty; leave and
-the where-and-until sign are the explicit statements that someone is not at the post.
+A person who has not signed in does not serve (issue 16 item 3): during service hours of a
+working day of the post's center, once the session's opening (morning or afternoon) plus
+GOVHALL_SIGN_IN_GRACE_MINUTES has passed (whole minutes, like lateness), a person with no sign-in
+(the morning's `signed_in_at` or the afternoon's `afternoon_signed_in_at`) on that day by the
+moment, or signed out since (`morning_signed_out_at` at midday, `signed_out_at` for the day), is
+away. A morning sign-in holds for the afternoon unless the person signed out at midday. Outside
+service hours, on days off, within the grace period and for moments still to come (a leave
+preview asks who *will* serve) sign-in is not consulted. One query for all people.
 
 "Who serves this window now" is answered here and nowhere else: `servings_of` / `posts_served_by`
 (the posts, with role and reason), `served_window_ids` (their windows), `headed_window_ids`,
@@ -35,6 +42,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,13 +50,14 @@ from django.utils.translation import gettext as _
 from govhall.core.models import User
 from govhall.core.roles import WINDOW_ROLES, roles_of
 from govhall.org.access.scope import centers_in_scope, scope_of, windows_in_scope
-from govhall.org.models import Post, Window
+from govhall.org.models import Center, Post, Window
 from govhall.staffing.access.cover import can_see_vacancies
-from govhall.staffing.models import Absence, Delegation, Leave, PostVacancy
+from govhall.staffing.models import Absence, Attendance, Delegation, Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveStatus
 from govhall.staffing.models.presence import AbsenceStatus, DelegationReason
+from govhall.workdays.queries.calendar import calendar_for
 
-ServingRole = Literal["a", "cover", "b", "head"]
+ServingRole = Literal["a", "cover", "b", "head", "authorizer"]
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,7 @@ class Serving:
 
     @property
     def is_cover(self) -> bool:
-        return self.role in ("cover", "b", "head")
+        return self.role in ("cover", "b", "head", "authorizer")
 
 
 def unavailable_user_ids(user_ids: Iterable[int], at: datetime.datetime) -> set[int]:
@@ -83,23 +92,118 @@ def unavailable_user_ids(user_ids: Iterable[int], at: datetime.datetime) -> set[
     return set(on_leave) | set(away)
 
 
+# Delegations that name a cover ahead of B: the window head's for an approved absence, and the
+# approver's when granting a leave that would leave the post empty (issue 16 item 2).
+DESIGNATED_REASONS = (DelegationReason.ABSENCE, DelegationReason.NAMED)
+
+
+def in_service_hours(center: Center, at: datetime.datetime) -> bool:
+    """On a working day of the center, within the morning or afternoon opening hours."""
+    return _session_opening(center, at) is not None
+
+
+def _minute_of_day(value: datetime.time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def _session_opening(center: Center, at: datetime.datetime) -> datetime.time | None:
+    """The opening of the session `at` falls in (None outside service hours or on a day off)."""
+    local = timezone.localtime(at)
+    clock = local.time()
+    if center.morning_opens <= clock < center.morning_closes:
+        opening = center.morning_opens
+    elif center.afternoon_opens <= clock < center.afternoon_closes:
+        opening = center.afternoon_opens
+    else:
+        return None
+    if not calendar_for(center.pk).is_workday(local.date()):
+        return None
+    return opening
+
+
+def sign_in_due(center: Center, at: datetime.datetime) -> bool:
+    """Whether at `at` only people who have signed in serve at `center`'s posts: in a session
+    past its opening plus the grace period (whole minutes), and not in the future (never with
+    GOVHALL_COVER_NEEDS_SIGN_IN off)."""
+    if not settings.GOVHALL_COVER_NEEDS_SIGN_IN or at > timezone.now():
+        return False
+    opening = _session_opening(center, at)
+    if opening is None:
+        return False
+    since = _minute_of_day(timezone.localtime(at).time()) - _minute_of_day(opening)
+    return since > settings.GOVHALL_SIGN_IN_GRACE_MINUTES
+
+
+def not_signed_in_user_ids(user_ids: Iterable[int], at: datetime.datetime) -> set[int]:
+    """Of `user_ids`, those not signed in at `at` (one query): on the local day of `at`, no
+    sign-in (morning or afternoon) by `at`, or signed out (at midday or for the day) after the
+    last sign-in and by `at`."""
+    ids = {pk for pk in user_ids if pk}
+    if not ids:
+        return set()
+    rows = Attendance.objects.filter(
+        Q(signed_in_at__lte=at) | Q(afternoon_signed_in_at__lte=at),
+        user_id__in=ids,
+        date=timezone.localdate(at),
+    ).values_list(
+        "user_id",
+        "signed_in_at",
+        "afternoon_signed_in_at",
+        "morning_signed_out_at",
+        "signed_out_at",
+    )
+    present: set[int] = set()
+    for user_id, morning_in, afternoon_in, midday_out, day_out in rows:
+        signed_in = max(t for t in (morning_in, afternoon_in) if t is not None and t <= at)
+        outs = [t for t in (midday_out, day_out) if t is not None and t <= at]
+        if not outs or max(outs) < signed_in:
+            present.add(user_id)
+    return ids - present
+
+
+def _sign_in_due_centers(posts: list[Post], at: datetime.datetime) -> set[int]:
+    """Ids of the posts' centers where sign-in decides presence at `at` (no query when the
+    windows' centers are loaded, as `posts_with_people` does; else one)."""
+    if not settings.GOVHALL_COVER_NEEDS_SIGN_IN or at > timezone.now():
+        return set()
+    centers: dict[int, Center] = {}
+    missing: set[int] = set()
+    for post in posts:
+        window = post.window
+        if Window._meta.get_field("center").is_cached(window):
+            centers[window.center_id] = window.center
+        else:
+            missing.add(window.center_id)
+    missing -= centers.keys()
+    if missing:
+        centers.update((c.pk, c) for c in Center.objects.filter(pk__in=missing))
+    return {pk for pk, center in centers.items() if sign_in_due(center, at)}
+
+
 def _designated_covers(posts: list[Post], at: datetime.datetime) -> dict[int, User]:
-    """Covers named by the window head for an approved absence, per post (one query)."""
+    """Covers named for an approved absence or leave, per post (one query)."""
     rows = (
         Delegation.objects.filter(
             Q(ends_at__isnull=True) | Q(ends_at__gt=at),
             post__in=[post.pk for post in posts],
-            reason=DelegationReason.ABSENCE,
+            reason__in=DESIGNATED_REASONS,
             starts_at__lte=at,
         )
         .select_related("cover_user")
         .order_by("starts_at", "id")
     )
-    a_of_post = {post.pk: post.a_staff_id for post in posts}
+    by_pk = {post.pk: post for post in posts}
     covers: dict[int, User] = {}
     for delegation in rows:
-        # Only a delegation for the post's current A counts (the post may have changed hands).
-        if delegation.absent_user_id == a_of_post.get(delegation.post_id):
+        # Only a delegation for the post's current A counts (the post may have changed hands);
+        # a cover named for a leave also stands for the post's B or head going on leave.
+        post = by_pk[delegation.post_id]
+        holders = (
+            {post.a_staff_id, post.b_staff_id, post.window.head_id}
+            if delegation.reason == DelegationReason.NAMED
+            else {post.a_staff_id}
+        )
+        if delegation.absent_user_id in holders - {None}:
             covers[delegation.post_id] = delegation.cover_user
     return covers
 
@@ -115,6 +219,13 @@ def _answer(post: Post, designated: User | None, unavailable: set[int]) -> Servi
     for user, role in candidates:
         if user is not None and user.is_active and user.pk not in unavailable:
             return Serving(post=post, user=user, role=role, reason=_reason(role))
+    # 授权人顶岗 (seeds/001… AB岗 四3, issue 16 item 4): the last fallback, read only when needed.
+    if post.window.authorizer_id is not None and post.window.authorizer_id not in unavailable:
+        authorizer = post.window.authorizer
+        if authorizer is not None and authorizer.is_active:
+            return Serving(
+                post=post, user=authorizer, role="authorizer", reason=_reason("authorizer")
+            )
     return Serving(post=post, user=None, role=None, reason=_("Nobody available: empty post"))
 
 
@@ -124,14 +235,16 @@ def _reason(role: ServingRole) -> str:
         "cover": _("Cover designated by the window head while A is away"),
         "b": _("B staff covering: A is on leave or away"),
         "head": _("Window head covering: A and B are on leave or away"),
+        "authorizer": _("Authorizer covering: A, B and the window head are all away"),
     }[role]
 
 
 def who_serves_many(posts: Iterable[Post], at: datetime.datetime | None = None) -> list[Serving]:
     """`who_serves` for many posts in a fixed number of queries.
 
-    Pass posts loaded with select_related("a_staff", "b_staff", "window__head") (see
-    `posts_with_people`); the answer then costs three queries however many posts there are.
+    Pass posts loaded with select_related("a_staff", "b_staff", "window__center",
+    "window__head") (see `posts_with_people`); the answer then costs three queries however many
+    posts there are, and one more (the sign-ins) during service hours past the grace period.
     """
     moment = at or timezone.now()
     post_list = list(posts)
@@ -141,11 +254,51 @@ def who_serves_many(posts: Iterable[Post], at: datetime.datetime | None = None) 
     people: set[int] = set()
     for post in post_list:
         people.update(
-            pk for pk in (post.a_staff_id, post.b_staff_id, post.window.head_id) if pk is not None
+            pk
+            for pk in (
+                post.a_staff_id,
+                post.b_staff_id,
+                post.window.head_id,
+                post.window.authorizer_id,
+            )
+            if pk is not None
         )
     people.update(user.pk for user in designated.values())
     unavailable = unavailable_user_ids(people, moment)
-    return [_answer(post, designated.get(post.pk), unavailable) for post in post_list]
+    due = _sign_in_due_centers(post_list, moment)
+    if not due:
+        return [_answer(post, designated.get(post.pk), unavailable) for post in post_list]
+    judged: set[int] = set()
+    for post in post_list:
+        if post.window.center_id in due:
+            judged.update(
+                pk
+                for pk in (
+                    post.a_staff_id,
+                    post.b_staff_id,
+                    post.window.head_id,
+                    post.window.authorizer_id,
+                )
+                if pk is not None
+            )
+            if post.pk in designated:
+                judged.add(designated[post.pk].pk)
+    absent = unavailable | not_signed_in_user_ids(judged, moment)
+    return [
+        _answer(
+            post,
+            designated.get(post.pk),
+            absent if post.window.center_id in due else unavailable,
+        )
+        for post in post_list
+    ]
+
+
+def serving_of(post: Post, designated: User | None, unavailable: set[int]) -> Serving:
+    """Who serves `post` given its designated cover and the people not available: the order of
+    `who_serves_many`, for callers that plan ahead (the leave cover plan,
+    `govhall.staffing.queries.leave_cover`)."""
+    return _answer(post, designated, unavailable)
 
 
 def who_serves(post: Post, at: datetime.datetime | None = None) -> Serving:
@@ -155,7 +308,9 @@ def who_serves(post: Post, at: datetime.datetime | None = None) -> Serving:
 
 def posts_with_people() -> QuerySet[Post]:
     """Posts with everything `who_serves_many` reads, loaded in the same query."""
-    return Post.objects.select_related("a_staff", "b_staff", "window", "window__head")
+    return Post.objects.select_related(
+        "a_staff", "b_staff", "window", "window__center", "window__head", "window__authorizer"
+    )
 
 
 def servings_of(user: User, at: datetime.datetime | None = None) -> list[Serving]:
@@ -165,11 +320,15 @@ def servings_of(user: User, at: datetime.datetime | None = None) -> list[Serving
     delegated = Delegation.objects.filter(
         Q(ends_at__isnull=True) | Q(ends_at__gt=moment),
         cover_user=user,
-        reason=DelegationReason.ABSENCE,
+        reason__in=DESIGNATED_REASONS,
         starts_at__lte=moment,
     ).values("post_id")
     candidates = posts_with_people().filter(
-        Q(a_staff=user) | Q(b_staff=user) | Q(window__head=user) | Q(pk__in=delegated),
+        Q(a_staff=user)
+        | Q(b_staff=user)
+        | Q(window__head=user)
+        | Q(window__authorizer=user)
+        | Q(pk__in=delegated),
         window__is_active=True,
     )
     return [

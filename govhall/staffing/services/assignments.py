@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -28,7 +29,13 @@ from govhall.core.validation import FieldErrors
 from govhall.org.access.standing import manages_center
 from govhall.org.models import Department, Staff, Window
 from govhall.staffing.events import StaffingEvent
-from govhall.staffing.models.assignment import Assignment, StaffFact, StaffFactKind
+from govhall.staffing.models.assignment import (
+    Assignment,
+    ReturnDecision,
+    StaffFact,
+    StaffFactKind,
+)
+from govhall.staffing.queries.assignments import return_warnings
 from govhall.staffing.queries.rosters import month_bounds
 
 REASON_MAX_LENGTH = Assignment._meta.get_field("override_reason").max_length or 300
@@ -108,7 +115,19 @@ def assignment_check(
                 % {"start": current.starts_on.isoformat(), "earliest": served_until.isoformat()},
             )
         )
-    if starts_on.month != 1:
+    if settings.GOVHALL_ASSIGNMENT_CHANGES_FIRST_HALF:
+        if starts_on.month > 6:
+            violations.append(
+                RuleViolation(
+                    "january",
+                    "starts_on",
+                    _(
+                        "Window staff are changed in the first half of the year; this change "
+                        "starts in the second half."
+                    ),
+                )
+            )
+    elif starts_on.month != 1:
         violations.append(
             RuleViolation(
                 "january",
@@ -259,3 +278,71 @@ def staff_fact_record(
         data={"user": user.pk, "kind": kind, "occurred_on": occurred_on.isoformat()},
     )
     return fact
+
+
+def _end_current(
+    *, actor: User | None, user: User, ends_on: datetime.date, note: str = ""
+) -> Assignment | None:
+    """End `user`'s current assignment on `ends_on` (locked; None when there is none)."""
+    current = (
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(user=user, ends_on__isnull=True)
+        .first()
+    )
+    if current is None:
+        return None
+    current.ends_on = max(ends_on, current.starts_on)
+    current.save(update_fields=["ends_on", "updated_at"])
+    record_event(
+        actor=actor,
+        action=StaffingEvent.ASSIGNMENT_END,
+        obj=current,
+        center_id=current.center_id,
+        note=note,
+        data={"user": user.pk, "ends_on": current.ends_on.isoformat()},
+    )
+    return current
+
+
+@transaction.atomic
+def return_decide(*, actor: User | None, user: User, note: str = "") -> ReturnDecision:
+    """Act on a return-to-department warning (退回原单位, issue 16 item 10): a hall manager of
+    the person's center decides, the current assignment ends today and a notice for the
+    department is kept (printable). Refused when the person is not due for return."""
+    staff = Staff.objects.select_related("center", "department").filter(user=user).first()
+    if staff is None:
+        raise ValidationError({"user": [_("Only staff members can be returned.")]})
+    if not manages_center(actor, staff.center_id):
+        raise ValidationError(_("Only the managers of this center may decide a return."))
+    errors = FieldErrors()
+    note = errors.text("note", note, max_length=NOTE_MAX_LENGTH)
+    errors.raise_if_any()
+    # Lock the person so two managers cannot both decide the same warning.
+    Staff.objects.select_for_update(of=("self",)).filter(pk=staff.pk).first()
+    today = timezone.localdate()
+    warnings = return_warnings([user], today, with_facts=False)
+    if not warnings:
+        errors.conflict(
+            "user", _("%(name)s is not due to be returned.") % {"name": user.display_name}
+        )
+        errors.raise_if_any()
+    ended = _end_current(actor=actor, user=user, ends_on=today, note=note)
+    decision = ReturnDecision.objects.create(
+        user=user,
+        center=staff.center,
+        department=ended.department if ended else staff.department,
+        assignment=ended,
+        decided_on=today,
+        decided_by=actor,
+        reasons="\n".join(warnings[0].reasons),
+        note=note,
+    )
+    record_event(
+        actor=actor,
+        action=StaffingEvent.RETURN_DECIDE,
+        obj=decision,
+        center_id=staff.center_id,
+        note=note,
+        data={"user": user.pk, "assignment": ended.pk if ended else None},
+    )
+    return decision

@@ -9,9 +9,12 @@ request is checked against the leave state machine, `govhall/staffing/leave_tran
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +22,7 @@ from govhall.core.events import record_event
 from govhall.core.lifecycle import Transition
 from govhall.core.models import User
 from govhall.core.validation import FieldErrors
-from govhall.org.models import Staff
+from govhall.org.models import Center, Staff
 from govhall.staffing.events import LEAVE_DECISION_EVENTS, StaffingEvent
 from govhall.staffing.leave_transitions import (
     DECISIONS,
@@ -27,25 +30,42 @@ from govhall.staffing.leave_transitions import (
     LeaveAction,
     LeaveParty,
 )
+from govhall.staffing.models import Delegation
 from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
+from govhall.staffing.models.presence import DelegationReason
 from govhall.staffing.queries.leave import OPEN_STATUSES, LeaveViewer, last_local_day
+from govhall.staffing.queries.leave_cover import (
+    leave_affected_posts,
+    leave_cover_plan,
+    leave_sessions,
+)
 from govhall.staffing.services import presence as presence_services
 from govhall.staffing.services.errors import StaleDecision
-from govhall.workdays.queries.calendar import calendar_for
 
-# SPEC §8: from this many working days on, center management decides.
+# SPEC §8: from this many working days on, center management decides; below, the window head.
+# Leave length counts half days (issue 16 item 2): the half-day service sessions (morning,
+# afternoon of the center's service hours on its working days) the leave touches, two per
+# working day, so 15:00 Monday to 10:00 Tuesday is one day, not two.
 MANAGEMENT_FROM_WORKDAYS = 2
+MANAGEMENT_FROM_HALF_DAYS = 2 * MANAGEMENT_FROM_WORKDAYS
 REASON_MAX_LENGTH = Leave._meta.get_field("reason").max_length or 300
 NOTE_MAX_LENGTH = Leave._meta.get_field("decision_note").max_length or 300
 
 
-def leave_working_days(
+def leave_half_days(
     center_id: int, starts_at: datetime.datetime, ends_at: datetime.datetime
 ) -> int:
-    """Working days of the center's calendar touched by the period (local days)."""
-    first = timezone.localtime(starts_at).date()
-    last = timezone.localtime(ends_at - datetime.timedelta(microseconds=1)).date()
-    return calendar_for(center_id).count_workdays(first, last)
+    """Half-day service sessions of the center the period touches (see above). Raises
+    ValueError for days outside the work calendar's range."""
+    center = Center.objects.get(pk=center_id)
+    return len(leave_sessions(center, starts_at, ends_at))
+
+
+def leave_working_days(
+    center_id: int, starts_at: datetime.datetime, ends_at: datetime.datetime
+) -> Decimal:
+    """The leave's length in working days, counted in half days."""
+    return Decimal(leave_half_days(center_id, starts_at, ends_at)) / 2
 
 
 @transaction.atomic
@@ -74,7 +94,7 @@ def leave_request(
     if timezone.localtime(starts_at).date() < timezone.localtime(now).date():
         errors.add("starts_at", _("Leave cannot start before today."))
         period_ok = False
-    working_days = 0
+    half_days = 0
     if period_ok:
         # Lock the requester's open leaves so two requests at once cannot both pass the overlap
         # check.
@@ -99,10 +119,11 @@ def leave_request(
                 },
             )
         try:
-            working_days = leave_working_days(staff.center_id, starts_at, ends_at)
+            half_days = leave_half_days(staff.center_id, starts_at, ends_at)
         except ValueError as exc:  # outside the calendar's range
             errors.add("ends_at", str(exc))
     errors.raise_if_any()
+    working_days = Decimal(half_days) / 2
     leave = Leave.objects.create(
         user=actor,
         center=staff.center,
@@ -111,7 +132,7 @@ def leave_request(
         ends_at=ends_at,
         reason=reason,
         working_days=working_days,
-        needs_management=working_days >= MANAGEMENT_FROM_WORKDAYS,
+        needs_management=half_days >= MANAGEMENT_FROM_HALF_DAYS,
     )
     record_event(
         actor=actor,
@@ -120,7 +141,8 @@ def leave_request(
         center_id=staff.center_id,
         data={
             "kind": kind,
-            "working_days": working_days,
+            "working_days": float(working_days),
+            "half_days": half_days,
             "needs_management": leave.needs_management,
         },
     )
@@ -269,11 +291,117 @@ def _refuse_unless_allowed(actor: User, locked: Leave, action: str, now: datetim
         _raise(refusal)
 
 
+# --- the cover fixed before the leave is granted (issue 16 item 2) ------------------------------
+
+
+def _cover_refusal(leave: Leave, cover: User) -> str:
+    """Why `cover` cannot be named as cover for `leave` ("" when they can)."""
+    if cover.pk == leave.user_id:
+        return _("The cover must be someone other than the person on leave.")
+    if not (
+        cover.is_active
+        and Staff.objects.filter(
+            user_id=cover.pk, center_id=leave.center_id, is_window_staff=True
+        ).exists()
+    ):
+        return _("%(name)s is not window staff of this center.") % {"name": cover.display_name}
+    if (
+        Leave.objects.filter(
+            user_id=cover.pk,
+            status=LeaveStatus.APPROVED,
+            starts_at__lt=leave.ends_at,
+            ends_at__gt=leave.starts_at,
+        )
+        .exclude(pk=leave.pk)
+        .exists()
+    ):
+        return _("%(name)s is on leave during this leave too.") % {"name": cover.display_name}
+    return ""
+
+
+def _fix_covers(
+    leave: Leave, covers: Mapping[int, User] | None, cover: User | None
+) -> dict[int, User]:
+    """The covers to name for `leave`, by post: those proposed per post (`covers`), and `cover`
+    for every other post nobody would serve. Refused, with nothing changed, when a proposed
+    cover cannot serve or a post would still be left empty during service hours."""
+    errors = FieldErrors()
+    posts = leave_affected_posts(leave)
+    by_pk = {post.pk: post for post in posts}
+    named: dict[int, User] = {}
+    for post_id, person in (covers or {}).items():
+        if post_id not in by_pk:
+            errors.add(
+                "covers", _("Post #%(post)s is not a post of this leave.") % {"post": post_id}
+            )
+            continue
+        why = _cover_refusal(leave, person)
+        if why:
+            errors.add("covers", why)
+        named[post_id] = person
+    if cover is not None:
+        why = _cover_refusal(leave, cover)
+        if why:
+            errors.add("cover", why)
+    errors.raise_if_any()
+    if cover is not None:
+        for row in leave_cover_plan(leave, named, posts=posts):
+            if row.needs_cover:
+                named[row.post.pk] = cover
+    empty = [row for row in leave_cover_plan(leave, named, posts=posts) if row.needs_cover]
+    if empty:
+        first = min(row.empty_at for row in empty if row.empty_at is not None)
+        errors.add(
+            "covers",
+            _("Name a cover first: nobody would serve %(posts)s during this leave (from %(when)s).")
+            % {
+                "posts": "、".join(str(row.post) for row in empty),
+                "when": timezone.localtime(first).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
+    errors.raise_if_any()
+    return named
+
+
+def _name_covers(*, actor: User, leave: Leave, named: Mapping[int, User]) -> None:
+    """Write the cover records (AB岗责任制委托书) of the covers named at approval."""
+    records = Delegation.objects.bulk_create(
+        [
+            Delegation(
+                post_id=post_id,
+                absent_user_id=leave.user_id,
+                cover_user=person,
+                reason=DelegationReason.NAMED,
+                starts_at=leave.starts_at,
+                ends_at=leave.ends_at,
+                leave=leave,
+            )
+            for post_id, person in named.items()
+        ]
+    )
+    for record in records:
+        record_event(
+            actor=actor,
+            action=StaffingEvent.DELEGATION_OPEN,
+            obj=record,
+            center_id=leave.center_id,
+            data={"leave_id": leave.pk, "cover_id": record.cover_user_id, "named": True},
+        )
+
+
 def _decide(
-    *, actor: User, leave: Leave, action: str, note: str, at: datetime.datetime | None
+    *,
+    actor: User,
+    leave: Leave,
+    action: str,
+    note: str,
+    at: datetime.datetime | None,
+    covers: Mapping[int, User] | None = None,
+    cover: User | None = None,
 ) -> Leave:
     now = at or timezone.now()
     locked = _lock(leave)
+    named: dict[int, User] = {}
     if action == LeaveAction.APPROVE:
         refusal = _refusal(actor, locked, LeaveAction.APPROVE, now)
         # A head's approval of a long leave endorses it for center management.
@@ -281,6 +409,8 @@ def _decide(
             return _endorse(actor=actor, leave=leave, locked=locked, note=note, at=now)
         if refusal:
             _raise(refusal)
+        # Granted only once every post it touches has someone to serve it (issue 16 item 2).
+        named = _fix_covers(locked, covers, cover)
     else:
         _refuse_unless_allowed(actor, locked, action, now)
     row = LEAVE_TRANSITIONS.row(locked.status, action)
@@ -296,7 +426,12 @@ def _decide(
         obj=locked,
         center_id=locked.center_id,
         note=note,
+        data={"covers": {str(post_id): person.pk for post_id, person in named.items()}}
+        if named
+        else None,
     )
+    if named:
+        _name_covers(actor=actor, leave=locked, named=named)
     # Keep the caller's object in step with the row.
     leave.status, leave.decided_by, leave.decided_at, leave.decision_note = (
         locked.status,
@@ -345,12 +480,30 @@ def leave_endorse(
 
 @transaction.atomic
 def leave_approve(
-    *, actor: User, leave: Leave, note: str = "", at: datetime.datetime | None = None
+    *,
+    actor: User,
+    leave: Leave,
+    note: str = "",
+    covers: Mapping[int, User] | None = None,
+    cover: User | None = None,
+    at: datetime.datetime | None = None,
 ) -> Leave:
+    """Approve a leave (or, for the window head of a long one, endorse it). A leave that would
+    leave a post empty during service hours is granted only with a cover named for it:
+    `covers` per post id, or one `cover` for every such post (seeds/000… 篇5 考勤 4); the
+    approver sees the plan first (`govhall.staffing.queries.leave_cover.leave_cover_plan`)."""
     errors = FieldErrors()
     note = errors.text("note", note, max_length=NOTE_MAX_LENGTH)
     errors.raise_if_any()
-    approved = _decide(actor=actor, leave=leave, action=LeaveAction.APPROVE, note=note, at=at)
+    approved = _decide(
+        actor=actor,
+        leave=leave,
+        action=LeaveAction.APPROVE,
+        note=note,
+        at=at,
+        covers=covers,
+        cover=cover,
+    )
     # B's cover starts when A's leave is approved (issue 5 item 3): the delegation records are
     # written in the same transaction, so an approval never stands without them.
     if approved.status == LeaveStatus.APPROVED:
@@ -381,6 +534,10 @@ def leave_cancel(*, actor: User, leave: Leave, at: datetime.datetime | None = No
     previous = locked.status
     locked.status = row.next_state
     locked.save(update_fields=["status", "updated_at"])
+    # A cover named for the leave no longer stands in (it never started: zero length).
+    Delegation.objects.filter(leave=locked, reason=DelegationReason.NAMED).update(
+        ends_at=F("starts_at")
+    )
     record_event(
         actor=actor,
         action=StaffingEvent.LEAVE_CANCEL,

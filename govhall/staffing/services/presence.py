@@ -35,9 +35,13 @@ from govhall.staffing.events import StaffingEvent
 from govhall.staffing.models import Absence, Delegation, Leave, PostVacancy
 from govhall.staffing.models.leave import LeaveStatus
 from govhall.staffing.models.presence import AbsenceStatus, DelegationReason
-from govhall.staffing.queries.cover import posts_with_people, unavailable_user_ids, who_serves_many
+from govhall.staffing.queries.cover import (
+    in_service_hours,
+    posts_with_people,
+    unavailable_user_ids,
+    who_serves_many,
+)
 from govhall.staffing.services.errors import StaleDecision
-from govhall.workdays.queries.calendar import calendar_for
 
 APPROVAL_NEEDED_AFTER = datetime.timedelta(minutes=20)
 WHEREABOUTS_MAX_LENGTH = Absence._meta.get_field("whereabouts").max_length or 100
@@ -378,17 +382,6 @@ def delegation_open_for_leave(*, actor: User | None, leave: Leave) -> list[Deleg
     center = Center.objects.get(pk=leave.center_id)
     _scan_after_commit(center, timezone.now())
     return opened
-
-
-def in_service_hours(center: Center, at: datetime.datetime) -> bool:
-    """On a working day of the center, within the morning or afternoon opening hours."""
-    local = timezone.localtime(at)
-    if not calendar_for(center.pk).is_workday(local.date()):
-        return False
-    clock = local.time()
-    return (center.morning_opens <= clock < center.morning_closes) or (
-        center.afternoon_opens <= clock < center.afternoon_closes
-    )
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from govhall.staffing.services.presence import (
     delegation_open_for_leave,
 )
 from govhall.testing.factories import PostFactory, WindowFactory, make_staff
+from govhall.testing.sign_in import signed_in
 
 pytestmark = pytest.mark.django_db
 NINE = timezone.make_aware(datetime.datetime(2025, 11, 3, 9, 0))  # Monday, service hours
@@ -37,6 +38,7 @@ def minutes(n: int) -> datetime.timedelta:
 def post(county, clerk, window_head, department):
     b = make_staff(Role.CLERK, county, department, username="bstaff", window_staff=True)
     window = WindowFactory(center=county, head=window_head)
+    signed_in(clerk, b, window_head, at=NINE)
     return PostFactory(window=window, a_staff=clerk, b_staff=b)
 
 
@@ -102,6 +104,7 @@ def test_exactly_two_hours_or_approved_is_not_absenteeism(
 
 def test_approve_names_cover_and_opens_delegation(post, clerk, window_head, county, department):
     cover = make_staff(Role.CLERK, county, department, username="cover", window_staff=True)
+    signed_in(cover, at=NINE)
     away = absence_start(actor=clerk, whereabouts="开会", until=NINE + minutes(45), at=NINE)
     approved = absence_approve(actor=window_head, absence=away, cover=cover, at=NINE + minutes(2))
     assert (approved.approved_by, approved.cover) == (window_head, cover)

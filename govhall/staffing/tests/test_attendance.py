@@ -76,7 +76,7 @@ def test_late_minutes_property(minute_of_day):
 
 @pytest.mark.parametrize(
     ("hour", "minute", "second", "early"),
-    [(17, 29, 59, 1), (17, 29, 0, 1), (17, 30, 0, 0), (18, 5, 0, 0), (12, 0, 0, 330)],
+    [(17, 29, 59, 1), (17, 29, 0, 1), (17, 30, 0, 0), (18, 5, 0, 0), (15, 0, 0, 150)],
 )
 def test_sign_out_early_leave_minutes(clerk, hour, minute, second, early):
     attendance_sign_in(actor=clerk, at=at(WORKDAY, 8, 0))

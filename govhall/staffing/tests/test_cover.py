@@ -22,6 +22,7 @@ from govhall.staffing.queries.cover import (
     who_serves_many,
 )
 from govhall.testing.factories import PostFactory, WindowFactory, make_staff
+from govhall.testing.sign_in import signed_in
 
 pytestmark = pytest.mark.django_db
 BASE = timezone.make_aware(datetime.datetime(2025, 11, 3, 8, 0))  # a Monday
@@ -38,6 +39,7 @@ def trio(county, department):
     head = make_staff(Role.WINDOW_HEAD, county, department, username="h", window_staff=True)
     window = WindowFactory(center=county, head=head)
     post = PostFactory(window=window, a_staff=a, b_staff=b)
+    signed_in(a, b, head, at=BASE)  # at their posts: only leave and absence take them away
     return post, a, b, head
 
 
@@ -105,6 +107,7 @@ def test_cover_order_over_generated_patterns(
 ):
     post, *people = trio
     cover = make_staff(None, county, department, window_staff=True)
+    signed_in(cover, at=BASE)
     Delegation.objects.all().delete()
     Leave.objects.all().delete()
     Absence.objects.all().delete()

@@ -18,10 +18,13 @@ NOUNS = {
     "delegation",
     "post_vacancy",
     "attendance",
+    "attendance_explanation",
     "duty",
     "leader_visit",
     "assignment",
     "staff_fact",
+    "post_staff",
+    "return",
 }
 
 

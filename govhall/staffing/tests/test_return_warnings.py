@@ -12,6 +12,7 @@ from govhall.core.roles import Role
 from govhall.staffing.models.assignment import StaffFact, StaffFactKind
 from govhall.staffing.queries.assignments import (
     RETURN_THRESHOLDS,
+    WITHOUT_WINDOW,
     return_warnings,
     twelve_months_before,
 )
@@ -133,7 +134,9 @@ def test_warning_matches_the_thresholds_for_any_facts(county, clerk, drawn):
         kind: sum(
             1
             for k, days in drawn
-            if k == kind and since <= TODAY - datetime.timedelta(days=days) <= TODAY
+            if k == kind
+            and (k in WITHOUT_WINDOW or since <= TODAY - datetime.timedelta(days=days))
+            and TODAY - datetime.timedelta(days=days) <= TODAY
         )
         for kind in RETURN_THRESHOLDS
     }

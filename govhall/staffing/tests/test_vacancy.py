@@ -18,6 +18,7 @@ from govhall.staffing.services.presence import (
     vacancies_scan_all,
 )
 from govhall.testing.factories import PostFactory, WindowFactory, make_staff
+from govhall.testing.sign_in import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ MONDAY_TEN = local(2025, 11, 3, 10, 0)
 def posts(county, department):
     a = make_staff(Role.CLERK, county, department, username="a1", window_staff=True)
     window = WindowFactory(center=county)
+    signed_in(a, at=MONDAY_TEN)
     return PostFactory(window=window, a_staff=a), PostFactory(window=window, name="空岗位")
 
 

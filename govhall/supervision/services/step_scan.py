@@ -7,8 +7,8 @@ def over_limit_condition(calendars, day, limits, *, steps=None) -> Q   (timeout 
 Each step of a case has its own limit in working days (`govhall.catalog.step_limits`: the item's
 own, else the setting), counted from `Case.step_started_at` by the center's calendar
 (`govhall.cases.steps`). Two more limits are dates on the case: escalation forwarding (an
-escalated case still waiting after its `forward_by`) and green-channel pending materials (still
-missing after `pending_due_on`).
+escalated case still waiting after its `forward_by`) and pending materials — green channel, or
+attachments the applicant promised — still missing after `pending_due_on`.
 
 One alert per step taken, never twice: subject_key "case:<id>:<status>:<step_started_at as epoch
 seconds>" (a case entering the same status again is a new subject), and for pending materials
@@ -132,7 +132,9 @@ def _escalation_condition(day: datetime.date) -> Q:
 
 
 def _pending_condition(day: datetime.date) -> Q:
-    return Q(status__in=OPEN_STATUSES, green_channel=True, pending_due_on__lt=day)
+    # Green-channel materials and attachments accepted on the applicant's promise alike
+    # (issue 16 item 5): `pending_due_on` is set only while some material is pending.
+    return Q(status__in=OPEN_STATUSES, pending_due_on__lt=day)
 
 
 def _changed_case_ids(since: datetime.datetime) -> Q:

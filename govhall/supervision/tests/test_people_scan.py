@@ -42,6 +42,7 @@ from govhall.supervision.services.scans import SCANS
 from govhall.testing.appointments import MONDAY, SAT, group, id_number
 from govhall.testing.factories import PostFactory, WindowFactory, make_staff
 from govhall.testing.parallel import run_at_once
+from govhall.testing.sign_in import signed_in
 from govhall.workdays.queries.calendar import calendar_for
 
 pytestmark = pytest.mark.django_db
@@ -260,6 +261,7 @@ def test_short_absence_raises_nothing(county, clerk):
 
 @pytest.fixture
 def post(county: Center, clerk: User):
+    signed_in(clerk, at=at(WORKDAY, 8, 0))  # at the post unless away
     return PostFactory(window=WindowFactory(center=county), a_staff=clerk)
 
 

@@ -11,6 +11,21 @@ urlpatterns = [
         views.attendance_sign_out_view,
         name="attendance_sign_out",
     ),
+    path(
+        "attendance/<int:attendance_id>/explain/",
+        views.attendance_explain_view,
+        name="attendance_explain",
+    ),
+    path(
+        "attendance/explanations/",
+        views.attendance_explanations,
+        name="attendance_explanations",
+    ),
+    path(
+        "attendance/explanations/<int:explanation_id>/<slug:action>/",
+        views.attendance_explanation_decide_view,
+        name="attendance_explanation_decide",
+    ),
     path("attendance/month/", views.attendance_month, name="attendance_month"),
     path("attendance/month/export/", views.attendance_export, name="attendance_export"),
     path(

@@ -31,20 +31,32 @@ from govhall.org.access.scope import (
     staff_in_scope,
 )
 from govhall.org.models import Center
-from govhall.staffing.access.attendance import can_see_attendance_board
+from govhall.staffing.access.attendance import (
+    access_attendance,
+    access_attendance_explanation,
+    can_decide_attendance_explanations,
+    can_see_attendance_board,
+)
+from govhall.staffing.explanation_transitions import ExplanationAction
+from govhall.staffing.models.attendance import Lapse
 from govhall.staffing.queries.attendance import (
     FIGURES,
     Month,
     attendance_of,
     day_board,
     department_month_report,
+    explanations_to_decide,
+    my_lapses,
     my_month,
     staff_month_report,
 )
 from govhall.staffing.services.attendance import (
     attendance_close_day,
+    attendance_explain,
+    attendance_explanation_decide,
     attendance_sign_in,
     attendance_sign_out,
+    explanation_actions,
 )
 from govhall.workdays.queries.calendar import calendar_for
 
@@ -57,7 +69,11 @@ def figure_labels() -> list[str]:
         "days_present": _("Days present"),
         "late_count": _("Times late"),
         "late_minutes_total": _("Minutes late"),
+        "morning_late": _("Late in the morning"),
+        "afternoon_late": _("Late in the afternoon"),
         "early_leaves": _("Early leaves"),
+        "morning_early_leaves": _("Left the morning early"),
+        "afternoon_early_leaves": _("Left the afternoon early"),
         "missed_sign_ins": _("Missed sign-ins"),
         "leave_days": _("Days on leave"),
         "half_day_absences": _("Half-day absenteeism"),
@@ -87,6 +103,10 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
         datetime.datetime.combine(today, center.morning_opens)
         - datetime.timedelta(minutes=center.early_arrival_minutes)
     ).time()
+    afternoon_due = (
+        datetime.datetime.combine(today, center.afternoon_opens)
+        - datetime.timedelta(minutes=center.early_arrival_minutes)
+    ).time()
     month = Month(today.year, today.month)
     context: dict[str, Any] = {
         "center": center,
@@ -94,22 +114,40 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
         "is_workday": calendar_for(center.pk).is_workday(today),
         "attendance": attendance_of(request.user, today),
         "due": due,
+        "afternoon_due": afternoon_due,
+        "lapses": my_lapses(request.user, month),
+        "afternoon_opens": center.afternoon_opens,
+        "can_decide": can_decide_attendance_explanations(request.user),
         "month": month,
         "figures": list(zip(figure_labels(), my_month(request.user, month).values(), strict=True)),
     }
+    mine, clock = context["attendance"], timezone.localtime().time()
+    # The buttons follow the sessions (services/attendance.py): signed for this session already?
+    context["sign_in_done"] = mine is not None and (
+        mine.afternoon_signed_in_at is not None
+        or (mine.signed_in_at is not None and clock < center.morning_closes)
+    )
+    context["sign_out_done"] = mine is not None and (
+        mine.signed_out_at is not None
+        or (mine.morning_signed_out_at is not None and clock < center.afternoon_opens)
+    )
     if can_see_attendance_board(request.user):
         context["board"] = day_board(staff_in_scope(request.user).filter(center=center), today)
     return render(request, "workbench/staffing/attendance/day.html", context)
 
 
-def _sign(request: HttpRequest, service: Any, moment_field: str, done: str) -> HttpResponse:
+def _sign(
+    request: HttpRequest, service: Any, moment_fields: tuple[str, str], done: str
+) -> HttpResponse:
     try:
         attendance = service(actor=request.user, address=_client_address(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        moment = timezone.localtime(getattr(attendance, moment_field))
+        # The session signed now is the latest of its two moments (morning or afternoon).
+        moments = [getattr(attendance, name) for name in moment_fields]
+        moment = timezone.localtime(max(m for m in moments if m is not None))
         messages.success(request, done % {"time": moment.strftime("%H:%M")})
     return HttpResponseRedirect(reverse("workbench:attendance"))
 
@@ -117,13 +155,91 @@ def _sign(request: HttpRequest, service: Any, moment_field: str, done: str) -> H
 @login_required
 @require_POST
 def attendance_sign_in_view(request: HttpRequest) -> HttpResponse:
-    return _sign(request, attendance_sign_in, "signed_in_at", _("Signed in at %(time)s."))
+    return _sign(
+        request,
+        attendance_sign_in,
+        ("signed_in_at", "afternoon_signed_in_at"),
+        _("Signed in at %(time)s."),
+    )
 
 
 @login_required
 @require_POST
 def attendance_sign_out_view(request: HttpRequest) -> HttpResponse:
-    return _sign(request, attendance_sign_out, "signed_out_at", _("Signed out at %(time)s."))
+    return _sign(
+        request,
+        attendance_sign_out,
+        ("morning_signed_out_at", "signed_out_at"),
+        _("Signed out at %(time)s."),
+    )
+
+
+@login_required
+@require_POST
+def attendance_explain_view(request: HttpRequest, attendance_id: int) -> HttpResponse:
+    """Explain a lateness or early leave of one's own day to the hall director."""
+    attendance = access_attendance(request.user, attendance_id)
+    try:
+        attendance_explain(
+            actor=request.user,  # type: ignore[arg-type]
+            attendance=attendance,
+            lapse=request.POST.get("lapse", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your explanation was sent to the hall director."))
+    return HttpResponseRedirect(reverse("workbench:attendance") + "#lapses")
+
+
+@login_required
+@require_GET
+def attendance_explanations(request: HttpRequest) -> HttpResponse:
+    """The hall director's list of explanations waiting for a decision."""
+    if not can_decide_attendance_explanations(request.user):
+        raise Http404
+    page = Paginator(explanations_to_decide(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [
+        (explanation, explanation_actions(request.user, explanation))
+        for explanation in page.object_list
+    ]
+    return render(
+        request,
+        "workbench/staffing/attendance/explanations.html",
+        {"rows": rows, "page_obj": page, "lapse_labels": dict(Lapse.choices)},
+    )
+
+
+@login_required
+@require_POST
+def attendance_explanation_decide_view(
+    request: HttpRequest, explanation_id: int, action: str
+) -> HttpResponse:
+    if action not in ExplanationAction.values:
+        raise Http404
+    explanation = access_attendance_explanation(request.user, explanation_id, for_write=True)
+    try:
+        attendance_explanation_decide(
+            actor=request.user,  # type: ignore[arg-type]
+            explanation=explanation,
+            action=action,
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Explanation accepted: it no longer counts.")
+            if action == ExplanationAction.ACCEPT
+            else _("Explanation rejected."),
+        )
+    return HttpResponseRedirect(reverse("workbench:attendance_explanations"))
 
 
 def _report_scope(request: HttpRequest) -> tuple[Center, Month]:

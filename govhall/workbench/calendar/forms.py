@@ -77,6 +77,15 @@ class CenterDayForm(forms.Form):
         max_length=200,
         help_text=_("Shown on the calendar, for example: power outage, flood warning."),
     )
+    # Issue 16 item 9; the page drops the field for a center with nothing below it.
+    include_below = forms.BooleanField(
+        label=_("Also for the centers below"),
+        required=False,
+        help_text=_(
+            "The town and village rooms below get the same day in one step; a center that has "
+            "its own entry for that day keeps it."
+        ),
+    )
 
 
 class _ScheduleForm(forms.Form):

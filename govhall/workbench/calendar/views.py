@@ -26,6 +26,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from govhall.core.models import User
 from govhall.org.access.lookups import access_center
 from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.models import Center
@@ -36,11 +37,15 @@ from govhall.workbench.calendar.forms import (
     ScheduleFileForm,
     ScheduleTextForm,
 )
-from govhall.workdays.access.calendar import may_manage_national_schedule
+from govhall.workdays.access.calendar import centers_below, may_manage_national_schedule
 from govhall.workdays.queries.calendar import calendar_for, deadline_at, holiday_label
 from govhall.workdays.queries.days import center_days, imported_schedules
 from govhall.workdays.queries.work_calendar import END, EPOCH, DayKind, WorkCalendar
-from govhall.workdays.services.center_days import center_day_remove, center_day_set
+from govhall.workdays.services.center_days import (
+    center_day_cascade,
+    center_day_remove,
+    center_day_set,
+)
 from govhall.workdays.services.schedules import schedule_import, schedule_remove
 
 # Centers offered in the picker; a province-wide superuser types ?center= beyond that.
@@ -208,8 +213,22 @@ def _render_calendar(
     if scope.can_manage:
         context["schedules"] = imported_schedules()
         if center is not None:
-            context["overrides"] = center_days(center.pk, year)
-            context["day_form"] = day_form or CenterDayForm()
+            overrides = list(center_days(center.pk, year))
+            # Issue 16 item 9: a copy set from a center above shows where it came from.
+            origins = dict(
+                Center.objects.filter(
+                    pk__in={day.cascaded_from for day in overrides if day.cascaded_from}
+                ).values_list("pk", "name")
+            )
+            for override in overrides:
+                origin = origins.get(override.cascaded_from or 0, "")
+                override.origin_name = origin  # type: ignore[attr-defined]
+            context["overrides"] = overrides
+            context["has_below"] = bool(centers_below(center.pk))
+            form = day_form or CenterDayForm()
+            if not context["has_below"]:
+                form.fields.pop("include_below", None)
+            context["day_form"] = form
     return render(request, "workbench/calendar/year.html", context, status=status)
 
 
@@ -237,19 +256,35 @@ def center_day_add(request: HttpRequest, center_id: int) -> HttpResponse:
     year = _year_from(request.POST.get("year"))
     if form.is_valid():
         data = form.cleaned_data
+        day = {"date": data["date"], "kind": data["kind"], "reason": data["reason"]}
         try:
-            center_day_set(
-                actor=request.user,  # type: ignore[arg-type]
-                center_id=center.pk,
-                date=data["date"],
-                kind=data["kind"],
-                reason=data["reason"],
-            )
+            actor = request.user
+            assert isinstance(actor, User)
+            if data.get("include_below"):
+                result = center_day_cascade(actor=actor, center_id=center.pk, **day)
+            else:
+                center_day_set(actor=actor, center_id=center.pk, **day)
+                result = None
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            if not hasattr(error, "error_dict"):
+                form.add_error(None, error.messages)
+            else:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
         else:
-            messages.success(request, _("Saved: %(date)s.") % {"date": data["date"].isoformat()})
+            saved = _("Saved: %(date)s.") % {"date": data["date"].isoformat()}
+            if result is not None:
+                saved += " " + _("Also applied to the centers below: %(count)s.") % {
+                    "count": len(result.applied)
+                }
+            messages.success(request, saved)
+            if result is not None and result.kept:
+                kept = Center.objects.filter(pk__in=result.kept).order_by("path")
+                messages.info(
+                    request,
+                    _("Kept their own entry for that day: %(centers)s.")
+                    % {"centers": "、".join(kept.values_list("name", flat=True))},
+                )
             return HttpResponseRedirect(_calendar_url(center, data["date"].year))
     return _render_calendar(request, center, year, day_form=form, status=400)
 
@@ -264,7 +299,12 @@ def center_day_delete(request: HttpRequest, center_id: int, day: str) -> HttpRes
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        center_day_remove(actor=request.user, center_id=center.pk, date=date)  # type: ignore[arg-type]
+        center_day_remove(
+            actor=request.user,  # type: ignore[arg-type]
+            center_id=center.pk,
+            date=date,
+            include_below=bool(request.POST.get("include_below")),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

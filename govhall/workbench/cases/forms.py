@@ -18,7 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from govhall.cases.models import Case
 from govhall.cases.services.action_params import ActionParams, action_params
 from govhall.cases.services.intake import ApplicantData, MaterialCheck, Outcome
-from govhall.cases.statuses import ApplicantKind, CaseKind, DeliveryMethod
+from govhall.cases.statuses import (
+    ApplicantKind,
+    CaseKind,
+    DeliveryMethod,
+    SuspensionReason,
+    suspension_reason_of,
+)
 from govhall.catalog.models import FeeItem, Material, ServiceItem
 from govhall.org.models import Center, Department, Window
 
@@ -38,7 +44,9 @@ class IntakeForm(forms.Form):
     """Everything the window takes in for one application of one item.
 
     Material checkboxes are built from the item's materials: `received_<id>`, `form_<id>`,
-    `copies_<id>` and `pending_<id>` (green channel: accepted with this material pending).
+    `copies_<id>`, `pending_<id>` (to come by the due date: a main material in the green channel,
+    an attachment on the applicant's promise) and `held_<id>` (the applicant has it but did not
+    bring it: a missing main material makes a supplement case, not a returned one).
     """
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -123,7 +131,12 @@ class IntakeForm(forms.Form):
                 widget=forms.NumberInput(attrs={"class": "copies"}),
             )
             self.fields[f"pending_{key}"] = forms.BooleanField(
-                label=_("Pending (green channel)"),
+                label=_("To bring later (green channel or promised)"),
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "live"}),
+            )
+            self.fields[f"held_{key}"] = forms.BooleanField(
+                label=_("Has it, not brought"),
                 required=False,
                 widget=forms.CheckboxInput(attrs={"class": "live"}),
             )
@@ -142,6 +155,7 @@ class IntakeForm(forms.Form):
                 "form": self[f"form_{material.pk}"],
                 "copies": self[f"copies_{material.pk}"],
                 "pending": self[f"pending_{material.pk}"],
+                "held": self[f"held_{material.pk}"],
             }
             for material in self.materials
         ]
@@ -173,6 +187,7 @@ class IntakeForm(forms.Form):
                     form=str(form_value),
                     copies=max(copies, 1),
                     pending=self._raw_bool(f"pending_{key}") and not received,
+                    held_not_brought=self._raw_bool(f"held_{key}") and not received,
                 )
             )
         return result
@@ -251,6 +266,27 @@ class OpinionForm(CaseActionForm):
 class ReasonForm(CaseActionForm):
     reason = _text(_("Reason"), required=True, rows=2, max_length=2000)
     param_names = ("reason",)
+
+
+class _SuspensionReasonField(forms.ChoiceField):
+    """A legal ground of suspension; a Chinese name (听证, 现场核查, …) is read as its code."""
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return suspension_reason_of(text) or text
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        # Re-shown after a refusal: the ground chosen stays selected, whichever name was sent.
+        return suspension_reason_of(str(data or "")) or data
+
+
+class SuspendForm(CaseActionForm):
+    """Suspension only on a legal ground (行政许可法 §45); the note is kept with it."""
+
+    reason = _SuspensionReasonField(
+        label=_("Legal ground"), choices=[("", "---------"), *SuspensionReason.choices]
+    )
+    param_names = ("reason", "note")
 
 
 class ReasonBasisForm(CaseActionForm):
@@ -483,7 +519,7 @@ ACTION_FORMS: dict[str, type[CaseActionForm]] = {
     "approve": OpinionForm,
     "deny": ReasonBasisForm,
     "start_joint": StartJointForm,
-    "suspend": ReasonForm,
+    "suspend": SuspendForm,
     "resume": NoteOnlyForm,
     "extend": ExtendForm,
     "transfer": TransferForm,
@@ -520,6 +556,12 @@ class JointTaskForm(forms.Form):
         widget=forms.RadioSelect,
     )
     opinion = _text(_("Opinion in writing"), required=True, rows=2, max_length=2000)
+
+
+class JointProposalForm(forms.Form):
+    """The lead window's joint-handling proposal to the director (联办意见, seeds/000… 篇5 五)."""
+
+    text = _text(_("Joint-handling proposal"), required=True, rows=3, max_length=4000)
 
 
 class JointMeetingForm(forms.Form):

@@ -34,6 +34,11 @@ urlpatterns = [
     path(
         "cases/<int:case_id>/joint-meetings/", views.joint_meeting_view, name="case_joint_meeting"
     ),
+    path(
+        "cases/<int:case_id>/joint-proposals/",
+        views.joint_proposal_view,
+        name="case_joint_proposal",
+    ),
     path("cases/<int:case_id>/fees/", views.fee_record_view, name="case_fee"),
     path("outbox/", views.outbox, name="outbox"),
 ]

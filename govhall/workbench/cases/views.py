@@ -35,20 +35,31 @@ from govhall.cases.access.cases import (
     can_act_on_cases,
     can_complete_joint_tasks,
     can_hold_joint_meetings,
+    can_propose_joint_handling,
     can_read_cases,
     can_read_outbox,
     can_take_window_actions,
 )
-from govhall.cases.case_transitions import NATIONAL_CODE, NATIONAL_LABEL, Action
-from govhall.cases.clock import days_left, urgency
+from govhall.cases.case_transitions import (
+    NATIONAL_CODE,
+    NATIONAL_LABEL,
+    UNDECIDED_STATUSES,
+    Action,
+)
+from govhall.cases.clock import days_left, pending_overdue, urgency
 from govhall.cases.models import Case, Notice
 from govhall.cases.notice_render import notice_context, notice_pdf, progress_url_for
 from govhall.cases.queries import cases as queries
+from govhall.cases.queries.joint import proposals_of_case
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.fees import case_fee_record
 from govhall.cases.services.intake import Outcome, case_receive, propose_outcome
-from govhall.cases.services.joint import joint_meeting_record, joint_task_complete
+from govhall.cases.services.joint import (
+    joint_meeting_record,
+    joint_proposal_submit,
+    joint_task_complete,
+)
 from govhall.cases.services.notices import notice_confirm
 from govhall.cases.services.permissions import available_actions, refusal
 from govhall.cases.services.privacy import personal_data_view_record
@@ -67,6 +78,7 @@ from govhall.workbench.cases.forms import (
     FeeForm,
     IntakeForm,
     JointMeetingForm,
+    JointProposalForm,
     JointTaskForm,
     NoticeConfirmForm,
     action_form,
@@ -112,6 +124,7 @@ def _row(case: Case, today: datetime.date) -> dict[str, Any]:
         "code_label": NATIONAL_LABEL.get(code, ""),
         "days_left": days_left(case, today),
         "urgency": urgency(case, today),
+        "pending_overdue": pending_overdue(case, today),
         "id_masked": mask_id(case.applicant.id_number),
         "phone_masked": mask_phone(case.applicant.phone),
     }
@@ -267,6 +280,8 @@ def _outcome_context(form: IntakeForm) -> dict[str, Any]:
         "outcomes": Outcome.choices,
         "outcome_changed": chosen != proposal.outcome,
         "green": form.green(),
+        # an attachment promised outside the green channel also needs its due date
+        "pending_due": form.green() or any(check.pending for check in form.checks()),
         "Outcome": Outcome,
     }
 
@@ -396,6 +411,7 @@ def _case_page_context(
     tasks = list(case.joint_tasks.select_related("department", "done_by").order_by("id"))
     completes_tasks = can_complete_joint_tasks(user)
     can_meet = can_hold_joint_meetings(user)
+    proposals = list(proposals_of_case(case).order_by("proposed_at", "id"))
     fee_form = FeeForm(case=case, prefix="fee")
     return {
         "case": case,
@@ -403,6 +419,7 @@ def _case_page_context(
         "code_label": NATIONAL_LABEL.get(NATIONAL_CODE.get(case.status, ""), ""),
         "days_left": days_left(case, today),
         "urgency": urgency(case, today),
+        "pending_overdue": pending_overdue(case, today),
         "actions": [
             {
                 "action": row.action,
@@ -431,9 +448,19 @@ def _case_page_context(
         "meetings": list(
             case.joint_meetings.select_related("recorded_by").order_by("held_at", "id")
         ),
+        # The lead window's proposal goes to the director before the meeting (issue 16 item 7).
+        "proposals": proposals,
+        "proposal_form": (
+            JointProposalForm(prefix="proposal")
+            if can_propose_joint_handling(user)
+            and case.kind == CaseKind.JOINT
+            and case.status in UNDECIDED_STATUSES
+            else None
+        ),
+        "meeting_waits_for_proposal": can_meet and case.kind == CaseKind.JOINT and not proposals,
         "meeting_form": (
             JointMeetingForm(prefix="meeting", initial={"held_at": JointMeetingForm.default_time()})
-            if can_meet and case.kind == CaseKind.JOINT
+            if can_meet and case.kind == CaseKind.JOINT and proposals
             else None
         ),
         "fees": list(case.fees.select_related("fee_item", "recorded_by").order_by("id")),
@@ -678,6 +705,24 @@ def joint_meeting_view(request: HttpRequest, case_id: int) -> HttpResponse:
             messages.success(request, _("The joint review meeting is recorded."))
     else:
         messages.error(request, _("Give the time, the participants and the conclusions."))
+    return HttpResponseRedirect(reverse("workbench:case", args=[case.pk]) + "#joint")
+
+
+@login_required
+@require_POST
+def joint_proposal_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _require_case_reader(request)
+    case = access_case(user, case_id, for_write=True)
+    form = JointProposalForm(request.POST, prefix="proposal")
+    if form.is_valid():
+        try:
+            joint_proposal_submit(actor=user, case=case, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            messages.error(request, _messages_of(error))
+        else:
+            messages.success(request, _("The proposal is sent to the hall director."))
+    else:
+        messages.error(request, _("Write the proposal."))
     return HttpResponseRedirect(reverse("workbench:case", args=[case.pk]) + "#joint")
 
 

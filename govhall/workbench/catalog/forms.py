@@ -13,7 +13,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from govhall.catalog.models import Authorization, ItemType, Material
+from govhall.catalog.models import Authorization, ItemType, Material, ServiceItem
 from govhall.catalog.services.items import MAX_DAYS
 from govhall.catalog.services.materials import MAX_COPIES
 from govhall.catalog.spreadsheet.reading import upload_problem
@@ -227,6 +227,28 @@ class FeeForm(forms.Form):
         max_length=300,
         help_text=_("The pricing document that approves the standard."),
     )
+
+
+class JointDaysForm(forms.Form):
+    """Each joint department's own review time limit (issue 16 item 7); empty: the case's."""
+
+    def __init__(self, *args: Any, item: ServiceItem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item = item
+        current = {row.department_id: row.days for row in item.joint_days.all()}
+        top = max(item.legal_days or 0, 1)
+        for department in item.joint_departments.all():
+            self.fields[f"dept_{department.pk}"] = forms.IntegerField(
+                label=department.name,
+                required=False,
+                min_value=1,
+                max_value=top,
+                initial=current.get(department.pk),
+                help_text=_("Working days; empty: the case's time limit."),
+            )
+
+    def days(self) -> dict[int, int | None]:
+        return {int(name[5:]): value for name, value in self.cleaned_data.items()}
 
 
 class ItemWindowForm(forms.Form):

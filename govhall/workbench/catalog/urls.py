@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("items/<int:item_id>/materials/", views.material_add, name="material_add"),
     path("items/<int:item_id>/fees/", views.fee_add, name="fee_add"),
     path("items/<int:item_id>/windows/", views.item_window_set, name="item_window_set"),
+    path("items/<int:item_id>/joint-days/", views.item_joint_days, name="item_joint_days"),
     path("materials/<int:material_id>/edit/", views.material_edit, name="material_edit"),
     path("materials/<int:material_id>/remove/", views.material_remove, name="material_remove"),
     path("materials/<int:material_id>/move/", views.material_move, name="material_move"),

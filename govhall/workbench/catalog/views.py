@@ -36,6 +36,7 @@ from govhall.catalog.services import item_windows as window_services
 from govhall.catalog.services import items as item_services
 from govhall.catalog.services import materials as material_services
 from govhall.catalog.services.imports import catalog_import_start
+from govhall.catalog.services.joint_days import item_joint_days_set
 from govhall.catalog.spreadsheet.exporting import export_catalog, export_file_name
 from govhall.catalog.spreadsheet.format import (
     FEE_COLUMNS,
@@ -54,6 +55,7 @@ from govhall.workbench.catalog.forms import (
     ItemFilterForm,
     ItemForm,
     ItemWindowForm,
+    JointDaysForm,
     MaterialForm,
     show_errors,
 )
@@ -134,6 +136,11 @@ def _detail_context(request: HttpRequest, item: ServiceItem, **forms: Any) -> di
         context["window_form"] = forms.get("window_form") or ItemWindowForm(
             center=item.center, auto_id="window_%s"
         )
+        if item.joint_departments.exists():
+            context["joint_days_form"] = forms.get("joint_days_form") or JointDaysForm(
+                item=item, auto_id="joint_%s"
+            )
+    context["joint_days"] = {row.department_id: row.days for row in item.joint_days.all()}
     return context
 
 
@@ -352,6 +359,24 @@ def fee_remove(request: HttpRequest, fee_id: int) -> HttpResponse:
     fee = access_fee(request.user, fee_id, for_write=True)
     fee_services.fee_remove(actor=staff_user(request), fee=fee)
     return _section(request, fee.item, FEES)
+
+
+@login_required
+@require_POST
+def item_joint_days(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Each joint department's own review time limit (issue 16 item 7)."""
+    item = access_item(request.user, item_id, for_write=True)
+    form = JointDaysForm(request.POST, item=item, auto_id="joint_%s")
+    if form.is_valid():
+        try:
+            item_joint_days_set(actor=staff_user(request), item=item, days=form.days())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The joint departments' time limits were saved."))
+    else:
+        messages.error(request, _("Each time limit is a whole number of working days."))
+    return redirect("workbench:item", item_id=item.pk)
 
 
 @login_required

@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from govhall.core.models import User
 from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.staffing.access.leave import access_leave, access_team_calendar
 from govhall.staffing.leave_transitions import LeaveAction
+from govhall.staffing.models import Delegation
 from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
 from govhall.staffing.queries.leave import (
     LeaveViewer,
@@ -31,6 +33,7 @@ from govhall.staffing.queries.leave import (
     team_calendar,
     team_staff,
 )
+from govhall.staffing.queries.leave_cover import chosen_covers, cover_candidates, leave_cover_plan
 from govhall.staffing.services.leave import (
     leave_actions,
     leave_approve,
@@ -114,6 +117,16 @@ def leaves(request: HttpRequest) -> HttpResponse:
         _decision_row(user, leave, viewer=viewer, at=now)
         for leave in leaves_to_decide(user)[:PAGE_SIZE]
     ]
+    # The cover records of my approved leaves on this page (one query).
+    covers_of: dict[int, list[Delegation]] = {}
+    for record in (
+        Delegation.objects.filter(leave__in=[leave.pk for leave in page])
+        .select_related("post", "post__window", "cover_user")
+        .order_by("post_id")
+    ):
+        covers_of.setdefault(record.leave_id or 0, []).append(record)
+    for leave in page:
+        setattr(leave, "cover_records", covers_of.get(leave.pk, []))  # noqa: B010
     cancellable = {
         leave.pk
         for leave in page
@@ -147,12 +160,42 @@ def _decision_row(
     """One request to decide, with the decisions `user` may take on it: approving covers the
     head's endorsement of a long leave (leave_approve endorses it)."""
     actions = {row.action for row in leave_actions(user, leave, at, viewer=viewer)}
+    # Who will serve each post the leave touches, and the cover to name where nobody would
+    # (issue 16 item 2): shown to the one granting the leave before they confirm.
+    grants = LeaveAction.APPROVE in actions
     return {
         "leave": leave,
         "error": error,
         "may_approve": bool(actions & {LeaveAction.APPROVE, LeaveAction.ENDORSE}),
         "may_reject": LeaveAction.REJECT in actions,
+        "grants": grants,
+        "plan": leave_cover_plan(leave) if leave.status != LeaveStatus.REJECTED else [],
+        "candidates": cover_candidates(leave) if grants else [],
+        "covers": chosen_covers(leave) if leave.status == LeaveStatus.APPROVED else [],
     }
+
+
+def _covers_from(request: HttpRequest, leave: Leave) -> dict[int, User]:
+    """The covers picked on the decision row (`cover_<post id>` = user id): staff of the leave's
+    center only; anything else is refused as no such staff member."""
+    wanted: dict[int, int] = {}
+    for key in request.POST:
+        value = request.POST.get(key, "")
+        if not key.startswith("cover_") or not value:
+            continue
+        try:
+            wanted[int(key.removeprefix("cover_"))] = int(value)
+        except ValueError:
+            raise ValidationError({"covers": [_("No such staff member in this center.")]}) from None
+    people = {
+        person.pk: person
+        for person in User.objects.filter(
+            pk__in=set(wanted.values()), staff__center_id=leave.center_id
+        )
+    }
+    if any(user_id not in people for user_id in wanted.values()):
+        raise ValidationError({"covers": [_("No such staff member in this center.")]})
+    return {post_id: people[user_id] for post_id, user_id in wanted.items()}
 
 
 def _decision_response(
@@ -178,7 +221,7 @@ def leave_decide(request: HttpRequest, leave_id: int, decision: str) -> HttpResp
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         if decision == "approve":
-            leave_approve(actor=user, leave=leave, note=note)
+            leave_approve(actor=user, leave=leave, note=note, covers=_covers_from(request, leave))
             messages.success(request, _("Leave approved."))
         elif decision == "reject":
             leave_reject(actor=user, leave=leave, note=note)

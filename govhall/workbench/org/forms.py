@@ -120,6 +120,12 @@ class WindowForm(forms.Form):
         required=False,
         label=_("window head / chief representative"),
     )
+    authorizer = UserChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("authorizer"),
+        help_text=_("Covers the posts when A, B and the window head are all away."),
+    )
     is_active = _model_field(Window, "is_active")
 
     def __init__(
@@ -133,6 +139,7 @@ class WindowForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["departments"].queryset = departments  # type: ignore[attr-defined]
         self.fields["head"].queryset = heads  # type: ignore[attr-defined]
+        self.fields["authorizer"].queryset = heads  # type: ignore[attr-defined]
         if creating:
             del self.fields["is_active"]
 
@@ -148,6 +155,26 @@ class PostForm(forms.Form):
         self.fields["b_staff"].queryset = people  # type: ignore[attr-defined]
         self.fields["a_staff"].help_text = _("Holds the post.")
         self.fields["b_staff"].help_text = _("Covers when A is away.")
+
+
+class PostStaffForm(PostForm):
+    """A post's people change under the window-staff rules (issue 16 item 4)."""
+
+    starts_on = forms.DateField(
+        label=_("from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty means today."),
+    )
+    override_reason = forms.CharField(
+        label=_("reason for overriding the rules"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Only when the change breaks the window-staff rules (one year, January, at most half "
+            "of a window's staff a month)."
+        ),
+    )
 
 
 class StaffForm(forms.Form):

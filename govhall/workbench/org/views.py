@@ -37,10 +37,12 @@ from govhall.org.services import centers as center_services
 from govhall.org.services import departments as department_services
 from govhall.org.services import staff as staff_services
 from govhall.org.services import windows as window_services
+from govhall.staffing.queries.posts import covers_to_replace
+from govhall.staffing.services.posts import post_staff_change, post_staffed_create
 from govhall.workbench.org.forms import (
     CenterForm,
     DepartmentForm,
-    PostForm,
+    PostStaffForm,
     StaffForm,
     WindowForm,
     show_errors,
@@ -258,6 +260,7 @@ def windows(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "centers": _center_options(request),
             "can_manage": scope_of(request.user).can_manage,
+            "covers_to_replace": covers_to_replace(center) if center is not None else [],
             "querystring_without_page": _querystring(center=center.pk if center else None),
         },
     )
@@ -310,6 +313,7 @@ def window_edit(request: HttpRequest, window_id: int) -> HttpResponse:
         "location": window.location,
         "departments": list(window.departments.all()),
         "head": window.head_id,
+        "authorizer": window.authorizer_id,
         "is_active": window.is_active,
     }
     form = _window_form(request, window.center, creating=False, initial=initial)
@@ -337,12 +341,12 @@ def window_edit(request: HttpRequest, window_id: int) -> HttpResponse:
 @login_required
 def post_create(request: HttpRequest, window_id: int) -> HttpResponse:
     window = access_window(request.user, window_id, for_write=True)
-    form = PostForm(request.POST or None, people=staff_users(window.center, window_staff_only=True))
+    form = PostStaffForm(
+        request.POST or None, people=staff_users(window.center, window_staff_only=True)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            window_services.post_create(
-                actor=staff_user(request), window=window, **form.cleaned_data
-            )
+            post_staffed_create(actor=staff_user(request), window=window, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -362,14 +366,18 @@ def post_create(request: HttpRequest, window_id: int) -> HttpResponse:
 @login_required
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     post = access_post(request.user, post_id, for_write=True)
-    form = PostForm(
+    form = PostStaffForm(
         request.POST or None,
         people=staff_users(post.window.center, window_staff_only=True),
         initial={"name": post.name, "a_staff": post.a_staff_id, "b_staff": post.b_staff_id},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            window_services.post_update(actor=staff_user(request), post=post, **form.cleaned_data)
+            data = form.cleaned_data
+            if (data["a_staff"], data["b_staff"]) == (post.a_staff, post.b_staff):
+                window_services.post_update(actor=staff_user(request), post=post, name=data["name"])
+            else:
+                post_staff_change(actor=staff_user(request), post=post, **data)
         except ValidationError as error:
             show_errors(form, error)
         else:

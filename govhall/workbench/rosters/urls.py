@@ -12,4 +12,14 @@ urlpatterns = [
         views.return_warnings_page,
         name="return_warnings",
     ),
+    path(
+        "staffing/return-warnings/<int:user_id>/decide/",
+        views.return_decide_page,
+        name="return_decide",
+    ),
+    path(
+        "staffing/returns/<int:decision_id>/notice/",
+        views.return_notice_page,
+        name="return_notice",
+    ),
 ]

@@ -34,11 +34,17 @@ from govhall.org.access.scope import (
 )
 from govhall.org.access.standing import manages_center
 from govhall.org.models import Center, Department, Window
-from govhall.staffing.access.assignments import can_see_return_warnings
+from govhall.staffing.access.assignments import (
+    access_return_decision,
+    access_return_person,
+    can_decide_return,
+    can_see_return_warnings,
+)
 from govhall.staffing.access.rosters import access_duty, visit_departments
-from govhall.staffing.models.assignment import StaffFactKind
+from govhall.staffing.models.assignment import ReturnDecision, StaffFactKind
 from govhall.staffing.models.roster import DutyKind
 from govhall.staffing.queries.assignments import assignments_of, return_warnings
+from govhall.staffing.queries.posts import covers_to_replace
 from govhall.staffing.queries.rosters import (
     MIN_LEADER_VISITS_PER_MONTH,
     department_leaders,
@@ -47,7 +53,11 @@ from govhall.staffing.queries.rosters import (
     roster_month,
     visits_ok,
 )
-from govhall.staffing.services.assignments import assignment_start, earliest_regular_change
+from govhall.staffing.services.assignments import (
+    assignment_start,
+    earliest_regular_change,
+    return_decide,
+)
 from govhall.staffing.services.rosters import duty_assign, duty_remove, leader_visit_record
 from govhall.workbench.org.forms import UserChoiceField, show_errors
 from govhall.workbench.request_input import month_from_query, month_neighbours, staff_user
@@ -345,5 +355,44 @@ def return_warnings_page(request: HttpRequest) -> HttpResponse:
             "violation_warnings": violation_warnings(center, today),
             "violations_for_return": settings.GOVHALL_ASSESSMENT_VIOLATIONS_FOR_RETURN,
             "kinds": StaffFactKind,
+            "can_decide": can_decide_return(actor, center.pk),
+            "covers_to_replace": covers_to_replace(center),
+            "decisions": ReturnDecision.objects.filter(center=center).select_related(
+                "user", "department"
+            )[:PAGE_SIZE],
+        },
+    )
+
+
+@login_required
+def return_decide_page(request: HttpRequest, user_id: int) -> HttpResponse:
+    """POST: management decides to return the person (issue 16 item 10)."""
+    staff = access_return_person(staff_user(request), user_id)
+    back = _back("return_warnings", center=staff.center_id)
+    if request.method != "POST":
+        return back
+    try:
+        decision = return_decide(
+            actor=staff_user(request), user=staff.user, note=request.POST.get("note", "")
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return back
+    messages.success(request, _("Return decided; print the notice for the department."))
+    return HttpResponseRedirect(reverse("workbench:return_notice", args=[decision.pk]))
+
+
+@login_required
+def return_notice_page(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """The printable A4 notice to the department (退回通知)."""
+    decision = access_return_decision(staff_user(request), decision_id)
+    return render(
+        request,
+        "workbench/staffing/rosters/return_notice_print.html",
+        {
+            "decision": decision,
+            "reasons": decision.reasons.splitlines(),
+            "back_url": reverse("workbench:return_warnings") + f"?center={decision.center_id}",
         },
     )

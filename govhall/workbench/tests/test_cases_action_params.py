@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from govhall.cases.services.action_params import ExtendParams, ReasonParams, action_params
+from govhall.cases.services.action_params import ExtendParams, SuspendParams, action_params
 from govhall.testing.cases import accepted_case
 from govhall.workbench.cases.forms import action_form
 
@@ -26,4 +26,5 @@ def test_the_form_and_the_api_build_the_same_object(case_item, hall_window) -> N
         "suspend", case=case, data={"expected_version": case.version, "reason": "听证"}
     )
     assert form.is_valid(), form.errors
-    assert form.params() == ReasonParams(reason="听证")
+    # Suspension takes a legal ground (issue 16 item 8): the Chinese name is read as its code.
+    assert form.params() == SuspendParams(reason="hearing")

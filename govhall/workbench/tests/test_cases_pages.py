@@ -547,7 +547,8 @@ def test_stale_version_is_a_conflict_and_changes_nothing(client_as, clerk, windo
     )
     html = response.content.decode()
     assert response.status_code == 200 and 'data-conflict="1"' in html
-    assert "现场核查" in html
+    # The legal ground sent (现场核查, issue 16 item 8) stays chosen.
+    assert re.search(r'<option value="inspection"[^>]*selected', html)
     assert re.search(rf'name="expected_version" value="{after.version}"', html)
     assert Case.objects.get(pk=accepted.pk).version == after.version
 
@@ -642,7 +643,16 @@ def test_joint_task_and_meeting_forms(
         "meeting-participants": "市场监管局、不动产登记中心",
         "meeting-conclusions": "同意联合审查意见",
     }
-    assert 'id="meeting-form"' in client_as(director).get(case_url(case)).content.decode()
+    # The lead window's proposal comes to the director first (issue 16 item 7).
+    html = client_as(director).get(case_url(case)).content.decode()
+    assert 'id="meeting-waits"' in html and 'id="meeting-form"' not in html
+    client_as(director).post(meeting_url, data)
+    assert JointMeeting.objects.count() == 0
+    assert 'id="proposal-form"' in client_as(clerk).get(case_url(case)).content.decode()
+    proposal_url = reverse("workbench:case_joint_proposal", args=[case.pk])
+    client_as(clerk).post(proposal_url, {"proposal-text": "建议两部门联审"})
+    html = client_as(director).get(case_url(case)).content.decode()
+    assert "建议两部门联审" in html and 'id="meeting-form"' in html
     client_as(clerk).post(meeting_url, data)
     assert JointMeeting.objects.count() == 0
     client_as(director).post(meeting_url, data)

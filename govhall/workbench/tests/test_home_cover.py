@@ -8,6 +8,7 @@ from django.utils import timezone
 from govhall.core.roles import Role
 from govhall.staffing.models import Leave
 from govhall.testing.factories import PostFactory, WindowFactory, make_staff
+from govhall.testing.sign_in import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,7 @@ def test_b_sees_the_post_of_a_on_leave_and_a_does_not(client_as, county, departm
     b_staff = make_staff(Role.CLERK, county, department, username="b-staff", window_staff=True)
     window = WindowFactory(center=county, number=7, head=window_head)
     PostFactory(window=window, name="受理岗", a_staff=a_staff, b_staff=b_staff)
+    signed_in(a_staff, b_staff, window_head)  # today: the home page shows now
 
     before = client_as(b_staff).get("/staff/").content.decode()
     assert 'id="serving-now"' not in before

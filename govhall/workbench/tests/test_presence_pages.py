@@ -17,6 +17,7 @@ from govhall.staffing.models.leave import LeaveKind, LeaveStatus
 from govhall.staffing.models.presence import DelegationReason
 from govhall.staffing.services.presence import absence_start
 from govhall.testing.factories import PASSWORD, PostFactory, WindowFactory, make_staff
+from govhall.testing.sign_in import signed_in
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -35,6 +36,7 @@ def hall(county, department, clerk, window_head):
     headless = WindowFactory(center=county, name="无人窗口")
     headless.departments.add(department)
     empty = PostFactory(window=headless, name="无人岗")
+    signed_in(clerk, b, window_head)  # today: the pages show now
     return post, empty, b
 
 

@@ -31,6 +31,24 @@ def register_center_rule(rule: CenterRule) -> None:
     _center_rule = rule
 
 
+# Issue 16 item 9: the active centers below a center, as (id, name) in tree order, also
+# registered by the org app (workdays knows a center by its id only). Until it has: none.
+CentersBelow = Callable[[int], list[tuple[int, str]]]
+
+_centers_below: CentersBelow | None = None
+
+
+def register_centers_below(rule: CentersBelow) -> None:
+    """Install "the active centers below this one" (org.access.scope.active_centers_below)."""
+    global _centers_below
+    _centers_below = rule
+
+
+def centers_below(center_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the active centers below `center_id`, in tree order (not itself)."""
+    return _centers_below(center_id) if _centers_below is not None else []
+
+
 def may_manage_national_schedule(actor: object | None) -> bool:
     return actor is None or is_system_admin(actor)
 
@@ -47,6 +65,21 @@ def require_national_schedule_manager(actor: object | None) -> None:
     if not may_manage_national_schedule(actor):
         raise ValidationError(
             _("Only a system administrator may change the national holiday schedule.")
+        )
+
+
+def require_center_days_manager_of_all(
+    actor: object | None, centers: list[tuple[int, str]]
+) -> None:
+    """Refuse the whole change, naming every center (id, name) `actor` does not manage."""
+    refused = [name for pk, name in centers if not may_manage_center_days(actor, pk)]
+    if refused:
+        raise ValidationError(
+            _(
+                "You do not manage these centers below, so nothing was changed: %(centers)s. "
+                "Ask their managers, or set the day without applying it below."
+            )
+            % {"centers": "、".join(refused)}
         )
 
 

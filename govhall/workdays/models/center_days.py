@@ -24,6 +24,9 @@ class CenterDay(TimeStampedModel):
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=200)
+    # Issue 16 item 9: set by a center above for its whole subtree (the id of that center), or
+    # None for the center's own entry. A cascade replaces only its own copies, never an own entry.
+    cascaded_from = models.BigIntegerField(_("applied from center"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from govhall.cli.demo.attendance import load_demo_attendance
 from govhall.cli.demo.cases import load_demo_cases
 from govhall.cli.demo.feedback import FeedbackResult, load_demo_feedback
 from govhall.cli.demo.frontdesk import FrontDeskResult, load_demo_frontdesk
@@ -59,6 +60,8 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         result = load_demo()
+        # Before any step at a window: a clerk who has not signed in does not serve.
+        load_demo_attendance()
         seconds = time.perf_counter() - started
         cases_started = time.perf_counter()
         cases = load_demo_cases()
