@@ -275,7 +275,7 @@ class WindowAdmin(NoDeleteAdmin):
 class PostAdminForm(forms.ModelForm):
     class Meta:
         model = Post
-        fields = ("window", "name", "a_staff", "b_staff")
+        fields = ("window", "name")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -284,8 +284,8 @@ class PostAdminForm(forms.ModelForm):
             try:
                 post_validate(
                     window=window,
-                    a_staff=cleaned.get("a_staff"),
-                    b_staff=cleaned.get("b_staff"),
+                    a_staff=self.instance.a_staff,
+                    b_staff=self.instance.b_staff,
                     post=self.instance if self.instance.pk else None,
                 )
             except ValidationError as error:
@@ -300,10 +300,25 @@ class PostAdmin(SuperuserWritesAdmin):
     list_filter = ("window__center",)
     search_fields = ("name", "window__name", "a_staff__full_name", "b_staff__full_name")
     list_select_related = ("window", "window__center", "a_staff", "b_staff")
-    autocomplete_fields = ("window", "a_staff", "b_staff")
+    autocomplete_fields = ("window",)
+    # A and B change only in the workbench's window pages, under the assignment rules of the
+    # staffing app (a year's term, the month's share, a recorded assignment; issue 16 item 4),
+    # which this layer cannot apply: here they are shown, never written.
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": ("window", "name", "a_staff", "b_staff"),
+                "description": _(
+                    "A and B staff are placed in the workbench (Organization → Windows), "
+                    "under the assignment rules."
+                ),
+            },
+        ),
+    )
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> tuple[str, ...]:
-        return ("window",) if obj is not None else ()
+        return ("window", "a_staff", "b_staff") if obj is not None else ("a_staff", "b_staff")
 
     def save_model(
         self, request: HttpRequest, obj: Post, form: forms.ModelForm, change: bool

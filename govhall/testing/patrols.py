@@ -51,7 +51,9 @@ def make_desk(center: Center, department: Department, number: int, tag: str) -> 
     a = make_staff(Role.CLERK, center, department, username=f"a{tag}", window_staff=True)
     b = make_staff(Role.CLERK, center, department, username=f"b{tag}", window_staff=True)
     post = PostFactory(window=window, a_staff=a, b_staff=b)
+    # Both at their posts on the fixed test day and today (pages and the API use the clock).
     signed_in(a, b, at=timezone.make_aware(datetime.datetime.combine(DAY, datetime.time(8))))
+    signed_in(a, b)
     return Desk(window=window, post=post, a=a, b=b)
 
 

@@ -64,6 +64,8 @@ class WindowOut(Schema):
     location: str
     is_active: bool
     head: PersonOut | None
+    # 授权人: serves the posts when A, B and the head are all away (SPEC §9, issue 16 item 4).
+    authorizer: PersonOut | None
     departments: list[DepartmentRef]
     posts: list[PostOut]
 
@@ -85,7 +87,7 @@ def list_centers(request: HttpRequest):
 @router.get(
     "/centers/{center_id}/windows",
     response=list[WindowOut],
-    summary="A center's windows with departments, posts (A and B staff) and head",
+    summary="A center's windows with departments, posts (A and B staff), head and authorizer",
 )
 @paginate(Pagination)
 def center_windows(request: HttpRequest, center_id: int):

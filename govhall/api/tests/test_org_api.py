@@ -54,7 +54,10 @@ def test_window_board_query_count_is_fixed(client_as, director, county, departme
     def add(numbers):
         for n in numbers:
             w = WindowFactory(
-                center=county, number=n, head=make_staff(Role.WINDOW_HEAD, county, department)
+                center=county,
+                number=n,
+                head=make_staff(Role.WINDOW_HEAD, county, department),
+                authorizer=make_staff(Role.DEPT_LEADER, county, department),
             )
             w.departments.add(department)
             PostFactory(
@@ -68,6 +71,7 @@ def test_window_board_query_count_is_fixed(client_as, director, county, departme
     with CaptureQueriesContext(connection) as large:
         body = client.get(f"{BASE}/centers/{county.pk}/windows").json()
     assert body["count"] == 14
+    assert all(window["authorizer"]["name"] for window in body["items"])
     assert len(large) == len(small)
 
 

@@ -9,11 +9,12 @@ from govhall.org.models import Center, Department, Post, Window
 
 
 def window_board(center: Center, *, department_id: int | None = None) -> QuerySet[Window]:
-    """A center's windows with departments, posts (A and B staff) and head: three queries
-    whatever the number of windows (windows with heads, departments, posts with staff)."""
+    """A center's windows with departments, posts (A and B staff), head and authorizer (授权人):
+    three queries whatever the number of windows (windows with heads and authorizers,
+    departments, posts with staff)."""
     windows = (
         Window.objects.filter(center=center)
-        .select_related("head")
+        .select_related("head", "authorizer")
         .prefetch_related(
             Prefetch("departments", queryset=Department.objects.order_by("code")),
             Prefetch(

@@ -116,21 +116,24 @@ def test_admin_window_rules(admin_client, county, town):
     assert not Window.objects.exists()
 
 
-def test_admin_post_rules_and_logged_delete(admin_client, county, reviewer, clerk):
+def test_admin_post_never_places_staff_and_logs_delete(admin_client, county, clerk):
+    """A and B change in the workbench under the assignment rules (issue 16 item 4): the admin
+    shows them read-only and ignores them in a post."""
     window = WindowFactory(center=county)
-    response = admin_client.post(
-        reverse("admin:org_post_add"),
-        {"window": str(window.pk), "name": "受理岗", "a_staff": str(reviewer.pk)},
-    )
-    assert response.status_code == 200
-    assert "a_staff" in response.context["adminform"].form.errors
     response = admin_client.post(
         reverse("admin:org_post_add"),
         {"window": str(window.pk), "name": "受理岗", "a_staff": str(clerk.pk)},
     )
     assert response.status_code == 302
     post = Post.objects.get()
+    assert (post.name, post.a_staff_id, post.b_staff_id) == ("受理岗", None, None)
     assert Event.objects.filter(action="post.create").exists()
+    change = reverse("admin:org_post_change", args=[post.pk])
+    response = admin_client.post(change, {"name": "审核岗", "a_staff": str(clerk.pk)})
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert (post.name, post.a_staff_id) == ("审核岗", None)
+    assert "按岗位调整规则安排" in admin_client.get(change).content.decode()
     response = admin_client.post(reverse("admin:org_post_delete", args=[post.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Post.objects.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from govhall.core.access import id_or_404
 from govhall.core.roles import RECORD_READER_ROLES
 from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.access.standing import manages_center
@@ -25,10 +26,7 @@ def can_decide_return(user: object, center_id: int) -> bool:
 
 def access_return_person(user: object, user_id: object) -> Staff:
     """The staff row of a person whose return `user` may decide; 404 otherwise."""
-    try:
-        pk = int(str(user_id))
-    except ValueError:
-        raise Http404 from None
+    pk = id_or_404(user_id)
     staff = Staff.objects.select_related("user", "center").filter(user_id=pk).first()
     if staff is None or not can_decide_return(user, staff.center_id):
         raise Http404
@@ -37,10 +35,7 @@ def access_return_person(user: object, user_id: object) -> Staff:
 
 def access_return_decision(user: object, decision_id: object) -> ReturnDecision:
     """A return decision (and its notice) for those who follow the warnings in its center."""
-    try:
-        pk = int(str(decision_id))
-    except ValueError:
-        raise Http404 from None
+    pk = id_or_404(decision_id)
     if not can_see_return_warnings(user):
         raise Http404
     decision = (

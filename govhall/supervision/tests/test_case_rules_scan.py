@@ -251,6 +251,7 @@ def test_a_denial_without_a_reason_also_once_delivered(
     full_item: ServiceItem,
     hall_window: Window,
     clerk: User,
+    window_head: User,
     applicant_data: ApplicantData,
 ) -> None:
     case = case_receive(
@@ -261,8 +262,9 @@ def test_a_denial_without_a_reason_also_once_delivered(
         materials=checks(full_item),
         outcome="promised",
     )
+    # A fully authorised item is decided by the window head, not the clerk (issue 16 item 6).
     case = case_act(
-        actor=clerk,
+        actor=window_head,
         case=case,
         action="deny",
         params=action_params("deny", {"reason": "不符合条件", "basis": "《条例》第五条"}),
@@ -271,7 +273,7 @@ def test_a_denial_without_a_reason_also_once_delivered(
     assert scan().raised == 0
     changed(case, reason="")
     assert scan().raised == 1
-    assert live("case_no_reason")[f"case:{case.pk}"].responsible_id == clerk.pk
+    assert live("case_no_reason")[f"case:{case.pk}"].responsible_id == window_head.pk
     # Delivered: still a denial (its event says so); an approved delivered case is not.
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.DELIVERED)
     approved = accepted_case(full_item, hall_window, status=CaseStatus.DELIVERED, reason="")

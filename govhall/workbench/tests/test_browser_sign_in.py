@@ -27,11 +27,17 @@ def test_clerk_signs_in_and_sees_the_judgment(page, clerk, county):
     page.locator("#sign-in").click()
     page.wait_for_selector("#judgment .badge")
     row = Attendance.objects.get(user=clerk, date=today)
-    assert row.signed_in_at is not None
+    # Both sessions are judged: before midday the click is the morning sign-in (first row of
+    # the judgment), afterwards the afternoon one (third row).
+    if row.afternoon_signed_in_at is not None:
+        moment, late, row_index = row.afternoon_signed_in_at, row.afternoon_late_minutes, 2
+    else:
+        moment, late, row_index = row.signed_in_at, row.late_minutes, 0
+    assert moment is not None
     judgment = page.locator("#judgment").inner_text()
-    assert timezone.localtime(row.signed_in_at).strftime("%H:%M") in judgment
-    badge = page.locator("#judgment dd").first.locator(".badge")
-    expected_class = "badge-bad" if row.late_minutes else "badge-ok"
+    assert timezone.localtime(moment).strftime("%H:%M") in judgment
+    badge = page.locator("#judgment dd").nth(row_index).locator(".badge")
+    expected_class = "badge-bad" if late else "badge-ok"
     assert expected_class in (badge.get_attribute("class") or "")
     assert page.locator("#sign-in").is_disabled()
     assert page.locator(".messages").count() == 1

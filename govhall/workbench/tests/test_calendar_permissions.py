@@ -80,13 +80,26 @@ def test_a_county_director_closes_his_town(client_as, director, town):
     assert CenterDay.objects.filter(center_id=town.pk).exists()
 
 
-def test_the_calendar_api_changes_nothing(client):
-    """The calendar API is read-only: the schedule and closures change in the pages and CLI."""
-    document = client.get("/api/v1/openapi.json").json()
-    methods = {
-        method
+def test_the_calendar_api_writes_only_center_days_within_scope(
+    client_as, town_director, county, town
+):
+    """The national schedule stays read-only in the API (pages and CLI import it); a center's
+    closures may be written there since issue 16 item 9, under the pages' rule: a town director
+    closes his own town, never the county above."""
+    document = client_as(town_director).get("/api/v1/openapi.json").json()
+    writes = {
+        path
         for path, operations in document["paths"].items()
         if path.startswith("/api/v1/calendar/")
         for method in operations
+        if method != "get"
     }
-    assert methods == {"get"}
+    assert writes and all(path.startswith("/api/v1/calendar/centers/") for path in writes)
+    body = {"date": "2025-10-14", "kind": "closed", "reason": "停电"}
+    client = client_as(town_director)
+    above = client.post(f"/api/v1/calendar/centers/{county.pk}/days", body, "application/json")
+    assert above.status_code == 404
+    assert not CenterDay.objects.filter(center_id=county.pk).exists()
+    own = client.post(f"/api/v1/calendar/centers/{town.pk}/days", body, "application/json")
+    assert own.status_code == 201
+    assert CenterDay.objects.filter(center_id=town.pk).exists()

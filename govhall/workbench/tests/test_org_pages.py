@@ -310,7 +310,10 @@ def test_windows_board_query_count_does_not_grow(client_as, director, county, de
     def add_windows(numbers):
         for n in numbers:
             w = WindowFactory(
-                center=county, number=n, head=make_staff(Role.WINDOW_HEAD, county, department)
+                center=county,
+                number=n,
+                head=make_staff(Role.WINDOW_HEAD, county, department),
+                authorizer=make_staff(Role.DEPT_LEADER, county, department),
             )
             w.departments.add(department)
             PostFactory(
@@ -327,6 +330,7 @@ def test_windows_board_query_count_does_not_grow(client_as, director, county, de
     with CaptureQueriesContext(connection) as large:
         response = client.get(url("windows"))
     assert response.content.decode().count('href="/staff/posts/') == 12
+    assert response.content.decode().count('class="muted authorizer"') == 12
     assert len(large) == len(small)
 
 
