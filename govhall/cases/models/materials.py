@@ -29,6 +29,17 @@ class CaseMaterial(models.Model):
     # Green channel (容缺受理): accepted with this material pending until `due_on`.
     pending = models.BooleanField(_("pending (green channel)"), default=False)
     due_on = models.DateField(_("due on"), null=True, blank=True)
+    # A conditional material whose condition does not hold for this applicant: not missing.
+    not_applicable = models.BooleanField(_("condition does not apply"), default=False)
+    # Reused from a verified earlier case of the same applicant (shown as such at intake).
+    reused_from = models.ForeignKey(
+        Case,
+        verbose_name=_("reused from case"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["case", "position", "id"]

@@ -28,6 +28,9 @@ class Material(models.Model):
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # A conditional material (e.g. 委托书 only when a representative applies): required only when
+    # this condition holds; empty for a material every applicant brings (issue 17 item 2).
+    condition = models.CharField(_("required only when"), max_length=200, blank=True)
     blank_form = models.FileField(_("blank form"), upload_to="catalog/forms/", blank=True)
     sample = models.FileField(_("filled-in sample"), upload_to="catalog/samples/", blank=True)
 

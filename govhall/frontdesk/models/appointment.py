@@ -107,6 +107,15 @@ class Appointment(models.Model):
     id_number = models.CharField(_("ID number"), max_length=18)
     phone = models.CharField(_("phone"), max_length=20)
     matter = models.CharField(_("matter"), max_length=200, blank=True)
+    # The item the citizen chose as their matter (issue 17 item 1); `matter` keeps its name.
+    item = models.ForeignKey(
+        "catalog.ServiceItem",
+        verbose_name=_("item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     channel = models.CharField(_("channel"), max_length=8, choices=AppointmentChannel.choices)
     status = models.CharField(_("status"), max_length=12, choices=AppointmentStatus.choices)
     booked_by = models.ForeignKey(

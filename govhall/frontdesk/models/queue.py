@@ -161,6 +161,20 @@ class Ticket(models.Model):
         "org.Window", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recall_count = models.PositiveSmallIntegerField(_("recalls"), default=0)
+    # What the citizen came for (the item chosen at the kiosk or on the appointment), so the
+    # ticket is called only at a window that accepts it (issue 17 item 1).
+    item = models.ForeignKey(
+        "catalog.ServiceItem",
+        verbose_name=_("item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    matter = models.CharField(_("matter"), max_length=200, blank=True)
+    # 过号 can be undone for a short while; a late citizen can be put back in line (item 4).
+    no_show_at = models.DateTimeField(_("marked no-show at"), null=True, blank=True)
+    requeue_count = models.PositiveSmallIntegerField(_("put back in line"), default=0)
     near_turn_notified_at = models.DateTimeField(null=True, blank=True)
     # When it was cancelled (the action's moment; updated_at is the clock of the last write).
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
