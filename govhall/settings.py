@@ -199,6 +199,9 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=GOVHALL_ENV ==
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # The CSRF token reaches htmx through the page (hx-headers), never through script reading cookies.
 CSRF_COOKIE_HTTPONLY = True
+# An expired or foreign form answers our own Chinese page, not Django's English one (issue 17
+# item 11; the other error pages are handlers in govhall/urls.py).
+CSRF_FAILURE_VIEW = "govhall.core.errors.csrf_failure"
 
 # --- Sessions, login lockout, second factor, headers (issue 12 items 3, 8, 9) ----------------
 # A staff session ends after GOVHALL_SESSION_IDLE_MINUTES without a request (default 30): every
@@ -529,19 +532,37 @@ GOVHALL_CALENDAR_REFRESH_SECONDS = env_int("GOVHALL_CALENDAR_REFRESH_SECONDS", 5
 # Notification adapter (SPEC §2): dotted path of the backend class; the default stores messages
 # in the outbox (database and log) and sends nothing.
 GOVHALL_NOTIFY_BACKEND = env_str("GOVHALL_NOTIFY_BACKEND") or "govhall.core.notify.OutboxBackend"
+# Issue 17 item 3: the signature every SMS starts with (【…】; brackets added if missing). Chinese
+# gateways send only texts signed with the signature registered for the account, one per
+# deployment, so it is a setting and not each center's name (a renamed or new town center would
+# otherwise break delivery); the center's name is in the text where it matters.
+GOVHALL_SMS_SIGNATURE = env_str("GOVHALL_SMS_SIGNATURE") or "【政务服务中心】"
 # Public base URL printed in notices' QR codes (the progress page); empty: the request's host.
 GOVHALL_PUBLIC_URL = (env_str("GOVHALL_PUBLIC_URL") or "").rstrip("/")
+# Issue 17 item 9 (the guide on a phone): the province's online service hall (网上办事大厅 /
+# 一网通办) where an item marked "online available" is applied for; the guide links to it with
+# ?item=<implementation code>. Empty (default: govhall has no online hall of its own; online
+# cases arrive through the API from department systems): the guide says the item can be done
+# online and to ask the phone number shown for where.
+GOVHALL_ONLINE_HALL_URL = (env_str("GOVHALL_ONLINE_HALL_URL") or "").rstrip("/")
 # Cases (SPEC §4, §6): extension limit, §32 notice window, escalation forwarding days,
 # progress-inquiry rate limits (failures per client / per case number in the window).
 GOVHALL_EXTENSION_MAX_DAYS = env_int("GOVHALL_EXTENSION_MAX_DAYS", 10, minimum=1)
 GOVHALL_SUPPLEMENT_NOTICE_DAYS = env_int("GOVHALL_SUPPLEMENT_NOTICE_DAYS", 5, minimum=1)
 GOVHALL_ESCALATION_FORWARD_DAYS = env_int("GOVHALL_ESCALATION_FORWARD_DAYS", 2, minimum=0)
+# Issue 17 item 8 (lists people can work with): the case list exports what it shows as xlsx,
+# at most this many rows (beyond it the page asks to narrow the filters; nothing is cut off).
+GOVHALL_CASE_EXPORT_MAX_ROWS = env_int("GOVHALL_CASE_EXPORT_MAX_ROWS", 5000, minimum=1)
 # Issue 16 item 6 (window authority): a promised case of a fully authorised item is decided by
 # the window head / chief representative (seeds 002 三(一)1). The seeds disagree on immediate
 # cases (即办件): 000 篇5 一 has window staff decide them directly, 002 the window head; default
 # False keeps 000 (any window staff); True makes immediate cases of fully authorised items the
 # head's too.
 GOVHALL_WINDOW_HEAD_DECIDES_IMMEDIATE = env_bool("GOVHALL_WINDOW_HEAD_DECIDES_IMMEDIATE", False)
+# Issue 17 item 2 (intake records what was handed in): a material the same applicant (same ID
+# number / USCC) handed in on an earlier accepted case may be reused at intake (ticked as
+# "verified on case X"), when that case was received within this many days.
+GOVHALL_MATERIAL_REUSE_DAYS = env_int("GOVHALL_MATERIAL_REUSE_DAYS", 365, minimum=1)
 # Step limits (issue 14 item 2, 每个环节的办理时限): working days a case may stay in each step
 # before the supervision scan raises `case_step.yellow` (an item's own limit wins; timeout
 # default 超时默认 applies them to review and approval). GOVHALL_STEP_LIMIT_<STEP>_DAYS each.
@@ -573,6 +594,19 @@ GOVHALL_PROGRESS_MAX_FAILURES_PER_CASE = env_int(
 GOVHALL_QUEUE_ENFORCE_HOURS = env_bool("GOVHALL_QUEUE_ENFORCE_HOURS", default=True)
 GOVHALL_QUEUE_RECALL_MAX = env_int("GOVHALL_QUEUE_RECALL_MAX", 3, minimum=0)
 GOVHALL_QUEUE_NOTIFY_AHEAD = env_int("GOVHALL_QUEUE_NOTIFY_AHEAD", 3, minimum=0)
+# Calling is forgiving (issue 17 item 4). A 过号 can be undone by its window for a few minutes
+# (the citizen who was in the restroom and comes back while the window is still free; later
+# the window has moved on and the ticket is put back in line instead: 0 turns undo off). A
+# late citizen is put back in line by the guide or a window N places after the head of their
+# line (0: at the end), at most GOVHALL_REQUEUE_MAX times per ticket (then a new ticket).
+GOVHALL_NO_SHOW_UNDO_MINUTES = env_int("GOVHALL_NO_SHOW_UNDO_MINUTES", 5, minimum=0)
+GOVHALL_REQUEUE_AFTER_PLACES = env_int("GOVHALL_REQUEUE_AFTER_PLACES", 3, minimum=0)
+GOVHALL_REQUEUE_MAX = env_int("GOVHALL_REQUEUE_MAX", 1, minimum=0)
+# The kiosk goes back to its first screen, in Chinese, this many seconds after showing a ticket
+# and after this many seconds without a touch (the next citizen must not find English or the
+# previous citizen's screen).
+GOVHALL_KIOSK_TICKET_SECONDS = env_int("GOVHALL_KIOSK_TICKET_SECONDS", 30, minimum=1)
+GOVHALL_KIOSK_IDLE_SECONDS = env_int("GOVHALL_KIOSK_IDLE_SECONDS", 90, minimum=5)
 GOVHALL_BOARD_STREAM_SECONDS = env_int("GOVHALL_BOARD_STREAM_SECONDS", 30, minimum=1)
 GOVHALL_APPOINTMENT_MIN_DAYS_AHEAD = env_int("GOVHALL_APPOINTMENT_MIN_DAYS_AHEAD", 1, minimum=0)
 GOVHALL_APPOINTMENT_MAX_WORKDAYS_AHEAD = env_int(

@@ -12,3 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# 400, 403 and 404 are Django's handlers with our templates (govhall/templates); the 500 page is
+# rendered without context processors, so it needs neither the session nor the database.
+handler500 = "govhall.core.errors.server_error"

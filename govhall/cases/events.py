@@ -52,6 +52,7 @@ class CaseEvent(models.TextChoices):
     RECORD_JOINT_MEETING = "case.record_joint_meeting", _("Joint review meeting")
     RECORD_FEE = "case.record_fee", _("Fee recorded")
     VIEW_PERSONAL_DATA = "case.view_personal_data", _("Personal data viewed")
+    EXPORT_LIST = "case.export_list", _("Case list exported")
 
 
 def action_event(action: str) -> str:

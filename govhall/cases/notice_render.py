@@ -9,6 +9,8 @@ was issued, see `govhall.cases.services.notices`), so the printed page and the P
 - `notice`: the Notice row.
 - `doc`: the document, a dict:
     - `center_name`, `center_address`, `center_phone`: the issuing center.
+    - `issuer`: the name heading the paper and on its seal line (the center; the licensing
+      department on a decision, 以部门名义).
     - `title`, `subtitle`, `number` (notice number), `case_number`, `kind`.
     - `addressee`: "张三丰：" (the applicant's full name, the salutation).
     - `facts`: list of (label, value) pairs for the heading block (case number, item, applicant,
@@ -191,6 +193,9 @@ def document(notice: Notice) -> dict[str, Any]:
     return {
         "kind": notice.kind,
         "center_name": center.get("name", ""),
+        # Who heads, signs and seals the paper: the center, or for a decision the licensing
+        # department (以部门名义); notices issued before the key existed were the center's.
+        "issuer": c.get("issuer") or center.get("name", ""),
         "center_address": center.get("address", ""),
         "center_phone": center.get("phone", ""),
         "title": c.get("title", ""),
@@ -290,7 +295,7 @@ def notice_pdf(notice: Notice, *, progress_url: str) -> bytes:
         return Paragraph(escape(text), st)
 
     story: list[Any] = [
-        p(doc["center_name"], center_style),
+        p(doc["issuer"], center_style),
         p(doc["title"], title_style),
     ]
     if doc["subtitle"]:
@@ -372,7 +377,7 @@ def notice_pdf(notice: Notice, *, progress_url: str) -> bytes:
             p(f"已签收：{doc['confirmed_by_name']}　{doc['confirmed_on']}", small_style)
         )
     seal_lines = [
-        p(f"{doc['center_name']}（盖章）", plain_style),
+        p(f"{doc['issuer']}（盖章）", plain_style),
         p(doc["issued_on"], plain_style),
     ]
     signature = Table(
@@ -400,7 +405,7 @@ def notice_pdf(notice: Notice, *, progress_url: str) -> bytes:
         topMargin=20 * mm,
         bottomMargin=20 * mm,
         title=f"{doc['title']} {doc['number']}",
-        author=doc["center_name"],
+        author=doc["issuer"],
         subject=doc["case_number"],
     )
     pdf.build(story, onFirstPage=footer, onLaterPages=footer)

@@ -3,8 +3,14 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from govhall.core.models import Event, Job, User
+
+# The admin is titled like the rest of the site, not "Django administration" (issue 17 item 11).
+admin.site.site_header = _("Government service center administration")
+admin.site.site_title = _("Government service center")
+admin.site.index_title = _("Site administration")
 
 
 def _superuser(request: HttpRequest) -> bool:

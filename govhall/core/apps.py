@@ -9,5 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from govhall.core.events import CoreEvent, register_events
+        from govhall.core.forms import use_translated_empty_choice
 
         register_events(CoreEvent)
+        use_translated_empty_choice()

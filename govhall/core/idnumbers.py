@@ -28,6 +28,16 @@ def normalize(value: str) -> str:
     return (value or "").strip().upper().replace(" ", "")
 
 
+def normalize_phone(value: str) -> str:
+    """A phone number as stored: digits only, without a "+86"/"0086" country prefix
+    ("138 1234-5678", "+86 13812345678" → "13812345678"). For exact searches."""
+    digits = re.sub(r"\D", "", value or "")
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            return digits[len(prefix) :]
+    return digits
+
+
 def id_check_character(first17: str) -> str:
     total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11]

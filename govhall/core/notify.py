@@ -5,12 +5,18 @@ that rolled back. The backend is chosen by the GOVHALL_NOTIFY_BACKEND setting (a
 a class with `deliver(message) -> None`); the default `OutboxBackend` stores the message in the
 database (the outbox page) and writes it to the log. A gateway backend subclasses it and marks
 the message sent or failed.
+
+Every SMS starts with the signature GOVHALL_SMS_SIGNATURE (【…】, the one the gateway account
+registered, as Chinese SMS gateways require): `notify` adds it here, once, so the outbox shows
+the text as sent. A text already starting with a 【…】 signature has it replaced, never doubled.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +26,32 @@ from govhall.core.models import OutboundMessage
 
 log = logging.getLogger("govhall.notify")
 
+# --- purposes: what a message is for, by name -----------------------------------------------------
+# Like event names (govhall.core.events), every app names the purposes of the messages it sends in
+# a `TextChoices` class ("case.accepted", "appointment.remind", …) and registers it in its
+# AppConfig.ready(); the outbox page shows the label, never the code (issue 17 item 11).
+
+_PURPOSES: dict[str, Any] = {}
+
+
+def register_purposes(names: type[models.TextChoices]) -> None:
+    """Make an app's message purposes known (called from its AppConfig.ready)."""
+    for value, label in names.choices:
+        owner = _PURPOSES.get(value)
+        assert owner is None or owner == label, f"purpose {value!r} registered twice"
+        _PURPOSES[value] = label
+
+
+def registered_purposes() -> dict[str, Any]:
+    """{purpose: label} of every registered purpose."""
+    return dict(_PURPOSES)
+
+
+def purpose_label(purpose: str) -> str:
+    """What the outbox shows for a purpose; the code itself only if nobody registered it."""
+    label = _PURPOSES.get(purpose)
+    return str(label) if label is not None else purpose
+
 
 class OutboxBackend:
     """Stores messages; nothing leaves the machine."""
@@ -28,6 +60,23 @@ class OutboxBackend:
 
     def deliver(self, message: OutboundMessage) -> None:
         log.info("%s to %s (%s): %s", message.channel, message.to, message.purpose, message.text)
+
+
+_LEADING_SIGNATURE = re.compile(r"^\s*【[^【】]{1,30}】\s*")
+
+
+def sms_signature() -> str:
+    """The configured SMS signature in 【】 (brackets added when the setting has none)."""
+    name = str(getattr(settings, "GOVHALL_SMS_SIGNATURE", "") or "").strip().strip("【】").strip()
+    return f"【{name}】" if name else ""
+
+
+def signed_sms_text(text: str) -> str:
+    """`text` starting with the SMS signature exactly once."""
+    signature = sms_signature()
+    if not signature:
+        return text
+    return signature + _LEADING_SIGNATURE.sub("", text, count=1)
 
 
 @cache
@@ -47,6 +96,8 @@ def notify(
     center_id: int | None = None,
 ) -> OutboundMessage:
     backend = _backend(settings.GOVHALL_NOTIFY_BACKEND)
+    if channel == "sms":
+        text = signed_sms_text(text)
     message = OutboundMessage.objects.create(
         channel=channel,
         to=to,

@@ -9,9 +9,12 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from govhall.core.events import register_events
+        from govhall.core.notify import register_purposes
         from govhall.feedback.events import FeedbackEvent
+        from govhall.feedback.purposes import FeedbackPurpose
 
         register_events(FeedbackEvent)
+        register_purposes(FeedbackPurpose)
 
         # Wiring: the overdue scans join the supervision registry (supervision never imports
         # feedback, its peer in layer 4).

@@ -9,6 +9,9 @@ class FrontdeskConfig(AppConfig):
 
     def ready(self) -> None:
         from govhall.core.events import register_events
+        from govhall.core.notify import register_purposes
         from govhall.frontdesk.events import FrontdeskEvent
+        from govhall.frontdesk.purposes import FrontdeskPurpose
 
         register_events(FrontdeskEvent)
+        register_purposes(FrontdeskPurpose)

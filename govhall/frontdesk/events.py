@@ -25,6 +25,8 @@ class FrontdeskEvent(models.TextChoices):
     TICKET_TRANSFER = "ticket.transfer", _("Ticket transferred")
     TICKET_CANCEL = "ticket.cancel", _("Ticket cancelled")
     TICKET_CONFIRM_PRIORITY = "ticket.confirm_priority", _("Ticket priority confirmed")
+    TICKET_UNDO_NO_SHOW = "ticket.undo_no_show", _("No-show of the ticket undone")
+    TICKET_REQUEUE = "ticket.requeue", _("Ticket put back in line")
     TICKET_OPEN_CASE = "ticket.open_case", _("Case opened from the ticket")
     QUEUE_CREATE_GROUP = "queue.create_group", _("Service group created")
     QUEUE_UPDATE_GROUP = "queue.update_group", _("Service group changed")
@@ -62,4 +64,6 @@ TICKET_ACTION_EVENTS: dict[str, FrontdeskEvent] = {
     TicketAction.TRANSFER: FrontdeskEvent.TICKET_TRANSFER,
     TicketAction.CANCEL: FrontdeskEvent.TICKET_CANCEL,
     TicketAction.CONFIRM_PRIORITY: FrontdeskEvent.TICKET_CONFIRM_PRIORITY,
+    TicketAction.UNDO_NO_SHOW: FrontdeskEvent.TICKET_UNDO_NO_SHOW,
+    TicketAction.REQUEUE: FrontdeskEvent.TICKET_REQUEUE,
 }

@@ -28,6 +28,8 @@ class TicketAction(models.TextChoices):
     TRANSFER = "transfer", _("Transfer")
     CANCEL = "cancel", _("Cancel")
     CONFIRM_PRIORITY = "confirm_priority", _("Confirm priority")
+    UNDO_NO_SHOW = "undo_no_show", _("Undo no-show")
+    REQUEUE = "requeue", _("Put back in line")
 
 
 A = TicketAction
@@ -39,7 +41,7 @@ WINDOW_OR_MANAGER: frozenset[str] = WINDOW | MANAGER_ROLES
 ANYONE_AT_THE_HALL: frozenset[str] = DESK | WINDOW | MANAGER_ROLES
 
 # Actions taken at the window that holds the ticket (or that calls it).
-WINDOW_ACTIONS = frozenset({A.CALL, A.RECALL, A.NO_SHOW, A.START, A.FINISH})
+WINDOW_ACTIONS = frozenset({A.CALL, A.RECALL, A.NO_SHOW, A.START, A.FINISH, A.UNDO_NO_SHOW})
 
 TICKET_TRANSITIONS = TransitionTable(
     [
@@ -57,5 +59,11 @@ TICKET_TRANSITIONS = TransitionTable(
         # An elderly/disabled priority asked at a kiosk beyond its daily limit: the guide (or a
         # clerk, a manager) who sees the person confirms it; the ticket keeps its place in line.
         Transition(S.WAITING, A.CONFIRM_PRIORITY, ANYONE_AT_THE_HALL, S.WAITING),
+        # Calling is forgiving (issue 17): a 过号 is undone by the window that marked it within
+        # GOVHALL_NO_SHOW_UNDO_MINUTES (called again at the same window, if it is free), and a
+        # late citizen is put back in line by the guide or a window (GOVHALL_REQUEUE_AFTER_PLACES
+        # places later, at most GOVHALL_REQUEUE_MAX times a ticket).
+        Transition(S.NO_SHOW, A.UNDO_NO_SHOW, WINDOW, S.CALLED, guard="undo_in_time"),
+        Transition(S.NO_SHOW, A.REQUEUE, ANYONE_AT_THE_HALL, S.WAITING, guard="requeue_left"),
     ]
 )

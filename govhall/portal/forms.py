@@ -73,3 +73,19 @@ class GuideSearchForm(forms.Form):
         if not self.is_bound or (not self.is_valid() and name in self.errors):
             return None
         return self.cleaned_data.get(name) or None
+
+
+# Issue 17 item 9: phone and ID fields open the phone's numeric keyboard. A phone number takes
+# the telephone pad (inputmode="tel"). An ID number takes the digit pad (inputmode="numeric")
+# although its check character may be X: the digit pad has no X, so the portal's access.js adds
+# an "X" key beside every field marked data-id-number (a plain keyboard stays usable on a
+# computer, and the services upper-case and check the number).
+PHONE_INPUT: dict[str, str] = {"inputmode": "tel", "autocomplete": "tel"}
+ID_NUMBER_INPUT: dict[str, Any] = {
+    "inputmode": "numeric",
+    "autocomplete": "off",
+    "autocapitalize": "characters",
+    "spellcheck": "false",
+    "data-id-number": "",
+    "data-id-x-label": _("Type the letter X"),
+}

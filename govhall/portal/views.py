@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,10 +12,12 @@ from django.shortcuts import redirect, render
 from govhall.catalog.models import ServiceItem
 from govhall.catalog.queries.guides import (
     guide_search,
+    procedure_steps,
     public_centers,
     public_departments,
     published_guide,
 )
+from govhall.frontdesk.queries.item_groups import groups_for_item
 from govhall.org.models import Center
 from govhall.portal.forms import GuideSearchForm
 
@@ -61,4 +66,17 @@ def guide_detail(request: HttpRequest, code: str) -> HttpResponse:
         item = published_guide(code)
     except ServiceItem.DoesNotExist:
         raise Http404 from None
-    return render(request, "portal/guide_detail.html", {"item": item})
+    online_url = ""
+    if item.online_available and settings.GOVHALL_ONLINE_HALL_URL:
+        online_url = f"{settings.GOVHALL_ONLINE_HALL_URL}?{urlencode({'item': item.code})}"
+    return render(
+        request,
+        "portal/guide_detail.html",
+        {
+            "item": item,
+            "steps": procedure_steps(item.procedure),
+            # Where to book and which kiosk button to touch (issue 17 item 9).
+            "groups": groups_for_item(item),
+            "online_url": online_url,
+        },
+    )

@@ -9,6 +9,9 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from govhall.core.events import register_events
+        from govhall.core.notify import register_purposes
         from govhall.supervision.events import SupervisionEvent
+        from govhall.supervision.purposes import SupervisionPurpose
 
         register_events(SupervisionEvent)
+        register_purposes(SupervisionPurpose)

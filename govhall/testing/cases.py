@@ -146,10 +146,16 @@ def bare_case(
 
 
 def intake_data(
-    item: ServiceItem, *, key: str = "k-1", missing: Collection[str] = (), **extra: object
+    item: ServiceItem,
+    *,
+    key: str = "k-1",
+    missing: Collection[str] = (),
+    lacking: Collection[str] = (),
+    **extra: object,
 ) -> dict[str, object]:
     """What the workbench intake form posts for a person applying for `item` at its first
-    window, every material received but those named in `missing`."""
+    window, every material received but those named in `missing` (a main one: the applicant
+    has it but did not bring it) and in `lacking` (ticked "does not have it")."""
     served = item.item_windows.first()
     assert served is not None, f"{item} is served at no window"
     data: dict[str, object] = {
@@ -164,7 +170,9 @@ def intake_data(
         "proposed": "promised",
     }
     for material in item.materials.all():
-        if material.name not in missing:
+        if material.name in lacking:
+            data[f"lacks_{material.pk}"] = "on"
+        elif material.name not in missing:
             data[f"received_{material.pk}"] = "on"
         data[f"form_{material.pk}"] = "original"
         data[f"copies_{material.pk}"] = "1"

@@ -13,11 +13,18 @@ from typing import Any
 
 import pytest
 
+from govhall.catalog.models import ServiceItem
 from govhall.core.models import User
 from govhall.core.roles import Role
 from govhall.frontdesk.models import ServiceGroup
 from govhall.org.models import Center, Department, Window
-from govhall.testing.factories import PostFactory, WindowFactory, make_staff
+from govhall.testing.factories import (
+    ItemWindowFactory,
+    PostFactory,
+    ServiceItemFactory,
+    WindowFactory,
+    make_staff,
+)
 from govhall.testing.sign_in import cover_ignores_sign_in
 
 
@@ -62,3 +69,26 @@ def queue_groups(
     group_a.windows.set([hall_window])
     group_b.windows.set([hall_window, second_window])
     return {"A": group_a, "B": group_b}
+
+
+@pytest.fixture
+def queue_matters(
+    queue_groups: dict[str, ServiceGroup],
+    county: Center,
+    other_department: Department,
+    hall_window: Window,
+    second_window: Window,
+) -> dict[str, Any]:
+    """Group B serves two 不动产 items (issue 17 item 1): 抵押登记 accepted only at window 2,
+    不动产查询 at windows 1 and 2 (catalog item-window links)."""
+    mortgage: ServiceItem = ServiceItemFactory.create(
+        center=county, department=other_department, name="抵押登记"
+    )
+    lookup: ServiceItem = ServiceItemFactory.create(
+        center=county, department=other_department, name="不动产查询"
+    )
+    ItemWindowFactory(item=mortgage, window=second_window)
+    ItemWindowFactory(item=lookup, window=second_window)
+    ItemWindowFactory(item=lookup, window=hall_window)
+    queue_groups["B"].items.set([mortgage, lookup])
+    return {"mortgage": mortgage, "lookup": lookup, "B": queue_groups["B"]}

@@ -84,15 +84,11 @@ class NavEntry:
     section: str | Promise = ""
 
 
+# The heading of the setup pages; the menu draws them folded under it (`nav_entries`).
+SETUP = _("Setup")
+
 NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:home", _("Home"), can_use_workbench),
-    NavEntry("workbench:centers", _("Centers"), can_use_workbench, section=_("Organization")),
-    NavEntry("workbench:departments", _("Departments"), can_use_workbench),
-    NavEntry("workbench:windows", _("Windows and posts"), can_use_workbench),
-    NavEntry("workbench:staff", _("Staff"), can_read_staff),
-    NavEntry("workbench:items", _("Service items"), can_use_workbench, section=_("Catalog")),
-    NavEntry("workbench:catalog_import", _("Catalog import and export"), can_manage_catalog),
-    NavEntry("workbench:calendar", _("Working-day calendar"), can_use_workbench),
     # "My inbox" carries the heading: every reader of cases sees it.
     NavEntry("workbench:case_inbox", _("My inbox"), can_read_cases, section=_("Cases")),
     NavEntry("workbench:case_intake", _("Case intake"), can_take_window_actions),
@@ -110,7 +106,6 @@ NAV: tuple[NavEntry, ...] = (
     # Front desk: queue
     NavEntry("workbench:queue_console", _("Calling console"), can_use_console),
     NavEntry("workbench:queue_line", _("Today's line"), can_act_on_tickets),
-    NavEntry("workbench:queue_groups", _("Queue groups"), can_manage_groups),
     NavEntry("workbench:queue_stats", _("Queue statistics"), can_read_queue_stats),
     # Front desk: appointments
     NavEntry("workbench:appointments", _("Appointments"), can_read_appointments),
@@ -140,7 +135,6 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry(
         "workbench:timeout_defaults", _("Passed by timeout default"), can_read_timeout_defaults
     ),
-    NavEntry("workbench:alert_rules", _("Supervision rules"), can_view_alerts),
     # Patrols (issue 14 item 6): the rounds (walking one on a phone) and the weekly summary.
     NavEntry("workbench:patrols", _("Patrols"), can_read_patrols),
     NavEntry("workbench:patrol_summary", _("Weekly patrol summary"), can_read_patrols),
@@ -153,7 +147,6 @@ NAV: tuple[NavEntry, ...] = (
     ),
     NavEntry("workbench:assessment", _("Monthly assessment"), can_read_assessment),
     NavEntry("workbench:assessment_feedback", _("Quarterly feedback"), can_read_assessment),
-    NavEntry("workbench:assessment_weights", _("Evaluation weights"), can_manage_assessment),
     # Citizens' voice (群众评议, issue 15): ratings, complaints, petitions, 12345, suggestions.
     # Ratings (好差评): every rating of the scope, and entering one taken by phone.
     NavEntry("workbench:ratings", _("Ratings"), can_read_ratings, section=_("Citizens' voice")),
@@ -161,8 +154,6 @@ NAV: tuple[NavEntry, ...] = (
     # Bad ratings (差评): the follow-up inbox and the month's targets.
     NavEntry("workbench:bad_ratings", _("Bad ratings"), can_read_bad_ratings),
     NavEntry("workbench:bad_rating_targets", _("Bad-rating targets"), can_read_bad_ratings),
-    # The rating tablets (评价器) paired to the windows.
-    NavEntry("workbench:rating_screens", _("Rating screens"), can_manage_rating_screens),
     # Petitions (信访): the register, the list, the leader reception days.
     NavEntry("workbench:petitions", _("Petitions"), can_read_petitions),
     NavEntry("workbench:petition_register", _("Register a petition"), can_handle_petitions),
@@ -189,12 +180,25 @@ NAV: tuple[NavEntry, ...] = (
     # 12345 hotline work orders: the list, typing one in, the webhook deliveries to the hotline.
     NavEntry("workbench:work_orders", _("12345 work orders"), can_read_work_orders),
     NavEntry("workbench:work_order_new", _("Type in a 12345 order"), can_enter_work_orders),
+    NavEntry("workbench:events", _("Event log"), can_read_event_log, section=_("Records")),
+    # Setup (issue 17 item 7): what is set up once and seldom changed, behind one collapsed
+    # entry at the end of the menu so the daily pages come first.
+    NavEntry("workbench:centers", _("Centers"), can_use_workbench, section=SETUP),
+    NavEntry("workbench:departments", _("Departments"), can_use_workbench),
+    NavEntry("workbench:windows", _("Windows and posts"), can_use_workbench),
+    NavEntry("workbench:staff", _("Staff"), can_read_staff),
+    NavEntry("workbench:items", _("Service items"), can_use_workbench),
+    NavEntry("workbench:catalog_import", _("Catalog import and export"), can_manage_catalog),
+    NavEntry("workbench:calendar", _("Working-day calendar"), can_use_workbench),
+    NavEntry("workbench:queue_groups", _("Queue groups"), can_manage_groups),
+    NavEntry("workbench:rating_screens", _("Rating screens"), can_manage_rating_screens),
+    NavEntry("workbench:alert_rules", _("Supervision rules"), can_view_alerts),
+    NavEntry("workbench:assessment_weights", _("Evaluation weights"), can_manage_assessment),
     NavEntry(
         "workbench:webhook_deliveries",
         _("Hotline webhook deliveries"),
         can_read_webhook_deliveries,
     ),
-    NavEntry("workbench:events", _("Event log"), can_read_event_log, section=_("Records")),
 )
 
 
@@ -203,14 +207,22 @@ def nav_entries(request: HttpRequest) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     # The heading of the group being walked, until a visible entry of the group shows it.
     pending_section: str | Promise = ""
+    in_setup = False
     for entry in NAV:
         if entry.section:
             pending_section = entry.section
+            in_setup = entry.section is SETUP
         if not entry.allowed(user):
             continue
         url = reverse(entry.url_name)
         entries.append(
-            {"url": url, "label": entry.label, "active": False, "section": pending_section}
+            {
+                "url": url,
+                "label": entry.label,
+                "active": False,
+                "section": pending_section,
+                "setup": in_setup,
+            }
         )
         pending_section = ""
     # The current page is the entry with the longest URL the path starts with, so /staff/leave/
@@ -222,6 +234,17 @@ def nav_entries(request: HttpRequest) -> list[dict[str, Any]]:
             best["active"] = True
     if getattr(user, "is_staff", False):
         entries.append(
-            {"url": reverse("admin:index"), "label": _("Administration"), "active": False}
+            {
+                "url": reverse("admin:index"),
+                "label": _("Administration"),
+                "active": False,
+                "section": "",
+                "setup": True,
+            }
         )
+    # The setup group is drawn folded, open when the current page is one of its entries.
+    setup = [e for e in entries if e["setup"]]
+    if setup:
+        setup[0]["opens_setup"] = True
+        setup[0]["setup_open"] = any(e["active"] for e in setup)
     return entries

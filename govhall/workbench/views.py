@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from govhall.core.access import access_job, can_read_event_log
@@ -12,16 +13,19 @@ from govhall.core.models import Event, User
 from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.staffing.queries.cover import servings_of
 from govhall.staffing.queries.leave import redact_leave_events
-from govhall.workbench.queries import home_figures
+from govhall.workbench.queries import home_work
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    servings = servings_of(request.user) if isinstance(request.user, User) else []
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    now = timezone.now()
     return render(
         request,
         "workbench/home.html",
-        {"figures": home_figures(request.user), "servings": servings},
+        {"work": home_work(user, now=now), "servings": servings_of(user, now)},
     )
 
 

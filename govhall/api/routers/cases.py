@@ -67,6 +67,7 @@ from govhall.cases.services.intake import (
     Outcome,
     case_receive,
     case_submit_online,
+    check_material_flags,
     propose_outcome,
 )
 from govhall.cases.services.joint import (
@@ -219,6 +220,10 @@ class CaseMaterialOut(Schema):
     received_on: datetime.date | None
     pending: bool = Field(..., description="Green channel: accepted with this one pending")
     due_on: datetime.date | None = Field(None, description="Pending material due on")
+    not_applicable: bool = Field(False, description="A conditional material not needed here")
+    reused_from_id: int | None = Field(
+        None, description="The earlier case this material was reused from"
+    )
 
 
 class JointTaskOut(Schema):
@@ -356,7 +361,9 @@ PARAMS_HELP = (
     "transfer window_id*; "
     "escalate center_id, forward_by (YYYY-MM-DD); receive_result result*, approved (bool); "
     "make_certificate certificate_number; deliver method* (pickup|express), recipient_name*, "
-    "id_last4 (pickup), tracking_number* (express); withdraw reason*; void reason*."
+    "id_last4 (pickup), tracking_number* (express); withdraw reason*; void reason*. "
+    "Any action: confirm_past_promise (bool) issues a notice whose promised date has already "
+    "passed; without it such an action answers 422 on confirm_past_promise and changes nothing."
 )
 
 
@@ -395,6 +402,18 @@ class MaterialCheckIn(Schema):
         description="The applicant has it but did not bring it (已有但未带来): a missing main "
         "material marked so makes a supplement case (补办件), not a returned one",
     )
+    not_applicable: bool = Field(
+        False,
+        description="A conditional material (the catalog's `condition`, e.g. 委托代理人办理时) "
+        "whose condition does not apply to this applicant: never counted as missing. 422 on a "
+        "material without a condition or together with received/pending/held_not_brought",
+    )
+    reused_from_case_id: Id | None = Field(
+        None,
+        description="Reuse this material from an earlier accepted case of the same applicant "
+        "(same ID number / USCC) on which it was handed in: counts as received and is "
+        "recorded as reused. 422 when that case does not hold it",
+    )
 
 
 class ProposeIn(Schema):
@@ -402,6 +421,9 @@ class ProposeIn(Schema):
     window_id: Id | None = Field(None, description="Receiving window (optional)")
     materials: list[MaterialCheckIn] = Field(default_factory=list)
     green_channel: bool = Field(False, description="Green channel (容缺受理)")
+    id_number: Code = Field(
+        "", description="The applicant's ID number or USCC: needed for a material reused"
+    )
 
 
 class MaterialRefOut(Schema):
@@ -578,6 +600,8 @@ def _checks(materials: list[MaterialCheckIn]) -> list[MaterialCheck]:
             copies=m.copies,
             pending=m.pending,
             held_not_brought=m.held_not_brought,
+            not_applicable=m.not_applicable,
+            reused_from=m.reused_from_case_id,
         )
         for m in materials
     ]
@@ -752,10 +776,15 @@ def propose(request: HttpRequest, payload: ProposeIn):
     user = _user(request)
     item = _item_in_scope(user, payload.item_id)
     window = _window_in_scope(user, payload.window_id) if payload.window_id else None
+    checks = _checks(payload.materials)
+    try:
+        check_material_flags(item=item, checks=checks, id_number=payload.id_number)
+    except ValidationError as error:
+        return _refused(error)
     proposal = propose_outcome(
         item=item,
         window=window,
-        checks=_checks(payload.materials),
+        checks=checks,
         green_channel=payload.green_channel,
     )
     return {

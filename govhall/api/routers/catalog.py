@@ -65,6 +65,11 @@ class MaterialOut(Schema):
     copies: int
     source: str
     note: str
+    condition: str = Field(
+        "",
+        description="A conditional material: required only when this holds (e.g. "
+        "委托代理人办理时); empty for a material every applicant brings.",
+    )
 
 
 class FeeOut(Schema):

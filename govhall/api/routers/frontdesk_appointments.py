@@ -36,6 +36,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from govhall.api.auth import SESSION_OR_TOKEN
+from govhall.api.routers.frontdesk_queue import item_of
 from govhall.api.routers.progress import client_address
 from govhall.api.schemas import (
     SERVICE_REFUSALS,
@@ -150,6 +151,11 @@ class BookIn(Schema):
         "without a valid one the booking is refused and holds no place",
     )
     matter: Label = ""
+    item: Id | None = Field(
+        None,
+        description="Optional: the item the applicant comes for, one the group serves (422 "
+        "otherwise); its name is the matter when none is given",
+    )
     channel: Literal["api", "portal"] = "api"
 
 
@@ -189,6 +195,7 @@ class AppointmentOut(Schema):
     id_number: str = Field(..., description="Masked: first 4 and last 4 characters")
     phone: str = Field(..., description="Masked: 138****5678")
     matter: str
+    item_id: int | None = Field(None, description="The item the applicant comes for")
     assigned_to: PersonOut | None
     overtime_minutes: int
     decision_note: str
@@ -424,6 +431,7 @@ def public_book(request: HttpRequest, response: HttpResponse, payload: BookIn) -
             channel=payload.channel,
             client=client_address(request),
             phone_code=payload.phone_code,
+            item=item_of(payload.item),
         )
     except ValidationError as error:
         return _refused(error)
@@ -444,6 +452,11 @@ def public_book(request: HttpRequest, response: HttpResponse, payload: BookIn) -
 def public_off_hours(request: HttpRequest, response: HttpResponse, payload: OffHoursIn) -> Any:
     group = bookable_group(payload.center, payload.group)
     try:
+        item = item_of(payload.item)
+        if item is not None and not group.items.filter(pk=item.pk, is_active=True).exists():
+            raise ValidationError(
+                {"item": [_("%(group)s does not serve this item.") % {"group": str(group)}]}
+            )
         appointment = appointment_request_off_hours(
             actor=None,
             group=group,
@@ -452,7 +465,7 @@ def public_off_hours(request: HttpRequest, response: HttpResponse, payload: OffH
             name=payload.name,
             id_number=payload.id_number,
             phone=payload.phone,
-            matter=payload.matter,
+            matter=payload.matter or (item.name if item is not None else ""),
             channel=payload.channel,
             client=client_address(request),
             phone_code=payload.phone_code,

@@ -168,7 +168,13 @@ class TicketOut(Schema):
     window_number: int | None
     target_window_id: int | None = Field(None, description="Transferred to this window by name")
     recall_count: int
+    no_show_at: datetime.datetime | None = Field(
+        None, description="When it was marked a no-show (undoable for a few minutes)"
+    )
+    requeue_count: int = Field(0, description="Times it was put back in line after a no-show")
     case_id: int | None
+    item_id: int | None = Field(None, description="The item the citizen came for")
+    matter: str = Field("", description="What the citizen came for (the item's name)")
 
     @staticmethod
     def resolve_group_letter(obj: Ticket) -> str:
@@ -198,10 +204,17 @@ class TicketWithActionsOut(Schema):
     actions: list[TicketActionOut] = Field(..., description="What the caller may do with it now")
 
 
+ITEM_DESCRIPTION = (
+    "Optional: the item the citizen came for, one the group serves (422 otherwise); the "
+    "ticket is then called only at windows that accept it"
+)
+
+
 class TakeIn(Schema):
     group: Id
     priority: Literal["normal", "elderly_disabled", "green_channel"] = "normal"
     phone: Code = Field("", description="Optional mobile number for an SMS when the turn is near")
+    item: Id | None = Field(None, description=ITEM_DESCRIPTION)
 
 
 class TakenOut(Schema):
@@ -213,6 +226,7 @@ class KioskIn(Schema):
     group: Id
     priority: Literal["normal", "elderly_disabled"] = "normal"
     phone: Code = ""
+    item: Id | None = Field(None, description=ITEM_DESCRIPTION)
 
 
 class KioskOut(Schema):
@@ -237,11 +251,24 @@ class CallNextOut(Schema):
 
 class ActIn(Schema):
     action: Literal[
-        "call", "recall", "no_show", "start", "finish", "transfer", "cancel", "confirm_priority"
+        "call",
+        "recall",
+        "no_show",
+        "start",
+        "finish",
+        "transfer",
+        "cancel",
+        "confirm_priority",
+        "undo_no_show",
+        "requeue",
     ] = Field(
         ...,
         description="confirm_priority: the guide confirms the elderly/disabled priority a "
-        "kiosk ticket asked for beyond the kiosk's daily limit (`priority_requested`)",
+        "kiosk ticket asked for beyond the kiosk's daily limit (`priority_requested`); "
+        "undo_no_show: the window that marked a no-show calls it back within "
+        "GOVHALL_NO_SHOW_UNDO_MINUTES (409 once the window has called another); requeue: "
+        "the guide or a window puts a no-show back in line, GOVHALL_REQUEUE_AFTER_PLACES "
+        "places after the head of its line, at most GOVHALL_REQUEUE_MAX times",
     )
     window: Id | None = Field(None, description="For call: the window that calls this ticket")
     to_group: Id | None = Field(None, description="For transfer: another group")
@@ -326,6 +353,17 @@ def _center(request: HttpRequest, center_id: int | None) -> Center:
     if root is None:
         raise Http404
     return root
+
+
+def item_of(item_id: int | None) -> ServiceItem | None:
+    """The item a payload names (None when it names none); ValidationError (422) when there is
+    no such item. Whether the group serves it is the service's question."""
+    if item_id is None:
+        return None
+    item = ServiceItem.objects.filter(pk=item_id).first()
+    if item is None:
+        raise ValidationError({"item": [_("No such item.")]})
+    return item
 
 
 def ticket_out(ticket: Ticket) -> Ticket:
@@ -537,7 +575,11 @@ def ticket_new(request: HttpRequest, payload: TakeIn) -> Any:
     group = access_queue_group(request.user, payload.group)
     try:
         ticket = ticket_take(
-            actor=_user(request), group=group, priority=payload.priority, phone=payload.phone
+            actor=_user(request),
+            group=group,
+            priority=payload.priority,
+            phone=payload.phone,
+            item=item_of(payload.item),
         )
     except ValidationError as error:
         return _refused(error)
@@ -572,6 +614,7 @@ def ticket_kiosk(request: HttpRequest, response: HttpResponse, payload: KioskIn)
             phone=payload.phone,
             device=f"address:{client}",
             client=client,
+            item=item_of(payload.item),
         )
     except ValidationError as error:
         return _refused(error)
@@ -627,7 +670,7 @@ def call_next(request: HttpRequest, window_id: int) -> Any:
     "/tickets/{int:ticket_id}/act",
     response={200: TicketWithActionsOut, **REFUSALS},
     summary="Act on a ticket: call, recall, no_show, start, finish, transfer, cancel, "
-    "confirm_priority",
+    "confirm_priority, undo_no_show, requeue",
     description=(
         "A transfer names `to_group` or `to_window` and keeps the ticket's place in line. "
         "Send the status you showed as `expected_status`: if the ticket changed meanwhile, "

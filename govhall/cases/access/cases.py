@@ -66,6 +66,13 @@ def can_hold_joint_meetings(user: object) -> bool:
     return _holds(user, MANAGER_ROLES)
 
 
+def can_export_cases_unmasked(user: object) -> bool:
+    """Exports the case list with the applicants' full ID and phone numbers: the hall's
+    management only (like petitions, seen in full by handlers and management). Everyone else's
+    export is masked like the list (SPEC §11); the case page shows one case in full, logged."""
+    return _holds(user, MANAGER_ROLES)
+
+
 def can_read_outbox(user: object) -> bool:
     """Reads the notifications sent from their centers (the outbox): management, supervisors."""
     return _holds(user, RECORD_READER_ROLES)

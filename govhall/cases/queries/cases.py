@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +22,9 @@ from govhall.cases.case_transitions import CLOCK_RUNNING_STATUSES, FINAL_STATUSE
 from govhall.cases.events import CaseEvent
 from govhall.cases.models import Case, CaseQuerySet, JointTask
 from govhall.cases.queries import joint as queries_joint
-from govhall.cases.statuses import CaseStatus, TaskStatus
+from govhall.cases.statuses import CaseStatus, Channel, TaskStatus
 from govhall.catalog.models import ItemWindow
+from govhall.core.idnumbers import normalize_phone
 from govhall.core.models import Event, OutboundMessage, User
 from govhall.core.roles import (
     BACK_OFFICE_ROLES,
@@ -33,7 +35,7 @@ from govhall.core.roles import (
     Role,
 )
 from govhall.org.access.scope import centers_in_scope, scope_of
-from govhall.org.models import Staff
+from govhall.org.models import Center, Staff
 from govhall.staffing.queries.cover import window_ids_at_hand
 from govhall.workdays.queries.calendar import calendar_for
 
@@ -78,12 +80,26 @@ class CaseFilters:
     due: str = ""  # "", "near", "overdue"
     green: bool = False
     q: str = ""
+    # Issue 17 item 8: a center and its subtree, the item, the applicant's phone (exact,
+    # normalised), the day of receipt from/to (inclusive, local days) and the channel.
+    center_id: int | None = None
+    item_id: int | None = None
+    phone: str = ""
+    received_from: datetime.date | None = None
+    received_to: datetime.date | None = None
+    channel: str = ""
 
     @classmethod
     def from_query(cls, query: Any) -> CaseFilters:
         def number(name: str) -> int | None:
             raw = (query.get(name) or "").strip()
-            return int(raw) if raw.isdigit() else None
+            return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+        def day(name: str) -> datetime.date | None:
+            try:
+                return datetime.date.fromisoformat((query.get(name) or "").strip()[:10])
+            except ValueError:
+                return None
 
         state = (query.get("status") or "").strip()
         if state not in {STATE_CLOSED, STATE_ALL, *CaseStatus.values}:
@@ -98,7 +114,38 @@ class CaseFilters:
             due=due if due in {DUE_NEAR, DUE_OVERDUE} else "",
             green=(query.get("green") or "") == "1",
             q=(query.get("q") or "").strip()[:60],
+            center_id=number("center"),
+            item_id=number("item"),
+            phone=normalize_phone((query.get("phone") or "")[:40]),
+            received_from=day("from"),
+            received_to=day("to"),
+            channel=channel
+            if (channel := (query.get("channel") or "").strip()) in Channel.values
+            else "",
         )
+
+    def query(self) -> dict[str, str]:
+        """The filters as a query string's parameters (the export repeats the list's)."""
+        values = {
+            "status": self.state,
+            "kind": self.kind,
+            "department": self.department_id,
+            "window": self.window_id,
+            "due": self.due,
+            "green": "1" if self.green else "",
+            "q": self.q,
+            "center": self.center_id,
+            "item": self.item_id,
+            "phone": self.phone,
+            "from": self.received_from.isoformat() if self.received_from else "",
+            "to": self.received_to.isoformat() if self.received_to else "",
+            "channel": self.channel,
+        }
+        return {key: str(value) for key, value in values.items() if value not in ("", None)}
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def near_due_limit(center_id: int | None, today: datetime.date) -> datetime.date:
@@ -144,6 +191,24 @@ def case_list(user: object, filters: CaseFilters, today: datetime.date) -> CaseQ
         cases = cases.filter(
             Q(number__icontains=filters.q) | Q(applicant__name__icontains=filters.q)
         )
+    if filters.center_id is not None:
+        # The center and the centers under it, within the reader's scope (cases_in_scope).
+        center = centers_in_scope(user).filter(pk=filters.center_id).values("path")
+        cases = cases.filter(
+            center__in=Center.objects.filter(path__startswith=Subquery(center[:1]))
+        )
+    if filters.item_id is not None:
+        cases = cases.filter(item_id=filters.item_id)
+    if filters.phone:
+        cases = cases.filter(applicant__phone=filters.phone)
+    # Whole local days, compared on received_at itself (the index on center, received_at).
+    if filters.received_from is not None:
+        cases = cases.filter(received_at__gte=_local_midnight(filters.received_from))
+    if filters.received_to is not None:
+        next_day = filters.received_to + datetime.timedelta(days=1)
+        cases = cases.filter(received_at__lt=_local_midnight(next_day))
+    if filters.channel:
+        cases = cases.filter(channel=filters.channel)
     return by_priority(cases.select_related(*LIST_RELATED))
 
 
@@ -237,107 +302,136 @@ def _tasks(tasks: Any) -> tuple[list[JointTask], int]:
     return rows[:INBOX_LIMIT], len(rows)
 
 
-def inbox(
+@dataclass(frozen=True)
+class _InboxSource:
+    """One part of the inbox before it is read: its cases or joint tasks (None: nothing)."""
+
+    key: str
+    title: str | Promise
+    help: str | Promise
+    cases: CaseQuerySet | None = None
+    tasks: QuerySet[JointTask] | None = None
+    # Shown even when empty (otherwise only when something waits).
+    always: bool = True
+
+
+def _inbox_sources(
     user: User, today: datetime.date, at: datetime.datetime | None = None
-) -> list[InboxSection]:
-    """What the user must do now, by kind of work. Sections the user has no part in are left
-    out; a section with nothing in it is kept (it says "nothing to do")."""
+) -> list[_InboxSource]:
+    """The parts of the user's inbox, each with the query of what waits in it (not run)."""
     scope = scope_of(user)
     roles = scope.roles
     everything = scope.everything
-    sections: list[InboxSection] = []
+    sources: list[_InboxSource] = []
 
     if everything or roles & WINDOW_ROLES:
         windows = window_ids_at_hand(user, at)
-        rows, total = _section_cases(window_cases(user, windows)) if windows else ([], 0)
-        sections.append(
-            InboxSection(
+        sources.append(
+            _InboxSource(
                 "window",
                 _("At my windows"),
                 _(
                     "Cases at the windows you serve now: pre-review, acceptance, supplements, "
                     "decisions at the window, certificates and delivery."
                 ),
-                cases=rows,
-                total=total,
+                cases=window_cases(user, windows) if windows else None,
             )
         )
-        late = pending_overdue_cases(user, windows, today) if windows else None
-        rows, total = _section_cases(late) if late is not None else ([], 0)
-        sections.append(
-            InboxSection(
+        sources.append(
+            _InboxSource(
                 "pending_overdue",
                 _("Pending materials overdue"),
                 _(
                     "Cases of your windows whose pending materials (green channel, or "
                     "attachments the applicant promised) are past their due date."
                 ),
-                cases=rows,
-                total=total,
+                cases=pending_overdue_cases(user, windows, today) if windows else None,
             )
         )
 
     department_id = _department_of(user)
     if department_id is not None and roles & BACK_OFFICE_ROLES:
-        rows, total = _section_cases(back_office_cases(user, department_id))
-        sections.append(
-            InboxSection(
+        sources.append(
+            _InboxSource(
                 "back_office",
                 _("Back office"),
                 _("Cases of your department waiting for review or approval."),
-                cases=rows,
-                total=total,
+                cases=back_office_cases(user, department_id),
             )
         )
 
     if department_id is not None and roles & JOINT_TASK_ROLES:
-        tasks, total = _tasks(queries_joint.open_tasks_for_department(department_id))
-        sections.append(
-            InboxSection(
+        sources.append(
+            _InboxSource(
                 "joint",
                 _("Joint review tasks"),
                 _("Open review tasks of your department on joint cases."),
-                tasks=tasks,
-                total=total,
+                tasks=queries_joint.open_tasks_for_department(department_id),
             )
         )
 
     if everything or roles & ESCALATION_ROLES:
-        rows, total = _section_cases(escalated_to_us(user))
-        if total or roles & (MANAGER_ROLES | {Role.APPROVER}) or everything:
-            sections.append(
-                InboxSection(
-                    "escalated",
-                    _("Forwarded to our center"),
-                    _("Cases a lower-level center forwarded to us, waiting for our result."),
-                    cases=rows,
-                    total=total,
-                )
+        sources.append(
+            _InboxSource(
+                "escalated",
+                _("Forwarded to our center"),
+                _("Cases a lower-level center forwarded to us, waiting for our result."),
+                cases=escalated_to_us(user),
+                always=bool(everything or roles & (MANAGER_ROLES | {Role.APPROVER})),
             )
+        )
 
     if everything or roles & MANAGER_ROLES:
         centers = list(centers_in_scope(user).values_list("pk", flat=True))
-        tasks, task_total = _tasks(queries_joint.overdue_joint_tasks(centers, today))
-        sections.append(
-            InboxSection(
+        sources.append(
+            _InboxSource(
                 "overdue_joint",
                 _("Overdue joint review tasks"),
                 _("Joint review tasks past their deadline; you may call a joint review meeting."),
-                tasks=tasks,
-                total=task_total,
+                tasks=queries_joint.overdue_joint_tasks(centers, today),
             )
         )
-        rows, total = _section_cases(overdue_cases(user, today))
-        sections.append(
-            InboxSection(
+        sources.append(
+            _InboxSource(
                 "overdue",
                 _("Overdue cases"),
                 _("Cases past their promised deadline."),
-                cases=rows,
-                total=total,
+                cases=overdue_cases(user, today),
             )
         )
+    return sources
+
+
+def inbox(
+    user: User, today: datetime.date, at: datetime.datetime | None = None
+) -> list[InboxSection]:
+    """What the user must do now, by kind of work. Sections the user has no part in are left
+    out; a section with nothing in it is kept (it says "nothing to do")."""
+    sections: list[InboxSection] = []
+    for source in _inbox_sources(user, today, at):
+        section = InboxSection(source.key, source.title, source.help)
+        if source.cases is not None:
+            section.cases, section.total = _section_cases(source.cases)
+        elif source.tasks is not None:
+            section.tasks, section.total = _tasks(source.tasks)
+        if section.total or source.always:
+            sections.append(section)
     return sections
+
+
+def inbox_counts(
+    user: User, today: datetime.date, at: datetime.datetime | None = None
+) -> dict[str, int]:
+    """How much waits in each part of the user's inbox (one COUNT per part; the home page)."""
+    counts: dict[str, int] = {}
+    for source in _inbox_sources(user, today, at):
+        if source.cases is not None:
+            counts[source.key] = source.cases.count()
+        elif source.tasks is not None:
+            counts[source.key] = source.tasks.count()
+        else:
+            counts[source.key] = 0
+    return counts
 
 
 # --- one case -----------------------------------------------------------------------------------

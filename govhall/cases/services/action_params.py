@@ -14,7 +14,8 @@ basis*; start_joint departments, task_days; suspend reason* (a SuspensionReason)
 withdraw / void reason*; extend days*,
 reason*; transfer window_id*; escalate center_id, forward_by; receive_result result*, approved;
 make_certificate certificate_number; deliver method*, recipient_name*, id_last4 (pickup),
-tracking_number (express). The others take none.
+tracking_number (express). The others take none. Every action also takes
+confirm_past_promise (yes/no): issue a notice whose promised date has already passed.
 """
 
 from __future__ import annotations
@@ -81,6 +82,9 @@ class ActionParams:
 
     # Values that could not be typed: {parameter: messages}, refused by `case_act`.
     problems: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # Every action: the clerk was warned that a notice of the action promises a date already
+    # past and confirmed (`services.notices.notice_issue`); without it such a notice is refused.
+    confirm_past_promise: bool = False
 
     @classmethod
     def _typed(cls, reader: _Reader) -> dict[str, Any]:
@@ -90,6 +94,7 @@ class ActionParams:
     def read(cls, values: Mapping[str, Any] | None) -> Self:
         reader = _Reader(values)
         typed = cls._typed(reader)
+        typed["confirm_past_promise"] = bool(reader.flag("confirm_past_promise"))
         problems = {key: tuple(messages) for key, messages in reader.errors.by_field.items()}
         return cls(**typed, problems=problems)
 

@@ -283,7 +283,7 @@ def _request_supplement(step: Step, params: RequestSupplementParams) -> None:
     listed_ids = {row.pk for row in listed}
     left_out = [
         row.name
-        for row in case.materials.filter(received=False, pending=False)
+        for row in case.materials.filter(received=False, pending=False, not_applicable=False)
         if row.pk not in listed_ids
     ]
     if left_out:
@@ -296,7 +296,9 @@ def _request_supplement(step: Step, params: RequestSupplementParams) -> None:
         return
     if case.window_id is None:
         _claim_window(step)
-    CaseMaterial.objects.filter(pk__in=listed_ids).update(received=False, received_on=None)
+    CaseMaterial.objects.filter(pk__in=listed_ids).update(
+        received=False, received_on=None, not_applicable=False
+    )
     step.data.update(
         {"missing": [row.name for row in listed], "extra": extra, "override_reason": override}
     )
@@ -314,7 +316,9 @@ def _receive_supplement(step: Step, params: ReceivedParams) -> None:
     now_received = {row.pk for row in rows}
     still = [
         row.name
-        for row in step.case.materials.filter(is_main=True, received=False, pending=False)
+        for row in step.case.materials.filter(
+            is_main=True, received=False, pending=False, not_applicable=False
+        )
         if row.pk not in now_received
     ]
     if still:
@@ -368,7 +372,7 @@ def _accept(step: Step, params: AcceptParams) -> None:
     departments = list(Department.objects.filter(pk__in=department_ids))
     if len(departments) != len(department_ids):
         step.error("joint_departments", _("A department does not exist."))
-    missing = list(case.materials.filter(is_main=True, received=False))
+    missing = list(case.materials.filter(is_main=True, received=False, not_applicable=False))
     not_excused = [row.name for row in missing if not (case.green_channel and row.pending)]
     if not_excused:
         step.error(
@@ -922,6 +926,7 @@ def _act(
                     extra=extra,
                     override_reason=override,
                     at=now,
+                    confirm_past_promise=params.confirm_past_promise,
                 )
         if step.sms:
             _tell(locked.pk, step.sms)  # sends once the transaction commits

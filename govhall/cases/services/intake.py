@@ -21,6 +21,11 @@ class MaterialCheck:
                               # material in the green channel only; an attachment on the
                               # applicant's promise (承诺补齐, 篇5 三2/3) in any case
     held_not_brought: bool = False  # the applicant has it but did not bring it (篇5 三1)
+    not_applicable: bool = False    # a conditional material (catalog `Material.condition`)
+                                    # whose condition does not hold: never missing
+    reused_from: int | None = None  # an earlier accepted case of the same applicant (same ID
+                                    # number / USCC) on which this material was handed in:
+                                    # counts as received, recorded in CaseMaterial.reused_from
 
 class Outcome(models.TextChoices): IMMEDIATE, PROMISED, JOINT, ESCALATED, SUPPLEMENT, RETURNED
 
@@ -67,6 +72,13 @@ promises to bring is marked pending: with the main body complete the case is acc
 attachment tracked like the green channel's pending materials (`CaseMaterial.pending`,
 `Case.pending_due_on`, received later by `receive_pending`; the supervision step scan raises an
 alert once the date passed). The receive event records both lists.
+
+Handed in (issue 17 item 2): a material counts as received only when the clerk ticks it, or when
+it is reused from a verified earlier case of the same applicant (`govhall.cases.queries.reuse`:
+accepted, not voided or withdrawn, within `GOVHALL_MATERIAL_REUSE_DAYS`). A conditional material
+(non-empty `Material.condition`, e.g. 委托书 只在委托代理人办理时) marked not applicable is never
+missing: not in the proposal, not in the one-time notice, not in acceptance. Both are recorded on
+the case material and in the receive event.
 """
 
 from __future__ import annotations
@@ -85,6 +97,7 @@ from govhall.cases.case_transitions import Action
 from govhall.cases.events import CaseEvent
 from govhall.cases.kinds import accepted_kind
 from govhall.cases.models import Applicant, Case, CaseMaterial
+from govhall.cases.queries.reuse import may_reuse
 from govhall.cases.services.action_params import action_params
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.errors import IdempotencyKeyReused
@@ -125,6 +138,13 @@ class MaterialCheck:
     copies: int = 1
     pending: bool = False
     held_not_brought: bool = False
+    not_applicable: bool = False
+    reused_from: int | None = None
+
+    @property
+    def handed_in(self) -> bool:
+        """Ticked as received, or reused from a verified earlier case."""
+        return self.received or self.reused_from is not None
 
 
 class Outcome(models.TextChoices):
@@ -175,9 +195,13 @@ def propose_outcome(
     missing_other: list[Material] = []
     pending: list[Material] = []
     held: list[Material] = []
+    not_applicable: list[Material] = []
     for material in item.materials.all():
         check = by_material.get(material.pk)
-        if check is not None and check.received:
+        if check is not None and check.handed_in:
+            continue
+        if check is not None and check.not_applicable and material.condition:
+            not_applicable.append(material)
             continue
         if check is not None and check.pending and (green_channel or not material.is_main):
             pending.append(material)
@@ -186,6 +210,11 @@ def propose_outcome(
         if material.is_main and check is not None and check.held_not_brought:
             held.append(material)
     reasons: list[str] = []
+    if not_applicable:
+        reasons.append(
+            _("Not needed for this applicant (condition does not apply): %(names)s.")
+            % {"names": "、".join(m.name for m in not_applicable)}
+        )
     absent = [m for m in missing_main if m not in held]
     if absent:
         reasons.append(
@@ -201,6 +230,11 @@ def propose_outcome(
             )
             % {"names": "、".join(m.name for m in missing_main)}
         )
+        if missing_other:
+            reasons.append(
+                _("Attachments are missing too: %(names)s.")
+                % {"names": "、".join(m.name for m in missing_other)}
+            )
         return Proposal(Outcome.SUPPLEMENT, reasons, missing_main, missing_other)
     if missing_other:
         reasons.append(
@@ -313,6 +347,8 @@ def _material_errors(
     *,
     green_channel: bool,
     errors: FieldErrors,
+    id_number: str = "",
+    now: datetime.datetime | None = None,
 ) -> dict[int, Material]:
     materials = {m.pk: m for m in item.materials.all()}
     seen: set[int] = set()
@@ -327,12 +363,13 @@ def _material_errors(
             errors.add("materials", _("Choose original, copy or both for each material."))
         if check.copies < 1:
             errors.add("materials", _("Copies must be at least 1."))
-        if check.pending and check.received:
+        if check.pending and check.handed_in:
             errors.add("materials", _("A received material cannot be pending."))
-        if check.held_not_brought and check.received:
+        if check.held_not_brought and check.handed_in:
             errors.add(
                 "materials", _("A received material cannot be marked “has it, not brought”.")
             )
+        _flag_errors(materials[check.material_id], check, id_number, now, errors)
         if check.pending and not green_channel and materials[check.material_id].is_main:
             errors.add(
                 "materials",
@@ -342,6 +379,64 @@ def _material_errors(
                 ),
             )
     return materials
+
+
+def _flag_errors(
+    material: Material,
+    check: MaterialCheck,
+    id_number: str,
+    now: datetime.datetime | None,
+    errors: FieldErrors,
+) -> None:
+    """Issue 17 item 2: "condition does not apply" only on a conditional material and alone;
+    a reuse only from a verified earlier case of this applicant holding the material."""
+    if check.not_applicable and not material.condition:
+        errors.add(
+            "materials",
+            _("%(name)s is not a conditional material: it cannot be marked not applicable.")
+            % {"name": material.name},
+        )
+    if check.not_applicable and (check.handed_in or check.pending or check.held_not_brought):
+        errors.add(
+            "materials",
+            _("%(name)s is marked both not applicable and handed in or to come.")
+            % {"name": material.name},
+        )
+    if check.reused_from is None:
+        return
+    if check.pending or check.held_not_brought:
+        errors.add("materials", _("A reused material cannot be pending or “has it, not brought”."))
+    elif not id_number or not may_reuse(
+        id_number=id_number, material=material, case_id=check.reused_from, now=now
+    ):
+        errors.add(
+            "materials",
+            _(
+                "%(name)s cannot be reused from that case: it was not handed in on an accepted "
+                "earlier case of this applicant."
+            )
+            % {"name": material.name},
+        )
+
+
+def check_material_flags(
+    *,
+    item: ServiceItem,
+    checks: list[MaterialCheck],
+    id_number: str = "",
+    now: datetime.datetime | None = None,
+) -> None:
+    """Refuse (ValidationError on `materials`) a "condition does not apply" or a reuse that the
+    intake would refuse; used where only a proposal is asked for."""
+    errors = FieldErrors()
+    materials = {m.pk: m for m in item.materials.all()}
+    for check in checks:
+        material = materials.get(check.material_id)
+        if material is None:
+            errors.add("materials", _("A material does not belong to this item."))
+            continue
+        _flag_errors(material, check, id_number, now, errors)
+    errors.raise_if_any()
 
 
 def _clean_key(key: str | None, errors: FieldErrors) -> str | None:
@@ -390,7 +485,7 @@ def _create_materials(
     rows = []
     for material in sorted(materials.values(), key=lambda m: (m.position, m.pk)):
         check = by_material.get(material.pk)
-        received = bool(check and check.received)
+        received = bool(check and check.handed_in)
         is_pending = bool(pending and check and check.pending and not received)
         rows.append(
             CaseMaterial(
@@ -405,6 +500,8 @@ def _create_materials(
                 received_on=day if received else None,
                 pending=is_pending,
                 due_on=pending_due_on if is_pending else None,
+                not_applicable=bool(check and check.not_applicable and not received),
+                reused_from_id=check.reused_from if check and received else None,
             )
         )
     CaseMaterial.objects.bulk_create(rows)
@@ -481,7 +578,14 @@ def case_receive(
     if not serves_window(actor, window, now):
         errors.add("window", _("You do not serve %(window)s now.") % {"window": str(window)})
     errors.merge(applicant_errors(applicant))
-    catalog = _material_errors(item, materials, green_channel=green_channel, errors=errors)
+    catalog = _material_errors(
+        item,
+        materials,
+        green_channel=green_channel,
+        errors=errors,
+        id_number=applicant.id_number,
+        now=now,
+    )
     proposal = propose_outcome(
         item=item, window=window, checks=materials, green_channel=green_channel
     )
@@ -495,7 +599,7 @@ def case_receive(
     pending_ids = [
         c.material_id
         for c in materials
-        if c.pending and not c.received and outcome in ACCEPTING_OUTCOMES
+        if c.pending and not c.handed_in and outcome in ACCEPTING_OUTCOMES
     ]
     if outcome in ACCEPTING_OUTCOMES and proposal.missing_main:
         errors.add(
@@ -559,7 +663,10 @@ def case_receive(
         _create_materials(
             case, catalog, materials, today, pending_due_on, pending=bool(pending_ids)
         )
-        held = {c.material_id for c in materials if c.held_not_brought and not c.received}
+        held = {c.material_id for c in materials if c.held_not_brought and not c.handed_in}
+        ordered = sorted(catalog.values(), key=lambda m: (m.position, m.pk))
+        excused = {c.material_id for c in materials if c.not_applicable}
+        reused = {c.material_id: c.reused_from for c in materials if c.reused_from is not None}
         record_event(
             actor=actor,
             action=CaseEvent.RECEIVE,
@@ -574,11 +681,9 @@ def case_receive(
                 "chosen": outcome,
                 "green_channel": green_channel,
                 "channel": Channel.WINDOW,
-                "held_not_brought": [
-                    m.name
-                    for m in sorted(catalog.values(), key=lambda m: (m.position, m.pk))
-                    if m.pk in held
-                ],
+                "held_not_brought": [m.name for m in ordered if m.pk in held],
+                "not_applicable": [m.name for m in ordered if m.pk in excused],
+                "reused": {m.name: reused[m.pk] for m in ordered if m.pk in reused},
                 "promised": [
                     catalog[pk].name
                     for pk in pending_ids
@@ -629,7 +734,9 @@ def _finish_intake(
     if outcome == Outcome.RETURNED:
         return act(Action.RETURN, {"reason": reason, "basis": basis}, note=reason)
     if outcome == Outcome.SUPPLEMENT:
-        missing = list(case.materials.filter(received=False).values_list("pk", flat=True))
+        missing = list(
+            case.materials.filter(received=False, not_applicable=False).values_list("pk", flat=True)
+        )
         return act(Action.REQUEST_SUPPLEMENT, {"missing": missing})
     department_ids = [d.pk for d in joint_departments] if joint_departments else None
     accept_params: dict[str, Any] = {"kind": OUTCOME_KIND[Outcome(outcome)]}
@@ -685,7 +792,9 @@ def case_submit_online(
     if not links:
         errors.add("item", _("No window serves this item yet."))
     errors.merge(applicant_errors(applicant))
-    catalog = _material_errors(item, materials, green_channel=False, errors=errors)
+    catalog = _material_errors(
+        item, materials, green_channel=False, errors=errors, id_number=applicant.id_number, now=now
+    )
     errors.raise_if_any()
 
     with transaction.atomic():

@@ -128,16 +128,18 @@ def _missing_names(case: Case) -> list[str]:
         names += list(content.get("extra_missing") or [])
         return [name for name in names if name]
     return list(
-        CaseMaterial.objects.filter(case_id=case.pk, received=False, pending=False)
+        CaseMaterial.objects.filter(
+            case_id=case.pk, received=False, pending=False, not_applicable=False
+        )
         .order_by("position", "id")
         .values_list("name", flat=True)
     )
 
 
 def sms_text(case: Case, purpose: str) -> str:
-    """The Chinese text of the SMS for `purpose`."""
-    head = f"【{case.center.name}】"
-    about = f"您申请的{case.item.name}（办件号{case.number}）"
+    """The Chinese text of the SMS for `purpose`, without the signature: `core.notify` starts
+    every SMS with the configured one (GOVHALL_SMS_SIGNATURE); the center is named here."""
+    about = f"您在{case.center.name}申请的{case.item.name}（办件号{case.number}）"
     window = str(case.window) if case.window_id else "办事窗口"
     if purpose == "accepted":
         if case.kind == "immediate" or case.promised_due_on is None:
@@ -146,14 +148,14 @@ def sms_text(case: Case, purpose: str) -> str:
             tail = "已受理，当日办结。"
         else:
             tail = f"已受理，承诺于{_cn_date(case.promised_due_on)}前办结。"
-        return f"{head}{about}{tail}{_progress_hint(case)}"
+        return f"{about}{tail}{_progress_hint(case)}"
     if purpose == "supplement":
         names = _missing_names(case)
         listed = "、".join(names[:MAX_LISTED_MATERIALS])
         if len(names) > MAX_LISTED_MATERIALS:
             listed += f"等{len(names)}项"
         what = f"需补正：{listed}。" if listed else "需补正材料，详见一次性告知书。"
-        return f"{head}{about}材料不全，{what}请补齐后到{window}办理。{_progress_hint(case)}"
+        return f"{about}材料不全，{what}请补齐后到{window}办理。{_progress_hint(case)}"
     if purpose == "decision" and case.status == CaseStatus.ESCALATION_CLOSED:
         purpose = "escalation_closed"
     if purpose == "decision":
@@ -161,34 +163,32 @@ def sms_text(case: Case, purpose: str) -> str:
             result = "已办结，决定不予许可，理由及救济途径详见决定书，请到窗口领取。"
         else:
             result = "已办结，决定准予许可。"
-        return f"{head}{about}{result}{_progress_hint(case)}"
+        return f"{about}{result}{_progress_hint(case)}"
     if purpose == "ready_for_pickup":
-        return f"{head}{about}的办理结果已制作完成，请携带有效身份证件到{window}领取。"
+        return f"{about}的办理结果已制作完成，请携带有效身份证件到{window}领取。"
     if purpose == "escalation_closed":
         higher = case.escalated_to.name if case.escalated_to else "上级机关"
-        return f"{head}{about}已由{higher}办结，结果已返回。{_progress_hint(case)}"
+        return f"{about}已由{higher}办结，结果已返回。{_progress_hint(case)}"
     if purpose == "extended":
         return (
-            f"{head}{about}因{case.extension_reason}，经批准延长办理期限"
+            f"{about}因{case.extension_reason}，经批准延长办理期限"
             f"{case.extension_days}个工作日，{_promise(case)}详见延期告知书。{_progress_hint(case)}"
         )
     if purpose == "prereview_returned":
         why = f"，原因：{case.reason}" if case.reason else ""
-        return (
-            f"{head}{about}预审未通过，已退回{why}。请按要求修改后重新提交。{_progress_hint(case)}"
-        )
+        return f"{about}预审未通过，已退回{why}。请按要求修改后重新提交。{_progress_hint(case)}"
     if purpose == "suspended":
         ground = SUSPENSION_REASON_SMS.get(case.suspension_reason, case.suspension_reason)
         note = f"（{case.suspension_note}）" if case.suspension_note else ""
         return (
-            f"{head}{about}因需{ground}{note}暂停办理，暂停期间不计入办理时限，"
+            f"{about}因需{ground}{note}暂停办理，暂停期间不计入办理时限，"
             f"恢复办理时将另行通知。{_progress_hint(case)}"
         )
     if purpose == "resumed":
-        return f"{head}{about}已恢复办理，{_promise(case)}{_progress_hint(case)}"
+        return f"{about}已恢复办理，{_promise(case)}{_progress_hint(case)}"
     if purpose == "deadline_moved":
         return (
-            f"{head}{about}因办事大厅休息日调整，{_promise(case)}"
+            f"{about}因办事大厅休息日调整，{_promise(case)}"
             f"给您带来不便，敬请谅解。{_progress_hint(case)}"
         )
     raise ValueError(f"unknown purpose {purpose!r}")

@@ -19,7 +19,11 @@ language. Error messages are English msgids as everywhere else.
   decision ("approved" | "denied" | ""), decision_text, certificate_number, rights (text or ""),
   lead_department, joint_tasks: [{department, due_on}], escalated_to, forward_by,
   window, clerk, override_reason, body / closing: [paragraphs as printed before / after the
-  tables].
+  tables], issuer (who signs and seals the paper: the center, or for a decision the licensing
+  department, 以部门名义, seeds/002… 三(一)1), past_promise_confirmed (bool).
+
+A notice whose promised date (`promised_due_on`) lies before its issue day is refused unless the
+caller passes `confirm_past_promise=True` (the clerk was warned and confirmed; issue 17 item 3).
 """
 
 from __future__ import annotations
@@ -188,6 +192,8 @@ def _base_content(
         "override_reason": "",
         "body": [],
         "closing": [],
+        "issuer": center.name,
+        "past_promise_confirmed": False,
     }
 
 
@@ -198,7 +204,7 @@ def _fill_materials(content: dict[str, Any], case: Case, missing_ids: list[int] 
         if missing_ids is not None:
             is_missing = material.pk in missing_ids
         else:
-            is_missing = not material.received and not material.pending
+            is_missing = not (material.received or material.pending or material.not_applicable)
         if material.pending and not material.received:
             content["materials_pending"].append(_material_row(material))
         elif is_missing:
@@ -424,6 +430,9 @@ def _fill_decision(
         return
     if decision not in DECISION_TITLES:
         raise ValidationError(_("Say whether the decision approves or denies the application."))
+    # The licensing department decides (以部门名义, seeds/002… 三(一)1): its name heads the paper
+    # and its seal closes it; the center only relays a higher level's result (above).
+    content["issuer"] = content["department"]
     content["decision"] = decision
     content["title"] = DECISION_TITLES[decision]
     if decision == "approved":
@@ -446,6 +455,28 @@ def _fill_decision(
     content["rights"] = RIGHTS_TEXT
 
 
+# Kinds whose paper promises a date (承诺于…前办结).
+PROMISING_KINDS = frozenset({NoticeKind.ACCEPTANCE, NoticeKind.JOINT, NoticeKind.EXTENSION})
+
+
+def promise_passed(content: dict[str, Any]) -> datetime.date | None:
+    """The promised date of a notice's `content` when it lies before the issue day, else None."""
+    if content.get("kind") not in PROMISING_KINDS:
+        return None
+    promised = _date_param(content.get("promised_due_on"))
+    issued = _date_param(content.get("issued_on"))
+    if promised is None or issued is None or promised >= issued:
+        return None
+    return promised
+
+
+def past_promise_message(promised: datetime.date) -> str:
+    return _(
+        "The promised date of this notice (%(date)s) has already passed. Tell the applicant "
+        "why, then confirm to issue the notice anyway."
+    ) % {"date": cn_date(promised)}
+
+
 def _lock_case(case: Case) -> None:
     # Serializes notice numbering and the one-time rule; a no-op re-lock inside the engine's
     # transaction, which already holds the row.
@@ -461,8 +492,13 @@ def notice_issue(
     extra: dict[str, Any] | None = None,
     override_reason: str = "",
     at: datetime.datetime | None = None,
+    confirm_past_promise: bool = False,
 ) -> Notice:
     """Issue a notice of `kind` for `case` and record it.
+
+    A notice promising a date before its issue day (an acceptance whose clock ran from receipt
+    under 行政许可法 §32, an extension of an overdue case) is refused with a ValidationError on
+    `confirm_past_promise` unless that flag is True: the clerk was warned and confirmed.
 
     Permission to take the action behind the notice is the engine's business; here only the
     one-time rule is enforced: a second one_time notice on the same case needs management and a
@@ -507,6 +543,11 @@ def notice_issue(
     number = f"{case.number}-{code}{seq:02d}"
     content = _base_content(case=case, kind=kind, actor=actor, issued_at=issued_at, number=number)
     content = _build(content=content, case=case, kind=kind, extra=extra)
+    past = promise_passed(content)
+    if past is not None:
+        if not confirm_past_promise:
+            raise ValidationError({"confirm_past_promise": past_promise_message(past)})
+        content["past_promise_confirmed"] = True
     if overridden:
         content["override_reason"] = override_reason
     notice = Notice.objects.create(
@@ -529,7 +570,12 @@ def notice_issue(
         obj=case,
         center_id=case.center_id,
         note=content["title"],
-        data={"notice": notice.number, "notice_id": notice.pk, "kind": kind},
+        data={
+            "notice": notice.number,
+            "notice_id": notice.pk,
+            "kind": kind,
+            **({"past_promise_confirmed": True} if past is not None else {}),
+        },
     )
     if overridden:
         record_event(

@@ -15,6 +15,7 @@ from govhall.cases.events import CaseEvent
 from govhall.cases.models import Case
 from govhall.core.events import record_event
 from govhall.core.models import Event, User
+from govhall.org.models import Staff
 
 
 def personal_data_view_record(*, actor: User, case: Case, purpose: str) -> Event:
@@ -37,3 +38,27 @@ def personal_data_view_record(*, actor: User, case: Case, purpose: str) -> Event
                 "fields": ["id_number", "phone"],
             },
         )
+
+
+@transaction.atomic
+def case_list_export_record(
+    *, actor: User, rows: int, unmasked: bool, filters: dict[str, str]
+) -> Event:
+    """Record that `actor` exported `rows` cases of the case list (issue 17 item 8), with the
+    filters used and whether the applicants' ID and phone numbers were in full."""
+    if actor is None or not actor.is_authenticated:
+        raise ValidationError(_("Only a signed-in staff member can export cases."))
+    staff = Staff.objects.filter(user_id=actor.pk).values_list("center_id", flat=True).first()
+    return record_event(
+        actor=actor,
+        action=CaseEvent.EXPORT_LIST,
+        obj=actor,
+        center_id=staff,
+        note=_("%(n)d cases") % {"n": rows},
+        data={
+            "rows": rows,
+            "unmasked": unmasked,
+            "filters": filters,
+            "fields": ["id_number", "phone"] if unmasked else [],
+        },
+    )

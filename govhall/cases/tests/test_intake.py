@@ -498,6 +498,7 @@ def test_online_case_waits_for_pre_review_then_is_accepted_at_the_window(
         case=case,
         action="accept",
         params=action_params("accept", {"kind": "promised"}),
+        at=FRIDAY,
     )
     assert case.status == CaseStatus.ACCEPTED and case.kind == CaseKind.PROMISED
 

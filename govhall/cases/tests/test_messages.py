@@ -40,7 +40,8 @@ def test_acceptance_sms(
     assert message.purpose == "case.accepted"
     assert message.object_id == str(case.pk)
     assert message.center_id == case.center_id
-    assert message.text.startswith("【示例县政务服务中心】您申请的食品经营许可")
+    assert message.text.startswith("【政务服务中心】您在示例县政务服务中心申请的食品经营许可")
+    assert message.text.count("【") == 1
     assert case.number in message.text
     assert "已受理，承诺于2025年10月14日前办结" in message.text
     assert f"https://zwfw.example.gov.cn/progress/?number={case.number}" in message.text

@@ -30,6 +30,10 @@ from govhall.org.models import Center, Window
 from govhall.testing.cases import PERSON_ID, accepted_case, local, make_case
 from govhall.testing.parallel import run_at_once
 
+# The moment `accepted_case` was accepted: its notices are issued then, before the promised
+# date (a notice promising a date already past needs the clerk's confirmation).
+ON_ACCEPTANCE = local(2025, 9, 30, 11)
+
 
 def pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
@@ -76,10 +80,14 @@ def test_notice_numbers_count_per_kind(
     case_item: ServiceItem, hall_window: Window, clerk: User
 ) -> None:
     case = accepted_case(case_item, hall_window)
-    first = notice_issue(actor=clerk, case=case, kind=NoticeKind.ACCEPTANCE)
-    second = notice_issue(actor=clerk, case=case, kind=NoticeKind.ACCEPTANCE)
+    first = notice_issue(actor=clerk, case=case, kind=NoticeKind.ACCEPTANCE, at=ON_ACCEPTANCE)
+    second = notice_issue(actor=clerk, case=case, kind=NoticeKind.ACCEPTANCE, at=ON_ACCEPTANCE)
     extension = notice_issue(
-        actor=clerk, case=case, kind=NoticeKind.EXTENSION, extra={"days": 3, "reason": "需现场核查"}
+        actor=clerk,
+        case=case,
+        kind=NoticeKind.EXTENSION,
+        extra={"days": 3, "reason": "需现场核查"},
+        at=ON_ACCEPTANCE,
     )
     assert [first.number[-4:], second.number[-4:], extension.number[-4:]] == [
         "SL01",
@@ -329,6 +337,7 @@ def test_extension_notice_moves_both_deadlines_across_holidays(
         case=case,
         kind=NoticeKind.EXTENSION,
         extra={"days": 3, "reason": "需组织专家评审"},
+        at=ON_ACCEPTANCE,
     )
     c = notice.content
     assert c["title"] == "延期办理告知书"
@@ -350,7 +359,7 @@ def test_extension_notice_after_the_engine_moved_the_deadlines(
         promised_due_on=datetime.date(2025, 10, 17),
         legal_due_on=datetime.date(2025, 11, 4),
     )
-    notice = notice_issue(actor=approver, case=case, kind=NoticeKind.EXTENSION)
+    notice = notice_issue(actor=approver, case=case, kind=NoticeKind.EXTENSION, at=ON_ACCEPTANCE)
     assert notice.content["promised_due_on"] == "2025-10-17"
     assert notice.content["legal_due_on"] == "2025-11-04"
     with pytest.raises(ValidationError, match="number of days and the reason"):
@@ -370,7 +379,9 @@ def test_joint_notice_lists_departments_and_their_deadlines(
 ) -> None:
     case = accepted_case(joint_item, hall_window, kind=CaseKind.JOINT)
     # Before the tasks exist: the item's departments, due 3 working days after the clock start.
-    early = notice_issue(actor=clerk, case=case, kind=NoticeKind.JOINT, extra={"task_days": 3})
+    early = notice_issue(
+        actor=clerk, case=case, kind=NoticeKind.JOINT, extra={"task_days": 3}, at=ON_ACCEPTANCE
+    )
     assert early.content["joint_tasks"] == [
         {"department": "县不动产登记中心", "due_on": "2025-10-11"},
         {"department": "县住房和城乡建设局", "due_on": "2025-10-11"},
@@ -378,7 +389,7 @@ def test_joint_notice_lists_departments_and_their_deadlines(
     JointTask.objects.create(
         case=case, department=third_department, due_on=datetime.date(2025, 10, 13)
     )
-    notice = notice_issue(actor=clerk, case=case, kind=NoticeKind.JOINT)
+    notice = notice_issue(actor=clerk, case=case, kind=NoticeKind.JOINT, at=ON_ACCEPTANCE)
     c = notice.content
     assert c["title"] == "联办件通知书"
     assert c["lead_department"] == "县市场监督管理局"
@@ -412,7 +423,7 @@ def test_issued_content_does_not_change_with_the_case(
     case_item: ServiceItem, hall_window: Window, clerk: User
 ) -> None:
     case = accepted_case(case_item, hall_window)
-    notice = notice_issue(actor=clerk, case=case, kind=NoticeKind.ACCEPTANCE)
+    notice = notice_issue(actor=clerk, case=case, kind=NoticeKind.ACCEPTANCE, at=ON_ACCEPTANCE)
     case_item.name = "改名后的事项"
     case_item.save()
     Case.objects.filter(pk=case.pk).update(promised_due_on=datetime.date(2025, 12, 1))
@@ -428,7 +439,7 @@ def test_confirmation_is_recorded_once(
     case_item: ServiceItem, hall_window: Window, clerk: User, clerk_b: User
 ) -> None:
     case = accepted_case(case_item, hall_window)
-    notice = notice_issue(actor=clerk, case=case, kind=NoticeKind.ACCEPTANCE)
+    notice = notice_issue(actor=clerk, case=case, kind=NoticeKind.ACCEPTANCE, at=ON_ACCEPTANCE)
     with pytest.raises(ValidationError, match="name of the person who signed"):
         notice_confirm(actor=clerk, notice=notice, confirmed_by_name="  ")
     confirmed = notice_confirm(actor=clerk, notice=notice, confirmed_by_name=" 张三丰 ")
@@ -448,7 +459,7 @@ def test_confirmation_refused_to_outsiders_and_guides(
     case_item: ServiceItem, hall_window: Window, clerk: User, outsider: User, guide: User
 ) -> None:
     case = accepted_case(case_item, hall_window)
-    notice = notice_issue(actor=clerk, case=case, kind=NoticeKind.ACCEPTANCE)
+    notice = notice_issue(actor=clerk, case=case, kind=NoticeKind.ACCEPTANCE, at=ON_ACCEPTANCE)
     for actor in (outsider, guide):
         with pytest.raises(ValidationError, match="cannot record confirmations"):
             notice_confirm(actor=actor, notice=notice, confirmed_by_name="张三丰")
@@ -497,7 +508,7 @@ def test_pdf_has_chinese_text_case_number_and_a4_pages(
     case = accepted_case(case_item, hall_window, **case_fields)
     if "escalate_to" in extra:
         extra = {**extra, "escalate_to": county.pk}
-    notice = notice_issue(actor=clerk, case=case, kind=kind, extra=extra)
+    notice = notice_issue(actor=clerk, case=case, kind=kind, extra=extra, at=ON_ACCEPTANCE)
     data = notice_pdf(notice, progress_url="https://zwfw.example.gov.cn/progress/?number=1")
     assert data.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(data))
@@ -508,7 +519,9 @@ def test_pdf_has_chinese_text_case_number_and_a4_pages(
     assert notice.content["title"] in text
     assert case.number in text
     assert notice.number in text
-    assert "示例县政务服务中心" in text
+    # The center issues, except a decision: the licensing department's (以部门名义).
+    issuer = "县市场监督管理局" if kind == NoticeKind.DECISION else "示例县政务服务中心"
+    assert f"{issuer}（盖章）" in text
     assert "张三丰" in text
     assert "申请人（签字）" in text
     assert "扫码查询办理进度" in text
@@ -796,7 +809,10 @@ def test_notices_issued_at_once_get_distinct_numbers(
 
     def issue(actor: User) -> Notice:
         return notice_issue(
-            actor=actor, case=Case.objects.get(pk=case.pk), kind=NoticeKind.ACCEPTANCE
+            actor=actor,
+            case=Case.objects.get(pk=case.pk),
+            kind=NoticeKind.ACCEPTANCE,
+            at=ON_ACCEPTANCE,
         )
 
     results = run_at_once([lambda: issue(clerk), lambda: issue(clerk_b), lambda: issue(clerk)])

@@ -43,7 +43,17 @@ def export_materials(center: Center) -> Iterator[tuple[str, Material]]:
     materials = (
         Material.objects.filter(item__center=center)
         .select_related("item")
-        .only("item__code", "position", "name", "is_main", "form", "copies", "source", "note")
+        .only(
+            "item__code",
+            "position",
+            "name",
+            "is_main",
+            "form",
+            "copies",
+            "source",
+            "note",
+            "condition",
+        )
         .order_by("item__department__code", "item__code", "position", "id")
     )
     for material in materials.iterator(chunk_size=2000):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import QuerySet
 
 from govhall.catalog.models import ServiceItem, ServiceItemQuerySet
@@ -58,3 +60,27 @@ def published_guide(code: str) -> ServiceItem:
         .prefetch_related("materials", "fees", "joint_departments", windows_prefetch())
         .get(code=code)
     )
+
+
+# A procedure written on one line separates its steps with arrows or dashes
+# ("申请—受理—审核—发照", "申请→受理") or numbers them after a semicolon ("1. 申请；2. 受理");
+# numbering typed at a step's start is dropped, the page numbers the steps itself.
+_STEP_SEPARATORS = re.compile(r"\s*(?:—+|→|->|＞|－{1,2}|-{2,})\s*")
+_NUMBERED_STEP = re.compile(
+    r"(?<=[;；。])\s*(?=(?:第?[0-9一二三四五六七八九十]+步|[0-9]{1,2}[.、．](?!\d)))"
+)
+_STEP_NUMBER = re.compile(
+    r"^\s*(?:第?[0-9一二三四五六七八九十]+(?:步[:：、]?|[.、．)）:：])|[（(][0-9一二三四五六七八九十]+[)）])\s*"
+)
+
+
+def procedure_steps(procedure: str) -> list[str]:
+    """The steps of an item's procedure text, for the guide's numbered list: one a line, or
+    split at the arrows or dashes of a one-line procedure; empty lines and typed numbers out."""
+    lines = [line.strip() for line in procedure.splitlines() if line.strip()]
+    if len(lines) == 1:
+        lines = _NUMBERED_STEP.split(lines[0])
+    if len(lines) == 1:
+        lines = _STEP_SEPARATORS.split(lines[0])
+    steps = [_STEP_NUMBER.sub("", line).strip().rstrip(";；") for line in lines]
+    return [step for step in steps if step]

@@ -28,7 +28,9 @@ from govhall.core.models import User
 from govhall.core.validation import FieldErrors
 
 MAX_COPIES = 99
-MATERIAL_FIELDS = frozenset({"name", "is_main", "form", "copies", "source", "note", "position"})
+MATERIAL_FIELDS = frozenset(
+    {"name", "is_main", "form", "copies", "source", "note", "condition", "position"}
+)
 
 
 def material_rule_errors(material: Material) -> FieldErrors:
@@ -44,6 +46,10 @@ def material_rule_errors(material: Material) -> FieldErrors:
         "source", material.source, max_length=max_length_of(Material, "source")
     )
     material.note = errors.text("note", material.note, max_length=max_length_of(Material, "note"))
+    # A conditional material (委托书 only when a representative applies): the condition it needs.
+    material.condition = errors.text(
+        "condition", material.condition, max_length=max_length_of(Material, "condition")
+    )
     errors.choice(
         "form",
         material.form,
@@ -66,6 +72,7 @@ def material_rule_errors(material: Material) -> FieldErrors:
                 "name",
                 "source",
                 "note",
+                "condition",
                 "form",
                 "copies",
                 "position",
@@ -89,6 +96,7 @@ def material_add(
     copies: int = 1,
     source: str = "",
     note: str = "",
+    condition: str = "",
 ) -> Material:
     require_catalog_manager(actor, item.center_id)
     last = item.materials.aggregate(last=Max("position"))["last"]
@@ -101,6 +109,7 @@ def material_add(
         copies=copies,
         source=source,
         note=note,
+        condition=condition,
     )
     material_rule_errors(material).raise_if_any()
     material.save()
@@ -109,7 +118,12 @@ def material_add(
         action=CatalogEvent.MATERIAL_ADD,
         obj=item,
         center_id=item.center_id,
-        data={"material": material.pk, "name": material.name, "is_main": material.is_main},
+        data={
+            "material": material.pk,
+            "name": material.name,
+            "is_main": material.is_main,
+            "condition": material.condition,
+        },
     )
     return material
 

@@ -115,7 +115,7 @@ def export_catalog(center: Center) -> bytes:
         ]
         items_sheet.append(_row(items_sheet, values))
     materials_sheet = workbook.create_sheet(SHEET_MATERIALS)
-    _header(materials_sheet, MATERIAL_COLUMNS, [30, 6, 36, 10, 14, 6, 20, 24])
+    _header(materials_sheet, MATERIAL_COLUMNS, [30, 6, 36, 10, 14, 6, 20, 24, 24])
     number = 0
     last_item = None
     for code, material in export_materials(center):
@@ -130,6 +130,7 @@ def export_catalog(center: Center) -> bytes:
             material.copies,
             material.source,
             material.note,
+            material.condition,
         ]
         materials_sheet.append(_row(materials_sheet, values))
     fees_sheet = workbook.create_sheet(SHEET_FEES)
@@ -166,6 +167,7 @@ def _readme(workbook: Workbook) -> None:
         "决定层级": "上报件由哪一级决定：" + "、".join(LEVEL_LABELS.values()),
         "主件/附件": "主件 或 附件",
         "形式": "、".join(FORM_LABELS.values()),
+        "适用条件": "有条件的材料在什么情况下才需要（如：委托代理人办理时）；留空表示都需要",
         "收费标准（元）": "核定的收费标准，大于 0，最多两位小数",
         "收费依据": "收费标准的批准文件",
         "窗口编号": "本中心的窗口编号",

@@ -16,7 +16,8 @@ columns and sheets are ignored). Rows are keyed by the implementation code (实�
     联办时限（工作日）, 制证时限（工作日）, 送达时限（工作日）
 材料 (materials)
     实施编码*, 序号, 材料名称*, 主件/附件 (主件 or 附件), 形式 (原件 复印件 原件和复印件),
-    份数, 来源, 备注
+    份数, 来源, 备注, 适用条件 (a conditional material: required only when this holds, e.g.
+    委托代理人办理时; empty for a material every applicant brings)
 收费 (fees)
     实施编码*, 收费项目*, 收费标准（元）*, 单位, 收费依据*
 窗口 (windows)
@@ -154,6 +155,7 @@ MATERIAL_COLUMNS = (
     Column("份数", "copies", "int"),
     Column("来源", "source"),
     Column("备注", "note"),
+    Column("适用条件", "condition"),
 )
 FEE_COLUMNS = (
     Column("实施编码", "code", required=True),

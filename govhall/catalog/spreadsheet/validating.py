@@ -308,6 +308,7 @@ class _Validator:
                 copies=1 if values.get("copies") is None else values["copies"],
                 source=values.get("source") or "",
                 note=values.get("note") or "",
+                condition=values.get("condition") or "",
             )
             errors = material_rule_errors(material)
             self._report(sheet.name, row, errors, headers)

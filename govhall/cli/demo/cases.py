@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases.models import Case, JointTask, Notice
+from govhall.cases.queries.reuse import reuse_offers
 from govhall.cases.services.action_params import action_params
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.fees import case_fee_record
@@ -165,6 +166,10 @@ class CaseSpec:
     center: str = COUNTY_CODE
     missing: tuple[str, ...] = ()  # materials not brought (name prefixes)
     pending: tuple[str, ...] = ()  # green channel: materials accepted as pending
+    # Issue 17 item 2: conditional materials whose condition does not apply (name prefixes),
+    # and materials reused from the applicant's verified earlier case (listed before this one).
+    not_applicable: tuple[str, ...] = ()
+    reused: tuple[str, ...] = ()
     reason: str = ""
     basis: str = ""
     acts: tuple[Act, ...] = ()
@@ -182,6 +187,8 @@ COMPANY_CLOSE = "公司注销登记（含简易注销）"
 SOLE_TRADER = "个体工商户设立登记"
 OPENING = "企业开办（设立登记、公章刻制、发票申领“一件事”）"
 AGENT = "授权委托书"
+# Limited authorization: the window forwards, the back office reviews (后台审核), the chief approves.
+MEDICAL_DEVICE = "第三类医疗器械经营许可"
 
 FOOD_RETURN_BASIS = "《中华人民共和国行政许可法》第三十二条；《食品生产许可管理办法》第十五条"
 DENY_BASIS = "《药品经营和使用质量监督管理办法》第十五条；《药品经营质量管理规范》"
@@ -231,19 +238,21 @@ CASES: tuple[CaseSpec, ...] = (
         missing=(AGENT,),
         acts=(Act("receive_supplement", 2), Act("accept", 2)),
     ),
-    # Online; the one-time notice came 7 working days after receipt, so the clock runs from the
-    # day of receipt (行政许可法 §32) and the case is overdue.
+    # Online; the one-time notice came 6 working days after receipt, so the clock runs from the
+    # day of receipt (行政许可法 §32) and the case is overdue today. Its acceptance notice still
+    # never promised the past: 7 promised working days from receipt end on the acceptance day
+    # (with FOOD's 3 days a late notice always would, and the clerk is warned of that).
     CaseSpec(
         "late-notice",
-        FOOD,
-        3,
-        10,
+        "建设工程规划许可证核发",
+        7,
+        8,
         enterprise(3),
         "online",
-        missing=(AGENT,),
+        missing=("设计方案审查意见",),
         acts=(
-            Act("prereview_pass", 9),
-            Act("request_supplement", 3),
+            Act("prereview_pass", 7),
+            Act("request_supplement", 2),
             Act("receive_supplement", 1),
             Act("accept", 1, params={"kind": "promised"}),
         ),
@@ -646,6 +655,50 @@ CASES: tuple[CaseSpec, ...] = (
             Act("review", 3, by="zrgh-reviewer", note="符合控制性详细规划，拟同意核发。"),
         ),
     ),
+    # --- 后台审核 at 市场监管 (issue 17 item 13): the `reviewer` and `approver` logins' work ----
+    CaseSpec(
+        "device-in-review",
+        MEDICAL_DEVICE,
+        3,
+        3,
+        enterprise(35),
+        not_applicable=(AGENT,),  # the legal representative applied in person
+        acts=(Act("forward", 2, note="材料齐全，转市场监管局后台审核。"),),
+    ),
+    CaseSpec(
+        "device-awaiting-approval",
+        MEDICAL_DEVICE,
+        3,
+        6,
+        enterprise(36),
+        acts=(
+            Act("forward", 5, note="材料齐全，转市场监管局后台审核。"),
+            Act("review", 2, by="reviewer", note="现场核查合格，质量管理制度健全，拟同意许可。"),
+        ),
+    ),
+    CaseSpec(
+        "device-approved",
+        MEDICAL_DEVICE,
+        3,
+        9,
+        enterprise(37),
+        not_applicable=(AGENT,),
+        acts=(
+            Act("forward", 8),
+            Act("review", 5, by="reviewer", note="符合第三类医疗器械经营条件。"),
+            Act("approve", 3, by="approver", note="同意许可。"),
+        ),
+    ),
+    # The same enterprise applies again: its 营业执照 is reused from the verified case above.
+    CaseSpec(
+        "device-holder-food",
+        FOOD,
+        3,
+        1,
+        enterprise(37),
+        not_applicable=(AGENT,),
+        reused=("营业执照",),
+    ),
     CaseSpec(
         "passport",
         "普通护照签发",
@@ -811,20 +864,32 @@ class _Loader:
         item = ServiceItem.objects.get(center=center, name=spec.item)
         window = Window.objects.get(center=center, number=spec.window)
         clerk = spec.by or self.clerk_of(center, spec.window)
+        at = self.at(center, spec.day, 10 + (index * 17) % 90, None)
+        offers = (
+            reuse_offers(id_number=spec.applicant.id_number, materials=item.materials.all(), now=at)
+            if spec.reused
+            else {}
+        )
         checks = []
         for material in item.materials.all():
             missing = any(material.name.startswith(name) for name in spec.missing)
             pending = any(material.name.startswith(name) for name in spec.pending)
+            excused = any(material.name.startswith(name) for name in spec.not_applicable)
+            offer = offers.get(material.pk)
+            reused = offer is not None and any(
+                material.name.startswith(name) for name in spec.reused
+            )
             checks.append(
                 MaterialCheck(
                     material_id=material.pk,
-                    received=not (missing or pending),
+                    received=not (missing or pending or excused or reused),
                     form=material.form,
                     copies=material.copies,
                     pending=pending,
+                    not_applicable=excused,
+                    reused_from=offer.case_id if offer is not None and reused else None,
                 )
             )
-        at = self.at(center, spec.day, 10 + (index * 17) % 90, None)
         with _moment(at):
             if spec.outcome == "online":
                 case, _created = case_submit_online(
@@ -906,7 +971,9 @@ class _Loader:
 
     def params(self, case: Case, act: Act, center: Center) -> dict[str, Any]:
         params = dict(act.params)
-        missing = case.materials.filter(received=False, pending=False).values_list("pk", flat=True)
+        missing = case.materials.filter(
+            received=False, pending=False, not_applicable=False
+        ).values_list("pk", flat=True)
         if act.action == "request_supplement":
             params["missing"] = list(missing)
         elif act.action == "receive_supplement":

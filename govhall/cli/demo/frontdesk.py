@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from govhall.catalog.models import ServiceItem
 from govhall.cli.demo.departments import COUNTY_CODE
 from govhall.cli.demo.people import person_name
 from govhall.core.idnumbers import id_check_character
@@ -27,7 +28,7 @@ from govhall.frontdesk.models import InquiryChannel, InquiryOutcome, ServiceGrou
 from govhall.frontdesk.services.appointment_booking import appointment_book, appointment_cancel
 from govhall.frontdesk.services.appointment_off_hours import appointment_request_off_hours
 from govhall.frontdesk.services.appointment_slots import bookable_days, slot_times
-from govhall.frontdesk.services.groups import groups_build
+from govhall.frontdesk.services.groups import group_create, groups_build
 from govhall.frontdesk.services.inquiries import inquiry_finish, inquiry_log
 from govhall.frontdesk.services.phone_codes import phone_code_issue
 from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next, ticket_take
@@ -135,6 +136,22 @@ class _Loader:
         self.calendar = calendar_for(county.pk)
         self.director = User.objects.get(username="director")
         self.guide = User.objects.get(username="guide")
+        self._items: dict[tuple[int, int | None], list[ServiceItem]] = {}
+
+    def items_of(self, group: ServiceGroup, window: Window | None = None) -> list[ServiceItem]:
+        """The group's published items (those `window` accepts, when named): what the citizen
+        names at the kiosk (issue 17 item 1)."""
+        key = (group.pk, window.pk if window is not None else None)
+        if key not in self._items:
+            items = group.items.filter(is_active=True).order_by("pk")
+            if window is not None:
+                items = items.filter(item_windows__window=window)
+            self._items[key] = list(items)
+        return self._items[key]
+
+    def item_for(self, group: ServiceGroup, n: int, window: Window | None = None) -> Any:
+        items = self.items_of(group, window)
+        return items[n % len(items)] if items else None
 
     def moment(self, day: datetime.date, minutes: float) -> datetime.datetime:
         opens = datetime.datetime.combine(
@@ -149,7 +166,9 @@ class _Loader:
             group = desk.groups[n % len(desk.groups)]
             taken = self.moment(day, n * 9)
             priority = TicketPriority.ELDERLY_DISABLED if n % 7 == 3 else TicketPriority.NORMAL
-            ticket_take(group=group, priority=priority, at=taken)
+            ticket_take(
+                group=group, priority=priority, at=taken, item=self.item_for(group, n, desk.window)
+            )
             called_at = taken + datetime.timedelta(minutes=4 + n % 11)
             ticket = ticket_call_next(actor=desk.clerk, window=desk.window, at=called_at)
             if ticket is None:
@@ -185,7 +204,8 @@ class _Loader:
         for n in range(TODAY_FINISHED):
             desk = desks[n % len(desks)]
             taken = next(moments)
-            ticket_take(group=desk.groups[n % len(desk.groups)], at=taken)
+            group = desk.groups[n % len(desk.groups)]
+            ticket_take(group=group, at=taken, item=self.item_for(group, n, desk.window))
             ticket = ticket_call_next(actor=desk.clerk, window=desk.window, at=taken + step / 4)
             if ticket is not None:
                 ticket_act(
@@ -196,7 +216,12 @@ class _Loader:
                 )
         for n, desk in enumerate(desks):
             taken = next(moments)
-            ticket_take(group=desk.groups[0], phone=f"1390000{n:04d}", at=taken)
+            ticket_take(
+                group=desk.groups[0],
+                phone=f"1390000{n:04d}",
+                at=taken,
+                item=self.item_for(desk.groups[0], n, desk.window),
+            )
             ticket = ticket_call_next(actor=desk.clerk, window=desk.window, at=taken + step / 2)
             if ticket is not None and n % 2 == 0:
                 ticket_act(
@@ -209,7 +234,9 @@ class _Loader:
                 extra = {"actor": self.guide, "priority": TicketPriority.GREEN_CHANNEL}
             elif n == 2:
                 extra = {"priority": TicketPriority.ELDERLY_DISABLED}
-            ticket_take(group=desk.groups[-1], at=next(moments), **extra)
+            # Waiting tickets name any item of the line: each waits for a window accepting it.
+            group = desk.groups[-1]
+            ticket_take(group=group, at=next(moments), item=self.item_for(group, n), **extra)
         self.result.tickets += TODAY_FINISHED + len(desks) + TODAY_WAITING
 
     def queue(self) -> None:
@@ -328,7 +355,9 @@ def _appointments(loader: _Loader) -> None:
             name=name,
             id_number=id_number,
             phone=phone,
-            matter="办理" + group.name + "业务",
+            # Most name the item they come for (its name becomes the matter); some only say.
+            item=loader.item_for(group, n) if n % 4 != 3 else None,
+            matter="" if n % 4 != 3 else "办理" + group.name + "业务",
             channel="portal" if public else "phone",
             at=booked_at,
             client="demo",
@@ -359,6 +388,82 @@ def _appointments(loader: _Loader) -> None:
         loader.result.appointments += 1
 
 
+# Town and village rooms (issue 17 item 1): tickets waiting today per town, bookings per room.
+TOWN_TICKETS_WAITING = 4
+ROOM_BOOKINGS = 2
+# A village room has no window: its 全程代办员 serves booked visits (a line without windows).
+VILLAGE_GROUP = ("A", "预约代办")
+
+
+def _book_room(
+    loader: _Loader, group: ServiceGroup, serial: int, n: int, item: ServiceItem | None
+) -> bool:
+    """One portal booking in `group` on its first bookable day; False when none is free."""
+    days = bookable_days(group, timezone.localdate(loader.now))
+    times = slot_times(group.center, group.slot_minutes)
+    if not days or not times:
+        return False
+    name, id_number, phone = _demo_person(serial)
+    booked_at = loader.now - datetime.timedelta(minutes=30)
+    appointment_book(
+        actor=None,
+        group=group,
+        date=days[n % len(days)],
+        starts=times[(n * 5) % len(times)][0],
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        item=item,
+        matter="" if item is not None else "委托代办：" + group.center.name,
+        channel="portal",
+        at=booked_at,
+        client=f"demo-{group.center.code}",  # each room's citizens, not one address
+        phone_code=phone_code_issue(phone=phone, at=booked_at)[1],
+    )
+    return True
+
+
+def _towns(loader: _Loader) -> None:
+    """Town centers get their groups built from their windows' items (like the county), a few
+    tickets waiting today that name their item, and bookings; each village room gets a line for
+    booked visits with its 全程代办员."""
+    serial = 500
+    towns = Center.objects.filter(parent=loader.county, is_active=True).order_by("path")
+    for town in towns:
+        groups = groups_build(actor=loader.director, center=town)
+        loader.result.groups += len(groups)
+        if not groups:
+            continue
+        now = loader.now
+        if calendar_for(town.pk).is_workday(timezone.localdate(now)):
+            for n in range(TOWN_TICKETS_WAITING):
+                group = groups[n % len(groups)]
+                ticket_take(
+                    group=group,
+                    at=now - datetime.timedelta(minutes=5 * (TOWN_TICKETS_WAITING - n)),
+                    item=loader.item_for(group, n),
+                )
+                loader.result.tickets += 1
+        for n in range(ROOM_BOOKINGS):
+            serial += 1
+            group = groups[n % len(groups)]
+            if _book_room(loader, group, serial, n, loader.item_for(group, n)):
+                loader.result.appointments += 1
+        for village in Center.objects.filter(parent=town, is_active=True).order_by("path"):
+            room = group_create(
+                actor=loader.director,
+                center=village,
+                letter=VILLAGE_GROUP[0],
+                name=VILLAGE_GROUP[1],
+                slot_minutes=60,
+                slot_capacity=2,
+            )
+            loader.result.groups += 1
+            serial += 1
+            if _book_room(loader, room, serial, 0, None):
+                loader.result.appointments += 1
+
+
 def load_demo_frontdesk() -> FrontDeskResult:
     """Add the demo front desk unless the county already has one (nothing when the demo hall is
     missing)."""
@@ -374,6 +479,7 @@ def load_demo_frontdesk() -> FrontDeskResult:
             loader.queue()
             _inquiries(loader)
             _appointments(loader)
+            _towns(loader)
     finally:
         notify_log.setLevel(level)
     return loader.result

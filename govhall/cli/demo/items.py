@@ -30,6 +30,9 @@ class MaterialSpec:
     copies: int = 1
     source: str = ""
     note: str = ""
+    # A conditional material (issue 17 item 2): required only when this holds; the clerk marks
+    # "condition does not apply" at intake otherwise (catalog `Material.condition`).
+    condition: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,15 +66,25 @@ class ItemSpec:
 
 
 def main(
-    name: str, form: str = "original", copies: int = 1, source: str = "", note: str = ""
+    name: str,
+    form: str = "original",
+    copies: int = 1,
+    source: str = "",
+    note: str = "",
+    condition: str = "",
 ) -> MaterialSpec:
-    return MaterialSpec(name, True, form, copies, source, note)
+    return MaterialSpec(name, True, form, copies, source, note, condition)
 
 
 def extra(
-    name: str, form: str = "copy", copies: int = 1, source: str = "", note: str = ""
+    name: str,
+    form: str = "copy",
+    copies: int = 1,
+    source: str = "",
+    note: str = "",
+    condition: str = "",
 ) -> MaterialSpec:
-    return MaterialSpec(name, False, form, copies, source, note)
+    return MaterialSpec(name, False, form, copies, source, note, condition)
 
 
 ID_CARD = main("申请人居民身份证", "both", source="公安机关", note="窗口核验原件，留存复印件")
@@ -79,6 +92,7 @@ AGENT = extra(
     "授权委托书及受托人身份证件",
     "both",
     note="委托他人代办时提供",
+    condition="委托他人代办时",
 )
 LICENSE = main("营业执照", "copy", source="市场监督管理部门", note="加盖公章")
 LEGAL_REP_ID = main("法定代表人身份证件", "copy", note="加盖公章")
@@ -160,7 +174,11 @@ COUNTY_ITEMS: tuple[ItemSpec, ...] = (
             main("个体工商户变更登记（备案）申请书"),
             main("营业执照正、副本", "original"),
             ID_CARD,
-            extra("变更后的经营场所使用相关文件", note="变更经营场所时提供"),
+            extra(
+                "变更后的经营场所使用相关文件",
+                note="变更经营场所时提供",
+                condition="变更经营场所时",
+            ),
         ),
         windows=((2, FULL),),
         on_the_spot=True,
@@ -214,7 +232,11 @@ COUNTY_ITEMS: tuple[ItemSpec, ...] = (
         materials=(
             main("公司登记（备案）申请书"),
             main("关于变更事项的股东会决议或决定", note="法定代表人签署"),
-            main("修改后的公司章程或章程修正案", note="涉及章程修改时提供"),
+            main(
+                "修改后的公司章程或章程修正案",
+                note="涉及章程修改时提供",
+                condition="涉及章程修改时",
+            ),
             LICENSE,
             AGENT,
         ),
@@ -307,6 +329,28 @@ COUNTY_ITEMS: tuple[ItemSpec, ...] = (
         online_available=False,
         visits_required=2,
     ),
+    # Limited authorization (有限授权): the window receives and accepts, the bureau's back office
+    # reviews (后台审核, the `reviewer` login) and the section chief approves (`approver`), so
+    # every role of the demo has its part of the flow (issue 17 item 13).
+    ItemSpec(
+        department="SCJG",
+        name="第三类医疗器械经营许可",
+        item_type=LICENSING,
+        legal_days=20,
+        promised_days=8,
+        basis="《医疗器械监督管理条例》第五十二条；《医疗器械经营监督管理办法》（国家市场监督管理总局令第54号）第十二条",
+        conditions="有与经营范围和经营规模相适应的质量管理机构或者质量管理人员，质量管理人员应当具有相关专业学历或者职称；有与经营范围和经营规模相适应的经营场所和贮存条件；有与经营的医疗器械相适应的质量管理制度。",
+        materials=(
+            main("医疗器械经营许可申请表"),
+            LICENSE,
+            main("法定代表人、企业负责人、质量负责人的身份证明、学历或者职称证明", "copy"),
+            main("经营场所、库房的地理位置图、平面图和产权证明或租赁协议", "copy"),
+            main("经营质量管理制度、工作程序等文件目录", "original"),
+            AGENT,
+        ),
+        windows=((3, LIMITED),),
+        inspection=True,
+    ),
     ItemSpec(
         department="SCJG",
         name="特种设备使用登记",
@@ -319,7 +363,12 @@ COUNTY_ITEMS: tuple[ItemSpec, ...] = (
             main("特种设备使用登记表", copies=2),
             LICENSE,
             main("特种设备产品合格证、监督检验证明", "copy"),
-            main("定期检验报告", "copy", note="首次定期检验后登记的提供"),
+            main(
+                "定期检验报告",
+                "copy",
+                note="首次定期检验后登记的提供",
+                condition="首次定期检验后登记时",
+            ),
         ),
         windows=((3, PARTIAL),),
     ),
@@ -337,7 +386,9 @@ COUNTY_ITEMS: tuple[ItemSpec, ...] = (
             main("使用土地的有关证明文件", "copy"),
             main("建设工程设计方案（总平面图、建筑单体平面、立面、剖面图）", "original", copies=2),
             main("建设单位法定代表人身份证明及授权委托书", "copy"),
-            extra("设计方案审查意见", "copy", note="已批复方案的提供"),
+            extra(
+                "设计方案审查意见", "copy", note="已批复方案的提供", condition="已批复设计方案时"
+            ),
         ),
         windows=((8, PARTIAL), (7, LIMITED)),
         procedure="1. 申请：工程建设项目审批管理系统在线申报或到7号、8号窗口申请；2. 受理；"
@@ -457,7 +508,7 @@ COUNTY_ITEMS: tuple[ItemSpec, ...] = (
             main("不动产权属证书", "original"),
             main("存量房买卖合同（网签备案）", "original"),
             main("完税凭证", "copy", source="税务部门", note="一窗受理时由系统共享"),
-            extra("婚姻状况证明", "copy", note="权利人为个人时提供"),
+            extra("婚姻状况证明", "copy", note="权利人为个人时提供", condition="权利人为个人时"),
             AGENT,
         ),
         windows=((4, PARTIAL), (5, PARTIAL)),
@@ -545,7 +596,12 @@ COUNTY_ITEMS: tuple[ItemSpec, ...] = (
         materials=(
             main("不动产登记资料查询申请书"),
             ID_CARD,
-            extra("利害关系证明材料", "original", note="利害关系人查询时提供"),
+            extra(
+                "利害关系证明材料",
+                "original",
+                note="利害关系人查询时提供",
+                condition="利害关系人查询时",
+            ),
         ),
         windows=((5, FULL), (4, FULL)),
         on_the_spot=True,

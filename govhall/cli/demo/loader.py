@@ -240,6 +240,7 @@ class _Loader:
                     copies=material.copies,
                     source=material.source,
                     note=material.note,
+                    condition=material.condition,
                 )
             for fee in spec.fees:
                 fee_add(

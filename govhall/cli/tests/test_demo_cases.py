@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import transaction
+from django.db import models, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -227,6 +227,17 @@ def test_each_login_finds_work_in_the_inbox(county: Center) -> None:
     assert section("head", "window") >= 15  # heads windows 1–3
     assert section("w03-1a", "window") >= 8
     assert section("approver", "back_office") >= 4
+    # 后台审核 at 市场监管 (issue 17 item 13): the demo reviewer has a forwarded case to review,
+    # and the approver one the reviewer reviewed.
+    assert section("reviewer", "back_office") >= 1
+    assert case("device-in-review").status == CaseStatus.IN_REVIEW
+    assert case("device-awaiting-approval").status == CaseStatus.AWAITING_APPROVAL
+    assert case("device-approved").status == CaseStatus.APPROVED
+    # Issue 17 item 2: a condition that does not apply and a reused material, as recorded.
+    assert case("device-in-review").materials.get(name__startswith="授权委托书").not_applicable
+    reused = case("device-holder-food").materials.get(name="营业执照")
+    assert reused.received and reused.reused_from == case("device-approved")
+    assert case("device-holder-food").status == CaseStatus.ACCEPTED
     assert section("zrgh-reviewer", "back_office") == 1
     assert section("zrgh-approver", "back_office") == 1
     assert section("bdc-approver", "back_office") == 2  # one awaiting approval, one joint done
@@ -326,6 +337,33 @@ def test_appointments_are_booked_ahead_with_an_off_hours_request(county: Center)
     # Saturdays are not working days in the demo's calendar: a request waits for the director.
     assert appointments.filter(status="requested", is_off_hours=True).count() == 1
     assert Event.objects.filter(action__startswith="appointment.").count() >= appointments.count()
+
+
+def test_tickets_and_bookings_name_their_matter_in_towns_and_villages_too(
+    county: Center,
+) -> None:
+    """Issue 17 item 1: the demo's tickets and bookings name the item; every town has groups
+    built from its windows' items, with waiting tickets and bookings, and every village room a
+    line taking bookings."""
+    from govhall.frontdesk.models import Appointment, ServiceGroup, Ticket
+    from govhall.frontdesk.queries.queue import group_window_mismatches
+
+    tickets = Ticket.objects.filter(center=county)
+    assert tickets.filter(item__isnull=False).count() > tickets.count() * 0.8
+    # Every called ticket was called at a window that accepts its item.
+    called = tickets.filter(item__isnull=False, window__isnull=False)
+    accepted = ItemWindow.objects.filter(
+        item_id=models.OuterRef("item_id"), window_id=models.OuterRef("window_id")
+    )
+    assert not called.exclude(models.Exists(accepted)).exists()
+    assert Appointment.objects.filter(center=county, item__isnull=False).exclude(matter="").exists()
+    for town in Center.objects.filter(parent=county):
+        assert ServiceGroup.objects.filter(center=town, windows__isnull=False).exists(), town
+        assert Appointment.objects.filter(center=town, item__isnull=False).exists(), town
+        assert group_window_mismatches(town) == []
+        for village in Center.objects.filter(parent=town):
+            assert Appointment.objects.filter(center=village).exists(), village
+    assert group_window_mismatches(county) == []
 
 
 # --- supervision (govhall/cli/demo/supervision.py), loaded by the same `govhall demo` ----------

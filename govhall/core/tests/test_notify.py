@@ -36,7 +36,7 @@ def test_default_backend_stores_and_logs(caplog, county):
         )
     stored = OutboundMessage.objects.get(pk=message.pk)
     assert stored.channel == "sms" and stored.to == "13812345678"
-    assert stored.text == "您的办件已受理" and stored.purpose == "accepted"
+    assert stored.text == "【政务服务中心】您的办件已受理" and stored.purpose == "accepted"
     assert stored.status == OutboundMessage.Status.STORED and stored.backend == "outbox"
     assert stored.object_type == "org.center" and stored.object_id == str(county.pk)
     assert stored.center_id == 7
@@ -59,3 +59,26 @@ def test_gateway_backend_can_mark_sent(settings):
     message = send_sms(to="13900001111", text="办结", purpose="decision")
     assert RecordingGateway.delivered[-1] == message.pk
     assert OutboundMessage.objects.get(pk=message.pk).status == OutboundMessage.Status.SENT
+
+
+# --- issue 17 item 3: every SMS starts with the configured signature, once -------------------
+
+
+def test_every_sms_starts_with_the_configured_signature_once(settings):
+    settings.GOVHALL_SMS_SIGNATURE = "示例县政务服务"  # brackets are added
+    plain = send_sms(to="13812345678", text="您的办件已受理", purpose="accepted")
+    signed = send_sms(to="13812345678", text="【示例县政务服务】您的办件已受理", purpose="x")
+    other = send_sms(to="13812345678", text="【某中心】 您的办件已受理", purpose="x")
+    for message in (plain, signed, other):
+        stored = OutboundMessage.objects.get(pk=message.pk)  # the outbox shows it as sent
+        assert stored.text == "【示例县政务服务】您的办件已受理"
+        assert stored.text.count("【") == 1
+
+
+def test_the_default_signature_and_e_mail_unsigned(settings):
+    assert settings.GOVHALL_SMS_SIGNATURE == "【政务服务中心】"
+    mail = notify(channel="email", to="a@example.org", text="您好", purpose="test")
+    assert OutboundMessage.objects.get(pk=mail.pk).text == "您好"
+    settings.GOVHALL_SMS_SIGNATURE = ""
+    sms = send_sms(to="13812345678", text="您好", purpose="test")
+    assert OutboundMessage.objects.get(pk=sms.pk).text == "您好"

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from govhall.catalog.queries.acceptance import accepted_at_window
+
 
 class ServiceGroup(models.Model):
     """A line of the queue (A: 市场监管, B: 不动产 …): the items it is for and the windows that call
@@ -100,13 +102,15 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
 
     def line_of_window(self, window_id: int, group_ids: Iterable[int]) -> TicketQuerySet:
         """The waiting tickets a window calls, in calling order: those of its groups not sent
-        to a named window, and those transferred to it by name."""
+        to a named window, and those transferred to it by name; of those, only the ones whose
+        item the window accepts (or that name no item: `catalog.queries.acceptance`)."""
         return (
             self.waiting()
             .filter(
                 Q(target_window_id=window_id)
                 | Q(target_window__isnull=True, group_id__in=list(group_ids))
             )
+            .filter(accepted_at_window(window_id))
             .in_line_order()
         )
 

@@ -15,12 +15,14 @@ groups, a ticket's place in line, and the hall's display board.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from govhall.catalog.models import ServiceItem
 from govhall.frontdesk.models import ServiceGroup, Ticket, TicketCall, TicketStatus
 from govhall.frontdesk.models.queue import ACTIVE_TICKET_STATUSES
 from govhall.org.models import Center, Window
@@ -81,6 +83,58 @@ def kiosk_group(center: Center, letter: str, day: datetime.date) -> ServiceGroup
     if group is None:
         raise Http404
     return group
+
+
+@dataclass(frozen=True)
+class KioskMatter:
+    """A matter the citizen recognises at the kiosk: an item a group serves, the department as
+    a hint, and the line (group) it queues in."""
+
+    item_id: int
+    name: str
+    department: str
+    group: ServiceGroup
+
+    @property
+    def search_text(self) -> str:
+        return f"{self.name} {self.department} {self.group.name}".lower()
+
+
+def kiosk_matters(groups: list[ServiceGroup], q: str = "") -> list[KioskMatter]:
+    """The published items the `groups` serve (one query), in group then item-name order;
+    `q` keeps the matters whose name, department or group contains it."""
+    by_pk = {group.pk: group for group in groups}
+    links = (
+        ServiceGroup.items.through.objects.filter(
+            servicegroup_id__in=list(by_pk), serviceitem__is_active=True
+        )
+        .select_related("serviceitem__department")
+        .order_by("serviceitem__name", "serviceitem_id")
+    )
+    matters = []
+    for link in links:
+        item = link.serviceitem
+        matters.append(
+            KioskMatter(
+                item_id=item.pk,
+                name=item.name,
+                department=item.department.short_name or item.department.name,
+                group=by_pk[link.servicegroup_id],
+            )
+        )
+    order = {pk: n for n, pk in enumerate(by_pk)}
+    matters.sort(key=lambda matter: order[matter.group.pk])
+    needle = q.strip().lower()[:50]
+    return [matter for matter in matters if needle in matter.search_text]
+
+
+def group_item(group: ServiceGroup, item_id: object) -> ServiceItem | None:
+    """The published item `item_id` that `group` serves, or None (a bad or missing id)."""
+    try:
+        pk = int(str(item_id))
+    except ValueError:
+        return None
+    return group.items.filter(pk=pk, is_active=True).select_related("department").first()
 
 
 # --- a ticket's place in line ------------------------------------------------------------------

@@ -18,11 +18,16 @@ from django.db.models import Avg, Count, Max, Prefetch, Q
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
+from govhall.catalog.queries.acceptance import (
+    accepted_at_window,
+    item_window_pairs,
+    windows_accepting,
+)
 from govhall.core.lifecycle import Transition
 from govhall.core.models import User
 from govhall.frontdesk.models import ServiceGroup, Ticket, TicketStatus
 from govhall.frontdesk.models.queue import ACTIVE_TICKET_STATUSES, TicketQuerySet
-from govhall.frontdesk.services.tickets import ticket_refusal
+from govhall.frontdesk.services.tickets import not_accepted, ticket_refusal
 from govhall.frontdesk.ticket_transitions import TICKET_TRANSITIONS, TicketAction
 from govhall.org.models import Center, Window
 from govhall.staffing.queries.cover import remembering_cover, window_ids_at_hand
@@ -71,6 +76,34 @@ def window_line(window: Window, group_ids: Iterable[int], day: datetime.date) ->
     return Ticket.objects.of_day(window.center_id, day).line_of_window(window.pk, group_ids)
 
 
+def waiting_at_windows(window_ids: Iterable[int], day: datetime.date) -> int:
+    """How many tickets of `day` wait for any of these windows: those of the active groups
+    they call (not sent to a named window) and those transferred to one of them by name (the
+    lines of `window_line`, each ticket counted once). One query (the home page)."""
+    ids = list(window_ids)
+    if not ids:
+        return 0
+    groups = ServiceGroup.objects.filter(windows__in=ids, is_active=True).values("pk")
+    return (
+        Ticket.objects.filter(service_date=day, status=TicketStatus.WAITING)
+        .filter(Q(target_window_id__in=ids) | Q(target_window__isnull=True, group_id__in=groups))
+        .count()
+    )
+
+
+def waiting_not_accepted(window: Window, day: datetime.date) -> int:
+    """How many tickets of `day` wait in the groups `window` calls for an item it does not
+    accept (others' windows take them): why call-next may find nobody. One query."""
+    groups = window.service_groups.filter(is_active=True).values("pk")
+    return (
+        Ticket.objects.of_day(window.center_id, day)
+        .waiting()
+        .filter(target_window__isnull=True, group_id__in=groups)
+        .exclude(accepted_at_window(window.pk))
+        .count()
+    )
+
+
 # --- the calling console ----------------------------------------------------------------------
 
 
@@ -92,6 +125,14 @@ class ConsoleWindow:
     next_up: list[Ticket]
     recall_max: int
     can_open_case: bool = False
+    # The window's latest 过号 still within GOVHALL_NO_SHOW_UNDO_MINUTES, with what may be
+    # done with it (undo, put back in line: issue 17 item 4).
+    missed: Ticket | None = None
+    missed_actions: list[Transition] = field(default_factory=list)
+    # Why this window cannot take the matter of the ticket at hand, and the windows that can
+    # (offered as transfers; issue 17 item 1). None when it can.
+    not_accepted: str | None = None
+    accepting: list[Window] = field(default_factory=list)
 
     @property
     def waiting_total(self) -> int:
@@ -146,6 +187,8 @@ def console_state(user: User, at: datetime.datetime | None = None) -> list[Conso
         .annotate(n=Count("pk"))
         .values_list("target_window_id", "n")
     )
+    missed = recent_no_shows(windows, moment)
+    refusals = _matters_not_accepted(list(at_hand.values()))
     answer = []
     for window in windows:
         groups = window.groups
@@ -164,8 +207,97 @@ def console_state(user: User, at: datetime.datetime | None = None) -> list[Conso
                 ),
                 recall_max=settings.GOVHALL_QUEUE_RECALL_MAX,
                 can_open_case=ticket is not None and ticket.case_id is None,
+                missed=missed.get(window.pk),
+                not_accepted=refusals.get(window.pk, (None, []))[0],
+                accepting=refusals.get(window.pk, (None, []))[1],
+                missed_actions=(
+                    allowed_actions(user, missed[window.pk], moment) if window.pk in missed else []
+                ),
             )
         )
+    return answer
+
+
+def _matters_not_accepted(tickets: list[Ticket]) -> dict[int, tuple[str, list[Window]]]:
+    """Per window, when the ticket at hand names an item the window does not accept: why, and
+    the windows that do. One query when a ticket names an item, more only for a mismatch
+    (which call-next never makes: a hand transfer or a catalog change since the call)."""
+    with_item = [ticket for ticket in tickets if ticket.item_id and ticket.window_id]
+    if not with_item:
+        return {}
+    pairs = item_window_pairs({ticket.item_id for ticket in with_item if ticket.item_id})
+    answer: dict[int, tuple[str, list[Window]]] = {}
+    for ticket in with_item:
+        assert ticket.item_id is not None and ticket.window is not None
+        if (ticket.item_id, ticket.window_id) in pairs:
+            continue
+        answer[ticket.window.pk] = (
+            not_accepted(ticket, ticket.window) or "",
+            list(windows_accepting(ticket.item_id, ticket.center_id)),
+        )
+    return answer
+
+
+def recent_no_shows(windows: Iterable[Window], at: datetime.datetime) -> dict[int, Ticket]:
+    """Per window, its latest ticket marked as a no-show within GOVHALL_NO_SHOW_UNDO_MINUTES
+    (one query): what the console offers to undo or put back in line."""
+    since = at - datetime.timedelta(minutes=settings.GOVHALL_NO_SHOW_UNDO_MINUTES)
+    answer: dict[int, Ticket] = {}
+    for ticket in (
+        Ticket.objects.filter(window__in=list(windows), status=TicketStatus.NO_SHOW)
+        .filter(no_show_at__gte=since, no_show_at__lte=at)
+        .select_related("group", "center", "window")
+        .order_by("-no_show_at", "-id")
+    ):
+        assert ticket.window_id is not None
+        answer.setdefault(ticket.window_id, ticket)
+    return answer
+
+
+# --- groups whose windows do not match their items ---------------------------------------------
+
+
+@dataclass
+class GroupMismatch:
+    """A group whose windows are not exactly those serving its items: `missing` accept one of
+    its items but do not call from it, `extra` call from it but serve none of its items."""
+
+    group: ServiceGroup
+    missing: list[Window]
+    extra: list[Window]
+
+
+def group_window_mismatches(center: Center) -> list[GroupMismatch]:
+    """The active groups with items of `center` whose windows disagree with the catalog's
+    item-window links (three queries). Groups without items are plain lines, not checked."""
+    groups = list(
+        ServiceGroup.objects.filter(center=center, is_active=True)
+        .prefetch_related("items", "windows")
+        .order_by("position", "letter")
+    )
+    item_ids = {item.pk for group in groups for item in group.items.all()}
+    pairs = item_window_pairs(item_ids)
+    windows = Window.objects.in_bulk(
+        {window_id for _item, window_id in pairs}
+        | {window.pk for group in groups for window in group.windows.all()}
+    )
+    answer = []
+    for group in groups:
+        own = {item.pk for item in group.items.all()}
+        if not own:
+            continue
+        serving = {
+            window_id
+            for item_id, window_id in pairs
+            if item_id in own
+            and windows[window_id].is_active
+            and windows[window_id].center_id == center.pk
+        }
+        chosen = {window.pk for window in group.windows.all()}
+        missing = sorted((windows[pk] for pk in serving - chosen), key=lambda w: w.number)
+        extra = sorted((windows[pk] for pk in chosen - serving), key=lambda w: w.number)
+        if missing or extra:
+            answer.append(GroupMismatch(group, missing, extra))
     return answer
 
 
@@ -181,11 +313,30 @@ class GroupLine:
     served: int = 0
     no_shows: int = 0
     cancelled: int = 0
+    # Today's latest no-shows that may still be put back in line (issue 17 item 4).
+    missed: list[Ticket] = field(default_factory=list)
+
+
+# How many of a group's latest no-shows today's line offers to put back in line.
+LINE_MISSED = 10
+
+
+def no_show_actions(user: User, center: Center, at: datetime.datetime | None = None) -> set[str]:
+    """What `user` may do with a no-show of today at `center` not at their own window (put it
+    back in line): asked once for a whole list, like `waiting_actions`."""
+    moment = at or timezone.now()
+    probe = Ticket(
+        center=center,
+        status=TicketStatus.NO_SHOW,
+        number="",
+        service_date=timezone.localdate(moment),
+    )
+    return {row.action for row in allowed_actions(user, probe, moment)}
 
 
 def center_line(center: Center, day: datetime.date) -> list[GroupLine]:
-    """Per group of `center`: the waiting tickets in calling order, those at a window now, and
-    the day's counts (three queries)."""
+    """Per group of `center`: the waiting tickets in calling order, those at a window now, the
+    latest no-shows that may be put back in line, and the day's counts (four queries)."""
     groups = list(ServiceGroup.objects.filter(center=center).order_by("position", "letter"))
     lines = {group.pk: GroupLine(group) for group in groups}
     tickets = (
@@ -199,6 +350,15 @@ def center_line(center: Center, day: datetime.date) -> list[GroupLine]:
         if line is None:
             continue
         (line.waiting if ticket.status == TicketStatus.WAITING else line.at_windows).append(ticket)
+    for ticket in (
+        Ticket.objects.of_day(center.pk, day)
+        .filter(status=TicketStatus.NO_SHOW, requeue_count__lt=settings.GOVHALL_REQUEUE_MAX)
+        .select_related("window")
+        .order_by("-no_show_at", "-id")
+    ):
+        line = lines.get(ticket.group_id)
+        if line is not None and len(line.missed) < LINE_MISSED:
+            line.missed.append(ticket)
     counts = (
         Ticket.objects.of_day(center.pk, day)
         .values("group_id")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.catalog.models import ServiceItem
 from govhall.core.events import record_event
 from govhall.core.models import User
 from govhall.core.ratelimit import HOUR, RateRule, rate_key, rate_limit, rate_refund
@@ -51,7 +52,7 @@ from govhall.frontdesk.services.appointment_slots import (
     slot_take_place,
     slots_ensure,
 )
-from govhall.frontdesk.services.tickets import ticket_take
+from govhall.frontdesk.services.tickets import check_group_item, ticket_take
 from govhall.org.models import Center
 
 
@@ -69,8 +70,10 @@ def appointment_book(
     at: datetime.datetime | None = None,
     client: str = "",
     phone_code: str = "",
+    item: ServiceItem | None = None,
 ) -> Appointment:
-    """Book a place in the slot of `group` starting at `starts` on `date`. `actor` is None on
+    """Book a place in the slot of `group` starting at `starts` on `date`, for `item` (one of
+    the group's items, kept with its name as the matter when none is typed). `actor` is None on
     the portal and the public API (then `client` is the caller's address, the attempt is
     rate-limited, and `phone_code` must be the SMS code of `phone`: RateLimited or
     ValidationError otherwise); staff book phone calls (channel phone) and at the desk."""
@@ -100,6 +103,7 @@ def appointment_book(
         at=at,
         code_row=code_row,
         code_errors=code_errors,
+        item=item,
     )
 
 
@@ -168,11 +172,15 @@ def _book(
     at: datetime.datetime | None,
     code_row: PhoneCode | None,
     code_errors: FieldErrors,
+    item: ServiceItem | None = None,
 ) -> Appointment:
     intake = intake_begin(
         actor=actor, group=group, channel=channel, id_number=id_number, phone=phone, at=at
     )
     group, center = intake.group, intake.center
+    check_group_item(intake.errors, group, item)
+    if item is not None and not str(matter or "").strip():
+        matter = item.name
     slot = _check_slot(intake.errors, group, date, starts, intake.today)
     name, matter = intake_applicant(
         intake, name=name, matter=matter, day=date, code_row=code_row, code_errors=code_errors
@@ -192,6 +200,7 @@ def _book(
             id_number=intake.id_number,
             phone=intake.phone,
             matter=matter,
+            item=item,
             channel=channel,
             status=AppointmentStatus.BOOKED,
             booked_by=intake.booked_by,
@@ -202,7 +211,12 @@ def _book(
         action=FrontdeskEvent.APPOINTMENT_BOOK,
         obj=appointment,
         center_id=center.pk,
-        data={"group": group.letter, "slot": slot.pk, "channel": channel},
+        data={
+            "group": group.letter,
+            "slot": slot.pk,
+            "channel": channel,
+            **({"item": item.pk} if item is not None else {}),
+        },
     )
     appointment_sms(
         appointment,

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from govhall.catalog.models import ItemWindow, ServiceItem
+from govhall.catalog.queries.acceptance import item_window_pairs
 from govhall.core.events import record_event
 from govhall.core.models import User
 from govhall.core.validation import Conflict, FieldErrors
@@ -20,6 +21,9 @@ from govhall.frontdesk.services.standing import require_manager
 from govhall.org.models import Center, Department, Window
 
 LETTER_PATTERN = re.compile(r"^[A-Z]{1,2}$")
+# Letters that read as digits on the display board and the printed ticket (issue 17): I and 1,
+# O and 0, S and 5, Z and 2 ("A012" beside "AO12"); a group's letter never uses them.
+DIGIT_LIKE_LETTERS = frozenset("IOSZ")
 NAME_MAX = ServiceGroup._meta.get_field("name").max_length or 64
 GROUP_FIELDS = frozenset(
     {
@@ -42,6 +46,14 @@ def _validate(group: ServiceGroup, windows: Iterable[Window], items: Iterable[Se
     group.name = errors.text("name", group.name, max_length=NAME_MAX, required=_("Enter a name."))
     if not LETTER_PATTERN.match(group.letter):
         errors.add("letter", _("A group's letter is one or two letters A–Z."))
+    elif DIGIT_LIKE_LETTERS.intersection(group.letter) and _letter_changed(group):
+        errors.add(
+            "letter",
+            _(
+                "The letters I, O, S and Z read as the digits 1, 0, 5 and 2 on the display "
+                "board; choose another letter."
+            ),
+        )
     elif (
         ServiceGroup.objects.filter(center_id=group.center_id, letter=group.letter)
         .exclude(pk=group.pk)
@@ -63,7 +75,51 @@ def _validate(group: ServiceGroup, windows: Iterable[Window], items: Iterable[Se
         errors.add("windows", _("Every window must belong to this center."))
     if any(item.center_id != group.center_id for item in items):
         errors.add("items", _("Every item must belong to this center."))
+    _validate_windows_serve_items(errors, group, list(windows), list(items))
     errors.raise_if_any()
+
+
+def _letter_changed(group: ServiceGroup) -> bool:
+    """A new group, or its letter changed (a group that already has one keeps it)."""
+    if group.pk is None:
+        return True
+    before = ServiceGroup.objects.filter(pk=group.pk).values_list("letter", flat=True).first()
+    return before != group.letter
+
+
+def _validate_windows_serve_items(
+    errors: FieldErrors, group: ServiceGroup, windows: list[Window], items: list[ServiceItem]
+) -> None:
+    """A group with items calls from exactly the windows that serve them (the catalog's
+    `ItemWindow`): each of its windows accepts at least one of its items, and every active
+    window of the center accepting one of its items is among them. A group without items (a
+    plain line) is not checked."""
+    if not items:
+        return
+    pairs = item_window_pairs(item.pk for item in items)
+    serving = {window_id for _item_id, window_id in pairs}
+    for window in windows:
+        if window.pk not in serving:
+            errors.add(
+                "windows",
+                _("%(window)s serves none of this group's items; remove it or link it to an item.")
+                % {"window": str(window)},
+            )
+    chosen = {window.pk for window in windows}
+    names = {item.pk: item.name for item in items}
+    missing: dict[int, list[str]] = {}
+    for item_id, window_id in sorted(pairs):
+        if window_id not in chosen:
+            missing.setdefault(window_id, []).append(names[item_id])
+    if missing:
+        for window in Window.objects.filter(
+            pk__in=missing, center_id=group.center_id, is_active=True
+        ).order_by("number"):
+            errors.add(
+                "windows",
+                _("%(window)s accepts %(items)s; add it to the group's windows.")
+                % {"window": str(window), "items": "、".join(missing[window.pk])},
+            )
 
 
 @transaction.atomic
@@ -138,7 +194,11 @@ def group_update(
 
 def _free_letters(center: Center) -> list[str]:
     used = set(ServiceGroup.objects.filter(center=center).values_list("letter", flat=True))
-    return [letter for letter in string.ascii_uppercase if letter not in used]
+    return [
+        letter
+        for letter in string.ascii_uppercase
+        if letter not in used and letter not in DIGIT_LIKE_LETTERS
+    ]
 
 
 @transaction.atomic

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases.services.intake import case_receive
+from govhall.catalog.models import ServiceItem
+from govhall.catalog.queries.acceptance import window_accepts, windows_accepting
 from govhall.core import idnumbers
 from govhall.core.events import record_event
 from govhall.core.models import User
@@ -67,6 +69,7 @@ from govhall.workdays.queries.calendar import calendar_for
 # Priorities a citizen may choose at the kiosk; the green channel is given by staff, an
 # appointment priority only by checking in.
 KIOSK_PRIORITIES = frozenset({TicketPriority.NORMAL, TicketPriority.ELDERLY_DISABLED})
+MATTER_MAX = Ticket._meta.get_field("matter").max_length or 200
 
 
 class TicketConflict(Conflict):
@@ -81,6 +84,17 @@ def lock_ticket(ticket_id: int) -> Ticket:
 
 def group_windows_ids(group: ServiceGroup) -> set[int]:
     return set(group.windows.values_list("pk", flat=True))
+
+
+def check_group_item(errors: FieldErrors, group: ServiceGroup, item: ServiceItem | None) -> None:
+    """Refuse (in `errors`) an item `group` does not serve: a ticket or an appointment names
+    only a matter of its own line."""
+    if item is not None and not group.items.filter(pk=item.pk, is_active=True).exists():
+        errors.add(
+            "item",
+            _("%(group)s does not serve %(item)s; choose another matter.")
+            % {"group": str(group), "item": item.name},
+        )
 
 
 def _hall_open_for_tickets(group: ServiceGroup, now: datetime.datetime) -> str | None:
@@ -160,8 +174,12 @@ def ticket_take(
     at: datetime.datetime | None = None,
     device: str = "",
     client: str = "",
+    item: ServiceItem | None = None,
+    matter: str = "",
 ) -> Ticket:
-    """Issue the next number of `group` today. `actor` is None at the kiosk (a citizen); staff
+    """Issue the next number of `group` today for `item`, the matter the citizen came for
+    (one of the group's items; None: the group's line as a whole; a checked-in appointment
+    brings its own item and matter). `actor` is None at the kiosk (a citizen); staff
     at the front desk may give any priority but the appointment one, which only a check-in
     gives. The public faces name the kiosk `device` (signed cookie) and the `client` address:
     kiosk tickets are then limited per day (see `_kiosk_limits`), and an elderly/disabled
@@ -192,7 +210,14 @@ def ticket_take(
     closed = None if off_hours else _hall_open_for_tickets(group, now)
     if closed:
         errors.add("group", closed)
+    if appointment is not None and item is None:
+        item, matter = appointment.item, matter or appointment.matter
+    matter = errors.text("matter", matter, max_length=MATTER_MAX)
+    if appointment is None:  # a checked-in appointment's item was checked when booked
+        check_group_item(errors, group, item)
     errors.raise_if_any()
+    if item is not None and not matter:
+        matter = item.name[:MATTER_MAX]
     priority_requested = False
     if actor is None and appointment is None and (device or client):
         priority_requested = _kiosk_limits(priority=priority, device=device, client=client, now=now)
@@ -246,6 +271,8 @@ def ticket_take(
         queued_at=now,
         appointment=appointment,
         priority_requested=priority_requested,
+        item=item,
+        matter=matter,
     )
     record_event(
         actor=actor,
@@ -257,6 +284,7 @@ def ticket_take(
             "priority": priority,
             "appointment": getattr(appointment, "pk", None),
             **({"priority_requested": True} if priority_requested else {}),
+            **({"item": item.pk} if item is not None else {}),
         },
     )
     return ticket
@@ -348,6 +376,7 @@ def ticket_call_next(
     now = at or timezone.now()
     day = timezone.localdate(now)
     _refuse_unless_serving(actor, window, now)
+    lock_window(window.pk)  # one ticket at hand: against an undone no-show meanwhile
     busy = _window_busy(window)
     if busy is not None:
         raise TicketConflict(
@@ -370,8 +399,124 @@ def ticket_call_next(
     raise TicketConflict(_("Too many windows are calling at once; please call again."))
 
 
+def not_accepted(ticket: Ticket, window: Window) -> str | None:
+    """Why `window` cannot take `ticket`'s matter (naming the windows that can), or None."""
+    if window_accepts(window.pk, ticket.item_id):
+        return None
+    assert ticket.item_id is not None
+    numbers = [
+        str(number)
+        for number in windows_accepting(ticket.item_id, ticket.center_id).values_list(
+            "number", flat=True
+        )
+    ]
+    item_name = ticket.matter or str(ticket.item_id)
+    if not numbers:
+        return _("No window of this center accepts %(item)s now.") % {"item": item_name}
+    return _("%(window)s does not accept %(item)s; windows that do: %(numbers)s.") % {
+        "window": str(window),
+        "item": item_name,
+        "numbers": "、".join(numbers),
+    }
+
+
 def _refuse(message: str) -> ValidationError:
     return ValidationError(message)
+
+
+# --- calling is forgiving (issue 17 item 4): undoing a 过号, putting a late citizen back ------
+
+
+def lock_window(window_id: int) -> None:
+    """Lock a window's row (FOR UPDATE on PostgreSQL) before giving it a ticket at hand: calling
+    next and undoing a no-show at the same window then run one after the other, and the second
+    sees the first one's ticket (SQLite serializes writers anyway)."""
+    list(Window.objects.select_for_update().filter(pk=window_id).values_list("pk", flat=True))
+
+
+def _undo_no_show_refusal(ticket: Ticket, moment: datetime.datetime) -> str | None:
+    minutes = settings.GOVHALL_NO_SHOW_UNDO_MINUTES
+    if ticket.no_show_at is None or moment - ticket.no_show_at > datetime.timedelta(
+        minutes=minutes
+    ):
+        return StateRefusal(
+            _(
+                "The no-show of ticket %(number)s can be undone only within %(n)d minutes; "
+                "put it back in line instead."
+            )
+            % {"number": ticket.number, "n": minutes}
+        )
+    if ticket.window_id is not None:
+        busy = (
+            Ticket.objects.filter(window_id=ticket.window_id, status__in=ACTIVE_TICKET_STATUSES)
+            .exclude(pk=ticket.pk)
+            .values_list("number", flat=True)
+            .first()
+        )
+        if busy:
+            return StateRefusal(
+                _(
+                    "The window has called ticket %(busy)s since; put ticket %(number)s back in "
+                    "line instead."
+                )
+                % {"busy": busy, "number": ticket.number}
+            )
+    return None
+
+
+def _requeue_refusal(
+    actor: User, ticket: Ticket, moment: datetime.datetime, superuser: bool
+) -> str | None:
+    if ticket.service_date != timezone.localdate(moment):
+        return StateRefusal(
+            _("Ticket %(number)s was for another day; please take a new ticket.")
+            % {"number": ticket.number}
+        )
+    limit = settings.GOVHALL_REQUEUE_MAX
+    if ticket.requeue_count >= limit:
+        return StateRefusal(
+            _(
+                "Ticket %(number)s has already been put back in line %(n)d times; please take "
+                "a new ticket."
+            )
+            % {"number": ticket.number, "n": ticket.requeue_count}
+        )
+    if superuser:
+        return None
+    at_window = ticket.window is not None and serves_window(actor, ticket.window, moment)
+    if not (at_window or manages(actor, ticket.center) or works_in(actor, ticket.center)):
+        return _("Your role may not do this.")
+    return None
+
+
+def _requeue_place(ticket: Ticket, now: datetime.datetime) -> datetime.datetime:
+    """The place in line (`queued_at`) of a no-show put back: GOVHALL_REQUEUE_AFTER_PLACES
+    tickets of its line are called before it (fewer if fewer wait: then at the end). Tickets
+    of a higher priority are ahead anyway and count among those places; its own priority is
+    kept."""
+    after = settings.GOVHALL_REQUEUE_AFTER_PLACES
+    line = (
+        Ticket.objects.of_day(ticket.center_id, ticket.service_date)
+        .waiting()
+        .filter(group_id=ticket.group_id, target_window__isnull=True)
+        .exclude(pk=ticket.pk)
+        .in_line_order()
+    )
+    if after <= 0:
+        return now
+    higher = line.filter(priority_rank__gt=ticket.priority_rank).count()
+    same = list(
+        line.filter(priority_rank=ticket.priority_rank).values_list("queued_at", flat=True)[
+            : max(after - higher, 0) + 1
+        ]
+    )
+    behind = max(after - higher, 0)  # tickets of its own priority to let go first
+    if behind >= len(same):
+        return max(now, *same) if same else now
+    if behind == 0:
+        return same[0] - datetime.timedelta(microseconds=1)
+    before, next_one = same[behind - 1], same[behind]
+    return before + (next_one - before) / 2
 
 
 @remembering_cover()
@@ -407,6 +552,10 @@ def ticket_refusal(
         }
     if action == TicketAction.CONFIRM_PRIORITY and not ticket.priority_requested:
         return _("Ticket %(number)s did not ask for priority.") % {"number": ticket.number}
+    if action == TicketAction.UNDO_NO_SHOW:
+        return _undo_no_show_refusal(ticket, moment)
+    if action == TicketAction.REQUEUE:
+        return _requeue_refusal(actor, ticket, moment, superuser)
     if (
         action in (TicketAction.TRANSFER, TicketAction.CANCEL, TicketAction.CONFIRM_PRIORITY)
         and not superuser
@@ -447,6 +596,7 @@ def ticket_act(
         if window is None:
             raise ValidationError(_("Choose the window that calls."))
         _refuse_unless_serving(actor, window, now)
+        lock_window(window.pk)
         if locked.status != TicketStatus.WAITING:
             raise TicketConflict(
                 _("Ticket %(number)s is %(status)s; it cannot be called.")
@@ -468,11 +618,16 @@ def ticket_act(
             raise ValidationError(
                 _("%(window)s does not call tickets of this group.") % {"window": str(window)}
             )
+        refused = not_accepted(locked, window)
+        if refused:
+            raise ValidationError(refused)
         if not _mark_called(locked, actor=actor, window=window, now=now):
             raise TicketConflict(_("Another window called this ticket first."))
         _after_call(locked, actor=actor, window=window, now=now)
         return locked
 
+    if action == TicketAction.UNDO_NO_SHOW and locked.window_id is not None:
+        lock_window(locked.window_id)  # against a call at the same window meanwhile
     refusal = ticket_refusal(actor, locked, action, now)
     if refusal:
         raise refusal_error(refusal, conflict=TicketConflict)
@@ -501,6 +656,21 @@ def ticket_act(
         locked.called_by = None
         locked.started_at = None
         locked.recall_count = 0
+    elif action == TicketAction.NO_SHOW:
+        locked.no_show_at = now
+    elif action == TicketAction.UNDO_NO_SHOW:
+        data["no_show_at"] = locked.no_show_at.isoformat() if locked.no_show_at else None
+        locked.no_show_at = None
+    elif action == TicketAction.REQUEUE:
+        locked.queued_at = _requeue_place(locked, now)
+        locked.requeue_count += 1
+        data.update(window=getattr(before_window, "number", None), times=locked.requeue_count)
+        locked.no_show_at = None
+        locked.window = None
+        locked.called_by = None
+        locked.recall_count = 0
+        locked.target_window = None
+        locked.near_turn_notified_at = None
     locked.status = row.next_state
     locked.save()
     if action == TicketAction.RECALL and before_window is not None:
@@ -516,7 +686,7 @@ def ticket_act(
         note=(note or "").strip()[:2000],
         data=data,
     )
-    if action == TicketAction.TRANSFER and to_group is not None:
+    if action == TicketAction.REQUEUE or (action == TicketAction.TRANSFER and to_group is not None):
         _notify_near_turn(locked.group_id, locked.center_id, locked.service_date, now)
     return locked
 
@@ -575,6 +745,11 @@ def _transfer(
         if to_group.pk == ticket.group_id and ticket.target_window_id is None:
             raise ValidationError(_("The ticket is already in this group."))
         data["to_group"] = to_group.letter
+        if ticket.item_id is not None and not to_group.items.filter(pk=ticket.item_id).exists():
+            # The staff judged the matter belongs elsewhere: the item chosen no longer binds
+            # the ticket's windows (its name stays as the stated matter).
+            data["item_cleared"] = ticket.item_id
+            ticket.item = None
         ticket.group = to_group
         ticket.target_window = None
     if to_window is not None:
@@ -582,6 +757,9 @@ def _transfer(
             raise ValidationError(_("Choose an active window of this center."))
         if to_window.pk == ticket.window_id:
             raise ValidationError(_("The ticket is already at this window."))
+        refused = not_accepted(ticket, to_window)
+        if refused:
+            raise ValidationError(refused)
         data["to_window"] = to_window.number
         ticket.target_window = to_window
     # queued_at stays: the ticket keeps its place in line.

@@ -8,7 +8,8 @@ B) and acted on by their clerks, the guide and the director, in random order, th
 - a ticket is called at most once per waiting period (its first calls, `TicketCall.repeat == 0`,
   number the times it left the line; recalls are counted apart);
 - every status change is a row of the transition table, and a refused step changes nothing;
-- `queued_at` (the place in line) never changes, through any number of transfers;
+- `queued_at` (the place in line) never changes, through any number of transfers (a no-show
+  put back in line gets a new place: issue 17);
 - `recall_count` never exceeds GOVHALL_QUEUE_RECALL_MAX;
 - the console's buttons are what the service accepts: an action `allowed_actions` offers
   succeeds (transfers aside, which also need a valid target), one it does not offer is refused;
@@ -174,6 +175,9 @@ def make_machine(hall: dict[str, Any]) -> type[RuleBasedStateMachine]:
             assert done.status == row.next_state == snapshot(ticket.pk)["status"]
             if action == TicketAction.TRANSFER and before["status"] != TicketStatus.WAITING:
                 self.periods[ticket.pk] += 1
+            if action == TicketAction.REQUEUE:
+                self.periods[ticket.pk] += 1
+                self.queued_at[ticket.pk] = done.queued_at
 
         @rule(
             index=st.integers(min_value=0, max_value=1000),

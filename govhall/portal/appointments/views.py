@@ -33,6 +33,7 @@ from govhall.frontdesk.access.appointments import bookable_center, bookable_cent
 from govhall.frontdesk.appointment_transitions import AppointmentAction
 from govhall.frontdesk.models import Appointment, AppointmentStatus, ServiceGroup
 from govhall.frontdesk.queries.appointments import free_by_day, slot_board
+from govhall.frontdesk.queries.board import group_item, kiosk_matters
 from govhall.frontdesk.services.appointment_booking import (
     appointment_book,
     appointment_cancel,
@@ -42,6 +43,7 @@ from govhall.frontdesk.services.appointment_off_hours import appointment_request
 from govhall.frontdesk.services.appointment_rules import appointment_actions
 from govhall.frontdesk.services.appointment_slots import bookable_days
 from govhall.frontdesk.services.phone_codes import phone_code_send
+from govhall.portal.forms import ID_NUMBER_INPUT
 
 T = "portal/appointments/"
 SESSION_KEY = "portal_appointment_code"
@@ -58,7 +60,7 @@ class PersonForm(forms.Form):
     id_number = forms.CharField(
         label=gettext_lazy("ID number"),
         max_length=18,
-        widget=forms.TextInput(attrs={**_TEXT, "autocapitalize": "characters"}),
+        widget=forms.TextInput(attrs=ID_NUMBER_INPUT),
     )
     phone = forms.CharField(
         label=gettext_lazy("Mobile phone"),
@@ -87,6 +89,8 @@ class PersonForm(forms.Form):
 class BookForm(PersonForm):
     date = forms.DateField(widget=forms.HiddenInput)
     starts = forms.TimeField(widget=forms.HiddenInput)
+    # The matter chosen on the groups page (one of the group's items), carried along.
+    item = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class OffHoursForm(PersonForm):
@@ -111,7 +115,7 @@ class LookupForm(forms.Form):
         label=gettext_lazy("Last 4 characters of the ID number"),
         min_length=4,
         max_length=4,
-        widget=forms.TextInput(attrs={**_TEXT, "pattern": "[0-9Xx]{4}"}),
+        widget=forms.TextInput(attrs={**ID_NUMBER_INPUT, "pattern": "[0-9Xx]{4}"}),
     )
 
 
@@ -140,17 +144,25 @@ def centers(request: HttpRequest) -> HttpResponse:
 
 
 def center_groups(request: HttpRequest, code: str) -> HttpResponse:
+    """The hall's matters (the items its groups serve, searchable, the department as a hint;
+    `?q=` without script) and its groups."""
     center = bookable_center(code)
-    groups = ServiceGroup.objects.filter(center=center, is_active=True).order_by(
-        "position", "letter"
+    groups = list(
+        ServiceGroup.objects.filter(center=center, is_active=True).order_by("position", "letter")
     )
-    return render(request, T + "groups.html", {"center": center, "groups": groups})
+    q = str(request.GET.get("q") or "")[:50]
+    return render(
+        request,
+        T + "groups.html",
+        {"center": center, "groups": groups, "q": q, "matters": kiosk_matters(groups, q)},
+    )
 
 
 @never_cache
 def group_days(request: HttpRequest, code: str, letter: str) -> HttpResponse:
     """The bookable days with their free places; with ?date= that day's slots."""
     group = bookable_group(code, letter)
+    item = group_item(group, request.GET.get("item") or "")
     days = bookable_days(group, timezone.localdate())
     free = free_by_day(group, days)
     chosen: datetime.date | None = None
@@ -164,6 +176,7 @@ def group_days(request: HttpRequest, code: str, letter: str) -> HttpResponse:
         T + "days.html",
         {
             "group": group,
+            "item": item,
             "center": group.center,
             "days": [{"date": day, "free": free[day]} for day in days],
             "chosen": chosen,
@@ -190,13 +203,16 @@ def _submitted(
     confirmation on success, else None and the status of the page carrying the refusal."""
     if not form.is_valid():
         return None, 400
+    data = dict(form.cleaned_data)
+    if "item" in data:
+        data["item"] = group_item(group, data["item"] or "")
     try:
         appointment = service(
             actor=None,
             group=group,
             channel="portal",
             client=client_address(request),
-            **form.cleaned_data,
+            **data,
         )
     except ValidationError as error:
         _show_errors(form, error)
@@ -245,13 +261,18 @@ def book(request: HttpRequest, code: str, letter: str) -> HttpResponse:
             return confirmation
     else:
         form = BookForm(
-            initial={"date": request.GET.get("date"), "starts": request.GET.get("starts")}
+            initial={
+                "date": request.GET.get("date"),
+                "starts": request.GET.get("starts"),
+                "item": request.GET.get("item"),
+            }
         )
     return render(
         request,
         T + "book.html",
         {
             "form": form,
+            "item": group_item(group, form["item"].value() or ""),
             "group": group,
             "center": group.center,
             "date": form["date"].value(),

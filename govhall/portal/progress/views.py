@@ -25,6 +25,7 @@ from govhall.cases.services.progress import (
 )
 from govhall.feedback.queries.ratings import rateable_case_id
 from govhall.feedback.services.rating_tokens import occasion_token
+from govhall.portal.forms import ID_NUMBER_INPUT
 
 
 class ProgressForm(forms.Form):
@@ -41,8 +42,7 @@ class ProgressForm(forms.Form):
         max_length=4,
         widget=forms.TextInput(
             attrs={
-                "autocomplete": "off",
-                "inputmode": "numeric",
+                **ID_NUMBER_INPUT,
                 "pattern": "[0-9Xx]{4}",
                 "enterkeyhint": "search",
             }

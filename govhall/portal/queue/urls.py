@@ -8,6 +8,7 @@ from govhall.portal.queue import views
 urlpatterns: list[URLPattern] = [
     path("kiosk/<str:code>/", views.kiosk, name="kiosk"),
     path("kiosk/<str:code>/appointment/", views.kiosk_check_in, name="kiosk_check_in"),
+    path("kiosk/<str:code>/restart/", views.kiosk_restart, name="kiosk_restart"),
     path("kiosk/<str:code>/take/<str:letter>/", views.kiosk_take, name="kiosk_take"),
     path("kiosk/<str:code>/ticket/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
     path("ticket/<str:token>/", views.ticket_status, name="ticket"),

@@ -50,8 +50,10 @@ from govhall.frontdesk.queries.board import (
     active_center,
     board_fingerprint,
     board_state,
+    group_item,
     kiosk_group,
     kiosk_groups,
+    kiosk_matters,
     people_ahead,
     people_ahead_at_issue,
     public_ticket,
@@ -160,28 +162,61 @@ def _kiosk_context(request: HttpRequest, center: Center, **extra: Any) -> dict[s
         "center": center,
         "kiosk_print": kiosk_print,
         "home_url": _with_print(reverse("portal:kiosk", args=[center.code]), kiosk_print),
+        # For the next citizen: the first screen in Chinese, after a ticket is shown and after
+        # a while without a touch (queue.js reads these from the page).
+        "home_path": reverse("portal:kiosk", args=[center.code]),
+        "restart_url": _with_print(
+            reverse("portal:kiosk_restart", args=[center.code]), kiosk_print
+        ),
+        "kiosk_idle_seconds": settings.GOVHALL_KIOSK_IDLE_SECONDS,
+        "kiosk_ticket_seconds": settings.GOVHALL_KIOSK_TICKET_SECONDS,
         **extra,
     }
 
 
 @never_cache
 @require_GET
+def kiosk_restart(request: HttpRequest, code: str) -> HttpResponse:
+    """Back to the kiosk's first screen in Chinese (the hall's language), whatever language the
+    previous citizen chose: after a ticket is shown and after an idle timeout (issue 17)."""
+    center = active_center(code)
+    response = HttpResponseRedirect(
+        _with_print(reverse("portal:kiosk", args=[center.code]), _kiosk_print(request))
+    )
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        settings.LANGUAGE_CODE,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+@never_cache
+@require_GET
 def kiosk(request: HttpRequest, code: str) -> HttpResponse:
-    """The kiosk's first screen: one big button per group, with how many wait now."""
+    """The kiosk's first screen: the matters the hall's groups serve (searchable, the
+    department as a hint, `?q=` without script), then one big button per group, with how many
+    wait now."""
     center = active_center(code)
     groups = list(kiosk_groups(center, timezone.localdate()))
-    return _remember_device(
-        request,
-        render(request, "portal/queue/kiosk.html", _kiosk_context(request, center, groups=groups)),
-    )
+    q = str(request.GET.get("q") or "")[:50]
+    context = _kiosk_context(request, center, groups=groups, q=q, matters=kiosk_matters(groups, q))
+    return _remember_device(request, render(request, "portal/queue/kiosk.html", context))
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def kiosk_take(request: HttpRequest, code: str, letter: str) -> HttpResponse:
-    """Second screen: the optional phone and the elderly/disabled priority, then the ticket."""
+    """Second screen: the matter chosen (`item`), the optional phone and the elderly/disabled
+    priority, then the ticket."""
     center = active_center(code)
     group = kiosk_group(center, letter, timezone.localdate())
+    item = group_item(group, request.POST.get("item") or request.GET.get("item") or "")
     form = KioskTicketForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -199,6 +234,7 @@ def kiosk_take(request: HttpRequest, code: str, letter: str) -> HttpResponse:
                     phone=form.cleaned_data["phone"],
                     device=kiosk_device(request),
                     client=_client(request),
+                    item=item,
                 )
             except ValidationError as refused:
                 _form_errors(form, refused)
@@ -221,7 +257,7 @@ def kiosk_take(request: HttpRequest, code: str, letter: str) -> HttpResponse:
         render(
             request,
             "portal/queue/kiosk_take.html",
-            _kiosk_context(request, center, group=group, form=form),
+            _kiosk_context(request, center, group=group, item=item, form=form),
             status=status,
         ),
     )

@@ -138,7 +138,7 @@ def test_guide_detail_shows_the_six_publics_and_prints(client, licence):
         "个体工商户设立登记",  # item
         "《个体工商户条例》第八条",  # basis
         "有经营能力的公民",  # conditions
-        "申请—受理—审核—发照",  # procedure
+        '<ol class="steps" id="procedure-steps"><li>申请</li><li>受理</li>',  # procedure
         "个体工商户登记（备案）申请书",  # materials
         "经营者身份证明",
         "营业执照工本费",  # fees

@@ -108,9 +108,12 @@ class TestTaking:
         response = take(client, county, "A", print="1")
         assert response["Location"].endswith("?print=1")
         html = client.get(response["Location"]).content.decode()
-        assert 'id="kiosk-print-frame"' in html and "data-return-url" in html
+        assert 'id="kiosk-print-frame"' in html
+        assert f'data-return-url="/kiosk/{county.code}/restart/?print=1"' in html
         plain = client.get(take(client, county, "A")["Location"]).content.decode()
-        assert 'id="kiosk-print-frame"' not in plain and "data-return-url" not in plain
+        assert 'id="kiosk-print-frame"' not in plain
+        # Every kiosk returns to its first screen for the next citizen (issue 17).
+        assert f'data-return-url="/kiosk/{county.code}/restart/"' in plain
 
     def test_daily_limit_shows_the_message_and_issues_nothing(self, client, county, queue_groups):
         group = queue_groups["A"]

@@ -4,8 +4,9 @@ Missing and forbidden both raise Http404. A user reads a leave whose details the
 (`leave_details_filter`: they asked for it, they head a window where the requester holds a
 post, or they manage its center subtree). To act on it (`for_write`) they must be its requester
 or one who may still decide it (`decidable_filter`: a window head who has not endorsed it yet,
-a manager). Which action is allowed now is the service's answer, so a decision the leave no
-longer allows (someone decided first, it was cancelled) is a conflict, never a 404.
+a manager), or one who decided or endorsed it already. Which action is allowed now is the
+service's answer, so a decision the leave no longer allows (someone decided first, it was
+cancelled, the actor's own second click) is a conflict, never a 404.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from govhall.staffing.queries.leave import decidable_filter, leave_details_filte
 def access_leave(user: object, leave_id: object, *, for_write: bool = False) -> Leave:
     """A leave `user` may read, or act on with `for_write` (see the module text); 404 for
     missing and forbidden alike."""
+    pk = getattr(user, "pk", None) or 0
+    # One who decided or endorsed it keeps reaching it, so a second click is refused as
+    # decided already (409), not a silent 404 (issue 17 item 5).
     reach = (
-        Q(user_id=getattr(user, "pk", None) or 0) | decidable_filter(user)
+        Q(user_id=pk) | decidable_filter(user) | Q(head_approved_by_id=pk) | Q(decided_by_id=pk)
         if for_write
         else leave_details_filter(user)
     )

@@ -404,11 +404,13 @@ def _decide(
     named: dict[int, User] = {}
     if action == LeaveAction.APPROVE:
         refusal = _refusal(actor, locked, LeaveAction.APPROVE, now)
-        # A head's approval of a long leave endorses it for center management.
-        if refusal and _refusal(actor, locked, LeaveAction.ENDORSE, now) is None:
-            return _endorse(actor=actor, leave=leave, locked=locked, note=note, at=now)
         if refusal:
-            _raise(refusal)
+            # A head's approval of a long leave endorses it for center management.
+            endorsing = _refusal(actor, locked, LeaveAction.ENDORSE, now)
+            if endorsing is None:
+                return _endorse(actor=actor, leave=leave, locked=locked, note=note, at=now)
+            # The head who endorsed it already clicks again: stale, answered as a conflict.
+            _raise(endorsing if endorsing[1] and not refusal[1] else refusal)
         # Granted only once every post it touches has someone to serve it (issue 16 item 2).
         named = _fix_covers(locked, covers, cover)
     else:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,6 +64,14 @@ def absence_needs_approval(absence: Absence, at: datetime.datetime | None = None
     moment = _now(at)
     end = absence.returned_at or max(absence.until, moment)
     return end - absence.starts_at > APPROVAL_NEEDED_AFTER
+
+
+def needs_approval_q(at: datetime.datetime | None = None) -> Q:
+    """`absence_needs_approval` of a running absence (not returned) as a filter, for counts."""
+    moment = _now(at)
+    return Q(until__gt=F("starts_at") + APPROVAL_NEEDED_AFTER) | Q(
+        starts_at__lt=moment - APPROVAL_NEEDED_AFTER
+    )
 
 
 def _scan_after_commit(center: Center, at: datetime.datetime) -> None:

@@ -1,7 +1,8 @@
 """Rosters (issue 5 item 5): lunch duty and leader on duty per day, department leader visits.
 
 Only hall managers of the center change the roster; a department leader logs their own visits
-(or a manager logs one on a leader's behalf).
+(or a manager logs one on a leader's behalf). A person on approved leave during the center's
+service hours that day is refused for its duties, with the leave named (issue 17 item 5).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from govhall.core.validation import FieldErrors
 from govhall.org.access.standing import manages_center
 from govhall.org.models import Center, Department, Staff, Window
 from govhall.staffing.events import StaffingEvent
+from govhall.staffing.models.leave import Leave, LeaveStatus
 from govhall.staffing.models.roster import DutyAssignment, DutyKind, LeaderVisit
 from govhall.workdays.queries.calendar import is_workday
 
@@ -30,6 +32,19 @@ def _require_manager(actor: User | None, center: Center) -> None:
     # Hall managers of the center's subtree (`actor` None is the system: the CLI, the demo).
     if not manages_center(actor, center.pk):
         raise ValidationError(_("Only the managers of this center may change the roster."))
+
+
+def _approved_leave_on(user: User, center: Center, date: datetime.date) -> Leave | None:
+    """`user`'s approved leave overlapping `center`'s service hours on `date`, if any."""
+    opens = timezone.make_aware(datetime.datetime.combine(date, center.morning_opens))
+    closes = timezone.make_aware(datetime.datetime.combine(date, center.afternoon_closes))
+    return (
+        Leave.objects.filter(
+            user=user, status=LeaveStatus.APPROVED, starts_at__lt=closes, ends_at__gt=opens
+        )
+        .order_by("starts_at")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -70,6 +85,24 @@ def duty_assign(
         )
     if window is not None and window.center_id != center.pk:
         errors.add("window", _("The window is not in this center."))
+    leave = None if errors else _approved_leave_on(user, center, date)
+    if leave is not None:
+        # Refused, not warned (issue 17 item 5): an approved leave is the record of who is away,
+        # so a duty on that day would stand unserved; the manager picks someone else or the
+        # leave is cancelled first.
+        errors.add(
+            "user",
+            _(
+                "%(name)s is on approved leave that day (%(kind)s, %(starts)s – %(ends)s): "
+                "choose someone else, or cancel the leave first."
+            )
+            % {
+                "name": user.display_name,
+                "kind": leave.get_kind_display(),
+                "starts": timezone.localtime(leave.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "ends": timezone.localtime(leave.ends_at).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
     if (
         not errors
         and DutyAssignment.objects.filter(center=center, date=date, kind=kind, user=user).exists()

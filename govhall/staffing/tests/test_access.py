@@ -16,6 +16,7 @@ from govhall.staffing.access.rosters import access_duty
 from govhall.staffing.models import Delegation
 from govhall.staffing.models.leave import LeaveKind
 from govhall.staffing.models.roster import DutyAssignment
+from govhall.staffing.services.errors import StaleDecision
 from govhall.staffing.services.leave import leave_approve, leave_request
 from govhall.staffing.services.presence import absence_approve, absence_start
 from govhall.testing.factories import PostFactory, UserFactory, WindowFactory, make_staff
@@ -54,10 +55,12 @@ def test_leave_reach_for_reading_and_acting(hall, clerk, window_head, director, 
         assert access_leave(user, leave.pk) == leave
         assert access_leave(user, str(leave.pk), for_write=True) == leave
     leave_approve(actor=window_head, leave=leave, at=NOW)  # the head endorses it
-    # The head still sees it, but has nothing left to decide on it.
+    # The head still sees it, and still reaches it to act: a second click is refused by the
+    # service as decided already (409), never a silent 404 (issue 17 item 5).
     assert access_leave(window_head, leave.pk) == leave
-    with pytest.raises(Http404):
-        access_leave(window_head, leave.pk, for_write=True)
+    assert access_leave(window_head, leave.pk, for_write=True) == leave
+    with pytest.raises(StaleDecision):
+        leave_approve(actor=window_head, leave=leave, at=NOW)
     assert access_leave(director, leave.pk, for_write=True) == leave
     for for_write in (False, True):
         for user, leave_id in ((outsider, leave.pk), (director, 10**9), (director, "x")):

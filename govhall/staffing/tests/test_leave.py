@@ -27,6 +27,7 @@ from govhall.staffing.queries.leave import (
     users_on_leave,
     users_on_leave_on_day,
 )
+from govhall.staffing.services.errors import StaleDecision
 from govhall.staffing.services.leave import (
     leave_approve,
     leave_cancel,
@@ -175,7 +176,8 @@ def test_two_days_are_endorsed_by_the_head_then_decided_by_management(
     assert leave.status == LeaveStatus.PENDING and leave.head_approved_by == window_head
     assert not Delegation.objects.filter(leave=leave).exists()
     assert list(leaves_to_decide(window_head)) == []
-    with pytest.raises(ValidationError, match="management"):
+    # The head's second click is a conflict (decided already on their part), not a refusal.
+    with pytest.raises(StaleDecision, match="already endorsed"):
         leave_approve(actor=window_head, leave=leave)
     assert leave in leaves_to_decide(director)
     leave_approve(actor=director, leave=leave)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from govhall.core.models import Event
 from govhall.core.roles import Role
+from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
 from govhall.staffing.models.roster import DutyAssignment, DutyKind, LeaderVisit
 from govhall.staffing.queries.rosters import leader_visit_check, roster_month, visits_ok
 from govhall.staffing.services.rosters import duty_assign, duty_remove, leader_visit_record
@@ -153,3 +154,29 @@ def test_monthly_check_counts_three_visits_in_the_month_in_one_query(
     by_pk = {d.pk: d for d in leader_visit_check(departments, 2026, 11)}
     assert by_pk[department.pk].visit_count == 3 and visits_ok(by_pk[department.pk])
     assert not visits_ok(by_pk[other_department.pk])
+
+
+def _approved_leave(user, center, starts, ends):
+    return Leave.objects.create(
+        user=user,
+        center=center,
+        kind=LeaveKind.ANNUAL,
+        starts_at=starts,
+        ends_at=ends,
+        reason="年休",
+        status=LeaveStatus.APPROVED,
+    )
+
+
+def test_a_person_on_approved_leave_that_day_is_refused(director, county, clerk):
+    """Issue 17 item 5: the roster refuses a person on approved leave that day, naming it."""
+    _approved_leave(clerk, county, aware(2026, 11, 23, 8, 30), aware(2026, 11, 24, 17, 30))
+    with pytest.raises(ValidationError) as info:
+        duty_assign(actor=director, center=county, date=MONDAY, kind="lunch", user=clerk)
+    message = info.value.message_dict["user"][0]
+    assert "leave" in message and "2026-11-23" in message
+    assert not DutyAssignment.objects.exists()
+    # The day after the leave is fine.
+    later = MONDAY + datetime.timedelta(days=2)
+    duty_assign(actor=director, center=county, date=later, kind="lunch", user=clerk)
+    assert DutyAssignment.objects.count() == 1

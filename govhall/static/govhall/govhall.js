@@ -5,6 +5,10 @@
 //   data-confirm="…"    a form that asks before it is sent
 //   data-clear-target   a link that, with htmx loaded, empties the element of that id instead
 //   .nav-toggle         the menu button of small screens
+//   htmx answers        409 (conflict: decided already) and 422 (refused input) are swapped like
+//                       2xx, since they carry the row and the message (workbench/htmx.py); any
+//                       other failed answer (404, 403, 500, no network) shows the text of
+//                       #page-messages[data-failed] there, so no click stays silent
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -40,4 +44,28 @@
       if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
     }
   });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr && event.detail.xhr.status;
+    if (status === 409 || status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  function showFailure() {
+    var region = document.getElementById("page-messages");
+    if (!region || !region.hasAttribute("data-failed")) return;
+    var list = document.createElement("ul");
+    list.className = "messages";
+    list.setAttribute("role", "alert");
+    var item = document.createElement("li");
+    item.className = "msg msg-error";
+    item.textContent = region.getAttribute("data-failed");
+    list.appendChild(item);
+    region.replaceChildren(list);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr && event.detail.xhr.status;
+    if (status !== 409 && status !== 422) showFailure();
+  });
+  document.addEventListener("htmx:sendError", showFailure);
 })();

@@ -13,7 +13,11 @@
     var target = event.target;
     if (!(target instanceof Element)) return;
     if (target.getAttribute("name") === "applicant_kind") toggle();
-    var live = target.classList.contains("live") && target.closest("[data-live-part]");
+    // A live field outside the live part (the ID number: materials verified on an earlier case
+    // of the applicant are offered) refreshes it too.
+    var live = target.classList.contains("live") &&
+      (target.closest("[data-live-part]") ||
+        (target.closest("#intake-form") && document.querySelector("#intake-form [data-live-part]")));
     if (live && window.htmx) window.htmx.trigger(live, "live-change");
   });
   document.addEventListener("DOMContentLoaded", toggle);

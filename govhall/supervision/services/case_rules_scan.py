@@ -372,7 +372,9 @@ def _fee_rows(holding: QuerySet[Any]) -> list[Row]:
 
 
 def _missing_main() -> QuerySet[CaseMaterial]:
-    return CaseMaterial.objects.filter(is_main=True, received=False, pending=False)
+    return CaseMaterial.objects.filter(
+        is_main=True, received=False, pending=False, not_applicable=False
+    )
 
 
 def _main_material(scope: _Scope) -> QuerySet[Case]:

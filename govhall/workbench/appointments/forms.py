@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from govhall.catalog.models import ServiceItem
 from govhall.core.models import User
 from govhall.frontdesk.models import AppointmentStatus, ServiceGroup
 from govhall.frontdesk.models.appointment import AppointmentChannel
@@ -29,6 +30,14 @@ class GroupChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         label = f"{obj.letter} {obj.name}"
         return f"{obj.center.name} · {label}" if self.show_center else label
+
+
+class ItemOfGroupField(forms.ModelChoiceField):
+    """ "抵押登记 · 不动产登记中心": the item with its department as a hint."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        department = obj.department.short_name or obj.department.name
+        return f"{obj.name} · {department}"
 
 
 def group_field(groups: list[ServiceGroup], **kwargs: Any) -> GroupChoiceField:
@@ -72,6 +81,12 @@ class StaffBookingForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
+    item = forms.ModelChoiceField(
+        queryset=ServiceItem.objects.none(),
+        label=_("Item (what the applicant comes for)"),
+        required=False,
+        help_text=_("One of the group's items; its name is kept as the matter."),
+    )
     matter = forms.CharField(label=_("Matter to handle"), max_length=200, required=False)
     channel = forms.ChoiceField(
         label=_("Channel"),
@@ -84,12 +99,28 @@ class StaffBookingForm(forms.Form):
     def __init__(self, *args: Any, groups: list[ServiceGroup], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"] = group_field(groups)
+        self.fields["item"] = ItemOfGroupField(
+            queryset=ServiceItem.objects.filter(
+                is_active=True,
+                pk__in=ServiceGroup.items.through.objects.filter(
+                    servicegroup_id__in=[g.pk for g in groups]
+                ).values("serviceitem_id"),
+            )
+            .select_related("department")
+            .order_by("department__code", "name"),
+            label=self.fields["item"].label,
+            required=False,
+            help_text=self.fields["item"].help_text,
+        )
         self.order_fields(list(self.declared_fields))
 
 
 class ListFilterForm(forms.Form):
     group = forms.ModelChoiceField(
-        queryset=ServiceGroup.objects.none(), label=_("Group"), required=False
+        queryset=ServiceGroup.objects.none(),
+        label=_("Group"),
+        required=False,
+        empty_label=_("All groups"),
     )
     first = forms.DateField(label=_("From"), widget=DATE_WIDGET, required=False)
     last = forms.DateField(label=_("Until"), widget=DATE_WIDGET, required=False)

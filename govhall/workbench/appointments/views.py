@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govhall.core.models import User
+from govhall.core.validation import Conflict
 from govhall.frontdesk.access.appointments import (
     access_appointment,
     appointment_groups,
@@ -61,15 +62,12 @@ from govhall.workbench.appointments.forms import (
     StaffBookingForm,
     staff_choices,
 )
+from govhall.workbench.htmx import htmx_result, is_htmx, refuse
 from govhall.workbench.org.forms import show_errors
 from govhall.workbench.request_input import staff_user
 
 PAGE_SIZE = 50
 T = "workbench/frontdesk/appointments/"
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _reader(request: HttpRequest) -> User:
@@ -192,6 +190,9 @@ def appointment_book_view(request: HttpRequest) -> HttpResponse:
             off_hours = data.pop("off_hours")
             try:
                 if off_hours:
+                    item = data.pop("item")
+                    if item is not None and not data["matter"]:
+                        data["matter"] = item.name
                     appointment = appointment_request_off_hours(actor=user, **data)
                 else:
                     appointment = appointment_book(actor=user, **data)
@@ -328,6 +329,7 @@ def appointment_decide_view(
     prefix = request.POST.get("prefix") or None
     form = DecideForm(request.POST, center=appointment.center, prefix=prefix)
     error = ""
+    status = 200
     if decision not in ("approve", "reject"):
         raise Http404
     if form.is_valid():
@@ -339,23 +341,30 @@ def appointment_decide_view(
                 assigned_to=form.cleaned_data["assigned_to"],
                 note=form.cleaned_data["note"],
             )
+        except Conflict as refused:
+            # Decided already (a second click, another manager first): 409 with the message.
+            status = refuse(request, refused)
         except ValidationError as refused:
             error = " ".join(refused.messages)
     else:
         error = _("Choose a staff member of this center.")
-    if _is_htmx(request):
-        appointment.refresh_from_db()
-        return render(
-            request, T + "_request_row.html", {"row": _request_row(user, appointment, error)}
-        )
-    if error:
+    if error and not is_htmx(request):
         messages.error(request, error)
-    else:
+    elif not error and status == 200:
         messages.success(
             request,
             _("Request approved; the applicant is told by SMS.")
             if decision == "approve"
             else _("Request declined; the applicant is told by SMS."),
+        )
+    if is_htmx(request):
+        # The row in its new state and the message at once (workbench/htmx.py).
+        appointment.refresh_from_db()
+        return htmx_result(
+            request,
+            T + "_request_row.html",
+            {"row": _request_row(user, appointment, error)},
+            status=status,
         )
     return HttpResponseRedirect(reverse("workbench:appointment_requests"))
 

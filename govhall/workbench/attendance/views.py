@@ -58,6 +58,7 @@ from govhall.staffing.services.attendance import (
     attendance_sign_out,
     explanation_actions,
 )
+from govhall.workbench.htmx import htmx_result, is_htmx, refuse
 from govhall.workdays.queries.calendar import calendar_for
 
 PAGE_SIZE = 50
@@ -222,6 +223,7 @@ def attendance_explanation_decide_view(
     if action not in ExplanationAction.values:
         raise Http404
     explanation = access_attendance_explanation(request.user, explanation_id, for_write=True)
+    status = 200
     try:
         attendance_explanation_decide(
             actor=request.user,  # type: ignore[arg-type]
@@ -230,14 +232,25 @@ def attendance_explanation_decide_view(
             note=request.POST.get("note", ""),
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        status = refuse(request, error)
     else:
         messages.success(
             request,
             _("Explanation accepted: it no longer counts.")
             if action == ExplanationAction.ACCEPT
             else _("Explanation rejected."),
+        )
+    if is_htmx(request):
+        # The row in its new state and the message at once (workbench/htmx.py).
+        explanation.refresh_from_db()
+        return htmx_result(
+            request,
+            "workbench/staffing/attendance/_explanation_row.html",
+            {
+                "explanation": explanation,
+                "actions": explanation_actions(request.user, explanation),
+            },
+            status=status,
         )
     return HttpResponseRedirect(reverse("workbench:attendance_explanations"))
 

@@ -16,6 +16,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.models import Case
+from govhall.cases.queries.reuse import ReuseOffer
 from govhall.cases.services.action_params import ActionParams, action_params
 from govhall.cases.services.intake import ApplicantData, MaterialCheck, Outcome
 from govhall.cases.statuses import (
@@ -26,6 +27,7 @@ from govhall.cases.statuses import (
     suspension_reason_of,
 )
 from govhall.catalog.models import FeeItem, Material, ServiceItem
+from govhall.core.forms import with_empty_choice
 from govhall.org.models import Center, Department, Window
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -45,8 +47,15 @@ class IntakeForm(forms.Form):
 
     Material checkboxes are built from the item's materials: `received_<id>`, `form_<id>`,
     `copies_<id>`, `pending_<id>` (to come by the due date: a main material in the green channel,
-    an attachment on the applicant's promise) and `held_<id>` (the applicant has it but did not
-    bring it: a missing main material makes a supplement case, not a returned one).
+    an attachment on the applicant's promise), `lacks_<id>` on a main material (the applicant
+    does not have it: a returned case, 篇5 二1), `na_<id>` on a conditional material (its
+    condition does not apply: not missing) and `reuse_<id>` (reused from the verified earlier
+    case offered in `reuse_offer_<id>`).
+
+    Issue 17 item 2: materials start unticked; only the clerk's tick or a reuse from a verified
+    earlier case counts as received. A main material neither received nor marked as lacking is
+    one the applicant has but did not bring (补办件, 篇5 三1), so an intake where the clerk changes
+    nothing proposes a supplement case listing everything, never an acceptance.
     """
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -103,12 +112,18 @@ class IntakeForm(forms.Form):
         window: Window,
         materials: list[Material],
         departments: list[Department],
+        reuse: dict[int, ReuseOffer] | None = None,
+        live: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.item = item
         self.window = window
         self.materials = materials
+        # The verified earlier cases offered for reuse, by material (from the typed ID number);
+        # `live`: a live proposal, where an offer not yet shown starts ticked.
+        self.reuse = reuse or {}
+        self.live = live
         field = self.fields["joint_departments"]
         assert isinstance(field, forms.TypedMultipleChoiceField)
         field.choices = [(d.pk, d.name) for d in departments if d.pk != item.department_id]
@@ -117,7 +132,7 @@ class IntakeForm(forms.Form):
             self.fields[f"received_{key}"] = forms.BooleanField(
                 label=_("Received"),
                 required=False,
-                initial=True,
+                initial=False,
                 widget=forms.CheckboxInput(attrs={"class": "live"}),
             )
             self.fields[f"form_{key}"] = forms.ChoiceField(
@@ -135,11 +150,19 @@ class IntakeForm(forms.Form):
                 required=False,
                 widget=forms.CheckboxInput(attrs={"class": "live"}),
             )
-            self.fields[f"held_{key}"] = forms.BooleanField(
-                label=_("Has it, not brought"),
-                required=False,
-                widget=forms.CheckboxInput(attrs={"class": "live"}),
-            )
+            if material.is_main:
+                self.fields[f"lacks_{key}"] = forms.BooleanField(
+                    label=_("Does not have it (return)"),
+                    required=False,
+                    widget=forms.CheckboxInput(attrs={"class": "live"}),
+                )
+            if material.condition:
+                self.fields[f"na_{key}"] = forms.BooleanField(
+                    label=_("Condition does not apply"),
+                    required=False,
+                    widget=forms.CheckboxInput(attrs={"class": "live"}),
+                )
+        self.fields["id_number"].widget.attrs["class"] = "live"
         self.fields["green_channel"].widget.attrs["class"] = "live"
         self.fields["outcome"].widget.attrs["class"] = "live"
 
@@ -148,17 +171,37 @@ class IntakeForm(forms.Form):
         return uuid.uuid4().hex
 
     def material_rows(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "material": material,
-                "received": self[f"received_{material.pk}"],
-                "form": self[f"form_{material.pk}"],
-                "copies": self[f"copies_{material.pk}"],
-                "pending": self[f"pending_{material.pk}"],
-                "held": self[f"held_{material.pk}"],
-            }
-            for material in self.materials
-        ]
+        checks = {check.material_id: check for check in self.checks()}
+        rows = []
+        for material in self.materials:
+            key = material.pk
+            offer = self.reuse.get(key)
+            rows.append(
+                {
+                    "material": material,
+                    "received": self[f"received_{key}"],
+                    "form": self[f"form_{key}"],
+                    "copies": self[f"copies_{key}"],
+                    "pending": self[f"pending_{key}"],
+                    "lacks": self[f"lacks_{key}"] if material.is_main else None,
+                    "na": self[f"na_{key}"] if material.condition else None,
+                    "offer": offer,
+                    "reused": offer is not None and checks[key].reused_from == offer.case_id,
+                }
+            )
+        return rows
+
+    def reused(self, key: int) -> int | None:
+        """The earlier case a material is reused from: an offer the page showed stays as the
+        clerk left its tick; a new offer (the ID number was just typed) starts ticked in the live
+        proposal, and counts on submit only once shown."""
+        offer = self.reuse.get(key)
+        if offer is None or not self.is_bound:
+            return None
+        shown = self.data.get(f"reuse_offer_{key}") == str(offer.case_id)
+        if shown:
+            return offer.case_id if self.data.get(f"reuse_{key}") == str(offer.case_id) else None
+        return offer.case_id if self.live else None
 
     def _raw_bool(self, name: str) -> bool:
         """A checkbox as submitted, also when the rest of the form does not validate (the
@@ -180,14 +223,27 @@ class IntakeForm(forms.Form):
             except (TypeError, ValueError):
                 copies = material.copies
             received = self._raw_bool(f"received_{key}")
+            lacks = material.is_main and self._raw_bool(f"lacks_{key}")
+            # Any other tick on the row (received, to come, not applicable, does not have it)
+            # sets a reuse aside: the live proposal unticks it on the page.
+            other = received or lacks or self._raw_bool(f"pending_{key}")
+            other = other or (bool(material.condition) and self._raw_bool(f"na_{key}"))
+            reused = None if other else self.reused(key)
+            handed_in = received or reused is not None
+            pending = self._raw_bool(f"pending_{key}") and not handed_in
+            excused = bool(material.condition) and self._raw_bool(f"na_{key}") and not handed_in
             result.append(
                 MaterialCheck(
                     material_id=key,
                     received=received,
                     form=str(form_value),
                     copies=max(copies, 1),
-                    pending=self._raw_bool(f"pending_{key}") and not received,
-                    held_not_brought=self._raw_bool(f"held_{key}") and not received,
+                    pending=pending and not excused,
+                    held_not_brought=(
+                        material.is_main and not (handed_in or pending or excused or lacks)
+                    ),
+                    not_applicable=excused,
+                    reused_from=reused,
                 )
             )
         return result
@@ -222,11 +278,24 @@ class IntakeForm(forms.Form):
 # --- case actions -------------------------------------------------------------------------------
 
 
+PAST_PROMISE = "confirm_past_promise"
+
+
 class CaseActionForm(forms.Form):
-    """The fields every action posts: the version the page showed, and a note."""
+    """The fields every action posts: the version the page showed, and a note.
+
+    `confirm_past_promise` stays hidden until the engine refuses a notice whose promised date
+    has already passed: then the warning shows with a box to tick, and sending again with it
+    ticked issues the notice (issue 17 item 3).
+    """
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     note = _text(_("Note"), rows=2, max_length=1000)
+    confirm_past_promise = forms.BooleanField(
+        label=_("I have told the applicant; issue the notice anyway"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
     param_names: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, case: Case, action: str = "", **kwargs: Any) -> None:
@@ -236,9 +305,19 @@ class CaseActionForm(forms.Form):
         if not self.is_bound:
             self.fields["expected_version"].initial = case.version
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        if PAST_PROMISE in self.errors:  # the warning: now the box to confirm shows, last
+            confirm = self.fields.pop(PAST_PROMISE)
+            confirm.widget = forms.CheckboxInput(attrs={"required": True})
+            self.fields[PAST_PROMISE] = confirm
+
     def params(self) -> ActionParams:
         """The action's parameter object, built from the cleaned data (call after is_valid)."""
-        return action_params(self.action, self.values())
+        values = self.values()
+        if self.cleaned_data.get(PAST_PROMISE):
+            values[PAST_PROMISE] = True
+        return action_params(self.action, values)
 
     def values(self) -> dict[str, Any]:
         """The cleaned values of the action's parameters, by name (empty ones left out)."""
@@ -284,7 +363,7 @@ class SuspendForm(CaseActionForm):
     """Suspension only on a legal ground (行政许可法 §45); the note is kept with it."""
 
     reason = _SuspensionReasonField(
-        label=_("Legal ground"), choices=[("", "---------"), *SuspensionReason.choices]
+        label=_("Legal ground"), choices=with_empty_choice(SuspensionReason.choices)
     )
     param_names = ("reason", "note")
 
@@ -304,7 +383,7 @@ class PrereviewReturnForm(CaseActionForm):
 def _material_choices(case: Case, *, only_missing: bool) -> list[tuple[int, str]]:
     materials = case.materials.all()
     if only_missing:
-        materials = materials.filter(received=False)
+        materials = materials.filter(received=False, not_applicable=False)
     return [(m.pk, m.name) for m in materials]
 
 

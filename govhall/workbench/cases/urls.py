@@ -6,6 +6,7 @@ from govhall.workbench.cases import views
 urlpatterns = [
     path("cases/", views.case_list, name="cases"),
     path("cases/inbox/", views.case_inbox, name="case_inbox"),
+    path("cases/export.xlsx", views.case_export, name="case_export"),
     path("cases/new/", views.case_intake, name="case_intake"),
     path("cases/new/items/", views.intake_items, name="case_intake_items"),
     path("cases/new/proposal/", views.intake_proposal, name="case_intake_proposal"),

@@ -11,6 +11,7 @@ import datetime
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -34,6 +35,7 @@ from govhall.cases.access.cases import (
     access_case,
     can_act_on_cases,
     can_complete_joint_tasks,
+    can_export_cases_unmasked,
     can_hold_joint_meetings,
     can_propose_joint_handling,
     can_read_cases,
@@ -51,6 +53,7 @@ from govhall.cases.models import Case, Notice
 from govhall.cases.notice_render import notice_context, notice_pdf, progress_url_for
 from govhall.cases.queries import cases as queries
 from govhall.cases.queries.joint import proposals_of_case
+from govhall.cases.queries.reuse import ReuseOffer, reuse_offers
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.fees import case_fee_record
@@ -62,17 +65,26 @@ from govhall.cases.services.joint import (
 )
 from govhall.cases.services.notices import notice_confirm
 from govhall.cases.services.permissions import available_actions, refusal
-from govhall.cases.services.privacy import personal_data_view_record
-from govhall.cases.statuses import CaseKind, CaseStatus, TaskStatus
-from govhall.catalog.models import ServiceItem
+from govhall.cases.services.privacy import case_list_export_record, personal_data_view_record
+from govhall.cases.statuses import CaseKind, CaseStatus, Channel, TaskStatus
+from govhall.catalog.access.scope import items_in_scope
+from govhall.catalog.models import Material, ServiceItem
+from govhall.core import idnumbers
 from govhall.core.events import event_label
 from govhall.core.idnumbers import mask_id, mask_phone
 from govhall.core.models import OutboundMessage, User
+from govhall.core.notify import purpose_label
 from govhall.frontdesk.access.tickets import access_ticket
 from govhall.frontdesk.services.tickets import ticket_open_case
-from govhall.org.access.scope import departments_in_scope, scope_of, windows_in_scope
+from govhall.org.access.scope import (
+    centers_in_scope,
+    departments_in_scope,
+    scope_of,
+    windows_in_scope,
+)
 from govhall.org.models import Department, Window
 from govhall.staffing.queries.cover import window_ids_at_hand
+from govhall.workbench.cases.export import XLSX_CONTENT_TYPE, case_workbook
 from govhall.workbench.cases.forms import (
     DANGEROUS_ACTIONS,
     FeeForm,
@@ -175,7 +187,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 (status, label, NATIONAL_CODE[status]) for status, label in CaseStatus.choices
             ],
             "kinds": CaseKind.choices,
-            "departments": list(departments_in_scope(user).order_by("code", "id")[:PICKER_LIMIT]),
+            "channels": Channel.choices,
+            "departments": list(
+                departments_in_scope(user)
+                .select_related("center")
+                .order_by("center__path", "code", "id")[:PICKER_LIMIT]
+            ),
             "windows": list(
                 windows_in_scope(user)
                 .filter(is_active=True)
@@ -183,8 +200,51 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 .distinct()
                 .order_by("center__path", "number")[:PICKER_LIMIT]
             ),
+            "centers": list(centers_in_scope(user).order_by("path")[:PICKER_LIMIT]),
+            "items": list(
+                items_in_scope(user)
+                .filter(is_active=True)
+                .select_related("center")
+                .order_by("center__path", "name", "id")[:PICKER_LIMIT]
+            ),
+            # Every row names its center (a town's "window 1" is not the county's).
+            "show_center": True,
+            "export_query": urlencode(filters.query()),
+            "export_unmasked": can_export_cases_unmasked(user),
+            "export_max": settings.GOVHALL_CASE_EXPORT_MAX_ROWS,
         },
     )
+
+
+@login_required
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The case list with its filters as xlsx (every page, up to the export cap), ID and phone
+    numbers masked unless `full=1` and the reader may export them in full; logged."""
+    user = _require_case_reader(request)
+    filters = queries.CaseFilters.from_query(request.GET)
+    unmasked = request.GET.get("full") == "1"
+    if unmasked and not can_export_cases_unmasked(user):
+        raise Http404
+    cases = queries.case_list(user, filters, timezone.localdate())
+    cap = settings.GOVHALL_CASE_EXPORT_MAX_ROWS
+    rows = list(cases[: cap + 1])
+    query = filters.query()
+    back = reverse("workbench:cases") + ("?" + urlencode(query) if query else "")
+    if len(rows) > cap:
+        messages.error(
+            request,
+            _(
+                "The list has more than %(max)d cases; an export holds at most %(max)d. "
+                "Narrow the filters (center, item, dates…) and export again."
+            )
+            % {"max": cap},
+        )
+        return HttpResponseRedirect(back)
+    case_list_export_record(actor=user, rows=len(rows), unmasked=unmasked, filters=query)
+    response = HttpResponse(case_workbook(rows, unmasked=unmasked), content_type=XLSX_CONTENT_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
+    return response
 
 
 # --- the inbox ----------------------------------------------------------------------------------
@@ -250,8 +310,24 @@ def _item_for(window: Window, raw: object) -> ServiceItem | None:
     )
 
 
+def _reuse_offers(data: Any, materials: list[Material]) -> dict[int, ReuseOffer]:
+    """Materials of the typed applicant that a verified earlier case holds (issue 17 item 2);
+    nothing until a well-formed ID number or USCC is typed."""
+    if data is None:
+        return {}
+    number = idnumbers.normalize(str(data.get("id_number") or ""))
+    if not number or (idnumbers.id_number_error(number) and idnumbers.uscc_error(number)):
+        return {}
+    return reuse_offers(id_number=number, materials=materials)
+
+
 def _intake_form(
-    data: Any, item: ServiceItem, window: Window, initial: dict[str, Any] | None = None
+    data: Any,
+    item: ServiceItem,
+    window: Window,
+    initial: dict[str, Any] | None = None,
+    *,
+    live: bool = False,
 ) -> IntakeForm:
     materials = list(item.materials.order_by("position", "id"))
     departments = list(Department.objects.filter(center_id=item.center_id).order_by("code", "id"))
@@ -262,6 +338,8 @@ def _intake_form(
         materials=materials,
         departments=departments,
         initial=initial,
+        reuse=_reuse_offers(data, materials),
+        live=live,
     )
     return form
 
@@ -395,8 +473,9 @@ def intake_proposal(request: HttpRequest) -> HttpResponse:
     item = _item_for(window, request.POST.get("item")) if window else None
     if window is None or item is None:
         raise Http404
-    form = _intake_form(request.POST, item, window)
-    return render(request, "workbench/cases/_intake_outcome.html", _outcome_context(form))
+    form = _intake_form(request.POST, item, window, live=True)
+    # The proposal, and out of band each material's reuse offer (the ID number may have changed).
+    return render(request, "workbench/cases/_intake_live.html", _outcome_context(form))
 
 
 # --- the case page ------------------------------------------------------------------------------
@@ -428,7 +507,7 @@ def _case_page_context(
             }
             for row in actions
         ],
-        "materials": list(case.materials.order_by("position", "id")),
+        "materials": list(case.materials.select_related("reused_from").order_by("position", "id")),
         "notices": list(case.notices.select_related("issued_by").order_by("issued_at", "id")),
         "confirm_form": NoticeConfirmForm(initial={"confirmed_by_name": case.applicant.name}),
         "tasks": [
@@ -770,7 +849,12 @@ def outbox(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": page,
             "rows": [
-                {"message": message, "to": _mask_address(message)} for message in page.object_list
+                {
+                    "message": message,
+                    "to": _mask_address(message),
+                    "purpose": purpose_label(message.purpose),
+                }
+                for message in page.object_list
             ],
             "querystring_without_page": "",
         },

@@ -214,6 +214,15 @@ class MaterialForm(forms.Form):
     copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=MAX_COPIES, initial=1)
     source = forms.CharField(label=_("Source"), required=False, max_length=200)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    condition = forms.CharField(
+        label=_("Required only when"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "For a conditional material, e.g. “委托代理人办理时”; at intake the clerk can mark "
+            "that the condition does not apply. Empty: every applicant brings it."
+        ),
+    )
 
 
 class FeeForm(forms.Form):

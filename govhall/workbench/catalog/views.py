@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,7 +45,8 @@ from govhall.catalog.spreadsheet.format import (
     WINDOW_COLUMNS,
     XLSX_CONTENT_TYPE,
 )
-from govhall.core.models import Job
+from govhall.core.events import event_label
+from govhall.core.models import Event, Job
 from govhall.org.access.lookups import access_center
 from govhall.org.access.scope import centers_in_scope, departments_in_scope, scope_of
 from govhall.org.models import Center
@@ -121,13 +122,36 @@ def item_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _field_label(name: str) -> str:
+    """A changed field's name as the item's, a material's or a fee's form calls it."""
+    for model in (ServiceItem, Material, FeeItem):
+        try:
+            return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+        except FieldDoesNotExist:
+            continue
+    return name
+
+
+def _labelled_events(events: list[Event]) -> list[Event]:
+    """The item's recent events with what a person reads: the event's label and the labels of
+    the fields it changed, never their codes (issue 17 item 11)."""
+    for event in events:
+        data = event.data if isinstance(event.data, dict) else {}
+        changed = data.get("changed")
+        event.label = event_label(event.action)  # type: ignore[attr-defined]
+        event.changed_labels = (  # type: ignore[attr-defined]
+            [_field_label(str(name)) for name in changed] if isinstance(changed, dict) else []
+        )
+    return events
+
+
 def _detail_context(request: HttpRequest, item: ServiceItem, **forms: Any) -> dict[str, Any]:
     item = item_details(item)
     can_manage = can_manage_catalog(request.user)
     context: dict[str, Any] = {
         "item": item,
         "can_manage": can_manage,
-        "events": item_events(item),
+        "events": _labelled_events(item_events(item)),
         "warnings": item_services.item_warnings(item, fee_count=len(item.fees.all())),
     }
     if can_manage:

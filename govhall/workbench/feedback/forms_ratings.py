@@ -36,10 +36,16 @@ class RatingFilterForm(forms.Form):
         empty_value=None,
     )
     window = forms.ModelChoiceField(
-        label=_("Window"), queryset=Window.objects.none(), required=False
+        label=_("Window"),
+        queryset=Window.objects.none(),
+        required=False,
+        empty_label=_("All windows"),
     )
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.none(), required=False
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("All departments"),
     )
     bad_only = forms.BooleanField(label=_("Bad ratings only"), required=False)
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from govhall.core.events import event_label
 from govhall.core.idnumbers import mask_phone
 from govhall.core.models import User
+from govhall.core.validation import Conflict
 from govhall.frontdesk.access.inquiries import (
     access_inquiry,
     can_log_inquiries,
@@ -64,6 +65,7 @@ from govhall.org.access.lookups import access_center
 from govhall.org.access.scope import can_read_staff, centers_in_scope, scope_of
 from govhall.org.models import Center, Department, Staff, Window
 from govhall.staffing.queries.cover import posts_served_by
+from govhall.workbench.htmx import htmx_result, is_htmx, refuse
 from govhall.workbench.inquiries.forms import DateRangeForm, FinishForm, InquiryLogForm
 from govhall.workbench.request_input import staff_user
 
@@ -73,7 +75,7 @@ T = "workbench/frontdesk/inquiries/"
 
 
 def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    return is_htmx(request)
 
 
 def _require(request: HttpRequest, allowed: Callable[[object], bool]) -> User:
@@ -316,17 +318,25 @@ def _transfer_row(
 
 
 def _after_action(
-    request: HttpRequest, inquiry: Inquiry, form: FinishForm | None = None, error: str = ""
+    request: HttpRequest,
+    inquiry: Inquiry,
+    form: FinishForm | None = None,
+    error: str = "",
+    *,
+    status: int = 200,
 ) -> HttpResponse:
-    if _is_htmx(request):
+    """With htmx the row in its new state and the message at once (workbench/htmx.py: 409 when
+    it was done already); else back to the page with the message."""
+    if is_htmx(request):
         fresh = access_inquiry(request.user, inquiry.pk)
-        return render(
+        return htmx_result(
             request,
             T + "_transfer_row.html",
             {
                 "row": _transfer_row(staff_user(request), fresh, form, error),
                 "statuses": InquiryStatus,
             },
+            status=status,
         )
     if error:
         messages.error(request, error)
@@ -342,10 +352,11 @@ def acknowledge(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     inquiry = access_inquiry(user, inquiry_id, for_write=True)
     try:
         inquiry_acknowledge(actor=user, inquiry=inquiry)
+    except Conflict as error:
+        return _after_action(request, inquiry, status=refuse(request, error))
     except ValidationError as error:
         return _after_action(request, inquiry, error=" ".join(error.messages))
-    if not _is_htmx(request):
-        messages.success(request, _("Taken on for your department."))
+    messages.success(request, _("Taken on for your department."))
     return _after_action(request, inquiry)
 
 
@@ -358,10 +369,11 @@ def finish(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     result = form.cleaned_data["result"] if form.is_valid() else ""
     try:
         inquiry_finish(actor=user, inquiry=inquiry, result=result)
+    except Conflict as error:
+        return _after_action(request, inquiry, status=refuse(request, error))
     except ValidationError as error:
         return _after_action(request, inquiry, form, " ".join(error.messages))
-    if not _is_htmx(request):
-        messages.success(request, _("Marked done; it left the first responder's follow-ups."))
+    messages.success(request, _("Marked done; it left the first responder's follow-ups."))
     return _after_action(request, inquiry)
 
 

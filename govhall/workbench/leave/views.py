@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from govhall.core.models import User
+from govhall.core.validation import Conflict
 from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.staffing.access.leave import access_leave, access_team_calendar
 from govhall.staffing.leave_transitions import LeaveAction
@@ -41,6 +42,7 @@ from govhall.staffing.services.leave import (
     leave_reject,
     leave_request,
 )
+from govhall.workbench.htmx import htmx_result, is_htmx, refuse
 from govhall.workbench.request_input import month_from_query, month_neighbours, staff_user
 from govhall.workdays.queries.calendar import calendar_for
 
@@ -75,10 +77,6 @@ def _apply_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _default_form() -> LeaveRequestForm:
@@ -199,16 +197,17 @@ def _covers_from(request: HttpRequest, leave: Leave) -> dict[int, User]:
 
 
 def _decision_response(
-    request: HttpRequest, user: object, leave: Leave, error: str = ""
+    request: HttpRequest, user: object, leave: Leave, error: str = "", *, status: int = 200
 ) -> HttpResponse:
-    if _is_htmx(request):
-        return render(
+    """The decided row and the message at once for htmx (workbench/htmx.py: 409 when the leave
+    was decided already), else back to the page with the message."""
+    if is_htmx(request):
+        return htmx_result(
             request,
             "workbench/staffing/leave/_decision_row.html",
             {"row": _decision_row(user, leave, error), "statuses": LeaveStatus},
+            status=status,
         )
-    if error:
-        messages.error(request, error)
     return HttpResponseRedirect(reverse("workbench:leaves"))
 
 
@@ -222,18 +221,29 @@ def leave_decide(request: HttpRequest, leave_id: int, decision: str) -> HttpResp
     try:
         if decision == "approve":
             leave_approve(actor=user, leave=leave, note=note, covers=_covers_from(request, leave))
-            messages.success(request, _("Leave approved."))
+            endorsed = leave.status == LeaveStatus.PENDING
+            messages.success(
+                request,
+                _("Leave endorsed; center management decides it now.")
+                if endorsed
+                else _("Leave approved."),
+            )
         elif decision == "reject":
             leave_reject(actor=user, leave=leave, note=note)
             messages.success(request, _("Leave rejected."))
         else:
             raise Http404
+    except Conflict as error:
+        # Decided already (a second click, or someone acted first): the row as it is now.
+        leave.refresh_from_db()
+        status = refuse(request, error)
+        return _decision_response(request, user, leave, status=status)
     except ValidationError as error:
         leave.refresh_from_db()
-        return _decision_response(request, user, leave, " ".join(error.messages))
-    if _is_htmx(request):
-        # The message would otherwise show on the next full page as well.
-        list(messages.get_messages(request))
+        text = " ".join(error.messages)
+        if not is_htmx(request):
+            messages.error(request, text)
+        return _decision_response(request, user, leave, text)
     return _decision_response(request, user, leave)
 
 

@@ -35,8 +35,8 @@ from govhall.staffing.queries.cover import (
     posts_with_people,
     signs_of_center,
     vacancies_in_scope,
-    who_serves_many,
 )
+from govhall.staffing.queries.duty_board import duty_board, hall_phase
 from govhall.staffing.services.presence import (
     AbsenceViewer,
     absence_actions,
@@ -45,6 +45,7 @@ from govhall.staffing.services.presence import (
     absence_return,
     absence_start,
 )
+from govhall.workbench.htmx import htmx_result, is_htmx, refuse
 from govhall.workbench.request_input import staff_user
 
 PAGE_SIZE = 50
@@ -90,9 +91,10 @@ def on_duty(request: HttpRequest) -> HttpResponse:
         )
     )
     posts = [post for window in windows for post in window.post_list]
-    serving_of = {serving.post.pk: serving for serving in who_serves_many(posts, now)}
+    # 在岗 is what is true now: signed in and not away; expected before opening (issue 17).
+    row_of = {row.post.pk: row for row in duty_board(posts, now)}
     board = [
-        {"window": window, "rows": [serving_of[post.pk] for post in window.post_list]}
+        {"window": window, "rows": [row_of[post.pk] for post in window.post_list]}
         for window in windows
     ]
     window_ids = {window.pk for window in windows}
@@ -118,6 +120,7 @@ def on_duty(request: HttpRequest) -> HttpResponse:
             "vacancies": vacancies,
             "show_vacancies": can_see_vacancies(request.user),
             "now": now,
+            "phase": hall_phase(center, now),
         },
     )
 
@@ -242,22 +245,37 @@ def my_absence(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def absence_approve_view(request: HttpRequest, absence_id: int) -> HttpResponse:
+    """Approve an absence with its cover: with htmx the row answers at once (approved, or 409
+    with the row as it is when someone approved first or the person is back), with the
+    message (workbench/htmx.py); without, back to the page with the message."""
     if request.method != "POST":
         raise Http404
+    actor = staff_user(request)
     absence = access_absence(request.user, absence_id, for_write=True)
     form = ApproveForm(request.POST, absence=absence, prefix=f"a{absence.pk}")
+    status = 200
     if form.is_valid():
         try:
-            absence_approve(
-                actor=staff_user(request), absence=absence, cover=form.cleaned_data["cover"]
-            )
+            absence_approve(actor=actor, absence=absence, cover=form.cleaned_data["cover"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            status = refuse(request, error)
         else:
             messages.success(request, _("Absence approved; the cover serves the post."))
     else:
         messages.error(request, _("Choose who covers."))
-    return HttpResponseRedirect(reverse("workbench:my_absence"))
+        status = 422
+    if not is_htmx(request):
+        return HttpResponseRedirect(reverse("workbench:my_absence"))
+    absence.refresh_from_db()
+    row = {
+        "absence": absence,
+        "form": form if status == 422 else ApproveForm(absence=absence, prefix=f"a{absence.pk}"),
+        "may_approve": AbsenceAction.APPROVE
+        in {action.action for action in absence_actions(actor, absence)},
+    }
+    return htmx_result(
+        request, "workbench/staffing/presence/_absence_row.html", {"row": row}, status=status
+    )
 
 
 @login_required

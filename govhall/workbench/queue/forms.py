@@ -31,6 +31,13 @@ class WindowChoiceField(forms.ModelChoiceField):
         return f"{obj.number} · {obj.name}"
 
 
+class ItemHintChoiceField(forms.ModelChoiceField):
+    """An item with its department as a hint (load the department with it)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} · {obj.department.short_name or obj.department.name}"
+
+
 class TakeForm(forms.Form):
     """A ticket issued at the front desk (导服台)."""
 
@@ -44,6 +51,12 @@ class TakeForm(forms.Form):
         required=False,
         help_text=_("Optional: an SMS when the turn is near."),
     )
+    item = ItemHintChoiceField(
+        label=_("Item (what the citizen comes for)"),
+        queryset=ServiceItem.objects.none(),
+        required=False,
+        help_text=_("Optional: the ticket is then called only at windows that accept it."),
+    )
 
     def __init__(self, *args: Any, center: Center, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,6 +64,18 @@ class TakeForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = ServiceGroup.objects.filter(center=center, is_active=True).order_by(
             "position", "letter"
+        )
+        item_field = self.fields["item"]
+        assert isinstance(item_field, forms.ModelChoiceField)
+        item_field.queryset = (
+            ServiceItem.objects.filter(
+                is_active=True,
+                pk__in=ServiceGroup.items.through.objects.filter(
+                    servicegroup__center=center, servicegroup__is_active=True
+                ).values("serviceitem_id"),
+            )
+            .select_related("department")
+            .order_by("department__code", "name")
         )
 
 
@@ -93,7 +118,11 @@ class TransferForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    letter = forms.CharField(label=_("letter"), max_length=2)
+    letter = forms.CharField(
+        label=_("letter"),
+        max_length=2,
+        help_text=_("Not I, O, S or Z: on the board they read as 1, 0, 5 and 2."),
+    )
     name = forms.CharField(label=_("name"), max_length=64)
     department = forms.ModelChoiceField(
         label=_("department"), queryset=Department.objects.none(), required=False

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -39,10 +40,14 @@ from govhall.frontdesk.models import ServiceGroup, Ticket
 from govhall.frontdesk.queries.board import people_ahead
 from govhall.frontdesk.queries.queue import (
     DANGEROUS,
+    allowed_actions,
     center_line,
     console_state,
+    group_window_mismatches,
+    no_show_actions,
     queue_stats,
     waiting_actions,
+    waiting_not_accepted,
 )
 from govhall.frontdesk.services.groups import group_create, group_update, groups_build
 from govhall.frontdesk.services.tickets import (
@@ -122,16 +127,30 @@ def _flash_to_messages(request: HttpRequest, flash: Flash | None) -> None:
 # --- the calling console ----------------------------------------------------------------------
 
 
-def _console_context(user: User, flash: Flash | None = None) -> dict[str, Any]:
+def _console_context(
+    user: User, flash: Flash | None = None, confirm_no_show: int | None = None
+) -> dict[str, Any]:
+    """The console; `confirm_no_show` (a ticket id) asks the clerk to confirm a 过号 first: the
+    panel then waits for the answer instead of redrawing itself."""
     now = timezone.now()
     windows = console_state(user, now)
     targets = _targets({entry.window.center_id for entry in windows if entry.ticket})
+    confirming = False
     for entry in windows:
         entry_any: Any = entry
         entry_any.transfer_form = None
         entry_any.buttons = []
+        entry_any.confirm_no_show = False
+        entry_any.missed_buttons = [
+            {"action": row.action, "label": TicketAction(row.action).label}
+            for row in entry.missed_actions
+        ]
         if entry.ticket is None:
             continue
+        if entry.ticket.pk == confirm_no_show and any(
+            row.action == TicketAction.NO_SHOW for row in entry.actions
+        ):
+            entry_any.confirm_no_show = confirming = True
         groups, all_windows = targets[entry.window.center_id]
         for row in entry.actions:
             if row.action == TicketAction.TRANSFER:
@@ -154,6 +173,8 @@ def _console_context(user: User, flash: Flash | None = None) -> dict[str, Any]:
         "now": now,
         "flash": flash,
         "refresh_seconds": CONSOLE_REFRESH_SECONDS,
+        "confirming": confirming,
+        "undo_minutes": settings.GOVHALL_NO_SHOW_UNDO_MINUTES,
     }
 
 
@@ -164,6 +185,14 @@ def _console_response(request: HttpRequest, user: User, flash: Flash | None) -> 
         )
     _flash_to_messages(request, flash)
     return HttpResponseRedirect(reverse("workbench:queue_console"))
+
+
+def _confirm_no_show(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
+    """The first step of a 过号 from the console: the same console, asking to confirm."""
+    context = _console_context(user, confirm_no_show=ticket.pk)
+    if _is_htmx(request):
+        return render(request, "workbench/frontdesk/queue/_console.html", context)
+    return render(request, "workbench/frontdesk/queue/console.html", context)
 
 
 @login_required
@@ -191,7 +220,17 @@ def call_next(request: HttpRequest, window_id: int) -> HttpResponse:
     except ValidationError as error:
         flash = ("bad", _message_of(error))
     else:
-        if ticket is None:
+        others = waiting_not_accepted(window, timezone.localdate()) if ticket is None else 0
+        if ticket is None and others:
+            flash = (
+                "warn",
+                _(
+                    "Nobody is waiting for a matter %(window)s accepts; %(n)d waiting ticket(s) "
+                    "of its groups are for matters other windows take."
+                )
+                % {"window": str(window), "n": others},
+            )
+        elif ticket is None:
             flash = ("warn", _("Nobody is waiting for %(window)s.") % {"window": str(window)})
         else:
             flash = (
@@ -232,6 +271,12 @@ def _act(request: HttpRequest, user: User, ticket: Ticket, action: str) -> Flash
         return ("warn", _message_of(error))
     except ValidationError as error:
         return ("bad", _message_of(error))
+    if action == TicketAction.REQUEUE:
+        return (
+            "ok",
+            _("Ticket %(number)s is back in line: %(ahead)d people ahead.")
+            % {"number": done.number, "ahead": people_ahead(done)},
+        )
     return (
         "ok",
         _("Ticket %(number)s: %(action)s done.")
@@ -248,6 +293,15 @@ def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResp
     ticket = access_ticket(user, ticket_id, for_write=True)
     if action not in TicketAction.values or action == TicketAction.CALL:
         raise Http404
+    if (
+        action == TicketAction.NO_SHOW
+        and not from_line
+        and request.POST.get("confirmed") != "1"
+        and request.POST.get("expected_status", ticket.status) == ticket.status
+        and any(row.action == action for row in allowed_actions(user, ticket))
+    ):
+        # Asked first; a refused or stale one is answered by the service below.
+        return _confirm_no_show(request, user, ticket)
     flash = _act(request, user, ticket, action)
     if from_line:
         return _line_response(request, user, ticket.center, flash)
@@ -279,6 +333,7 @@ def _line_context(user: User, center: Center, flash: Flash | None = None) -> dic
         "can_cancel": TicketAction.CANCEL in actions,
         "can_transfer": TicketAction.TRANSFER in actions,
         "can_confirm_priority": TicketAction.CONFIRM_PRIORITY in actions,
+        "can_requeue": TicketAction.REQUEUE in no_show_actions(user, center, now),
         "windows": windows,
         "all_groups": groups,
         "flash": flash,
@@ -318,6 +373,7 @@ def line(request: HttpRequest) -> HttpResponse:
                     group=form.cleaned_data["group"],
                     priority=form.cleaned_data["priority"],
                     phone=form.cleaned_data["phone"],
+                    item=form.cleaned_data["item"],
                 )
             except ValidationError as error:
                 show_errors(form, error)
@@ -367,7 +423,12 @@ def groups(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workbench/frontdesk/queue/groups.html",
-        {"center": center, "centers": _picker(request), "groups": rows},
+        {
+            "center": center,
+            "centers": _picker(request),
+            "groups": rows,
+            "mismatches": group_window_mismatches(center),
+        },
     )
 
 

@@ -322,6 +322,16 @@ class TestRequests:
         assert request.status == "booked" and request.assigned_to == clerk
         assert request.overtime_minutes == 60
         assert OutboundMessage.objects.filter(purpose="appointment.decide").count() == 1
+        # Issue 17 item 5: the message comes with the row, and a second click is a 409 message.
+        assert 'hx-swap-oob="true"' in response.content.decode()
+        assert "msg-success" in response.content.decode()
+        again = client.post(
+            reverse("workbench:appointment_approve", kwargs={"appointment_id": request.pk}),
+            {"prefix": f"r{request.pk}", f"r{request.pk}-assigned_to": clerk.pk},
+            HTTP_HX_REQUEST="true",
+        )
+        assert again.status_code == 409 and "msg-error" in again.content.decode()
+        assert OutboundMessage.objects.filter(purpose="appointment.decide").count() == 1
 
     def test_decline_without_a_note_shows_why(self, client_as, director, group):
         request = off_hours(group)

@@ -60,3 +60,23 @@ def test_someone_elses_day_cannot_be_explained(client_as, window_head, late_afte
     response = client_as(window_head).post(explain, {"lapse": "afternoon_late", "reason": "x"})
     assert response.status_code == 404
     assert not AttendanceExplanation.objects.exists()
+
+
+def test_decision_answers_in_the_row_and_a_second_click_is_refused(
+    client_as, clerk, director, late_afternoon
+):
+    """Issue 17 item 5: with htmx the row shows the decision and the message at once; deciding
+    again is a 409 whose message the page shows."""
+    explanation = AttendanceExplanation.objects.create(
+        attendance=late_afternoon, lapse="afternoon_late", reason="开会"
+    )
+    client = client_as(director)
+    page = client.get(LIST, **EN).content.decode()
+    assert f'hx-target="#explanation-{explanation.pk}"' in page
+    decide = reverse("workbench:attendance_explanation_decide", args=[explanation.pk, "accept"])
+    done = client.post(decide, {"note": "属实"}, HTTP_HX_REQUEST="true", **EN)
+    html = done.content.decode()
+    assert done.status_code == 200 and 'data-status="accepted"' in html
+    assert "no longer counts" in html and 'hx-swap-oob="true"' in html
+    again = client.post(decide, {"note": ""}, HTTP_HX_REQUEST="true", **EN)
+    assert again.status_code == 409 and "msg-error" in again.content.decode()

@@ -29,10 +29,10 @@ def test_clerk_signs_in_and_sees_the_judgment(page, clerk, county):
     row = Attendance.objects.get(user=clerk, date=today)
     # Both sessions are judged: before midday the click is the morning sign-in (first row of
     # the judgment), afterwards the afternoon one (third row).
-    if row.afternoon_signed_in_at is not None:
-        moment, late, row_index = row.afternoon_signed_in_at, row.afternoon_late_minutes, 2
-    else:
-        moment, late, row_index = row.signed_in_at, row.late_minutes, 0
+    afternoon = row.afternoon_signed_in_at is not None
+    moment = row.afternoon_signed_in_at if afternoon else row.signed_in_at
+    late = row.afternoon_late_minutes if afternoon else row.late_minutes
+    row_index = 2 if afternoon else 0
     assert moment is not None
     judgment = page.locator("#judgment").inner_text()
     assert timezone.localtime(moment).strftime("%H:%M") in judgment

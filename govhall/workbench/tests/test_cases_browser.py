@@ -48,8 +48,6 @@ def status_of(page) -> str:
 def test_intake_supplement_review_approval_certificate_pickup(
     page, clerk, approver, case_item, hall_window
 ):
-    attachment = case_item.materials.get(name="场所使用证明")
-
     # Intake: one window at hand, so it is chosen; find the item through the search.
     log_in(page, clerk)
     page.goto(f"{page.base_url}/staff/cases/new/")
@@ -58,13 +56,18 @@ def test_intake_supplement_review_approval_certificate_pickup(
     page.select_option("#f-item", str(case_item.pk))
     page.locator("#intake-pick button[type=submit]").click()
     page.locator("#intake-form").wait_for()
-    assert page.locator("#proposal").get_attribute("data-outcome") == "promised"
+    # Nothing is ticked until handed in (issue 17 item 2): a supplement listing everything.
+    assert page.locator("#proposal").get_attribute("data-outcome") == "supplement"
     page.fill("#id_name", "张三丰")
     page.fill("#id_id_number", PERSON_ID)
     page.fill("#id_phone", "13812345678")
-    # Untick the attachment: the proposal turns into a supplement with one notice (htmx).
-    page.uncheck(f"#id_received_{attachment.pk}")
-    page.wait_for_selector("#proposal[data-outcome=supplement]")
+    # Tick the main materials handed in: still a supplement for the attachment (htmx).
+    for material in case_item.materials.filter(is_main=True):
+        page.check(f"#id_received_{material.pk}")
+    page.wait_for_function(
+        "() => !document.querySelector('#proposal-reasons').innerText.includes('申请书')"
+    )
+    assert page.locator("#proposal").get_attribute("data-outcome") == "supplement"
     assert "场所使用证明" in page.locator("#proposal-reasons").inner_text()
     assert page.locator("#id_outcome").input_value() == "supplement"
     page.locator("#intake-submit").click()

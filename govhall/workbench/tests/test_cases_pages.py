@@ -321,7 +321,9 @@ def test_intake_pages_for_the_clerk(client_as, clerk, case_item, hall_window):
     )
     page = client.get(INTAKE, {"window": hall_window.pk, "item": case_item.pk}, **EN)
     html = page.content.decode()
-    assert 'id="intake-form"' in html and 'data-outcome="promised"' in html
+    # Nothing handed in yet (issue 17 item 2): nothing ticked, a supplement case proposed.
+    assert 'id="intake-form"' in html and 'data-outcome="supplement"' in html
+    assert not re.search(r'name="received_\d+"[^>]*checked', html)
     assert html.count('class="live"') >= 3 and 'name="idempotency_key"' in html
 
 
@@ -334,7 +336,7 @@ def test_intake_live_proposal_follows_the_ticks(client_as, clerk, case_item):
     # The outcome follows the new proposal (it was "promised" when the page showed it).
     assert re.search(r'<option value="supplement" selected>', html)
     html = client.post(
-        PROPOSAL, intake_data(case_item, missing={"申请书"}), **HTMX
+        PROPOSAL, intake_data(case_item, lacking={"申请书"}), **HTMX
     ).content.decode()
     assert 'data-outcome="returned"' in html and 'name="reason"' in html and 'name="basis"' in html
     # A chosen outcome other than the proposal asks for the reason.
@@ -428,7 +430,7 @@ def test_intake_green_channel_accepts_with_a_pending_material(client_as, clerk, 
 
 
 def test_intake_returned_needs_reason_and_basis(client_as, clerk, case_item):
-    data = intake_data(case_item, missing={"申请书"}, outcome="returned", proposed="returned")
+    data = intake_data(case_item, lacking={"申请书"}, outcome="returned", proposed="returned")
     response = client_as(clerk).post(INTAKE, data, **EN)
     assert response.status_code == 400 and Case.objects.count() == 0
     assert 'id="field-reason"' in response.content.decode()

@@ -10,50 +10,16 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from govhall.core.roles import Role
 from govhall.testing.factories import make_staff
+from govhall.testing.routes import HUGE, SKIP, page_addresses
 
 pytestmark = pytest.mark.django_db
-HUGE = "99999999999999999999"
 LONG = "长" * 5000
-# Addresses that never answer quickly (the board's live stream), leave the session, or are
-# not pages (the admin, the API, the language switch). The sign-in form has its own tests with
-# the login throttling (an over-long user name reached django-axes' 255-character column).
-SKIP = re.compile(r"stream|logout|sign-out|i18n/|^admin/|^api/|login")
 FORM = re.compile(r"<form\b([^>]*\bmethod=\"post\"[^>]*)>(.*?)</form>", re.S | re.I)
 ACTION = re.compile(r"\baction=\"([^\"]*)\"", re.I)
 FIELD = re.compile(r"<(?:input|textarea|select)\b[^>]*\bname=\"([^\"]+)\"", re.I)
-
-
-def _routes(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
-    for pattern in resolver.url_patterns:
-        route = str(pattern.pattern)
-        if route.startswith("^"):
-            continue  # regular expressions: not a page of ours (catch-alls)
-        if isinstance(pattern, URLResolver):
-            yield from _routes(pattern, prefix + route)
-        elif isinstance(pattern, URLPattern):
-            yield prefix + route
-
-
-def _address(route: str, ids: dict[str, int]) -> str:
-    """The route with its parameters filled: ids of the test's center and department where the
-    name says so, a huge number for other ids, a letter for the rest."""
-
-    def fill(match: re.Match[str]) -> str:
-        kind, name = match.group(1), match.group(2)
-        if kind != "int":
-            return "A"
-        return next((str(pk) for key, pk in ids.items() if key in name), HUGE)
-
-    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, route)
-
-
-def page_addresses(ids: dict[str, int] | None = None) -> list[str]:
-    routes = sorted({r for r in _routes(get_resolver()) if not SKIP.search(r)})
-    return [_address(route, ids or {}) for route in routes]
 
 
 def _post_forms(html: str, address: str) -> Iterator[tuple[str, set[str]]]:

@@ -181,7 +181,11 @@ def test_follow_ups_and_transfers_flow(
     first = transfers[0]
     taken = client.post(reverse("workbench:inquiry_acknowledge", args=[first.pk]), **HTMX, **EN)
     assert taken.status_code == 200 and b"Taken on by" in taken.content
+    assert b'hx-swap-oob="true"' in taken.content
+    assert b"Taken on for your department" in taken.content
     again = client.post(reverse("workbench:inquiry_acknowledge", args=[first.pk]), **HTMX, **EN)
+    # Issue 17 item 5: a second click is a 409 whose message the page shows.
+    assert again.status_code == 409 and b"msg-error" in again.content
     assert b"already been taken on" in again.content
     first.refresh_from_db()
     assert first.acknowledged_by == clerk_two

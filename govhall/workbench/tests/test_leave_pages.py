@@ -91,12 +91,33 @@ def test_htmx_decision_returns_the_row(client_as, clerk, window_head, window):
     assert Leave.objects.get(pk=leave.pk).status == LeaveStatus.PENDING
     response = client.post(url, {"note": "人手不足"}, HTTP_HX_REQUEST="true", **EN)
     assert 'data-status="rejected"' in response.content.decode()
-    # Deciding again is refused with a message.
+    assert 'id="page-messages"' in response.content.decode()  # the message, out of band
+    assert "Leave rejected." in response.content.decode()
+    # Deciding again is refused with a message: 409, the row as it is and the message.
     again = client.post(
         reverse("workbench:leave_approve", args=[leave.pk]), HTTP_HX_REQUEST="true", **EN
     )
-    assert "already decided" in again.content.decode()
+    assert again.status_code == 409
+    html = again.content.decode()
+    assert "already decided" in html and 'data-status="rejected"' in html
+    assert 'hx-swap-oob="true"' in html and "msg-error" in html
     assert Leave.objects.get(pk=leave.pk).status == LeaveStatus.REJECTED
+
+
+def test_htmx_approval_answers_with_row_and_message(client_as, clerk, window_head, window):
+    """Issue 17 item 5: the row changes state and a message says what happened, at once; the
+    message is not shown again on the next page."""
+    leave = ask(clerk, future_day())
+    client = client_as(window_head)
+    url = reverse("workbench:leave_approve", args=[leave.pk])
+    response = client.post(url, {"note": "同意"}, HTTP_HX_REQUEST="true", **EN)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-status="approved"' in html and "Leave approved." in html
+    assert "Leave approved." not in client.get(LEAVES, **EN).content.decode()
+    # Without htmx the second click comes back to the page with the refusal as a message.
+    again = client.post(url, follow=True, **EN)
+    assert "already decided" in again.content.decode()
 
 
 def test_window_head_endorses_two_days_and_director_approves(
@@ -113,7 +134,12 @@ def test_window_head_endorses_two_days_and_director_approves(
     assert endorsed.status == LeaveStatus.PENDING and endorsed.head_approved_by == window_head
     # Endorsed once, the head has nothing more to decide on it.
     assert f'id="decide-{leave.pk}"' not in client.get(LEAVES).content.decode()
-    assert client.post(reverse("workbench:leave_approve", args=[leave.pk])).status_code == 404
+    # A second click is refused with a message, never a silent 404 (issue 17 item 5).
+    again = client.post(
+        reverse("workbench:leave_approve", args=[leave.pk]), HTTP_HX_REQUEST="true", **EN
+    )
+    assert again.status_code == 409 and "msg-error" in again.content.decode()
+    assert Leave.objects.get(pk=leave.pk).head_approved_by == window_head
     client = client_as(director)
     assert f'id="decide-{leave.pk}"' in client.get(LEAVES).content.decode()
     client.post(reverse("workbench:leave_approve", args=[leave.pk]))

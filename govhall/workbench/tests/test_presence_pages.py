@@ -17,6 +17,7 @@ from govhall.staffing.models.leave import LeaveKind, LeaveStatus
 from govhall.staffing.models.presence import DelegationReason
 from govhall.staffing.services.presence import absence_start
 from govhall.testing.factories import PASSWORD, PostFactory, WindowFactory, make_staff
+from govhall.testing.patrols import workday_today
 from govhall.testing.sign_in import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +120,30 @@ def test_head_approves_with_cover_and_clerk_cannot(
     assert (delegation.post, delegation.cover_user) == (post, b)
 
 
+def test_absence_approval_answers_in_the_row(client_as, hall, clerk, window_head):
+    """Issue 17 item 5: with htmx the row shows the approval and the message at once; a second
+    approval is refused with a message (409), not silently."""
+    _post, _empty, b = hall
+    absence = absence_start(
+        actor=clerk, whereabouts="外出", until=timezone.now() + datetime.timedelta(minutes=45)
+    )
+    client = client_as(window_head)
+    html = client.get(AWAY, **EN).content.decode()
+    assert f'hx-target="#absence-{absence.pk}"' in html and 'id="page-messages"' in html
+    approve = reverse("workbench:absence_approve", kwargs={"absence_id": absence.pk})
+    data = {f"a{absence.pk}-cover": b.pk}
+    response = client.post(approve, data, HTTP_HX_REQUEST="true", **EN)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="absence-{absence.pk}"' in html and "data-approved" in html
+    assert "Absence approved" in html and 'hx-swap-oob="true"' in html
+    again = client.post(approve, data, HTTP_HX_REQUEST="true", **EN)
+    assert again.status_code == 409
+    assert "msg-error" in again.content.decode() and "data-approved" in again.content.decode()
+    missing = client.post(approve, {}, HTTP_HX_REQUEST="true", **EN)
+    assert missing.status_code in (409, 422) and "msg-error" in missing.content.decode()
+
+
 def test_delegation_record_prints_and_is_scoped(client_as, hall, clerk, director, outsider):
     post, _empty, b = hall
     delegation = Delegation.objects.create(
@@ -211,3 +236,29 @@ def test_board_queries_do_not_grow_with_posts(client_as, county, department, dir
     with CaptureQueriesContext(connection) as large:
         assert client.get(ON_DUTY).status_code == 200
     assert len(large) == len(small)
+
+
+def _clock(monkeypatch, moment: datetime.datetime) -> None:
+    """The pages read the clock: fix it at `moment` (issue 17 item 6)."""
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+def test_board_at_six_shows_who_is_expected_and_nobody_present(
+    client_as, hall, clerk, director, county, monkeypatch
+):
+    """Issue 17 item 6: at 06:00 of a working day nobody is 在岗, A is shown as expected; from the
+    opening, A who signed in is present."""
+    post, _empty, _b = hall
+    day = workday_today(county)
+    six = timezone.make_aware(datetime.datetime.combine(day, datetime.time(6, 0)))
+    client = client_as(director)
+    _clock(monkeypatch, six)
+    html = client.get(ON_DUTY, **EN).content.decode()
+    assert 'data-state="present"' not in html
+    assert f'<tr data-post="{post.pk}" data-state="expected">' in html
+    assert "Not open yet" in html
+    ten = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+    _clock(monkeypatch, ten)
+    html = client.get(ON_DUTY, **EN).content.decode()
+    assert f'<tr data-post="{post.pk}" data-state="present">' in html
+    assert "Not open yet" not in html

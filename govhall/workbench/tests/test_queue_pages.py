@@ -118,7 +118,7 @@ def test_no_show_frees_the_window(client_as, clerk, hall_window, line_of_three):
     client = client_as(clerk)
     client.post(call_url(hall_window), **HTMX)
     html = client.post(
-        act_url(first, "no_show"), {"expected_status": "called"}, **HTMX
+        act_url(first, "no_show"), {"expected_status": "called", "confirmed": "1"}, **HTMX
     ).content.decode()
     assert fresh(first).status == TicketStatus.NO_SHOW
     assert 'data-action="call_next"' in html

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govhall.staffing.models.assignment import Assignment, StaffFact, StaffFactKind
+from govhall.staffing.models.leave import Leave, LeaveKind, LeaveStatus
 from govhall.staffing.models.roster import DutyAssignment, LeaderVisit
 from govhall.staffing.services.assignments import trial_end
 from govhall.testing.factories import PASSWORD, WindowFactory
@@ -178,3 +179,23 @@ def test_manager_puts_a_clerk_on_lunch_duty_in_the_browser(page, director, clerk
     page.locator("#roster").get_by_text(clerk.display_name).wait_for()
     assert page.locator(".messages, [role=status], .banner").count() >= 1
     assert DutyAssignment.objects.filter(user=clerk, date=MONDAY).exists()
+
+
+def test_roster_refuses_a_person_on_leave_with_the_leave_named(client_as, director, county, clerk):
+    """Issue 17 item 5: the page says why, in Chinese, and nothing is added."""
+    Leave.objects.create(
+        user=clerk,
+        center=county,
+        kind=LeaveKind.ANNUAL,
+        starts_at=timezone.make_aware(datetime.datetime(2026, 11, 23, 8, 30)),
+        ends_at=timezone.make_aware(datetime.datetime(2026, 11, 23, 17, 30)),
+        reason="年休",
+        status=LeaveStatus.APPROVED,
+    )
+    url = f"{ROSTERS}?center={county.pk}&month=2026-11"
+    refused = client_as(director).post(
+        url, {"action": "add", "date": "2026-11-23", "kind": "lunch", "user": clerk.pk}
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 200 and "已批准的请假" in html and "2026-11-23 08:30" in html
+    assert not DutyAssignment.objects.exists()

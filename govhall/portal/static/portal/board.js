@@ -66,6 +66,8 @@
       calls.push(empty);
     }
     byId("board-calls").replaceChildren.apply(byId("board-calls"), calls);
+    renderRankings(state.rankings);
+    layoutGroups(state.groups.length);
     byId("board-groups").replaceChildren.apply(
       byId("board-groups"),
       state.groups.map(function (group) {
@@ -78,7 +80,23 @@
       })
     );
     byId("board-total").textContent = String(state.waiting);
-    renderRankings(state.rankings);
+  }
+
+  // The waiting counts take the room the last calls leave: one column when the groups fit at a
+  // readable size (2.6vh), else two (2.2vh); still too many, the rankings strip gives way.
+  // board.css sizes their text to the rows left.
+  function layoutGroups(count) {
+    var list = byId("board-groups");
+    var panel = list.closest(".board-panel");
+    var line = window.innerHeight * 1.3;
+    var room = function () { return panel.clientHeight - window.innerHeight * 0.05; };
+    var cols = count * line * 0.026 <= room() ? 1 : 2;
+    var rankings = byId("board-rankings-panel");
+    if (cols === 2 && !rankings.hidden && Math.ceil(count / 2) * line * 0.022 > room()) {
+      rankings.hidden = true;
+    }
+    list.style.setProperty("--group-cols", cols);
+    list.style.setProperty("--group-rows", Math.max(1, Math.ceil(count / cols)));
   }
 
   // This month's best windows by satisfaction (好差评), a small strip; hidden while empty.
