@@ -5,20 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_issue16_joint_proposal_suspension'),
+        ("cases", "0005_issue16_joint_proposal_suspension"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='casematerial',
-            name='not_applicable',
-            field=models.BooleanField(default=False, verbose_name='condition does not apply'),
+            model_name="casematerial",
+            name="not_applicable",
+            field=models.BooleanField(default=False, verbose_name="condition does not apply"),
         ),
         migrations.AddField(
-            model_name='casematerial',
-            name='reused_from',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case', verbose_name='reused from case'),
+            model_name="casematerial",
+            name="reused_from",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="cases.case",
+                verbose_name="reused from case",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0004_issue16_joint_days'),
+        ("catalog", "0004_issue16_joint_days"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='material',
-            name='condition',
-            field=models.CharField(blank=True, max_length=200, verbose_name='required only when'),
+            model_name="material",
+            name="condition",
+            field=models.CharField(blank=True, max_length=200, verbose_name="required only when"),
         ),
     ]

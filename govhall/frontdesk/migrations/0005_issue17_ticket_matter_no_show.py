@@ -5,36 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0005_issue17_conditional_material'),
-        ('frontdesk', '0004_ticket_cancelled_at'),
+        ("catalog", "0005_issue17_conditional_material"),
+        ("frontdesk", "0004_ticket_cancelled_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='appointment',
-            name='item',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.serviceitem', verbose_name='item'),
+            model_name="appointment",
+            name="item",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="catalog.serviceitem",
+                verbose_name="item",
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='item',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.serviceitem', verbose_name='item'),
+            model_name="ticket",
+            name="item",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="catalog.serviceitem",
+                verbose_name="item",
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='matter',
-            field=models.CharField(blank=True, max_length=200, verbose_name='matter'),
+            model_name="ticket",
+            name="matter",
+            field=models.CharField(blank=True, max_length=200, verbose_name="matter"),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='no_show_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='marked no-show at'),
+            model_name="ticket",
+            name="no_show_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="marked no-show at"),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='requeue_count',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='put back in line'),
+            model_name="ticket",
+            name="requeue_count",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="put back in line"),
         ),
     ]
