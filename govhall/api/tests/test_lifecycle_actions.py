@@ -63,9 +63,10 @@ def test_leave_actions_and_the_head_endorsement(
     assert endorsed.status_code == 200 and endorsed.json()["status"] == "pending"
     leave.refresh_from_db()
     assert leave.head_approved_by == window_head
-    # The head has acted: the request leaves their reach (404, as for any leave not theirs).
+    # The head has acted: a second endorsement is a conflict that says why (issue 17 item 5),
+    # not a 404 as if the leave had vanished.
     again = head.post(f"{url}/endorse", {}, content_type="application/json")
-    assert again.status_code == 404
+    assert again.status_code == 409 and again.json()["detail"]
     assert names(client_as(director).get(f"{url}/actions")) == ["approve", "reject"]
 
 

@@ -9,6 +9,7 @@ from govhall.testing.alerts import make_alert
 from govhall.testing.browser import log_in
 from govhall.testing.cases import make_case
 from govhall.testing.leave import ask, future_day
+from govhall.testing.supervision import ensure_default_rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_director_and_clerk_see_their_work_first(
     page, director, clerk, case_item, hall_window, settings
 ):
+    ensure_default_rules()  # an earlier transactional test may have flushed them
     make_case(case_item, hall_window, status=CaseStatus.RECEIVED)
     ask(clerk, future_day())
     make_alert(hall_window, clerk)
