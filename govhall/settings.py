@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "govhall.supervision",
     "govhall.assessment",
     "govhall.feedback",
+    "govhall.stats",
     # faces
     "govhall.portal",
     "govhall.workbench",
@@ -280,6 +281,18 @@ GOVHALL_PATROL_PHOTO_MAX_BYTES = env_int(
 )
 # The patrol-missing scan looks back this many days on a full scan (the first scan starts today).
 GOVHALL_PATROL_SCAN_DAYS = env_int("GOVHALL_PATROL_SCAN_DAYS", 7, minimum=1)
+# Blank forms and filled-in samples of materials (issue 18 item 5): PDF, Word, Excel, JPEG or
+# PNG judged by content, at most this many bytes each; kept under MEDIA_ROOT/catalog/ and
+# downloaded publicly only while the item is published (portal guide page). The zip of files
+# that may come with a catalog workbook is at most GOVHALL_MATERIAL_FILES_ZIP_MAX_BYTES.
+GOVHALL_MATERIAL_FILE_MAX_BYTES = env_int(
+    "GOVHALL_MATERIAL_FILE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
+)
+GOVHALL_MATERIAL_FILES_ZIP_MAX_BYTES = env_int(
+    "GOVHALL_MATERIAL_FILES_ZIP_MAX_BYTES", 200 * 1024 * 1024, minimum=1024
+)
+# Public downloads of those files per client address and hour (429 beyond).
+GOVHALL_GUIDE_FILES_PER_HOUR = env_int("GOVHALL_GUIDE_FILES_PER_HOUR", 300, minimum=1)
 # Input limits (issue 12 item 4): a request body above DATA_UPLOAD_MAX_MEMORY_SIZE (uploads:
 # GOVHALL_MAX_UPLOAD_BYTES) is answered 413; API lists give GOVHALL_API_PAGE_SIZE items unless
 # `limit` asks for another number, never more than GOVHALL_API_MAX_PAGE_SIZE.
@@ -342,6 +355,9 @@ GOVHALL_COVER_NEEDS_SIGN_IN = env_bool("GOVHALL_COVER_NEEDS_SIGN_IN", default=Tr
 GOVHALL_APPOINTMENT_SCAN_SECONDS = env_int("GOVHALL_APPOINTMENT_SCAN_SECONDS", 60, minimum=5)
 GOVHALL_PRUNE_SECONDS = env_int("GOVHALL_PRUNE_SECONDS", 600, minimum=5)
 GOVHALL_SUPERVISION_SCAN_SECONDS = env_int("GOVHALL_SUPERVISION_SCAN_SECONDS", 300, minimum=5)
+# Statistics (issue 18 items 1, 6): how often the worker brings the daily case rollups up to
+# date with the cases changed since its last run (figures lag the cases by at most this).
+GOVHALL_STATS_REFRESH_SECONDS = env_int("GOVHALL_STATS_REFRESH_SECONDS", 60, minimum=5)
 # The case-event rules scan (supervision/services/case_rules_scan.py) re-reads the events of
 # this many seconds before its last run, for transactions that committed late.
 GOVHALL_SUPERVISION_EVENT_OVERLAP_SECONDS = env_int(
@@ -350,6 +366,14 @@ GOVHALL_SUPERVISION_EVENT_OVERLAP_SECONDS = env_int(
 # The public summary of on-time rates by department (portal /on-time/, issue 14 item 5): how
 # long one center's figures are cached (0: computed on every request).
 GOVHALL_PUBLIC_ONTIME_CACHE_SECONDS = env_int("GOVHALL_PUBLIC_ONTIME_CACHE_SECONDS", 600, minimum=0)
+# Public disclosure (政务公开, issue 18 item 5, helper S-E): the 办件公示 list shows the cases
+# received in the last GOVHALL_PUBLIC_CASES_DAYS days, GOVHALL_PUBLIC_CASES_PAGE per page; each
+# client address may open GOVHALL_PUBLIC_CASES_PER_MINUTE pages of it a minute (429 beyond);
+# at most GOVHALL_PUBLIC_NOTICES_MAX hall notices are shown (disclosure page, board ticker).
+GOVHALL_PUBLIC_CASES_DAYS = env_int("GOVHALL_PUBLIC_CASES_DAYS", 90, minimum=1)
+GOVHALL_PUBLIC_CASES_PAGE = env_int("GOVHALL_PUBLIC_CASES_PAGE", 20, minimum=1)
+GOVHALL_PUBLIC_CASES_PER_MINUTE = env_int("GOVHALL_PUBLIC_CASES_PER_MINUTE", 30, minimum=1)
+GOVHALL_PUBLIC_NOTICES_MAX = env_int("GOVHALL_PUBLIC_NOTICES_MAX", 20, minimum=1)
 # Assessment (issue 14 item 7): how often the month's score sheets are filled from the alerts
 # (the current month, and the previous one during its first days); the largest manual deduction
 # or bonus; how many windows are red-flag windows and staff service stars each month (ties at the
@@ -481,6 +505,14 @@ GOVHALL_SURVEY_DEVICE_COOKIE_DAYS = env_int("GOVHALL_SURVEY_DEVICE_COOKIE_DAYS",
 # How often the worker checks whether a center's monthly suggestion summary is due (it is sent
 # once per center and month, from the month's first working day on).
 GOVHALL_SUGGESTION_SUMMARY_SECONDS = env_int("GOVHALL_SUGGESTION_SUMMARY_SECONDS", 3600, minimum=5)
+# Period reports (通报, issue 18 item 4; govhall/stats/services/reports.py): the kinds the worker
+# makes on schedule (comma-separated: month, quarter, year; seeds/002… 六4 asks monthly and
+# quarterly, 000… 篇7 yearly summaries too), how many days after a period's end (so late entries
+# of its last day are in: phone ratings typed in and attendance closed the next morning), and how
+# often the worker looks whether one is due (each is made once per center and period).
+GOVHALL_STATS_REPORT_PERIODS = env_str("GOVHALL_STATS_REPORT_PERIODS") or "month,quarter,year"
+GOVHALL_STATS_REPORT_DELAY_DAYS = env_int("GOVHALL_STATS_REPORT_DELAY_DAYS", 1, minimum=0)
+GOVHALL_STATS_REPORT_SCAN_SECONDS = env_int("GOVHALL_STATS_REPORT_SCAN_SECONDS", 3600, minimum=5)
 CELERY_BEAT_SCHEDULE = {
     "assessment-fill": {
         "task": "govhall.assessment.tasks.fill_score_sheets",
@@ -489,6 +521,10 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-scans": {
         "task": "govhall.supervision.tasks.run_supervision_scans",
         "schedule": float(GOVHALL_SUPERVISION_SCAN_SECONDS),
+    },
+    "stats-rollups": {
+        "task": "govhall.stats.tasks.refresh_rollups",
+        "schedule": float(GOVHALL_STATS_REFRESH_SECONDS),
     },
     "scan-vacancies": {
         "task": "govhall.staffing.tasks.scan_vacancies",
@@ -525,6 +561,10 @@ CELERY_BEAT_SCHEDULE = {
     "rating-invitations": {
         "task": "govhall.feedback.tasks.send_rating_invitations",
         "schedule": float(GOVHALL_RATING_INVITATION_SECONDS),
+    },
+    "stats-period-reports": {
+        "task": "govhall.stats.tasks.make_period_reports",
+        "schedule": float(GOVHALL_STATS_REPORT_SCAN_SECONDS),
     },
 }
 # How often a process re-reads the calendar revision to pick up changes made by another process.
@@ -607,7 +647,26 @@ GOVHALL_REQUEUE_MAX = env_int("GOVHALL_REQUEUE_MAX", 1, minimum=0)
 # previous citizen's screen).
 GOVHALL_KIOSK_TICKET_SECONDS = env_int("GOVHALL_KIOSK_TICKET_SECONDS", 30, minimum=1)
 GOVHALL_KIOSK_IDLE_SECONDS = env_int("GOVHALL_KIOSK_IDLE_SECONDS", 90, minimum=5)
+
+# "The hall now" on the home of managers, department leaders and window heads (issue 18 item 2):
+# it reloads itself every N seconds (htmx; 0 switches the reload off) and lists the queue groups
+# with the longest waits, at most this many (the total counts every group).
+GOVHALL_HALL_NOW_REFRESH_SECONDS = env_int("GOVHALL_HALL_NOW_REFRESH_SECONDS", 60, minimum=0)
+GOVHALL_HALL_NOW_QUEUE_ROWS = env_int("GOVHALL_HALL_NOW_QUEUE_ROWS", 6, minimum=1)
 GOVHALL_BOARD_STREAM_SECONDS = env_int("GOVHALL_BOARD_STREAM_SECONDS", 30, minimum=1)
+# The big screen (大屏, issue 18 item 3; /screen/<center code>/): its figures are computed at
+# most once per N seconds per center (every screen and poll shares them) and pushed when they
+# change; a stream lasts N seconds, then the browser reconnects; the window ranking, the rooms
+# and the ratings feed show at most N rows; the state.json fallback answers N requests per
+# client address per minute (429 beyond).
+GOVHALL_SCREEN_REFRESH_SECONDS = env_int("GOVHALL_SCREEN_REFRESH_SECONDS", 30, minimum=1)
+GOVHALL_SCREEN_STREAM_SECONDS = env_int("GOVHALL_SCREEN_STREAM_SECONDS", 120, minimum=1)
+GOVHALL_SCREEN_RANKING = env_int("GOVHALL_SCREEN_RANKING", 10, minimum=1)
+GOVHALL_SCREEN_ROOMS = env_int("GOVHALL_SCREEN_ROOMS", 20, minimum=1)
+GOVHALL_SCREEN_FEED = env_int("GOVHALL_SCREEN_FEED", 12, minimum=1)
+GOVHALL_RATE_SCREEN_STATE_PER_ADDRESS_MINUTE = env_int(
+    "GOVHALL_RATE_SCREEN_STATE_PER_ADDRESS_MINUTE", 30, minimum=1
+)
 GOVHALL_APPOINTMENT_MIN_DAYS_AHEAD = env_int("GOVHALL_APPOINTMENT_MIN_DAYS_AHEAD", 1, minimum=0)
 GOVHALL_APPOINTMENT_MAX_WORKDAYS_AHEAD = env_int(
     "GOVHALL_APPOINTMENT_MAX_WORKDAYS_AHEAD", 5, minimum=1

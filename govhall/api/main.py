@@ -27,6 +27,7 @@ from govhall.api.routers import (
     staffing_leave,
     staffing_presence,
     staffing_rosters,
+    stats,
     supervision,
     supervision_notices,
     supervision_patrols,
@@ -86,6 +87,7 @@ api.add_router("/staffing/attendance/", staffing_attendance.router, tags=["atten
 api.add_router("/staffing/leave/", staffing_leave.router, tags=["leave"])
 api.add_router("/staffing/presence/", staffing_presence.router, tags=["presence and cover"])
 api.add_router("/staffing/rosters/", staffing_rosters.router, tags=["rosters and assignments"])
+api.add_router("/stats/", stats.router, tags=["statistics"])
 api.add_router("/supervision/notices/", supervision_notices.router, tags=["criticism notices"])
 api.add_router("/supervision/patrols/", supervision_patrols.router, tags=["patrols"])
 api.add_router("/supervision/", supervision.router, tags=["supervision"])

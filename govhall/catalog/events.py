@@ -17,6 +17,9 @@ class CatalogEvent(models.TextChoices):
     MATERIAL_UPDATE = "material.update", _("Material changed")
     MATERIAL_REMOVE = "material.remove", _("Material removed")
     MATERIAL_REORDER = "material.reorder", _("Materials reordered")
+    # Issue 18 item 5: the blank form and the filled-in sample a material offers for download.
+    MATERIAL_FILE_ATTACH = "material_file.attach", _("Form or sample of a material uploaded")
+    MATERIAL_FILE_REMOVE = "material_file.remove", _("Form or sample of a material removed")
     FEE_ADD = "fee.add", _("Fee added")
     FEE_UPDATE = "fee.update", _("Fee changed")
     FEE_REMOVE = "fee.remove", _("Fee removed")

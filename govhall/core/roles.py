@@ -63,6 +63,9 @@ INQUIRY_RECEIVER_ROLES = WINDOW_ROLES | BACK_OFFICE_ROLES | {Role.DEPT_LEADER} |
 ATTENDANCE_BOARD_ROLES = MANAGER_ROLES | {Role.WINDOW_HEAD}
 # Who may be the leader on duty (领导带班): hall directors, department leaders, window heads.
 LEADER_ON_DUTY_ROLES = frozenset({Role.DIRECTOR, Role.DEPT_LEADER, Role.WINDOW_HEAD})
+# Who see "the hall now" on their home (issue 18 item 2): management for their subtree,
+# department leaders for their department, window heads for the windows they head.
+HALL_NOW_ROLES = MANAGER_ROLES | {Role.DEPT_LEADER, Role.WINDOW_HEAD}
 # Who walk the daily patrol rounds of a center (每日巡查): hall directors and supervisors.
 PATROL_ROLES = frozenset({Role.DIRECTOR, Role.SUPERVISOR})
 # Who read the patrol records and the weekly summary: the patrollers, system administrators and

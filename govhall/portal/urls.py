@@ -3,11 +3,13 @@ from django.urls import path
 from govhall.portal import views
 from govhall.portal.appointments import urls as appointment_urls
 from govhall.portal.complaints import urls as complaint_urls
+from govhall.portal.disclosure import urls as disclosure_urls
 from govhall.portal.ontime import urls as ontime_urls
 from govhall.portal.progress import views as views_progress
 from govhall.portal.queue import urls as queue_urls
 from govhall.portal.rating_screen import urls as rating_screen_urls
 from govhall.portal.ratings import urls as rating_urls
+from govhall.portal.screen import urls as screen_urls
 from govhall.portal.voice import urls as voice_urls
 
 app_name = "portal"
@@ -16,12 +18,19 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("guides/", views.guide_list, name="guides"),
     path("guides/<str:code>/", views.guide_detail, name="guide"),
+    path(
+        "guides/<str:code>/materials/<int:material_id>/<slug:slot>/",
+        views.guide_material_file,
+        name="guide_material_file",
+    ),
     path("progress/", views_progress.progress, name="progress"),
     *queue_urls.urlpatterns,
     *appointment_urls.urlpatterns,
     *ontime_urls.urlpatterns,
     *rating_urls.urlpatterns,
     *rating_screen_urls.urlpatterns,
+    *screen_urls.urlpatterns,
     *voice_urls.urlpatterns,
     *complaint_urls.urlpatterns,
+    *disclosure_urls.urlpatterns,
 ]

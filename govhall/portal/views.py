@@ -6,17 +6,21 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from govhall.catalog.models import ServiceItem
+from govhall.catalog.models import Material, ServiceItem
 from govhall.catalog.queries.guides import (
     guide_search,
+    procedure_flow,
     procedure_steps,
     public_centers,
     public_departments,
     published_guide,
 )
+from govhall.catalog.queries.material_files import published_material_file
+from govhall.core.ratelimit import HOUR, RateLimited, RateRule, rate_key, rate_limit
 from govhall.frontdesk.queries.item_groups import groups_for_item
 from govhall.org.models import Center
 from govhall.portal.forms import GuideSearchForm
@@ -75,8 +79,45 @@ def guide_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "item": item,
             "steps": procedure_steps(item.procedure),
+            # The flow chart of the procedure (issue 18 item 5).
+            "flow": procedure_flow(item),
             # Where to book and which kiosk button to touch (issue 17 item 9).
             "groups": groups_for_item(item),
             "online_url": online_url,
         },
     )
+
+
+def guide_material_file(
+    request: HttpRequest, code: str, material_id: int, slot: str
+) -> HttpResponse | FileResponse:
+    """The blank form or filled-in sample of a material of a published item (issue 18 item 5),
+    saved under the material's Chinese name; 404 for anything else, 429 past the hourly limit."""
+    try:
+        rate_limit(
+            [
+                RateRule(
+                    key=rate_key("guide.file", str(request.META.get("REMOTE_ADDR") or "unknown")),
+                    limit=settings.GOVHALL_GUIDE_FILES_PER_HOUR,
+                    window_seconds=HOUR,
+                    message=_("Too many downloads from this address. Try again later."),
+                )
+            ]
+        )
+    except RateLimited as limited:
+        refused = HttpResponse(limited.message, status=429, content_type="text/plain")
+        refused["Retry-After"] = str(limited.retry_after)
+        return refused
+    try:
+        found = published_material_file(code, material_id, slot)
+    except Material.DoesNotExist:
+        raise Http404 from None
+    response = FileResponse(
+        found.handle,
+        as_attachment=True,
+        filename=found.file_name,
+        content_type=found.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -56,6 +56,7 @@ from govhall.frontdesk.access.inquiries import (
     can_receive_inquiries,
     can_view_inquiries,
 )
+from govhall.frontdesk.access.notices import can_manage_notices
 from govhall.frontdesk.access.tickets import (
     can_act_on_tickets,
     can_manage_groups,
@@ -66,6 +67,8 @@ from govhall.org.access.scope import can_read_staff, can_use_workbench
 from govhall.staffing.access.assignments import can_see_return_warnings
 from govhall.staffing.access.attendance import can_decide_attendance_explanations
 from govhall.staffing.access.cover import can_see_vacancies
+from govhall.stats.access.reports import can_read_stats_reports
+from govhall.stats.access.stats import can_view_stats
 from govhall.supervision.access.alerts import can_read_alert_inbox
 from govhall.supervision.access.board import can_read_criticism_notices, can_view_board
 from govhall.supervision.access.patrols import can_read_patrols
@@ -180,6 +183,9 @@ NAV: tuple[NavEntry, ...] = (
     # 12345 hotline work orders: the list, typing one in, the webhook deliveries to the hotline.
     NavEntry("workbench:work_orders", _("12345 work orders"), can_read_work_orders),
     NavEntry("workbench:work_order_new", _("Type in a 12345 order"), can_enter_work_orders),
+    # Case figures (issue 18 item 1) and the period reports (通报, item 4).
+    NavEntry("workbench:stats_figures", _("Case figures"), can_view_stats, section=_("Statistics")),
+    NavEntry("workbench:stats_reports", _("Period reports"), can_read_stats_reports),
     NavEntry("workbench:events", _("Event log"), can_read_event_log, section=_("Records")),
     # Setup (issue 17 item 7): what is set up once and seldom changed, behind one collapsed
     # entry at the end of the menu so the daily pages come first.
@@ -191,6 +197,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:catalog_import", _("Catalog import and export"), can_manage_catalog),
     NavEntry("workbench:calendar", _("Working-day calendar"), can_use_workbench),
     NavEntry("workbench:queue_groups", _("Queue groups"), can_manage_groups),
+    NavEntry("workbench:notices", _("Hall notices"), can_manage_notices),
     NavEntry("workbench:rating_screens", _("Rating screens"), can_manage_rating_screens),
     NavEntry("workbench:alert_rules", _("Supervision rules"), can_view_alerts),
     NavEntry("workbench:assessment_weights", _("Evaluation weights"), can_manage_assessment),

@@ -21,11 +21,14 @@ from govhall.workbench.feedback import urls_work_orders as feedback_work_orders
 from govhall.workbench.forms import LoginForm
 from govhall.workbench.inquiries import urls as inquiries
 from govhall.workbench.leave import urls as leave
+from govhall.workbench.notices import urls as notices
 from govhall.workbench.org import urls as org
 from govhall.workbench.patrols import urls as patrols
 from govhall.workbench.presence import urls as presence
 from govhall.workbench.queue import urls as queue
 from govhall.workbench.rosters import urls as rosters
+from govhall.workbench.stats import urls_figures as stats_figures
+from govhall.workbench.stats import urls_reports as stats_reports
 from govhall.workbench.supervision import urls_alerts as supervision_alerts
 from govhall.workbench.supervision import urls_board as supervision_board
 from govhall.workbench.supervision import urls_timeout as supervision_timeout
@@ -34,6 +37,7 @@ app_name = "workbench"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/hall-now/", views.hall_now_panel, name="hall_now"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -55,6 +59,7 @@ urlpatterns = [
     *cases.urlpatterns,
     *inquiries.urlpatterns,
     *queue.urlpatterns,
+    *notices.urlpatterns,
     *appointments.urlpatterns,
     *assessment.urlpatterns,
     *patrols.urlpatterns,
@@ -70,4 +75,6 @@ urlpatterns = [
     *feedback_petitions.urlpatterns,
     *feedback_complaints.urlpatterns,
     *feedback_work_orders.urlpatterns,
+    *stats_figures.urlpatterns,
+    *stats_reports.urlpatterns,
 ]

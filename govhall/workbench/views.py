@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from govhall.core.models import Event, User
 from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.staffing.queries.cover import servings_of
 from govhall.staffing.queries.leave import redact_leave_events
+from govhall.workbench.hall_now import can_see_hall_now, hall_now
 from govhall.workbench.queries import home_work
 
 
@@ -25,7 +27,28 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workbench/home.html",
-        {"work": home_work(user, now=now), "servings": servings_of(user, now)},
+        {
+            "work": home_work(user, now=now),
+            "servings": servings_of(user, now),
+            "hall_now": hall_now(user, now=now),
+            "hall_now_refresh": settings.GOVHALL_HALL_NOW_REFRESH_SECONDS,
+        },
+    )
+
+
+@login_required
+def hall_now_panel(request: HttpRequest) -> HttpResponse:
+    """The "hall now" section alone: the home reloads it every minute (htmx)."""
+    user = request.user
+    if not isinstance(user, User) or not can_see_hall_now(user):
+        raise Http404
+    return render(
+        request,
+        "workbench/_hall_now.html",
+        {
+            "hall_now": hall_now(user),
+            "hall_now_refresh": settings.GOVHALL_HALL_NOW_REFRESH_SECONDS,
+        },
     )
 
 

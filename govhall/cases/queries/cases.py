@@ -54,6 +54,8 @@ WINDOW_STATUSES = (
 
 DUE_NEAR = "near"
 DUE_OVERDUE = "overdue"
+# Due today: the promised deadline is today and the clock runs (the home's "the hall now").
+DUE_TODAY = "today"
 STATE_OPEN = ""
 STATE_CLOSED = "closed"
 STATE_ALL = "all"
@@ -111,7 +113,7 @@ class CaseFilters:
             kind=kind if kind in {"immediate", "promised", "joint", "escalated"} else "",
             department_id=number("department"),
             window_id=number("window"),
-            due=due if due in {DUE_NEAR, DUE_OVERDUE} else "",
+            due=due if due in {DUE_NEAR, DUE_OVERDUE, DUE_TODAY} else "",
             green=(query.get("green") or "") == "1",
             q=(query.get("q") or "").strip()[:60],
             center_id=number("center"),
@@ -179,6 +181,8 @@ def case_list(user: object, filters: CaseFilters, today: datetime.date) -> CaseQ
         cases = cases.filter(green_channel=True)
     if filters.due == DUE_OVERDUE:
         cases = cases.filter(status__in=CLOCK_RUNNING_STATUSES, promised_due_on__lt=today)
+    elif filters.due == DUE_TODAY:
+        cases = cases.filter(status__in=CLOCK_RUNNING_STATUSES, promised_due_on=today)
     elif filters.due == DUE_NEAR:
         root = scope_of(user).root
         limit = near_due_limit(root.pk if root else None, today)

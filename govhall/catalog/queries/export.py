@@ -53,6 +53,8 @@ def export_materials(center: Center) -> Iterator[tuple[str, Material]]:
             "source",
             "note",
             "condition",
+            "blank_form",
+            "sample",
         )
         .order_by("item__department__code", "item__code", "position", "id")
     )

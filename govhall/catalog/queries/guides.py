@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
 from govhall.catalog.models import ServiceItem, ServiceItemQuerySet
 from govhall.catalog.queries.items import text_filter, windows_prefetch
+from govhall.catalog.step_limits import Step, step_limit
 from govhall.org.models import Center, Department
 
 
@@ -84,3 +86,36 @@ def procedure_steps(procedure: str) -> list[str]:
         lines = _STEP_SEPARATORS.split(lines[0])
     steps = [_STEP_NUMBER.sub("", line).strip().rstrip(";；") for line in lines]
     return [step for step in steps if step]
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """One box of an item's procedure flow chart (issue 18 item 5)."""
+
+    title: str  # the short name shown in the box ("受理")
+    detail: str = ""  # the rest of the step's text ("窗口一次收齐材料"), or ""
+    days: int | None = None  # the step's own time limit in working days, for route steps
+
+
+_STEP_HEAD = re.compile(r"^([^:：]{1,40})[:：]\s*(.+)$", re.S)
+
+
+def procedure_flow(item: ServiceItem) -> list[FlowStep]:
+    """The boxes of the item's flow chart, in order: the steps of its procedure text (a step
+    "申请：到4号窗口提交申请" is the box "申请" with its detail), else the route every case of
+    the item takes (受理, 审查, 决定, joint review when the item has joint departments, 制证,
+    送达) with each step's time limit (`catalog.step_limits.step_limit`)."""
+    boxes = []
+    for step in procedure_steps(item.procedure):
+        head = _STEP_HEAD.match(step)
+        if head:
+            boxes.append(FlowStep(title=head.group(1).strip(), detail=head.group(2).strip()))
+        else:
+            boxes.append(FlowStep(title=step))
+    if boxes:
+        return boxes
+    route = [Step.ACCEPTANCE, Step.REVIEW, Step.APPROVAL]
+    if item.pk and len(item.joint_departments.all()):  # prefetched on the guide page
+        route.append(Step.JOINT)
+    route += [Step.CERTIFICATE, Step.DELIVERY]
+    return [FlowStep(title=str(step.label), days=step_limit(item, step)) for step in route]

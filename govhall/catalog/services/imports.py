@@ -12,12 +12,14 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from govhall.catalog.services.changes import require_catalog_manager
+from govhall.catalog.spreadsheet.files import FilesArchive, check_files_upload
 from govhall.catalog.spreadsheet.reading import ProblemList, check_upload, read_workbook
 from govhall.catalog.spreadsheet.validating import Progress, validate_import
 from govhall.catalog.spreadsheet.writing import ImportOutcome, write_import
@@ -32,17 +34,29 @@ def _upload_dir() -> Path:
 
 
 @transaction.atomic
-def catalog_import_start(*, actor: User, center: Center, upload: UploadedFile) -> Job:
+def catalog_import_start(
+    *, actor: User, center: Center, upload: UploadedFile, files: UploadedFile | None = None
+) -> Job:
     """Check the upload, keep it privately and start the import job (progress on the job).
-    Only a manager of `center` imports into its catalog."""
+    Only a manager of `center` imports into its catalog. `files`: a .zip of the materials'
+    blank forms and samples named in the 材料 sheet (catalog.spreadsheet.files)."""
     require_catalog_manager(actor, center.pk)
     check_upload(upload)
+    if files is not None:
+        check_files_upload(files)
     directory = _upload_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{uuid.uuid4().hex}.xlsx"
     with path.open("wb") as target:
         for chunk in upload.chunks():
             target.write(chunk)
+    files_path = ""
+    if files is not None:
+        kept = directory / f"{uuid.uuid4().hex}.zip"
+        with kept.open("wb") as target:
+            for chunk in files.chunks():
+                target.write(chunk)
+        files_path = str(kept)
     return job_start(
         actor=actor,
         kind="catalog.import",
@@ -51,6 +65,7 @@ def catalog_import_start(*, actor: User, center: Center, upload: UploadedFile) -
         actor_id=actor.pk,
         target_center_id=center.pk,
         path=str(path),
+        files_path=files_path,
         file_name=upload.name or "",
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
@@ -64,24 +79,39 @@ def run_catalog_import(
     path: str,
     file_name: str = "",
     language: str = "",
+    files_path: str = "",
 ) -> None:
-    """The job: import the kept file into the center, then delete the file.
+    """The job: import the kept file (and zip of files) into the center, then delete them.
 
     Messages are in the language of the request that started the job (a thread has none).
     """
     with translation.override(language or settings.LANGUAGE_CODE):
-        _run_import(job_id, actor_id, target_center_id, path, file_name)
+        _run_import(job_id, actor_id, target_center_id, path, file_name, files_path)
 
 
 def _run_import(
-    job_id: int, actor_id: int, target_center_id: int, path: str, file_name: str
+    job_id: int,
+    actor_id: int,
+    target_center_id: int,
+    path: str,
+    file_name: str,
+    files_path: str = "",
 ) -> None:
     try:
         actor = User.objects.get(pk=actor_id)
         center = Center.objects.get(pk=target_center_id)
-        outcome = import_catalog(
-            actor=actor, center=center, source=path, job_id=job_id, file_name=file_name
-        )
+        try:
+            outcome = import_catalog(
+                actor=actor,
+                center=center,
+                source=path,
+                job_id=job_id,
+                file_name=file_name,
+                files=files_path or None,
+            )
+        except ValidationError as refused:
+            job_fail(job_id, message=" ".join(refused.messages))
+            return
         if outcome.problems:
             total = outcome.problem_count
             message = _(
@@ -97,6 +127,8 @@ def _run_import(
             job_finish(job_id, message=outcome.summary(), result=outcome.result())
     finally:
         Path(path).unlink(missing_ok=True)
+        if files_path:
+            Path(files_path).unlink(missing_ok=True)
 
 
 def import_catalog(
@@ -106,6 +138,7 @@ def import_catalog(
     source: str | Path | bytes,
     job_id: int | None = None,
     file_name: str = "",
+    files: str | Path | bytes | None = None,
 ) -> ImportOutcome:
     """Check every row of the workbook, then write it all in one transaction or nothing.
 
@@ -120,7 +153,8 @@ def import_catalog(
     row_count = sum(len(sheet.rows) for sheet in sheets.values())
     if job_id is not None:
         job_set_total(job_id, 2 * row_count)  # each row is checked, then written
-    plan = validate_import(center, sheets, problems, progress)
+    archive = FilesArchive(files) if files is not None else None
+    plan = validate_import(center, sheets, problems, progress, files=archive)
     if problems:
         return ImportOutcome(problems=problems.sorted(), problem_count=problems.count)
     if job_id is not None:

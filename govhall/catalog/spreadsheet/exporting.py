@@ -27,6 +27,7 @@ from govhall.catalog.queries.export import (
     export_joint_codes,
     export_materials,
 )
+from govhall.catalog.spreadsheet.files import export_name
 from govhall.catalog.spreadsheet.format import (
     AUTHORIZATION_LABELS,
     FEE_COLUMNS,
@@ -115,7 +116,7 @@ def export_catalog(center: Center) -> bytes:
         ]
         items_sheet.append(_row(items_sheet, values))
     materials_sheet = workbook.create_sheet(SHEET_MATERIALS)
-    _header(materials_sheet, MATERIAL_COLUMNS, [30, 6, 36, 10, 14, 6, 20, 24, 24])
+    _header(materials_sheet, MATERIAL_COLUMNS, [30, 6, 36, 10, 14, 6, 20, 24, 24, 40, 40])
     number = 0
     last_item = None
     for code, material in export_materials(center):
@@ -131,6 +132,8 @@ def export_catalog(center: Center) -> bytes:
             material.source,
             material.note,
             material.condition,
+            export_name(material.blank_form.name or ""),
+            export_name(material.sample.name or ""),
         ]
         materials_sheet.append(_row(materials_sheet, values))
     fees_sheet = workbook.create_sheet(SHEET_FEES)
@@ -168,6 +171,9 @@ def _readme(workbook: Workbook) -> None:
         "主件/附件": "主件 或 附件",
         "形式": "、".join(FORM_LABELS.values()),
         "适用条件": "有条件的材料在什么情况下才需要（如：委托代理人办理时）；留空表示都需要",
+        "空白表格文件": "文件名；文件放在与工作簿一同上传的 .zip 压缩包中（PDF、Word、Excel、"
+        "JPG、PNG）；保留导出时的文件名即保留原文件；留空表示没有",
+        "填写样本文件": "同上，为填写样本",
         "收费标准（元）": "核定的收费标准，大于 0，最多两位小数",
         "收费依据": "收费标准的批准文件",
         "窗口编号": "本中心的窗口编号",

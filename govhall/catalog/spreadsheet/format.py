@@ -17,7 +17,8 @@ columns and sheets are ignored). Rows are keyed by the implementation code (实�
 材料 (materials)
     实施编码*, 序号, 材料名称*, 主件/附件 (主件 or 附件), 形式 (原件 复印件 原件和复印件),
     份数, 来源, 备注, 适用条件 (a conditional material: required only when this holds, e.g.
-    委托代理人办理时; empty for a material every applicant brings)
+    委托代理人办理时; empty for a material every applicant brings), 空白表格文件, 填写样本文件
+    (names of files in the .zip uploaded with the workbook; see catalog.spreadsheet.files)
 收费 (fees)
     实施编码*, 收费项目*, 收费标准（元）*, 单位, 收费依据*
 窗口 (windows)
@@ -156,6 +157,10 @@ MATERIAL_COLUMNS = (
     Column("来源", "source"),
     Column("备注", "note"),
     Column("适用条件", "condition"),
+    # Issue 18 item 5: the names of the blank form and sample files (files come in a zip with
+    # the workbook; see catalog.spreadsheet.files).
+    Column("空白表格文件", "blank_form_file"),
+    Column("填写样本文件", "sample_file"),
 )
 FEE_COLUMNS = (
     Column("实施编码", "code", required=True),

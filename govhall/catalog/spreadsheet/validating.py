@@ -13,13 +13,21 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from govhall.catalog.models import Authorization, FeeItem, ItemWindow, Material, ServiceItem
 from govhall.catalog.services.fees import fee_rule_errors
 from govhall.catalog.services.items import code_taken_message, item_rule_errors
+from govhall.catalog.services.material_files import SLOTS, check_file_bytes
 from govhall.catalog.services.materials import material_rule_errors
+from govhall.catalog.spreadsheet.files import (
+    FILE_COLUMN_OF_SLOT,
+    FilesArchive,
+    new_file,
+    stored_files,
+)
 from govhall.catalog.spreadsheet.format import (
     FEE_COLUMNS,
     ITEM_COLUMNS,
@@ -92,6 +100,10 @@ class ImportPlan:
     materials: list[tuple[str, Material]] = field(default_factory=list)
     fees: list[tuple[str, FeeItem]] = field(default_factory=list)
     windows: list[tuple[str, ItemWindow]] = field(default_factory=list)
+    # Issue 18 item 5: the zip of blank forms and samples uploaded with the workbook, and the
+    # files the import attaches from it (code, material name, slot, type, bytes) for events.
+    files: FilesArchive | None = None
+    new_files: list[tuple[str, str, str, str, int]] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:
@@ -99,11 +111,15 @@ class ImportPlan:
 
 
 def validate_import(
-    center: Center, sheets: dict[str, SheetRows], problems: ProblemList, progress: Progress
+    center: Center,
+    sheets: dict[str, SheetRows],
+    problems: ProblemList,
+    progress: Progress,
+    files: FilesArchive | None = None,
 ) -> ImportPlan:
     """Check every row of `sheets` for an import into `center`; the plan is complete only when
-    `problems` stays empty."""
-    plan = ImportPlan(center=center, sheets=sheets)
+    `problems` stays empty. `files`: the zip of the materials' files named in the 材料 sheet."""
+    plan = ImportPlan(center=center, sheets=sheets, files=files)
     _Validator(plan, problems, progress).validate()
     return plan
 
@@ -119,6 +135,7 @@ class _Validator:
         self.existing: dict[str, ServiceItem] = {}
         self.existing_fee_counts: dict[int, int] = {}
         self.existing_links: set[tuple[int, int]] = set()
+        self.stored_files: dict[tuple[str, str, str], str] = {}
 
     def _cells(self, sheet: SheetRows, row: int, raw: dict[str, Any]) -> dict[str, Any] | None:
         """Parsed values of one row; None (with problems recorded) when a cell is bad."""
@@ -294,6 +311,8 @@ class _Validator:
 
     def _validate_materials(self, sheet: SheetRows) -> None:
         headers = {c.field: c.header for c in MATERIAL_COLUMNS}
+        codes = {cell_text(raw.get("code")) for _row, raw in sheet.rows} - {""}
+        self.stored_files = stored_files(self.plan.center, codes)
         for row, raw in sheet.rows:
             self.progress.step()
             code = self._item_code(sheet, row, raw)
@@ -312,8 +331,56 @@ class _Validator:
             )
             errors = material_rule_errors(material)
             self._report(sheet.name, row, errors, headers)
-            if not errors:
+            files_ok = self._material_files(sheet, row, code, values, material, headers)
+            if not errors and files_ok:
                 self.plan.materials.append((code, material))
+
+    def _material_files(
+        self,
+        sheet: SheetRows,
+        row: int,
+        code: str,
+        values: dict[str, Any],
+        material: Material,
+        headers: dict[str, str],
+    ) -> bool:
+        """Attach the files the row names (see catalog.spreadsheet.files); False on a problem."""
+        ok = True
+        for slot in SLOTS:
+            column = FILE_COLUMN_OF_SLOT[slot]
+            if column not in sheet.columns:
+                kept = self.stored_files.get((code, slot, "=" + material.name))
+                if kept:
+                    setattr(material, slot, kept)
+                continue
+            name = values.get(column) or ""
+            if not name:
+                continue
+            archive = self.plan.files
+            if archive is not None and name in archive:
+                try:
+                    data = archive.read(name)
+                    kind = check_file_bytes(data, field=slot)
+                except ValidationError as refused:
+                    for message in refused.messages:
+                        self.problems.add(sheet.name, row, headers[column], message)
+                    ok = False
+                    continue
+                setattr(material, slot, new_file(data, kind.extension))
+                self.plan.new_files.append((code, material.name, slot, kind.extension, len(data)))
+                continue
+            kept = self.stored_files.get((code, slot, name))
+            if kept:
+                setattr(material, slot, kept)
+                continue
+            self.problems.add(
+                sheet.name,
+                row,
+                headers[column],
+                _("No file named “%(name)s” in the uploaded zip.") % {"name": name},
+            )
+            ok = False
+        return ok
 
     def _validate_fees(self, sheet: SheetRows) -> None:
         headers = {c.field: c.header for c in FEE_COLUMNS}

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -128,6 +128,56 @@ def _insert_rows(model: Any, objects: Sequence[Any]) -> None:
             cursor.execute(head + values, params)
 
 
+def _material_file_names(item_ids: Sequence[int]) -> set[str]:
+    """The stored blank forms and samples of these items' materials."""
+    names: set[str] = set()
+    for chunk in chunks(item_ids):
+        for row in Material.objects.filter(item_id__in=chunk).values_list("blank_form", "sample"):
+            names.update(name for name in row if name)
+    return names
+
+
+def _delete_unused_files(names: set[str]) -> None:
+    """Files no material uses after the import: deleted once it is committed."""
+    if not names:
+        return
+    storage = Material._meta.get_field("blank_form").storage
+
+    def delete() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def _file_events(
+    plan: ImportPlan,
+    *,
+    actor: User | None,
+    center_id: int,
+    pk_of: dict[str, int],
+    now: Any,
+    job_id: int | None,
+) -> None:
+    """One event per file the import attached from the zip (issue 18 item 5)."""
+    _insert_rows(
+        Event,
+        [
+            Event(
+                at=now,
+                actor_id=actor.pk if actor is not None else None,
+                action=CatalogEvent.MATERIAL_FILE_ATTACH.value,
+                object_type=ServiceItem._meta.label_lower,
+                object_id=str(pk_of[code]),
+                object_repr=plan.items[code].item.name[:200] if code in plan.items else code,
+                center_id=center_id,
+                data={"name": name, "slot": slot, "type": extension, "bytes": size, "job": job_id},
+            )
+            for code, name, slot, extension, size in plan.new_files
+        ],
+    )
+
+
 def write_import(
     plan: ImportPlan,
     *,
@@ -199,7 +249,11 @@ def write_import(
         return len(rows)
 
     _order_materials(plan)
-    outcome.materials = replace(Material, plan.materials, SHEET_MATERIALS in plan.sheets)
+    if SHEET_MATERIALS in plan.sheets:
+        before = _material_file_names(ids)
+        outcome.materials = replace(Material, plan.materials, True)
+        _delete_unused_files(before - _material_file_names(ids))
+        _file_events(plan, actor=actor, center_id=center.pk, pk_of=pk_of, now=now, job_id=job_id)
     outcome.fees = replace(FeeItem, plan.fees, SHEET_FEES in plan.sheets)
     outcome.windows = replace(ItemWindow, plan.windows, SHEET_WINDOWS in plan.sheets)
 

@@ -18,6 +18,7 @@ from govhall.catalog.services.items import (
     item_update,
 )
 from govhall.catalog.services.joint_days import item_joint_days_set
+from govhall.catalog.services.material_files import material_file_attach, material_file_remove
 from govhall.catalog.services.materials import (
     material_add,
     material_move,
@@ -29,6 +30,7 @@ from govhall.core.models import Event
 from govhall.core.validation import too_long_message
 from govhall.testing.catalog_sheets import item_row, workbook_bytes
 from govhall.testing.factories import WindowFactory
+from govhall.testing.material_files import PDF_BYTES, upload_of
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +42,7 @@ def test_every_catalog_event_name_is_registered_with_its_label():
 
 
 def test_every_event_the_catalog_writes_is_registered(
-    director, county, department, other_department
+    director, county, department, other_department, settings, tmp_path
 ):
     department.code = "SCJG"
     department.save()
@@ -62,6 +64,12 @@ def test_every_event_the_catalog_writes_is_registered(
     material_add(actor=director, item=item, name="身份证")
     material_update(actor=director, material=first, note="原件")
     material_move(actor=director, material=first, up=False)
+    # Issue 18 item 5: the blank form of a material, uploaded then removed.
+    settings.MEDIA_ROOT = tmp_path
+    material_file_attach(
+        actor=director, material=first, slot="blank_form", upload=upload_of(PDF_BYTES, "表.pdf")
+    )
+    material_file_remove(actor=director, material=first, slot="blank_form")
     material_remove(actor=director, material=first)
     fee = fee_add(
         actor=director, item=item, name="工本费", standard_amount="10", standard_basis="文件"

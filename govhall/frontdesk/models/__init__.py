@@ -2,6 +2,7 @@
 
 from govhall.frontdesk.models.appointment import Appointment, AppointmentStatus, PhoneCode, Slot
 from govhall.frontdesk.models.inquiry import Inquiry, InquiryChannel, InquiryOutcome, InquiryStatus
+from govhall.frontdesk.models.notices import HallNotice
 from govhall.frontdesk.models.queue import (
     ServiceGroup,
     Ticket,
@@ -14,6 +15,7 @@ from govhall.frontdesk.models.queue import (
 __all__ = [
     "Appointment",
     "AppointmentStatus",
+    "HallNotice",
     "Inquiry",
     "InquiryChannel",
     "InquiryOutcome",

@@ -57,6 +57,9 @@ class Center(TimeStampedModel):
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # 政务公开 (issue 18 item 5): published on the disclosure pages and the portal home.
+    complaint_phone = models.CharField(_("complaint phone"), max_length=32, blank=True)
+    supervision_phone = models.CharField(_("supervision phone"), max_length=32, blank=True)
     morning_opens = models.TimeField(_("morning opens"), default=datetime.time(8, 30))
     morning_closes = models.TimeField(_("morning closes"), default=datetime.time(12, 0))
     afternoon_opens = models.TimeField(_("afternoon opens"), default=datetime.time(14, 30))

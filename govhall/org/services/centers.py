@@ -43,6 +43,8 @@ CENTER_FIELDS = frozenset(
         "parent",
         "address",
         "phone",
+        "complaint_phone",
+        "supervision_phone",
         "morning_opens",
         "morning_closes",
         "afternoon_opens",

@@ -58,6 +58,7 @@ from govhall.frontdesk.queries.board import (
     people_ahead_at_issue,
     public_ticket,
 )
+from govhall.frontdesk.queries.notices import board_notices
 from govhall.frontdesk.services.appointment_booking import appointment_check_in
 from govhall.frontdesk.services.tickets import ticket_take
 from govhall.org.models import Center
@@ -429,7 +430,12 @@ def board_rankings(center: Center, now: datetime.datetime) -> dict[str, Any]:
 
 
 def _board_state(center: Center, now: datetime.datetime) -> dict[str, Any]:
-    return {**board_state(center, now), "rankings": board_rankings(center, now)}
+    return {
+        **board_state(center, now),
+        "rankings": board_rankings(center, now),
+        # The hall's notices (公告, issue 18 item 5) on the ticker.
+        "notices": board_notices(center, now),
+    }
 
 
 @never_cache
@@ -467,7 +473,11 @@ def _board_events(center: Center, seconds: float) -> Iterator[str]:
         event="board",
         # The rankings come from the cache (recomputed at most every
         # GOVHALL_BOARD_RANKINGS_SECONDS): a new ranking is sent when it differs.
-        fingerprint=lambda now: (board_fingerprint(center, now), board_rankings(center, now)),
+        fingerprint=lambda now: (
+            board_fingerprint(center, now),
+            board_rankings(center, now),
+            board_notices(center, now),
+        ),
         state=lambda now: _board_state(center, now),
         seconds=seconds,
         poll_seconds=BOARD_POLL_SECONDS,

@@ -225,6 +225,12 @@ class MaterialForm(forms.Form):
     )
 
 
+class MaterialFileForm(forms.Form):
+    """One blank form or filled-in sample of a material (its content is checked by the service)."""
+
+    file = forms.FileField(label=_("File"), help_text=_("PDF, Word, Excel, JPEG or PNG."))
+
+
 class FeeForm(forms.Form):
     name = forms.CharField(label=_("Fee"), max_length=200)
     standard_amount = forms.DecimalField(
@@ -282,6 +288,13 @@ class CatalogImportForm(forms.Form):
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
         ),
+    )
+
+    # Issue 18 item 5: the materials' blank forms and samples named in the 材料 sheet.
+    attachments = forms.FileField(
+        label=_("Forms and samples (.zip, optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
 
     def __init__(self, *args: Any, centers: QuerySet[Center], **kwargs: Any) -> None:

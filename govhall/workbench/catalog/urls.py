@@ -17,6 +17,12 @@ urlpatterns: list = [
     path("materials/<int:material_id>/edit/", views.material_edit, name="material_edit"),
     path("materials/<int:material_id>/remove/", views.material_remove, name="material_remove"),
     path("materials/<int:material_id>/move/", views.material_move, name="material_move"),
+    path("materials/<int:material_id>/files/", views.material_files, name="material_files"),
+    path(
+        "materials/<int:material_id>/files/<slug:slot>/",
+        views.material_file_download,
+        name="material_file",
+    ),
     path("fees/<int:fee_id>/edit/", views.fee_edit, name="fee_edit"),
     path("fees/<int:fee_id>/remove/", views.fee_remove, name="fee_remove"),
     path(
@@ -26,4 +32,5 @@ urlpatterns: list = [
     ),
     path("catalog/import/", views.catalog_import, name="catalog_import"),
     path("catalog/export/", views.catalog_export, name="catalog_export"),
+    path("catalog/export/files/", views.catalog_export_files, name="catalog_export_files"),
 ]

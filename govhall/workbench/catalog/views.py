@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -31,13 +31,16 @@ from govhall.catalog.access.lookups import (
 from govhall.catalog.access.scope import can_manage_catalog
 from govhall.catalog.models import FeeItem, Material, ServiceItem
 from govhall.catalog.queries.items import item_details, item_events, workbench_items
+from govhall.catalog.queries.material_files import material_file
 from govhall.catalog.services import fees as fee_services
 from govhall.catalog.services import item_windows as window_services
 from govhall.catalog.services import items as item_services
+from govhall.catalog.services import material_files as file_services
 from govhall.catalog.services import materials as material_services
 from govhall.catalog.services.imports import catalog_import_start
 from govhall.catalog.services.joint_days import item_joint_days_set
 from govhall.catalog.spreadsheet.exporting import export_catalog, export_file_name
+from govhall.catalog.spreadsheet.files import export_material_files
 from govhall.catalog.spreadsheet.format import (
     FEE_COLUMNS,
     ITEM_COLUMNS,
@@ -57,6 +60,7 @@ from govhall.workbench.catalog.forms import (
     ItemForm,
     ItemWindowForm,
     JointDaysForm,
+    MaterialFileForm,
     MaterialForm,
     show_errors,
 )
@@ -349,6 +353,91 @@ def material_move(request: HttpRequest, material_id: int) -> HttpResponse:
     return _section(request, material.item, MATERIALS)
 
 
+def _stored_size(field: Any) -> int | None:
+    try:
+        return int(field.size) if field else None
+    except OSError:
+        return None
+
+
+@login_required
+def material_files(request: HttpRequest, material_id: int) -> HttpResponse:
+    """The blank form and the filled-in sample of a material: upload, replace or remove them
+    (issue 18 item 5). Only the managers of the item's center subtree; 404 for anyone else."""
+    material = access_material(request.user, material_id, for_write=True)
+    forms_by_slot = {
+        slot: MaterialFileForm(auto_id=f"{slot}_%s", prefix=slot) for slot in file_services.SLOTS
+    }
+    status = 200
+    if request.method == "POST":
+        slot = request.POST.get("slot", "")
+        if slot not in file_services.SLOTS:
+            raise Http404
+        if request.POST.get("remove"):
+            file_services.material_file_remove(
+                actor=staff_user(request), material=material, slot=slot
+            )
+            messages.success(request, _("The file was removed."))
+            return redirect("workbench:material_files", material_id=material.pk)
+        form = MaterialFileForm(request.POST, request.FILES, auto_id=f"{slot}_%s", prefix=slot)
+        forms_by_slot[slot] = form
+        if form.is_valid():
+            try:
+                file_services.material_file_attach(
+                    actor=staff_user(request),
+                    material=material,
+                    slot=slot,
+                    upload=form.cleaned_data["file"],
+                )
+            except ValidationError as error:
+                form.add_error("file", error.message_dict.get(slot) or error.messages)
+            else:
+                messages.success(request, _("The file was uploaded."))
+                return redirect("workbench:material_files", material_id=material.pk)
+        status = 422
+    material.refresh_from_db()
+    slots = [
+        {
+            "slot": slot,
+            "label": file_services.slot_label(slot),
+            "file": getattr(material, slot),
+            "download_name": file_services.download_name(material, slot)
+            if getattr(material, slot)
+            else "",
+            "size": _stored_size(getattr(material, slot)),
+            "form": forms_by_slot[slot],
+        }
+        for slot in file_services.SLOTS
+    ]
+    return render(
+        request,
+        "workbench/catalog/material_files.html",
+        {
+            "material": material,
+            "item": material.item,
+            "slots": slots,
+            "max_size": filesizeformat(file_services.max_file_bytes()),
+        },
+        status=status,
+    )
+
+
+@login_required
+def material_file_download(request: HttpRequest, material_id: int, slot: str) -> FileResponse:
+    """A material's file for the staff who see the item (also before it is published)."""
+    material = access_material(request.user, material_id)
+    try:
+        found = material_file(material, slot)
+    except Material.DoesNotExist:
+        raise Http404 from None
+    response = FileResponse(
+        found.handle, as_attachment=True, filename=found.file_name, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @require_POST
 def fee_add(request: HttpRequest, item_id: int) -> HttpResponse:
@@ -447,7 +536,10 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
         center = access_center(request.user, form.cleaned_data["center"].pk, for_write=True)
         try:
             job = catalog_import_start(
-                actor=staff_user(request), center=center, upload=form.cleaned_data["file"]
+                actor=staff_user(request),
+                center=center,
+                upload=form.cleaned_data["file"],
+                files=form.cleaned_data.get("attachments"),
             )
         except ValidationError as error:
             show_errors(form, error)
@@ -479,4 +571,16 @@ def catalog_export(request: HttpRequest) -> HttpResponse:
     center = _center_from_query(request)
     response = HttpResponse(export_catalog(center), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{export_file_name(center)}"'
+    return response
+
+
+@login_required
+def catalog_export_files(request: HttpRequest) -> HttpResponse:
+    """The blank forms and samples of a center's materials as a .zip, named as the exported
+    workbook names them (issue 18 item 5)."""
+    _require_manager(request)
+    center = _center_from_query(request)
+    response = HttpResponse(export_material_files(center), content_type="application/zip")
+    name = export_file_name(center).rsplit(".", 1)[0] + "-files.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -50,6 +50,8 @@ class CenterForm(forms.Form):
     )
     address = _model_field(Center, "address")
     phone = _model_field(Center, "phone")
+    complaint_phone = _model_field(Center, "complaint_phone")
+    supervision_phone = _model_field(Center, "supervision_phone")
     morning_opens = _model_field(Center, "morning_opens", widget=TIME_WIDGET)
     morning_closes = _model_field(Center, "morning_closes", widget=TIME_WIDGET)
     afternoon_opens = _model_field(Center, "afternoon_opens", widget=TIME_WIDGET)

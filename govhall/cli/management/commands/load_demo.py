@@ -18,10 +18,14 @@ from django.utils.translation import gettext as _
 
 from govhall.cli.demo.attendance import load_demo_attendance
 from govhall.cli.demo.cases import load_demo_cases
+from govhall.cli.demo.disclosure import load_demo_disclosure
 from govhall.cli.demo.feedback import FeedbackResult, load_demo_feedback
 from govhall.cli.demo.frontdesk import FrontDeskResult, load_demo_frontdesk
 from govhall.cli.demo.loader import load_demo, login_rows
+from govhall.cli.demo.material_files import load_demo_material_files
 from govhall.cli.demo.people import DEMO_PASSWORD
+from govhall.cli.demo.reports import load_demo_reports
+from govhall.cli.demo.stats import load_demo_stats
 from govhall.cli.demo.supervision import SupervisionResult, load_demo_supervision
 
 
@@ -78,6 +82,12 @@ class Command(BaseCommand):
         voice_seconds = time.perf_counter() - voice_started
         watch_started = time.perf_counter()
         watch = load_demo_supervision() if not cases.skipped else SupervisionResult()
+        load_demo_stats()  # the statistics' daily rollups (issue 18 items 1, 6)
+        # Last month's period reports (通报) of the county and the towns, as the worker makes them.
+        if not cases.skipped:
+            load_demo_reports()
+        load_demo_disclosure()  # 政务公开: phones, staff numbers, hall notices (issue 18)
+        load_demo_material_files()  # blank forms and samples of materials (issue 18 item 5)
         watch_seconds = time.perf_counter() - watch_started
         if not result.loaded:
             if cases.cases:

@@ -35,6 +35,7 @@ from govhall.frontdesk.tasks import (
     send_appointment_reminders,
 )
 from govhall.staffing.tasks import scan_vacancies
+from govhall.stats.tasks import make_period_reports
 from govhall.supervision.tasks import run_supervision_scans
 
 
@@ -106,6 +107,8 @@ class Command(BaseCommand):
         send_hotline_webhooks()
         # Suggestion box: the previous month's summary to the hall directors (once a month).
         send_suggestion_summaries()
+        # Period reports (通报): last month's, quarter's and year's, once per center.
+        make_period_reports()
         self.stdout.write(
             _(
                 "%(time)s: appointments: %(no_shows)d no-show(s) marked, "

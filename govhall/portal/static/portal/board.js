@@ -67,6 +67,7 @@
     }
     byId("board-calls").replaceChildren.apply(byId("board-calls"), calls);
     renderRankings(state.rankings);
+    renderNotices(state.notices);
     layoutGroups(state.groups.length);
     byId("board-groups").replaceChildren.apply(
       byId("board-groups"),
@@ -114,6 +115,27 @@
         return item;
       })
     );
+  }
+
+  // The hall's notices (公告) scroll along the bottom; redrawn only when they change, so the
+  // scrolling does not restart on every state.
+  var noticeKey = null;
+  function renderNotices(notices) {
+    var rows = notices || [];
+    var key = rows.map(function (row) { return row.id + ":" + row.title; }).join("|");
+    if (key === noticeKey) return;
+    noticeKey = key;
+    var ticker = byId("board-ticker");
+    ticker.hidden = !rows.length;
+    byId("board-ticker-track").replaceChildren.apply(
+      byId("board-ticker-track"),
+      rows.map(function (row) {
+        var item = node("span", "bt-item", row.title);
+        item.dataset.notice = row.id;
+        return item;
+      })
+    );
+    byId("board-ticker-track").style.setProperty("--ticker-seconds", Math.max(20, key.length * 0.4) + "s");
   }
 
   function chineseVoice() {

@@ -1,0 +1,74 @@
+"""挂牌上岗 / AB岗 公开 (issue 18 item 5; seeds/001… AB岗): each active window of a center with its
+head and its posts' A and B staff — name, staff number (工号) and department, nothing else of the
+person (no phone, no account). Two queries whatever the size of the hall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from govhall.core.models import User
+from govhall.org.models import Center, Post, Window
+
+
+@dataclass(frozen=True)
+class PublicPerson:
+    name: str
+    staff_number: str
+    department: str
+
+
+@dataclass(frozen=True)
+class PublicPost:
+    name: str
+    a: PublicPerson | None
+    b: PublicPerson | None
+
+
+@dataclass(frozen=True)
+class PublicWindow:
+    number: int
+    name: str
+    location: str
+    head: PublicPerson | None
+    posts: list[PublicPost]
+
+
+def _person(user: User | None) -> PublicPerson | None:
+    if user is None or not user.is_active:
+        return None
+    staff = getattr(user, "staff", None)
+    return PublicPerson(
+        name=user.display_name,
+        staff_number=staff.staff_number if staff is not None else "",
+        department=staff.department.name if staff is not None and staff.department else "",
+    )
+
+
+def public_windows(center: Center) -> list[PublicWindow]:
+    related = ("staff", "staff__department")
+    posts = Post.objects.select_related(
+        *(f"{who}__{part}" for who in ("a_staff", "b_staff") for part in related),
+        "a_staff",
+        "b_staff",
+    ).order_by("id")
+    windows = (
+        Window.objects.filter(center=center, is_active=True)
+        .select_related("head", "head__staff", "head__staff__department")
+        .prefetch_related(Prefetch("posts", queryset=posts))
+        .order_by("number")
+    )
+    return [
+        PublicWindow(
+            number=window.number,
+            name=window.name,
+            location=window.location,
+            head=_person(window.head),
+            posts=[
+                PublicPost(name=post.name, a=_person(post.a_staff), b=_person(post.b_staff))
+                for post in window.posts.all()
+            ],
+        )
+        for window in windows
+    ]
