@@ -53,9 +53,9 @@ class FrontdeskEvent(models.TextChoices):
     INQUIRY_FINISH = "inquiry.finish", _("Marked done")
     INQUIRY_VIEW_CONTACT = "inquiry.view_contact", _("Contact phone viewed")
     # Hall notices (公告, issue 18 item 5)
-    NOTICE_CREATE = "notice.create", _("Hall notice created")
-    NOTICE_UPDATE = "notice.update", _("Hall notice changed")
-    NOTICE_DELETE = "notice.delete", _("Hall notice deleted")
+    NOTICE_CREATE = "hall_notice.create", _("Hall notice created")
+    NOTICE_UPDATE = "hall_notice.update", _("Hall notice changed")
+    NOTICE_DELETE = "hall_notice.delete", _("Hall notice deleted")
 
 
 # The event each action of the ticket table writes (`services.tickets.ticket_act`).

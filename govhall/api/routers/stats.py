@@ -49,7 +49,7 @@ class FigureRowOut(Schema):
     last_year: dict[str, Value] = Field(..., description="The same period a year before (同比)")
 
 
-class FiguresOut(Schema):
+class StatsFiguresOut(Schema):
     first: datetime.date
     last: datetime.date
     dimension: str
@@ -86,7 +86,7 @@ def _row(row: Any) -> dict[str, Any]:
 
 @router.get(
     "/figures",
-    response={200: FiguresOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: StatsFiguresOut, 404: ErrorOut, 422: ErrorOut},
     summary="Case figures of a period per dimension, with 环比 and 同比",
 )
 def figures(

@@ -586,6 +586,14 @@ def ticket_act(
     """Take `action` on `ticket` (see the transition table). `window` is needed to call a
     particular waiting ticket; a transfer names `to_group` or `to_window`."""
     now = at or timezone.now()
+    # Windows are locked before tickets everywhere (call-next does the same): a call and an
+    # undone no-show at one window then wait for each other instead of deadlocking.
+    if action == TicketAction.CALL and window is not None:
+        lock_window(window.pk)
+    elif action == TicketAction.UNDO_NO_SHOW:
+        at_window = Ticket.objects.filter(pk=ticket.pk).values_list("window_id", flat=True)
+        if at_window and at_window[0] is not None:
+            lock_window(at_window[0])
     locked = lock_ticket(ticket.pk)
     if expected_status is not None and locked.status != expected_status:
         raise TicketConflict(
@@ -596,7 +604,6 @@ def ticket_act(
         if window is None:
             raise ValidationError(_("Choose the window that calls."))
         _refuse_unless_serving(actor, window, now)
-        lock_window(window.pk)
         if locked.status != TicketStatus.WAITING:
             raise TicketConflict(
                 _("Ticket %(number)s is %(status)s; it cannot be called.")
@@ -626,8 +633,6 @@ def ticket_act(
         _after_call(locked, actor=actor, window=window, now=now)
         return locked
 
-    if action == TicketAction.UNDO_NO_SHOW and locked.window_id is not None:
-        lock_window(locked.window_id)  # against a call at the same window meanwhile
     refusal = ticket_refusal(actor, locked, action, now)
     if refusal:
         raise refusal_error(refusal, conflict=TicketConflict)

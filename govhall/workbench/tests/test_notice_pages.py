@@ -52,7 +52,7 @@ def test_director_creates_edits_and_deletes_a_notice_with_events(client_as, dire
     assert response.status_code == 302
     notice = HallNotice.objects.get()
     assert (notice.center, notice.is_published, notice.position) == (county, True, 1)
-    assert Event.objects.filter(action="notice.create", object_id=str(notice.pk)).exists()
+    assert Event.objects.filter(action="hall_notice.create", object_id=str(notice.pk)).exists()
     public = client.get(reverse("portal:disclosure_center", args=[county.code])).content.decode()
     assert f'data-notice="{notice.pk}"' in public and "周末延时服务" in public
 
@@ -61,7 +61,7 @@ def test_director_creates_edits_and_deletes_a_notice_with_events(client_as, dire
     assert client.post(edit, _form(title="春节值班安排", is_published="")).status_code == 302
     notice.refresh_from_db()
     assert (notice.title, notice.is_published) == ("春节值班安排", False)
-    changed = Event.objects.get(action="notice.update", object_id=str(notice.pk))
+    changed = Event.objects.get(action="hall_notice.update", object_id=str(notice.pk))
     assert changed.data["title"] == ["周末延时服务", "春节值班安排"]
     public = client.get(reverse("portal:disclosure_center", args=[county.code])).content.decode()
     assert f'data-notice="{notice.pk}"' not in public
@@ -69,7 +69,7 @@ def test_director_creates_edits_and_deletes_a_notice_with_events(client_as, dire
     delete = reverse("workbench:notice_delete", kwargs={"notice_id": notice.pk})
     assert client.post(delete).status_code == 302
     assert not HallNotice.objects.exists()
-    assert Event.objects.filter(action="notice.delete", object_id=str(notice.pk)).exists()
+    assert Event.objects.filter(action="hall_notice.delete", object_id=str(notice.pk)).exists()
 
 
 def test_a_notice_must_end_after_it_starts_nothing_saved(client_as, director, county):
@@ -87,7 +87,7 @@ def test_a_notice_must_end_after_it_starts_nothing_saved(client_as, director, co
         "结束" in response.content.decode()
     )
     assert not HallNotice.objects.exists()
-    assert not Event.objects.filter(action="notice.create").exists()
+    assert not Event.objects.filter(action="hall_notice.create").exists()
 
 
 def test_a_town_director_cannot_reach_the_countys_notices(
