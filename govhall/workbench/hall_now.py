@@ -28,14 +28,6 @@ from govhall.cases.case_transitions import CLOCK_RUNNING_STATUSES
 from govhall.cases.queries.cases import DUE_OVERDUE, DUE_TODAY, STATE_ALL, STATE_CLOSED
 from govhall.core.models import User
 from govhall.core.roles import HALL_NOW_ROLES, Role
-from govhall.feedback.access.complaints import (
-    assigned_to_department,
-    can_read_assigned_complaints,
-    complaints_in_scope,
-    is_complaint_handler,
-)
-from govhall.feedback.models import ComplaintStatus
-from govhall.feedback.queries.complaints import OPEN_STATUSES as OPEN_COMPLAINTS
 from govhall.frontdesk.access.tickets import can_act_on_tickets, can_read_queue_stats
 from govhall.frontdesk.models import ServiceGroup, Ticket, TicketStatus
 from govhall.org.access.scope import Scope, centers_in_scope, scope_of, windows_in_scope
@@ -46,6 +38,7 @@ from govhall.staffing.queries.cover import headed_window_ids, posts_with_people
 from govhall.staffing.queries.duty_board import HallPhase, duty_board, hall_phase
 from govhall.supervision.access.alerts import can_read_alert_inbox
 from govhall.supervision.queries.alerts import alert_inbox
+from govhall.workbench.queries import open_complaints
 
 PartKind = Literal["hall", "department", "windows"]
 
@@ -300,13 +293,8 @@ def _oversight(now_: HallNow, user: User) -> None:
             reverse("workbench:alerts"),
             tone="bad" if alerts else "",
         )
-    if is_complaint_handler(user):
-        complaints = complaints_in_scope(user).filter(status__in=OPEN_COMPLAINTS).count()
-        url = reverse("workbench:complaints")
-    elif can_read_assigned_complaints(user):
-        complaints = assigned_to_department(user).filter(status=ComplaintStatus.ASSIGNED).count()
-        url = reverse("workbench:complaints_assigned")
-    else:
+    complaints, url = open_complaints(user)
+    if not url:
         return
     now_.figures["complaints"] = Figure(
         "complaints", _("Open complaints"), complaints, url, tone="bad" if complaints else ""

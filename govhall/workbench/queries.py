@@ -66,6 +66,19 @@ class WorkGroup:
     cards: list[WorkCard] = field(default_factory=list)
 
 
+def open_complaints(user: User) -> tuple[int, str]:
+    """The complaints waiting for `user` and the list that shows them: a handler's open ones,
+    or those assigned to the user's department; (0, "") for anyone else. The home's work card
+    and the hall-now panel both ask this."""
+    if is_complaint_handler(user):
+        count = complaints_in_scope(user).filter(status__in=OPEN_COMPLAINTS).count()
+        return count, reverse("workbench:complaints")
+    if can_read_assigned_complaints(user):
+        count = assigned_to_department(user).filter(status=ComplaintStatus.ASSIGNED).count()
+        return count, reverse("workbench:complaints_assigned")
+    return 0, ""
+
+
 def _url(name: str, **query: str) -> str:
     url = reverse(name)
     return f"{url}?{urlencode(query)}" if query else url
@@ -170,15 +183,7 @@ def _follow_up_cards(user: User, today: datetime.date, now: datetime.datetime) -
                     tone="bad" if ratings["late"] else "",
                 )
             )
-    if is_complaint_handler(user):
-        complaints = complaints_in_scope(user).filter(status__in=OPEN_COMPLAINTS).count()
-        url = reverse("workbench:complaints")
-    elif can_read_assigned_complaints(user):
-        complaints = assigned_to_department(user).filter(status=ComplaintStatus.ASSIGNED).count()
-        url = reverse("workbench:complaints_assigned")
-    else:
-        complaints = 0
-        url = ""
+    complaints, url = open_complaints(user)
     if complaints:
         cards.append(WorkCard("complaints", _("Open complaints"), complaints, url))
     if can_read_work_orders(user):
