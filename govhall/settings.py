@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "govhall.cases",
     "govhall.staffing",
     "govhall.frontdesk",
+    "govhall.online",
     # layer 4
     "govhall.supervision",
     "govhall.assessment",

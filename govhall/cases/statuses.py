@@ -41,11 +41,21 @@ class CaseKind(models.TextChoices):
 class Channel(models.TextChoices):
     WINDOW = "window", _("At a window")
     ONLINE = "online", _("Online")
+    # Received at a window from a 12345 hotline order or assigned by a higher level (上级交办):
+    # counted apart in the statistics (issue 18 item 1).
+    HOTLINE = "hotline", _("From the 12345 hotline")
+    ASSIGNED = "assigned", _("Assigned by a higher level")
 
 
 class DeliveryMethod(models.TextChoices):
     PICKUP = "pickup", _("Pickup at the window")
     EXPRESS = "express", _("Express mail")
+
+
+class PrereviewStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    PASSED = "passed", _("Passed")
+    RETURNED = "returned", _("Returned")
 
 
 class ApplicantKind(models.TextChoices):

@@ -25,6 +25,7 @@ class ReadOnlyMixin:
 
 class MaterialInline(ReadOnlyMixin, admin.TabularInline):
     model = Material
+    fk_name = "item"
     fields = ("position", "name", "is_main", "form", "copies", "source", "note")
     extra = 0
 

@@ -5,24 +5,32 @@ The statuses and kinds live in `govhall.cases.statuses`.
 """
 
 from govhall.cases.models.applicants import Applicant
+from govhall.cases.models.bundles import CaseBundle
 from govhall.cases.models.case import Case, CaseQuerySet
 from govhall.cases.models.fees import CaseFee
 from govhall.cases.models.joint import JointMeeting, JointProposal, JointTask
+from govhall.cases.models.library import ApplicantMaterial
+from govhall.cases.models.licences import ElectronicLicence
 from govhall.cases.models.materials import CaseMaterial
 from govhall.cases.models.notices import Notice
 from govhall.cases.models.numbers import CaseNumberCounter
+from govhall.cases.models.prereview import PrereviewTask
 from govhall.cases.models.progress import ProgressLookup
 
 __all__ = [
     "Applicant",
+    "ApplicantMaterial",
     "Case",
+    "CaseBundle",
     "CaseFee",
     "CaseMaterial",
     "CaseNumberCounter",
     "CaseQuerySet",
+    "ElectronicLicence",
     "JointMeeting",
     "JointProposal",
     "JointTask",
     "Notice",
+    "PrereviewTask",
     "ProgressLookup",
 ]

@@ -99,6 +99,15 @@ class Case(models.Model):
     green_channel = models.BooleanField(_("green channel"), default=False)
     pending_due_on = models.DateField(_("pending materials due"), null=True, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True)
+    # The 一件事 application this case is one of (issue 19 item 5).
+    bundle = models.ForeignKey(
+        "cases.CaseBundle",
+        verbose_name=_("one-thing application"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -155,6 +164,8 @@ class Case(models.Model):
         _("delivery"), max_length=16, choices=DeliveryMethod.choices, blank=True
     )
     tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    # The address the applicant gave for express delivery (online choice, issue 19 item 2).
+    delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
     recipient_name = models.CharField(_("received by (applicant side)"), max_length=100, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -218,7 +229,7 @@ class Case(models.Model):
                 condition=Q(kind__in=["", *[k.value for k in CaseKind]]), name="case_kind_valid"
             ),
             models.CheckConstraint(
-                condition=Q(channel__in=["window", "online"]), name="case_channel_valid"
+                condition=Q(channel__in=[c.value for c in Channel]), name="case_channel_valid"
             ),
             models.CheckConstraint(
                 condition=Q(authorization__in=["full", "partial", "limited"]),

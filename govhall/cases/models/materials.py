@@ -41,6 +41,31 @@ class CaseMaterial(models.Model):
         related_name="+",
     )
 
+    # The material as a file (uploaded online, issue 19 item 2), under MEDIA_ROOT, served only
+    # through access-checked views; its type judged by content.
+    file = models.FileField(_("file"), upload_to="cases/materials/%Y/%m/", blank=True)
+    content_type = models.CharField(_("file type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    # Offered from the applicant's library instead of a new file (issue 19 item 4) …
+    library_entry = models.ForeignKey(
+        "cases.ApplicantMaterial",
+        verbose_name=_("from the material library"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # … or stood for by an electronic licence the applicant holds.
+    licence = models.ForeignKey(
+        "cases.ElectronicLicence",
+        verbose_name=_("electronic licence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
     class Meta:
         ordering = ["case", "position", "id"]
         verbose_name = _("case material")

@@ -33,6 +33,16 @@ class Material(models.Model):
     condition = models.CharField(_("required only when"), max_length=200, blank=True)
     blank_form = models.FileField(_("blank form"), upload_to="catalog/forms/", blank=True)
     sample = models.FileField(_("filled-in sample"), upload_to="catalog/samples/", blank=True)
+    # An electronic licence of this item, held by the applicant, stands for the material
+    # (issue 19 item 4): no upload, no paper.
+    licence_item = models.ForeignKey(
+        ServiceItem,
+        verbose_name=_("accepted as the electronic licence of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["item", "position", "id"]

@@ -32,6 +32,8 @@ RANKS: dict[str, tuple[int, int]] = {
     "staffing": (3, 0),
     "cases": (3, 1),
     "frontdesk": (3, 2),
+    # The online hall (issue 19): accounts and applications over cases and the front desk.
+    "online": (3, 3),
     # Layer 4, to come: above every app of layer 3, below the faces.
     "supervision": (4, 0),
     "assessment": (4, 0),
