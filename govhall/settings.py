@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The online hall's own sign-in (issue 19): request.online_account, never request.user.
+    "govhall.portal.online.session.OnlineSessionMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -212,6 +214,12 @@ CSRF_FAILURE_VIEW = "govhall.core.errors.csrf_failure"
 # keep no session.
 GOVHALL_SESSION_IDLE_MINUTES = env_int("GOVHALL_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = GOVHALL_SESSION_IDLE_MINUTES * 60
+
+# The online hall's sign-in (issue 19 item 1): its own cookie and session table, never Django's
+# staff session, so a citizen's sign-in can never reach a staff page and the other way round.
+GOVHALL_ONLINE_COOKIE_NAME = env_str("GOVHALL_ONLINE_COOKIE_NAME") or "govhall_online"
+GOVHALL_ONLINE_SESSION_IDLE_MINUTES = env_int("GOVHALL_ONLINE_SESSION_IDLE_MINUTES", 30, minimum=1)
+GOVHALL_ONLINE_SESSION_MAX_HOURS = env_int("GOVHALL_ONLINE_SESSION_MAX_HOURS", 12, minimum=1)
 # Login lockout by django-axes, for the staff login and /admin/ alike: after
 # GOVHALL_LOGIN_FAILURE_LIMIT failures (default 5) for one username, or from one address, further
 # attempts for it are refused for GOVHALL_LOGIN_COOLOFF_MINUTES (default 30). A success resets

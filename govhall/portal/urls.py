@@ -2,6 +2,7 @@ from django.urls import path
 
 from govhall.portal import views
 from govhall.portal.appointments import urls as appointment_urls
+from govhall.portal.online import urls as online_urls
 from govhall.portal.complaints import urls as complaint_urls
 from govhall.portal.disclosure import urls as disclosure_urls
 from govhall.portal.ontime import urls as ontime_urls
@@ -33,4 +34,5 @@ urlpatterns = [
     *voice_urls.urlpatterns,
     *complaint_urls.urlpatterns,
     *disclosure_urls.urlpatterns,
+    *online_urls.urlpatterns,
 ]
