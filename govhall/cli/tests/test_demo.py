@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Q
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from govhall.catalog.models import Authorization, FeeItem, ItemType, ItemWindow, Material
@@ -22,14 +20,11 @@ from govhall.core.models import Event, User
 from govhall.core.roles import Role, roles_of
 from govhall.org.models import Center, Department, Post, Staff, Window
 from govhall.org.models.centers import CenterLevel
+from govhall.testing.demo_hall import DemoHall
 from govhall.workdays.models import CenterDay
 from govhall.workdays.queries.calendar import calendar_for
 
 pytestmark = pytest.mark.django_db
-
-
-# The production hasher is slow by design; these tests log in a dozen times.
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def run_demo(*args: str) -> str:
@@ -39,17 +34,13 @@ def run_demo(*args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def county(django_db_setup: None, django_db_blocker: Any) -> Iterator[Center]:
-    """The demo, loaded once for this module in a transaction rolled back after its last test
-    (each test's own transaction nests inside it as a savepoint)."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        assert "演示大厅已载入" in run_demo()  # zh-hans is the default language
-        yield Center.objects.get(code=COUNTY_CODE)
-        transaction.set_rollback(True)
+def county(demo_hall: DemoHall, django_db_blocker: Any) -> Center:
+    """The demo, loaded once per run for every demo test module (govhall/testing/demo_hall.py) in
+    a transaction rolled back after the last of them (each test's own transaction nests inside
+    it as a savepoint)."""
+    assert "演示大厅已载入" in demo_hall.output  # zh-hans is the default language
+    with django_db_blocker.unblock():
+        return Center.objects.get(code=COUNTY_CODE)
 
 
 def test_the_console_command_maps_demo_to_load_demo() -> None:

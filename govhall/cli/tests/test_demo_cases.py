@@ -4,15 +4,12 @@ deadlines that are exactly what the clock computes."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import models, transaction
-from django.test import override_settings
+from django.db import models
 from django.utils import timezone
 
 from govhall.cases import clock
@@ -27,11 +24,10 @@ from govhall.cli.demo.departments import COUNTY_CODE
 from govhall.core.models import ApiToken, Event, User
 from govhall.core.roles import Role, roles_of
 from govhall.org.models import Center, Staff
+from govhall.testing.demo_hall import DemoHall
 from govhall.workdays.queries.calendar import calendar_for
 
 pytestmark = pytest.mark.django_db
-
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def run_demo() -> str:
@@ -41,19 +37,12 @@ def run_demo() -> str:
 
 
 @pytest.fixture(scope="module")
-def county(django_db_setup: None, django_db_blocker: Any) -> Iterator[Center]:
-    """The demo with its cases, loaded once for this module and rolled back after it."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        for role in Role:  # made by a migration; tests may run without migrations
-            Group.objects.get_or_create(name=role.value)
-        out = run_demo()
-        assert f"{len(CASES)}" in out
-        yield Center.objects.get(code=COUNTY_CODE)
-        transaction.set_rollback(True)
+def county(demo_hall: DemoHall, django_db_blocker: Any) -> Center:
+    """The demo with its cases, loaded once per run for every demo test module
+    (govhall/testing/demo_hall.py) and rolled back after the last of them."""
+    assert f"{len(CASES)}" in demo_hall.output
+    with django_db_blocker.unblock():
+        return Center.objects.get(code=COUNTY_CODE)
 
 
 def demo_cases() -> Any:

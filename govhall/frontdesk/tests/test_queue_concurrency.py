@@ -1,5 +1,5 @@
 """Calling next under concurrency, with real transactions on PostgreSQL (SQLite serializes
-writers, so these run in the PostgreSQL pass): 20 windows calling at once over 500 tickets.
+writers, so these run in the PostgreSQL pass): 20 windows calling at once over 200 tickets.
 
 Every ticket must be called exactly once, and in priority order. "In order" is exact up to the
 calls in flight: with 20 windows, a ticket locked by one window while another takes the next one
@@ -30,7 +30,7 @@ pytestmark = [
 ]
 
 WINDOWS = 20
-TICKETS = 500
+TICKETS = 200  # ten calls per window on average: every call races the 19 other windows
 
 
 def priority_of(n: int) -> str:
@@ -41,7 +41,7 @@ def priority_of(n: int) -> str:
     return TicketPriority.NORMAL
 
 
-def test_twenty_windows_call_five_hundred_tickets_each_exactly_once_in_order(county, guide):
+def test_twenty_windows_call_two_hundred_tickets_each_exactly_once_in_order(county, guide):
     group = ServiceGroup.objects.create(center=county, letter="A", name="综合")
     windows = []
     for n in range(WINDOWS):
