@@ -149,16 +149,21 @@ def direct(
     out = []
     for first, last in periods:
         local = "AT TIME ZONE 'Asia/Shanghai'"
+        # The on-time rule: a case voided or withdrawn after its decision is not completed.
+        completed = "status NOT IN ('voided', 'withdrawn')"
         where_department = "AND department_id = %(department)s" if department_id else ""
         sql = f"""
             SELECT {group} AS key,
               count(*) FILTER (WHERE (received_at {local})::date BETWEEN %(first)s AND %(last)s),
               count(*) FILTER (WHERE (accepted_at {local})::date BETWEEN %(first)s AND %(last)s),
-              count(*) FILTER (WHERE (decided_at {local})::date BETWEEN %(first)s AND %(last)s),
               count(*) FILTER (WHERE (decided_at {local})::date BETWEEN %(first)s AND %(last)s
+                               AND {completed}),
+              count(*) FILTER (WHERE (decided_at {local})::date BETWEEN %(first)s AND %(last)s
+                               AND {completed}
                                AND (promised_due_on IS NULL
                                     OR (decided_at {local})::date <= promised_due_on)),
               count(*) FILTER (WHERE (decided_at {local})::date BETWEEN %(first)s AND %(last)s
+                               AND {completed}
                                AND (decided_at {local})::date > promised_due_on),
               count(*) FILTER (WHERE (received_at {local})::date BETWEEN %(first)s AND %(last)s
                                AND kind = 'immediate'),

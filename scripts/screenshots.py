@@ -68,6 +68,9 @@ def main() -> None:
         shoot(page, f"{base}/staff/supervision/board/", "supervision-board")
         shoot(page, f"{base}/staff/supervision/alerts/", "alert-inbox")
         shoot(page, f"{base}/staff/assessment/", "assessment-month")
+        # Statistics: the figures with their definitions, the period reports kept.
+        shoot(page, f"{base}/staff/stats/", "stats-figures", full=True)
+        shoot(page, f"{base}/staff/stats/reports/", "stats-reports")
         # The front desk as a clerk (calling console, first-inquiry log) and the hall's board.
         clerk = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
         cpage = clerk.new_page()
@@ -85,6 +88,11 @@ def main() -> None:
         board.wait_for_timeout(1500)  # the first state arrives over the event stream
         board.screenshot(path=str(OUT / "display-board.png"))
         print("wrote", OUT / "display-board.png")
+        wall = hall.new_page()
+        wall.goto(f"{base}/screen/330100/")
+        wall.wait_for_timeout(3000)  # the figures arrive over the event stream, then the charts
+        wall.screenshot(path=str(OUT / "big-screen.png"))
+        print("wrote", OUT / "big-screen.png")
         phone = browser.new_context(
             viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True
         )
@@ -92,6 +100,7 @@ def main() -> None:
         shoot(ppage, f"{base}/kiosk/330100/", "kiosk-phone")
         shoot(ppage, f"{base}/appointments/", "appointments-phone")
         shoot(ppage, f"{base}/guides/", "portal-guides-phone")
+        shoot(ppage, f"{base}/disclosure/330100/", "disclosure-phone", full=True)
         first = ppage.locator(".guide-list a").first
         first.click()
         ppage.wait_for_load_state("networkidle")

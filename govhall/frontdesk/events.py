@@ -56,6 +56,7 @@ class FrontdeskEvent(models.TextChoices):
     NOTICE_CREATE = "hall_notice.create", _("Hall notice created")
     NOTICE_UPDATE = "hall_notice.update", _("Hall notice changed")
     NOTICE_DELETE = "hall_notice.delete", _("Hall notice deleted")
+    NOTICE_WITHDRAW = "hall_notice.withdraw", _("Hall notice withdrawn")
 
 
 # The event each action of the ticket table writes (`services.tickets.ticket_act`).

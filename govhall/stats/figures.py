@@ -1,6 +1,17 @@
 """The case figures (issue 18 item 1), each defined ONCE here: code, label, hint (our formula;
 there is no national one) and how it is computed from the sums of the daily rollups
 (`govhall.stats.models.CaseDayRollup`). Pages, the API, reports and the README read this list.
+
+THE on-time rule (one definition for the figures, the period reports, the big screen and the
+public /on-time/ page, all read through `govhall.stats.queries.figures.figure_sums`):
+- completed: a case decided (approved or denied, `decided_at` set) counts on the local day of
+  its decision, unless it was voided or withdrawn afterwards (`cases.statuses.NOT_COMPLETED`);
+- on time: completed on or before its promised deadline (`promised_due_on`, which suspensions
+  and granted extensions move), the due day itself included; no deadline (an immediate case)
+  is on time; early: before the deadline; overdue: after it;
+- on-time rate: on time ÷ completed × 100%, one decimal.
+Staff: received and accepted count for who received the case; completed, on time, early,
+overdue and days used for who decided it.
 """
 
 from __future__ import annotations
@@ -21,8 +32,10 @@ class Figure:
     hint: Promise
     value: Callable[[Sums], float | int | None]
     unit: str = ""  # "%" for rates, "" for counts
-    # Which case list a number drills down to: "received" (cases received in the period) or
-    # "" for figures with no list of their own.
+    # Which case list a number drills down to (`govhall.stats.queries.figures.drill_params`):
+    # "received" / "accepted" (cases received / accepted in the period), "completed",
+    # "on_time", "early" or "overdue" (cases DECIDED in the period, by how they ended), or ""
+    # for figures with no list of their own.
     drill: str = "received"
 
 
@@ -47,20 +60,33 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         "received",
         _("Received"),
-        _("Cases received in the period (by the day of receipt, online submissions included)."),
+        _(
+            "Cases received in the period (by the day of receipt, every channel: window, "
+            "online, 12345 hotline, assigned by a higher level); per staff member: who received "
+            "the case."
+        ),
         lambda s: _n(s, "received"),
     ),
     Figure(
         "accepted",
         _("Accepted"),
-        _("Cases accepted in the period (by the day of acceptance)."),
+        _(
+            "Cases accepted in the period (by the day of acceptance); per staff member: who "
+            "received the case."
+        ),
         lambda s: _n(s, "accepted"),
+        drill="accepted",
     ),
     Figure(
         "completed",
         _("Completed"),
-        _("Cases decided (approved or denied) in the period, by the day of the decision."),
+        _(
+            "Cases decided (approved or denied) in the period, by the day of the decision; a "
+            "case voided or withdrawn after its decision is not completed; per staff member: "
+            "who decided the case."
+        ),
         lambda s: _n(s, "completed"),
+        drill="completed",
     ),
     Figure(
         "on_time",
@@ -68,14 +94,19 @@ FIGURES: tuple[Figure, ...] = (
         _(
             "Completed cases decided on or before the promised deadline; a case decided on its "
             "due day is on time; suspended days and granted extensions move the deadline and "
-            "are not counted; an immediate case without a deadline is on time."
+            "are not counted; an immediate case without a deadline is on time; per staff "
+            "member: who decided the case."
         ),
         lambda s: _n(s, "on_time"),
+        drill="on_time",
     ),
     Figure(
         "on_time_rate",
         _("On-time rate"),
-        _("On time ÷ completed × 100% (target ≥ 95%)."),
+        _(
+            "On time ÷ completed × 100% (target ≥ 95%); the same rule on the public on-time "
+            "page, in the period reports and on the big screen."
+        ),
         lambda s: share(_n(s, "on_time"), _n(s, "completed")),
         unit="%",
     ),
@@ -84,12 +115,14 @@ FIGURES: tuple[Figure, ...] = (
         _("Early"),
         _("Completed cases decided before the promised deadline (提前办结)."),
         lambda s: _n(s, "early"),
+        drill="early",
     ),
     Figure(
         "overdue",
         _("Overdue"),
         _("Completed cases decided after the promised deadline."),
         lambda s: _n(s, "overdue"),
+        drill="overdue",
     ),
     Figure(
         "immediate_share",

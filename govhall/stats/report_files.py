@@ -191,3 +191,23 @@ def report_pdf(title: str, content: ReportContent, generated: str) -> bytes:
             story += [Spacer(1, 3 * mm), chart]
     document.build(story)
     return buffer.getvalue()
+
+
+# --- downloads (the workbench page and the API serve the stored files the same way) -----------
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_TYPE = "application/pdf"
+REPORT_FORMATS = ("xlsx", "pdf")
+
+
+def report_file(report: Any, file_format: str) -> tuple[bytes, str, str]:
+    """The stored file of a `StatsReport` in `file_format` (xlsx or pdf): its bytes, content
+    type and download name (report-<center code>-<period>-<YYYY-MM>-v<version>.<format>)."""
+    if file_format not in REPORT_FORMATS:
+        raise ValueError(file_format)
+    data = report.xlsx if file_format == "xlsx" else report.pdf
+    name = (
+        f"report-{report.center.code}-{report.period}-{report.first:%Y-%m}"
+        f"-v{report.version}.{file_format}"
+    )
+    return bytes(data), XLSX_TYPE if file_format == "xlsx" else PDF_TYPE, name

@@ -20,6 +20,7 @@ from govhall.cases.case_transitions import NATIONAL_CODE, NATIONAL_LABEL
 from govhall.cases.models import Case
 from govhall.cases.statuses import ApplicantKind, CaseStatus
 from govhall.core.idnumbers import mask_name
+from govhall.core.ratelimit import RateDecision, rate_hit, rate_key
 from govhall.org.models import Center
 
 NUMBER_SEARCH_MAX = 48
@@ -33,6 +34,17 @@ class PublicCase:
     status: str  # the national exchange status (受理 / 在办 / 办结 …)
     accepted_on: datetime.date | None
     finished_on: datetime.date | None
+
+
+def public_cases_hit(client: str) -> RateDecision:
+    """Count one page of 办件公示 opened from `client` (an address): at most
+    GOVHALL_PUBLIC_CASES_PER_MINUTE a minute, the portal page and the API together (a refused
+    hit is answered 429 with Retry-After)."""
+    return rate_hit(
+        key=rate_key("disclosure.cases", client),
+        limit=settings.GOVHALL_PUBLIC_CASES_PER_MINUTE,
+        window_seconds=60,
+    )
 
 
 def public_applicant(kind: str, name: str) -> str:

@@ -24,6 +24,18 @@ def notices_shown(center: Center, at: datetime.datetime | None = None) -> QueryS
     )
 
 
+def notices_listed(
+    notices: QuerySet[HallNotice], *, center_id: int | None = None
+) -> QuerySet[HallNotice]:
+    """The notices a manager lists (the workbench page and the API): `notices` (already limited
+    to what the caller may see), of one center when `center_id` is given, in the order they are
+    shown (position, newest first). One query whatever their number."""
+    listed = notices.select_related("center")
+    if center_id is not None:
+        listed = listed.filter(center_id=center_id)
+    return listed.order_by("center__path", "position", "-starts_at", "-id")
+
+
 def board_notices(center: Center, at: datetime.datetime | None = None) -> list[dict[str, Any]]:
     """The ticker's lines: id and title (the board has no room for the text)."""
     return [

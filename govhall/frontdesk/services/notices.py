@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from govhall.core.events import record_event
 from govhall.core.models import User
-from govhall.core.validation import FieldErrors
+from govhall.core.validation import Conflict, FieldErrors
 from govhall.frontdesk.events import FrontdeskEvent
 from govhall.frontdesk.models import HallNotice
 from govhall.frontdesk.models.notices import NOTICE_BODY_MAX, NOTICE_TITLE_MAX
@@ -125,6 +125,26 @@ def notice_update(
             center_id=locked.center_id,
             data=changed,
         )
+    return locked
+
+
+@transaction.atomic
+def notice_withdraw(*, actor: User | None, notice: HallNotice) -> HallNotice:
+    """Take a published notice off the portal and the board (it stays, unpublished, to be
+    published again by an update); a notice not published is a Conflict (already withdrawn)."""
+    locked = HallNotice.objects.select_for_update().select_related("center").get(pk=notice.pk)
+    require_manager(actor, locked.center)
+    if not locked.is_published:
+        raise Conflict(_("This notice is not published; there is nothing to withdraw."))
+    locked.is_published = False
+    locked.save(update_fields=["is_published", "updated_at"])
+    record_event(
+        actor=actor,
+        action=FrontdeskEvent.NOTICE_WITHDRAW,
+        obj=locked,
+        center_id=locked.center_id,
+        data={"title": locked.title},
+    )
     return locked
 
 

@@ -20,32 +20,26 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from govhall.cases.queries.public import NUMBER_SEARCH_MAX, as_public, public_cases
-from govhall.core.ratelimit import rate_hit, rate_key
+from govhall.cases.queries.public import (
+    NUMBER_SEARCH_MAX,
+    as_public,
+    public_cases,
+    public_cases_hit,
+)
 from govhall.frontdesk.queries.notices import notices_shown
 from govhall.org.models import Center
+from govhall.org.queries.public import public_center, public_center_list
 from govhall.staffing.queries.public_posts import public_windows
 
 T = "portal/disclosure/"
-PUBLIC_FIELDS = ("pk", "code", "name", "path", "level", "phone", "complaint_phone")
-MINUTE = 60
 
 
 def _centers() -> list[Center]:
-    return list(
-        Center.objects.active()
-        .only(*PUBLIC_FIELDS, "supervision_phone", "address")
-        .order_by("path")
-    )
+    return list(public_center_list())
 
 
 def _center(code: str) -> Center:
-    center = (
-        Center.objects.active()
-        .only(*PUBLIC_FIELDS, "supervision_phone", "address")
-        .filter(code=code)
-        .first()
-    )
+    center = public_center(code)
     if center is None:
         raise Http404
     return center
@@ -82,11 +76,7 @@ def center_page(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def cases(request: HttpRequest, code: str) -> HttpResponse:
     center = _center(code)
-    decision = rate_hit(
-        key=rate_key("disclosure.cases", _client(request)),
-        limit=settings.GOVHALL_PUBLIC_CASES_PER_MINUTE,
-        window_seconds=MINUTE,
-    )
+    decision = public_cases_hit(_client(request))
     if not decision.allowed:
         response = render(
             request,

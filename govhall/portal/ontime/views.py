@@ -1,9 +1,10 @@
 """Public summary of on-time rates by department (按时办结率公开, issue 14 item 5). No login.
 
-Figures only (`supervision.queries.ontime`): per department of a center, the cases decided this
-month and last month, how many on time, and the rate — no names, numbers or people. One center's
-figures are cached for GOVHALL_PUBLIC_ONTIME_CACHE_SECONDS, so the page costs a cache read; the
-center is chosen by its public code (?center=…), like the service guides.
+Figures only (`stats.queries.ontime`, THE on-time rule of `govhall.stats.figures`, from the
+daily rollups like the case figures and the period reports): per department of a center, the
+cases completed this month and last month, how many on time, and the rate — no names, numbers
+or people. One center's figures are cached for GOVHALL_PUBLIC_ONTIME_CACHE_SECONDS, so the page
+costs a cache read; the center is chosen by its public code (?center=…), like the service guides.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from govhall.catalog.queries.guides import public_centers
-from govhall.supervision.queries.ontime import (
+from govhall.stats.queries.ontime import (
     DepartmentRates,
     month_start,
     on_time_rates,

@@ -55,7 +55,7 @@ def _screen_labels() -> dict[str, str]:
     """The words the screen's script writes (it draws the state itself)."""
     return {
         "tickets": _("Tickets"),
-        "cases": _("Cases"),
+        "cases": _("Received"),
         "onTime": _("On-time rate"),
         "satisfaction": _("Satisfaction"),
         "waiting": _("Waiting"),

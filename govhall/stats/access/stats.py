@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from govhall.core.models import User
 from govhall.core.roles import OVERSIGHT_ROLES
-from govhall.org.access.scope import centers_in_scope, scope_of
+from govhall.org.access.scope import centers_in_scope, scope_of, staff_in_scope
 from govhall.org.models import Center
 
 
@@ -38,3 +39,12 @@ def stats_scope(user: object) -> StatsScope:
         department_id=scope.department_id,
         everything=scope.everything,
     )
+
+
+def stats_staff(user: object) -> QuerySet[User]:
+    """The staff members `user` may pick on the figures (dimension rows and the staff filter):
+    those working in the centers (and, for department roles, the department) of their stats
+    scope; nobody when `can_view_stats` is False."""
+    if not can_view_stats(user):
+        return User.objects.none()
+    return User.objects.filter(pk__in=staff_in_scope(user).values("user_id"))

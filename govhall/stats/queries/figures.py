@@ -443,6 +443,12 @@ def figure_table(
     )
 
 
+# A figure's drill (`Figure.drill`) → the case list's date range and, for the decided ones,
+# its `timely` filter (the on-time rule) and who the staff member is.
+_DRILL_DATES = {"received": ("from", "to"), "accepted": ("accepted_from", "accepted_to")}
+DECIDED_DRILLS = ("completed", "on_time", "early", "overdue")
+
+
 def drill_params(
     first: datetime.date,
     last: datetime.date,
@@ -450,21 +456,36 @@ def drill_params(
     *,
     dimension: str = "total",
     key: Key = None,
+    drill: str = "received",
 ) -> dict[str, str]:
-    """The case list's query parameters (workbench `/staff/cases/`) for the cases received in
-    [first, last] under `filters` and, for a row, its group."""
+    """The case list's query parameters (workbench `/staff/cases/`) for the cases behind a
+    figure of [first, last] under `filters` and, for a row, its group: the cases received
+    (`drill` "received") or accepted in the period, or, for the figures counted by the day of
+    the decision ("completed", "on_time", "early", "overdue"), the cases DECIDED in the period
+    that ended so. The staff member is who received the case, or who decided it."""
+    decided = drill in DECIDED_DRILLS
+    start, end = (
+        ("decided_from", "decided_to")
+        if decided
+        else _DRILL_DATES.get(drill, _DRILL_DATES["received"])
+    )
+    staff_param = "decided_by" if decided else "received_by"
     params: dict[str, Any] = {
         "status": "all",
-        "from": first.isoformat(),
-        "to": last.isoformat(),
+        start: first.isoformat(),
+        end: last.isoformat(),
         "center": filters.center_id,
         "department": filters.department_id,
         "window": filters.window_id,
         "item": filters.item_id,
         "kind": filters.kind,
         "channel": filters.channel,
+        staff_param: filters.staff_id,
+        "timely": drill if decided else "",
     }
-    if key is not None and dimension in (
+    if key is not None and dimension == "staff":
+        params[staff_param] = key
+    elif key is not None and dimension in (
         "center",
         "department",
         "window",
@@ -474,11 +495,11 @@ def drill_params(
     ):
         params[dimension] = key
     elif key is not None and dimension == "day":
-        params["from"] = params["to"] = key.isoformat()
+        params[start] = params[end] = key.isoformat()
     elif key is not None and dimension == "month":
         month_first = max(key, first)
         month_last = min(_month_after(key) - datetime.timedelta(days=1), last)
-        params["from"], params["to"] = month_first.isoformat(), month_last.isoformat()
+        params[start], params[end] = month_first.isoformat(), month_last.isoformat()
     return {name: str(value) for name, value in params.items() if value not in (None, "")}
 
 

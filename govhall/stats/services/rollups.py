@@ -24,6 +24,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from govhall.cases.models import Case
+from govhall.cases.statuses import NOT_COMPLETED
 from govhall.core.models import Event
 from govhall.org.models import Center
 from govhall.stats.models import CaseDayRollup, RollupCursor
@@ -42,6 +43,8 @@ _FIELDS = (
     "received_window_id",
     "window_id",
     "received_by_id",
+    "decided_by_id",
+    "status",
     "item_id",
     "kind",
     "channel",
@@ -83,12 +86,17 @@ def contributions(
     row: dict[str, Any], tz: datetime.tzinfo | None = None
 ) -> Iterator[tuple[Key, dict[str, int]]]:
     """The counters one case adds to the rows of the days it touched (local days in `tz`,
-    the current time zone by default)."""
+    the current time zone by default).
+
+    The staff member of a row is who received the case for the received and accepted
+    counters, and who decided it for the completed ones. A case decided and then voided or
+    withdrawn is not completed (`NOT_COMPLETED`, the on-time rule of `govhall.stats.figures`)."""
     tz = tz or timezone.get_current_timezone()
+    window = row["received_window_id"] or row["window_id"]
     base = (
         row["center_id"],
         row["department_id"],
-        row["received_window_id"] or row["window_id"],
+        window,
         row["received_by_id"],
         row["item_id"],
         row["kind"] or "",
@@ -115,10 +123,11 @@ def contributions(
     if accepted is not None:
         yield (accepted, *base), {"accepted": 1}
     decided = _local(row["decided_at"], tz)
-    if decided is not None:
+    if decided is not None and row["status"] not in NOT_COMPLETED:
         due = row["promised_due_on"]
+        decided_base = (*base[:3], row["decided_by_id"], *base[4:])
         yield (
-            (decided, *base),
+            (decided, *decided_base),
             {
                 "completed": 1,
                 "on_time": int(due is None or decided <= due),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from govhall.core.models import User
 from govhall.frontdesk.access.notices import access_notice, can_manage_notices
 from govhall.frontdesk.models import HallNotice
+from govhall.frontdesk.queries.notices import notices_listed
 from govhall.frontdesk.services.notices import notice_create, notice_delete, notice_update
 from govhall.org.access.lookups import access_center
 from govhall.org.access.scope import centers_in_scope, scope_of
@@ -60,9 +61,7 @@ def notices(request: HttpRequest) -> HttpResponse:
         {
             "center": center,
             "centers": centers_in_scope(request.user).order_by("path")[:300],
-            "notices": HallNotice.objects.filter(center=center).order_by(
-                "position", "-starts_at", "-id"
-            ),
+            "notices": notices_listed(HallNotice.objects.all(), center_id=center.pk),
             "now": timezone.now(),
         },
     )

@@ -8,7 +8,7 @@ Who reads what is asked of `govhall.stats.access.stats`; the figures come from
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy
 from govhall.cases.statuses import CaseKind, Channel
 from govhall.catalog.models import ServiceItem
 from govhall.org.access.scope import centers_in_scope, departments_in_scope, windows_in_scope
-from govhall.stats.access.stats import can_view_stats, stats_scope
-from govhall.stats.figures import BY_CODE, FIGURES
+from govhall.stats.access.stats import can_view_stats, stats_scope, stats_staff
+from govhall.stats.figures import BY_CODE, FIGURES, Figure
 from govhall.stats.queries.figures import (
     MAX_RANGE_DAYS,
     FigureFilters,
@@ -120,7 +120,27 @@ def _case_link(params: dict[str, str]) -> str:
     return f"{reverse('workbench:cases')}?{urlencode(params)}"
 
 
-def _cells(table: FigureTable, values: dict[str, Any], link: str) -> list[dict[str, Any]]:
+def _links(choice: Choice, *, dimension: str = "total", key: Any = None) -> dict[str, str]:
+    """The case list behind each kind of number (`Figure.drill`): the cases received or
+    accepted in the period, or DECIDED in it for the figures counted by the decision day."""
+    drills = {figure.drill for figure in FIGURES if figure.drill and not figure.unit}
+    return {
+        drill: _case_link(
+            drill_params(
+                choice.first, choice.last, choice.filters, dimension=dimension, key=key, drill=drill
+            )
+        )
+        for drill in drills
+    }
+
+
+def _link(figure: Figure, links: dict[str, str]) -> str:
+    return links.get(figure.drill, "") if figure.drill and not figure.unit else ""
+
+
+def _cells(
+    table: FigureTable, values: dict[str, Any], links: dict[str, str]
+) -> list[dict[str, Any]]:
     cells = []
     for code in ROW_COLUMNS:
         figure = BY_CODE[code]
@@ -129,7 +149,7 @@ def _cells(table: FigureTable, values: dict[str, Any], link: str) -> list[dict[s
                 "code": code,
                 "value": values.get(code),
                 "unit": figure.unit,
-                "link": link if figure.drill and not figure.unit else "",
+                "link": _link(figure, links),
             }
         )
     return cells
@@ -165,6 +185,16 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     except ValidationError as problem:
         error = " ".join(problem.messages)
         choice = parse_choice(QueryDict(), today)
+    staff = stats_staff(user)
+    if (
+        choice.filters.staff_id is not None
+        and not staff.filter(pk=choice.filters.staff_id).exists()
+    ):
+        # A manager picks only staff within their scope: anyone else is dropped, said so.
+        error = " ".join(
+            filter(None, [error, _("Choose a staff member of your part of the hall.")])
+        )
+        choice = replace(choice, filters=replace(choice.filters, staff_id=None))
     table = figure_table(
         stats_scope(user),
         choice.first,
@@ -173,7 +203,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         filters=choice.filters,
         period=choice.period,
     )
-    total_link = _case_link(drill_params(choice.first, choice.last, choice.filters))
+    total_links = _links(choice)
     totals = [
         {
             "code": figure.code,
@@ -185,7 +215,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
             "mom": change(table.total.values[figure.code], table.total.previous.get(figure.code)),
             "last_year": table.total.last_year.get(figure.code),
             "yoy": change(table.total.values[figure.code], table.total.last_year.get(figure.code)),
-            "link": total_link if figure.drill and not figure.unit else "",
+            "link": _link(figure, total_links),
         }
         for figure in FIGURES
     ]
@@ -193,19 +223,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         {
             "label": row.label,
             "cells": _cells(
-                table,
-                row.values,
-                _case_link(
-                    drill_params(
-                        choice.first,
-                        choice.last,
-                        choice.filters,
-                        dimension=choice.dimension,
-                        key=row.key,
-                    )
-                )
-                if choice.dimension != "staff"
-                else "",
+                table, row.values, _links(choice, dimension=choice.dimension, key=row.key)
             ),
         }
         for row in table.rows
@@ -242,5 +260,10 @@ def figures_page(request: HttpRequest) -> HttpResponse:
             ),
             "kinds": CaseKind.choices,
             "channels": Channel.choices,
+            "staff": list(
+                staff.order_by("full_name", "username").only("pk", "full_name", "username")[
+                    :PICKER_LIMIT
+                ]
+            ),
         },
     )

@@ -31,11 +31,12 @@ from govhall.stats.access.reports import (
     reports_in_scope,
 )
 from govhall.stats.models.reports import ReportPeriod, ReportTrigger, StatsReport
+from govhall.stats.queries.reports import reports_listed
+from govhall.stats.report_files import report_file
 from govhall.stats.services.reports import stats_report_generate
 from govhall.workbench.org.forms import show_errors
 from govhall.workbench.request_input import staff_user
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_PAGE = 30
 
 
@@ -80,14 +81,14 @@ def _require_reader(request: HttpRequest) -> None:
 def report_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     user = staff_user(request)
-    reports = reports_in_scope(user).select_related("center", "generated_by").defer("xlsx", "pdf")
     center_raw = request.GET.get("center") or ""
     period = request.GET.get("period") or ""
-    if center_raw.isdigit():
-        reports = reports.filter(center_id=int(center_raw))
-    if period in ReportPeriod.values:
-        reports = reports.filter(period=period)
-    page = Paginator(reports.defer("content"), PER_PAGE).get_page(request.GET.get("page"))
+    reports = reports_listed(
+        reports_in_scope(user),
+        center_id=int(center_raw) if center_raw.isdigit() else None,
+        kind=period,
+    )
+    page = Paginator(reports, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "workbench/stats/reports.html",
@@ -153,26 +154,18 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     )
 
 
-def _download(data: bytes | memoryview, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(bytes(data), content_type=content_type)
+def _download(report: StatsReport, file_format: str) -> HttpResponse:
+    data, content_type, name = report_file(report, file_format)
+    response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-def _file_name(report: StatsReport, extension: str) -> str:
-    return (
-        f"report-{report.center.code}-{report.period}-{report.first:%Y-%m}"
-        f"-v{report.version}.{extension}"
-    )
-
-
 @login_required
 def report_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = access_stats_report(staff_user(request), report_id)
-    return _download(report.xlsx, XLSX, _file_name(report, "xlsx"))
+    return _download(access_stats_report(staff_user(request), report_id), "xlsx")
 
 
 @login_required
 def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = access_stats_report(staff_user(request), report_id)
-    return _download(report.pdf, "application/pdf", _file_name(report, "pdf"))
+    return _download(access_stats_report(staff_user(request), report_id), "pdf")
