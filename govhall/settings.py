@@ -220,6 +220,37 @@ SESSION_COOKIE_AGE = GOVHALL_SESSION_IDLE_MINUTES * 60
 GOVHALL_ONLINE_COOKIE_NAME = env_str("GOVHALL_ONLINE_COOKIE_NAME") or "govhall_online"
 GOVHALL_ONLINE_SESSION_IDLE_MINUTES = env_int("GOVHALL_ONLINE_SESSION_IDLE_MINUTES", 30, minimum=1)
 GOVHALL_ONLINE_SESSION_MAX_HOURS = env_int("GOVHALL_ONLINE_SESSION_MAX_HOURS", 12, minimum=1)
+# Online hall accounts (issue 19 item 1): an SMS code (6 random digits, only its hash kept) lasts
+# GOVHALL_ONLINE_SMS_CODE_MINUTES and allows GOVHALL_ONLINE_SMS_CODE_ATTEMPTS tries; one code per
+# phone every GOVHALL_ONLINE_SMS_RESEND_SECONDS, at most GOVHALL_ONLINE_SMS_PER_PHONE_DAY a day
+# and GOVHALL_ONLINE_SMS_PER_ADDRESS_HOUR per client address. GOVHALL_ONLINE_LOGIN_FAILURES wrong
+# passwords in a row lock the account for GOVHALL_ONLINE_LOCK_MINUTES; sign-in attempts and
+# registrations are limited per client address and hour.
+GOVHALL_ONLINE_SMS_CODE_MINUTES = env_int("GOVHALL_ONLINE_SMS_CODE_MINUTES", 5, minimum=1)
+GOVHALL_ONLINE_SMS_CODE_ATTEMPTS = env_int("GOVHALL_ONLINE_SMS_CODE_ATTEMPTS", 5, minimum=1)
+GOVHALL_ONLINE_SMS_RESEND_SECONDS = env_int("GOVHALL_ONLINE_SMS_RESEND_SECONDS", 60, minimum=1)
+GOVHALL_ONLINE_SMS_PER_PHONE_DAY = env_int("GOVHALL_ONLINE_SMS_PER_PHONE_DAY", 10, minimum=1)
+GOVHALL_ONLINE_SMS_PER_ADDRESS_HOUR = env_int("GOVHALL_ONLINE_SMS_PER_ADDRESS_HOUR", 30, minimum=1)
+GOVHALL_ONLINE_LOGIN_FAILURES = env_int("GOVHALL_ONLINE_LOGIN_FAILURES", 5, minimum=1)
+GOVHALL_ONLINE_LOCK_MINUTES = env_int("GOVHALL_ONLINE_LOCK_MINUTES", 30, minimum=1)
+GOVHALL_ONLINE_LOGIN_PER_ADDRESS_HOUR = env_int(
+    "GOVHALL_ONLINE_LOGIN_PER_ADDRESS_HOUR", 60, minimum=1
+)
+GOVHALL_ONLINE_REGISTER_PER_ADDRESS_HOUR = env_int(
+    "GOVHALL_ONLINE_REGISTER_PER_ADDRESS_HOUR", 20, minimum=1
+)
+# My page (issue 19 item 3): an applicant's electronic licence valid until within
+# GOVHALL_LICENCE_EXPIRY_REMINDER_DAYS days is a reminder on their page. The daily worker task
+# (online-reminders, every GOVHALL_MY_REMINDER_SCAN_SECONDS) sends an SMS per reminder (a
+# supplement asked, green-channel materials due, a licence expiring) at most once per thing every
+# GOVHALL_MY_REMINDER_SMS_EVERY_DAYS days (1: daily). The page lists the latest
+# GOVHALL_MY_PAGE_MAX_ROWS cases, messages and feedback of each section.
+GOVHALL_LICENCE_EXPIRY_REMINDER_DAYS = env_int(
+    "GOVHALL_LICENCE_EXPIRY_REMINDER_DAYS", 30, minimum=1
+)
+GOVHALL_MY_REMINDER_SMS_EVERY_DAYS = env_int("GOVHALL_MY_REMINDER_SMS_EVERY_DAYS", 7, minimum=1)
+GOVHALL_MY_REMINDER_SCAN_SECONDS = env_int("GOVHALL_MY_REMINDER_SCAN_SECONDS", 3600, minimum=5)
+GOVHALL_MY_PAGE_MAX_ROWS = env_int("GOVHALL_MY_PAGE_MAX_ROWS", 50, minimum=1)
 # Login lockout by django-axes, for the staff login and /admin/ alike: after
 # GOVHALL_LOGIN_FAILURE_LIMIT failures (default 5) for one username, or from one address, further
 # attempts for it are refused for GOVHALL_LOGIN_COOLOFF_MINUTES (default 30). A success resets
@@ -297,6 +328,17 @@ GOVHALL_PATROL_SCAN_DAYS = env_int("GOVHALL_PATROL_SCAN_DAYS", 7, minimum=1)
 GOVHALL_MATERIAL_FILE_MAX_BYTES = env_int(
     "GOVHALL_MATERIAL_FILE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
 )
+# Online applications (issue 19 item 2): what an applicant uploads is a PDF, JPEG or PNG judged
+# by content (govhall/core/files.py), at most GOVHALL_ONLINE_UPLOAD_MAX_BYTES each (a bigger
+# request is refused by its Content-Length before it is read); images at most
+# GOVHALL_ONLINE_IMAGE_MAX_SIDE pixels wide and high. Kept under MEDIA_ROOT/online/ with random
+# names and served only through access-checked views (the owner account, staff of the case).
+GOVHALL_ONLINE_UPLOAD_MAX_BYTES = env_int(
+    "GOVHALL_ONLINE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
+)
+GOVHALL_ONLINE_IMAGE_MAX_SIDE = env_int("GOVHALL_ONLINE_IMAGE_MAX_SIDE", 10000, minimum=100)
+# Files one online account may upload per hour (429-like refusal on the page beyond).
+GOVHALL_ONLINE_UPLOADS_PER_HOUR = env_int("GOVHALL_ONLINE_UPLOADS_PER_HOUR", 60, minimum=1)
 GOVHALL_MATERIAL_FILES_ZIP_MAX_BYTES = env_int(
     "GOVHALL_MATERIAL_FILES_ZIP_MAX_BYTES", 200 * 1024 * 1024, minimum=1024
 )
@@ -383,6 +425,11 @@ GOVHALL_PUBLIC_CASES_DAYS = env_int("GOVHALL_PUBLIC_CASES_DAYS", 90, minimum=1)
 GOVHALL_PUBLIC_CASES_PAGE = env_int("GOVHALL_PUBLIC_CASES_PAGE", 20, minimum=1)
 GOVHALL_PUBLIC_CASES_PER_MINUTE = env_int("GOVHALL_PUBLIC_CASES_PER_MINUTE", 30, minimum=1)
 GOVHALL_PUBLIC_NOTICES_MAX = env_int("GOVHALL_PUBLIC_NOTICES_MAX", 20, minimum=1)
+# The public disclosure API (issue 18 item 5, /api/v1/disclosure/ and the current hall notices):
+# each client address may make GOVHALL_PUBLIC_API_PER_MINUTE reads a minute of the centers,
+# phones, posts, on-time rates, rankings and notices (429 beyond); the 办件公示 list counts
+# against GOVHALL_PUBLIC_CASES_PER_MINUTE together with the portal page.
+GOVHALL_PUBLIC_API_PER_MINUTE = env_int("GOVHALL_PUBLIC_API_PER_MINUTE", 60, minimum=1)
 # Assessment (issue 14 item 7): how often the month's score sheets are filled from the alerts
 # (the current month, and the previous one during its first days); the largest manual deduction
 # or bonus; how many windows are red-flag windows and staff service stars each month (ties at the
@@ -575,6 +622,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "govhall.stats.tasks.make_period_reports",
         "schedule": float(GOVHALL_STATS_REPORT_SCAN_SECONDS),
     },
+    "online-reminders": {
+        "task": "govhall.online.tasks.send_my_reminders",
+        "schedule": float(GOVHALL_MY_REMINDER_SCAN_SECONDS),
+    },
 }
 # How often a process re-reads the calendar revision to pick up changes made by another process.
 GOVHALL_CALENDAR_REFRESH_SECONDS = env_int("GOVHALL_CALENDAR_REFRESH_SECONDS", 5, minimum=0)
@@ -594,6 +645,11 @@ GOVHALL_PUBLIC_URL = (env_str("GOVHALL_PUBLIC_URL") or "").rstrip("/")
 # cases arrive through the API from department systems): the guide says the item can be done
 # online and to ask the phone number shown for where.
 GOVHALL_ONLINE_HALL_URL = (env_str("GOVHALL_ONLINE_HALL_URL") or "").rstrip("/")
+# Issue 19 item 4 (electronic licences): the public verification page and API
+# (/licences/verify/<token>/) answer at most this many requests per client address per hour
+# (429 beyond); the workbench's licence list shows this many per page.
+GOVHALL_LICENCE_VERIFY_PER_HOUR = env_int("GOVHALL_LICENCE_VERIFY_PER_HOUR", 120, minimum=1)
+GOVHALL_LICENCE_PAGE_SIZE = env_int("GOVHALL_LICENCE_PAGE_SIZE", 50, minimum=1)
 # Cases (SPEC §4, §6): extension limit, §32 notice window, escalation forwarding days,
 # progress-inquiry rate limits (failures per client / per case number in the window).
 GOVHALL_EXTENSION_MAX_DAYS = env_int("GOVHALL_EXTENSION_MAX_DAYS", 10, minimum=1)

@@ -11,6 +11,7 @@ from govhall.api.routers import (
     calendar,
     cases,
     catalog,
+    disclosure,
     feedback_bad_ratings,
     feedback_complaints,
     feedback_petitions,
@@ -20,7 +21,9 @@ from govhall.api.routers import (
     feedback_work_orders,
     frontdesk_appointments,
     frontdesk_inquiries,
+    frontdesk_notices,
     frontdesk_queue,
+    licences,
     org,
     progress,
     staffing_attendance,
@@ -67,6 +70,7 @@ api.add_router("/assessment/", assessment.router, tags=["assessment"])
 api.add_router("/calendar/", calendar.router, tags=["calendar"])
 api.add_router("/cases/", cases.router, tags=["cases"])
 api.add_router("/catalog/", catalog.router, tags=["catalog"])
+api.add_router("/disclosure/", disclosure.router, tags=["public disclosure"])
 api.add_router("/feedback/complaints/", feedback_complaints.router, tags=["complaints"])
 api.add_router("/feedback/bad-ratings/", feedback_bad_ratings.router, tags=["bad ratings"])
 api.add_router("/feedback/petitions/", feedback_petitions.router, tags=["petitions"])
@@ -79,9 +83,11 @@ api.add_router(
 )
 api.add_router("/feedback/work-orders/", feedback_work_orders.router, tags=["12345 work orders"])
 api.add_router("/frontdesk/inquiries/", frontdesk_inquiries.router, tags=["first inquiries"])
+api.add_router("/frontdesk/notices/", frontdesk_notices.router, tags=["hall notices"])
 api.add_router("/frontdesk/queue/", frontdesk_queue.router, tags=["queue tickets"])
 api.add_router("/frontdesk/appointments/", frontdesk_appointments.router, tags=["appointments"])
 api.add_router("/org/", org.router, tags=["organization"])
+api.add_router("/licences/", licences.router, tags=["electronic licences"])
 api.add_router("/progress/", progress.router, tags=["progress inquiry (public)"])
 api.add_router("/staffing/attendance/", staffing_attendance.router, tags=["attendance"])
 api.add_router("/staffing/leave/", staffing_leave.router, tags=["leave"])

@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Open deadlines follow the calendar: recompute them when it changes (SPEC §4).
-        from govhall.cases.events import CaseEvent
+        from govhall.cases.events import CaseEvent, LibraryEvent, LicenceEvent
         from govhall.cases.purposes import CasePurpose
         from govhall.cases.services import clock
         from govhall.core.events import register_events
@@ -17,5 +17,7 @@ class CasesConfig(AppConfig):
         from govhall.workdays.services.changes import on_calendar_change
 
         register_events(CaseEvent)
+        register_events(LibraryEvent)
+        register_events(LicenceEvent)
         register_purposes(CasePurpose)
         on_calendar_change(clock.on_calendar_change)

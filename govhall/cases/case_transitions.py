@@ -128,6 +128,9 @@ class Action(models.TextChoices):
     # Taken by the system only: an overdue review or approval step of an item flagged
     # `overdue_defaults_to_approval` passes by timeout default (超时默认).
     PASS_BY_DEFAULT = "pass_by_default", _("Pass by timeout default")
+    # Taken by the applicant online (no staff user; issue 19 item 2): the materials a one-time
+    # notice asked for are uploaded and the case goes back to pre-review.
+    SUBMIT_SUPPLEMENT = "submit_supplement", _("Supplement submitted online")
 
 
 RESUME = "__previous__"
@@ -151,7 +154,9 @@ def _rows() -> tuple[Transition, ...]:
     t = Transition
     rows: list[Transition] = [
         # intake
-        t(S.SUBMITTED, Action.PREREVIEW_PASS, WINDOW_ROLES, S.RECEIVED),
+        # 同步预审 (issue 19): an online case passes only once every department's pre-review
+        # task passed (the lead's is passed by this action itself)
+        t(S.SUBMITTED, Action.PREREVIEW_PASS, WINDOW_ROLES, S.RECEIVED, guard="prereview_done"),
         t(S.SUBMITTED, Action.PREREVIEW_RETURN, WINDOW_ROLES, S.PREREVIEW_RETURNED),
         t(S.SUBMITTED, Action.REQUEST_SUPPLEMENT, WINDOW_ROLES, S.AWAITING_SUPPLEMENT),
         # the window gives the first one-time notice; a second one (after a supplement came in
@@ -165,6 +170,15 @@ def _rows() -> tuple[Transition, ...]:
         # a second one-time notice is a violation unless management overrides with a reason
         t(S.AWAITING_SUPPLEMENT, Action.REQUEST_SUPPLEMENT, MANAGER_ROLES, None),
         t(S.AWAITING_SUPPLEMENT, Action.RECEIVE_SUPPLEMENT, WINDOW_ROLES, S.RECEIVED),
+        # an online case's supplement uploaded by the applicant goes back to pre-review
+        t(
+            S.AWAITING_SUPPLEMENT,
+            Action.SUBMIT_SUPPLEMENT,
+            frozenset(),
+            S.SUBMITTED,
+            guard="online",
+            system=True,
+        ),
         t(S.RECEIVED, Action.ACCEPT, WINDOW_ROLES, S.ACCEPTED),
         t(S.RECEIVED, Action.RETURN, WINDOW_ROLES, S.NOT_ACCEPTED),
         t(S.AWAITING_SUPPLEMENT, Action.RETURN, WINDOW_ROLES, S.NOT_ACCEPTED),

@@ -40,6 +40,11 @@ class CaseEvent(models.TextChoices):
     VOID = "case.void", _("Void")
     ARCHIVE = "case.archive", _("Archive")
     PASS_BY_DEFAULT = "case.pass_by_default", _("Passed by timeout default (overdue step)")
+    SUBMIT_SUPPLEMENT = "case.submit_supplement", _("Supplement submitted online")
+    # 同步预审 of an online case, one task per department (issue 19 item 2)
+    PASS_PREREVIEW_TASK = "case.pass_prereview_task", _("Department passed its pre-review")
+    RETURN_PREREVIEW_TASK = "case.return_prereview_task", _("Department returned at pre-review")
+    END_PREREVIEW_TASKS = "case.end_prereview_tasks", _("Open pre-review tasks ended")
     # notices, joint review, fees, personal data
     ISSUE_NOTICE = "case.issue_notice", _("Notice issued")
     OVERRIDE_NOTICE = "case.override_notice", _("Second one-time notice (override)")
@@ -53,6 +58,19 @@ class CaseEvent(models.TextChoices):
     RECORD_FEE = "case.record_fee", _("Fee recorded")
     VIEW_PERSONAL_DATA = "case.view_personal_data", _("Personal data viewed")
     EXPORT_LIST = "case.export_list", _("Case list exported")
+
+
+class LibraryEvent(models.TextChoices):
+    """The applicant's material library (issue 19 item 4)."""
+
+    KEEP = "library.keep", _("Materials kept in the applicant's library")
+
+
+class LicenceEvent(models.TextChoices):
+    """Electronic licences (电子证照, issue 19 item 4)."""
+
+    ISSUE = "licence.issue", _("Electronic licence issued")
+    REVOKE = "licence.revoke", _("Electronic licence revoked")
 
 
 def action_event(action: str) -> str:

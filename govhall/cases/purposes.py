@@ -17,3 +17,4 @@ class CasePurpose(models.TextChoices):
     SUSPENDED = "case.suspended", _("Case suspended notice")
     RESUMED = "case.resumed", _("Case resumed notice")
     DEADLINE_MOVED = "case.deadline_moved", _("Promised date moved notice")
+    DELIVERED = "case.delivered", _("Result delivered notice")

@@ -47,6 +47,13 @@ class Channel(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned by a higher level")
 
 
+# Where a case received at a window may come from (online cases come only from online submission).
+WINDOW_CHANNELS = (Channel.WINDOW, Channel.HOTLINE, Channel.ASSIGNED)
+# The on-time rule (`govhall.stats.figures`, figure "completed"): a case decided and then voided
+# or withdrawn is not a completed case; it counts in no completed, on-time or overdue figure.
+NOT_COMPLETED = frozenset({CaseStatus.VOIDED, CaseStatus.WITHDRAWN})
+
+
 class DeliveryMethod(models.TextChoices):
     PICKUP = "pickup", _("Pickup at the window")
     EXPRESS = "express", _("Express mail")

@@ -20,6 +20,11 @@ class CatalogEvent(models.TextChoices):
     # Issue 18 item 5: the blank form and the filled-in sample a material offers for download.
     MATERIAL_FILE_ATTACH = "material_file.attach", _("Form or sample of a material uploaded")
     MATERIAL_FILE_REMOVE = "material_file.remove", _("Form or sample of a material removed")
+    # Issue 19 item 2: the online application form of an item.
+    FORM_FIELD_ADD = "form_field.add", _("Form field added")
+    FORM_FIELD_UPDATE = "form_field.update", _("Form field changed")
+    FORM_FIELD_REMOVE = "form_field.remove", _("Form field removed")
+    FORM_FIELD_MOVE = "form_field.move", _("Form field moved")
     FEE_ADD = "fee.add", _("Fee added")
     FEE_UPDATE = "fee.update", _("Fee changed")
     FEE_REMOVE = "fee.remove", _("Fee removed")

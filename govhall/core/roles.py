@@ -30,6 +30,9 @@ DEPARTMENT_ROLES = frozenset(
 )
 # Roles that manage the hall: organization, catalog, calendar, queue groups, joint meetings.
 MANAGER_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN})
+# Issue 19 item 4: who revokes an electronic licence (电子证照): the issuing department's
+# leader, or the hall's management of its center.
+LICENCE_REVOKER_ROLES = MANAGER_ROLES | {Role.DEPT_LEADER}
 # Roles that serve at a window (A/B posts, window heads): intake, the calling console.
 WINDOW_ROLES = frozenset({Role.CLERK, Role.WINDOW_HEAD})
 # A department's back office: review and approval of cases.
@@ -42,6 +45,9 @@ CASE_ACTOR_ROLES = WINDOW_ROLES | BACK_OFFICE_ROLES | MANAGER_ROLES
 CASE_READER_ROLES = CASE_ACTOR_ROLES | WATCHER_ROLES
 # Roles that complete their department's joint review tasks (并联审批).
 JOINT_TASK_ROLES = BACK_OFFICE_ROLES | {Role.WINDOW_HEAD}
+# Roles that pass or return their department's pre-review task of an online case (同步预审,
+# issue 19): the department's window staff.
+PREREVIEW_TASK_ROLES = WINDOW_ROLES
 # Roles that receive the higher level's result of a case forwarded to their center.
 ESCALATION_ROLES = WINDOW_ROLES | {Role.APPROVER} | MANAGER_ROLES
 # Management and supervision: the hall's records (outbox, event log, empty posts, return

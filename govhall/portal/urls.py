@@ -1,16 +1,20 @@
 from django.urls import path
 
 from govhall.portal import views
+from govhall.portal.apply import urls as apply_urls
 from govhall.portal.appointments import urls as appointment_urls
-from govhall.portal.online import urls as online_urls
 from govhall.portal.complaints import urls as complaint_urls
 from govhall.portal.disclosure import urls as disclosure_urls
+from govhall.portal.licences import urls as licence_urls
+from govhall.portal.my import urls as my_urls
+from govhall.portal.online import urls as online_urls
 from govhall.portal.ontime import urls as ontime_urls
 from govhall.portal.progress import views as views_progress
 from govhall.portal.queue import urls as queue_urls
 from govhall.portal.rating_screen import urls as rating_screen_urls
 from govhall.portal.ratings import urls as rating_urls
 from govhall.portal.screen import urls as screen_urls
+from govhall.portal.supplements import urls as supplement_urls
 from govhall.portal.voice import urls as voice_urls
 
 app_name = "portal"
@@ -34,5 +38,9 @@ urlpatterns = [
     *voice_urls.urlpatterns,
     *complaint_urls.urlpatterns,
     *disclosure_urls.urlpatterns,
+    *licence_urls.urlpatterns,
     *online_urls.urlpatterns,
+    *my_urls.urlpatterns,
+    *apply_urls.urlpatterns,
+    *supplement_urls.urlpatterns,
 ]

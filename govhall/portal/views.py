@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from govhall.catalog.models import Material, ServiceItem
@@ -20,6 +21,7 @@ from govhall.catalog.queries.guides import (
     published_guide,
 )
 from govhall.catalog.queries.material_files import published_material_file
+from govhall.catalog.queries.online_forms import online_refusal
 from govhall.core.ratelimit import HOUR, RateLimited, RateRule, rate_key, rate_limit
 from govhall.frontdesk.queries.item_groups import groups_for_item
 from govhall.org.models import Center
@@ -71,6 +73,9 @@ def guide_detail(request: HttpRequest, code: str) -> HttpResponse:
     except ServiceItem.DoesNotExist:
         raise Http404 from None
     online_url = ""
+    if online_refusal(item) is None:
+        # Our own online hall (issue 19 item 2); an outside one only when configured instead.
+        online_url = reverse("portal:apply_start", args=[item.code])
     if item.online_available and settings.GOVHALL_ONLINE_HALL_URL:
         online_url = f"{settings.GOVHALL_ONLINE_HALL_URL}?{urlencode({'item': item.code})}"
     return render(

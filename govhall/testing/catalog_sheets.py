@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from govhall.catalog.models import ServiceItem
 from govhall.catalog.spreadsheet.format import (
     FEE_COLUMNS,
+    FORM_FIELD_COLUMNS,
     ITEM_COLUMNS,
     MATERIAL_COLUMNS,
     WINDOW_COLUMNS,
@@ -21,6 +22,7 @@ ITEM_HEADERS = [c.header for c in ITEM_COLUMNS]
 MATERIAL_HEADERS = [c.header for c in MATERIAL_COLUMNS]
 FEE_HEADERS = [c.header for c in FEE_COLUMNS]
 WINDOW_HEADERS = [c.header for c in WINDOW_COLUMNS]
+FORM_FIELD_HEADERS = [c.header for c in FORM_FIELD_COLUMNS]
 
 
 def item_row(code: str, **cells: Any) -> dict[str, Any]:
@@ -41,6 +43,7 @@ def workbook_bytes(
     materials: list[dict[str, Any]] | None = None,
     fees: list[dict[str, Any]] | None = None,
     windows: list[dict[str, Any]] | None = None,
+    form_fields: list[dict[str, Any]] | None = None,
 ) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -49,6 +52,7 @@ def workbook_bytes(
         ("材料", MATERIAL_HEADERS, materials),
         ("收费", FEE_HEADERS, fees),
         ("窗口", WINDOW_HEADERS, windows),
+        ("表单", FORM_FIELD_HEADERS, form_fields),
     ):
         if rows is None:
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -10,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from govhall.core.idnumbers import id_check_character
+from govhall.core.models import OutboundMessage
 from govhall.online.models import AccountKind, AccountSession, ApplicantAccount
 from govhall.online.services.sessions import session_start
 
@@ -48,3 +50,12 @@ def sign_in_online(client: Client, account: ApplicantAccount) -> AccountSession:
     session, raw_key = session_start(account=account)
     client.cookies[settings.GOVHALL_ONLINE_COOKIE_NAME] = raw_key
     return session
+
+
+def sms_code_sent(phone: str) -> str:
+    """The 6-digit code of the latest SMS sent to `phone` (from the outbox)."""
+    message = OutboundMessage.objects.filter(channel="sms", to=phone).order_by("-id").first()
+    assert message is not None, f"no SMS to {phone}"
+    found = re.search(r"(?<!\d)(\d{6})(?!\d)", message.text)
+    assert found is not None, message.text
+    return found.group(1)

@@ -22,6 +22,7 @@ from govhall.assessment.access.sheets import (
     can_see_own_sheets,
 )
 from govhall.cases.access.cases import can_read_cases, can_read_outbox, can_take_window_actions
+from govhall.cases.access.licences import can_read_licences
 from govhall.catalog.access.scope import can_manage_catalog
 from govhall.core.access import can_read_event_log
 from govhall.feedback.access.complaints import (
@@ -96,6 +97,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:case_inbox", _("My inbox"), can_read_cases, section=_("Cases")),
     NavEntry("workbench:case_intake", _("Case intake"), can_take_window_actions),
     NavEntry("workbench:cases", _("All cases"), can_read_cases),
+    NavEntry("workbench:licences", _("Electronic licences"), can_read_licences),
     NavEntry("workbench:outbox", _("Outbox"), can_read_outbox),
     # Front desk: inquiries (the first entry carries the section heading).
     NavEntry(

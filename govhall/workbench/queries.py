@@ -45,7 +45,7 @@ from govhall.supervision.models import AlertStatus
 from govhall.supervision.queries.alerts import InboxBox, alert_inbox
 
 # The inbox parts the "waiting for me" card adds up; the overdue parts get cards of their own.
-MY_STEP_PARTS = ("window", "back_office", "joint", "escalated")
+MY_STEP_PARTS = ("window", "prereview", "back_office", "joint", "escalated")
 OVERDUE_PARTS = ("pending_overdue", "overdue_joint", "overdue")
 
 

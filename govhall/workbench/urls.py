@@ -21,6 +21,7 @@ from govhall.workbench.feedback import urls_work_orders as feedback_work_orders
 from govhall.workbench.forms import LoginForm
 from govhall.workbench.inquiries import urls as inquiries
 from govhall.workbench.leave import urls as leave
+from govhall.workbench.licences import urls as licences
 from govhall.workbench.notices import urls as notices
 from govhall.workbench.org import urls as org
 from govhall.workbench.patrols import urls as patrols
@@ -57,6 +58,7 @@ urlpatterns = [
     *presence.urlpatterns,
     *rosters.urlpatterns,
     *cases.urlpatterns,
+    *licences.urlpatterns,
     *inquiries.urlpatterns,
     *queue.urlpatterns,
     *notices.urlpatterns,

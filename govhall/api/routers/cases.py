@@ -49,7 +49,15 @@ from govhall.api.schemas import (
 from govhall.cases.access.cases import access_case
 from govhall.cases.case_transitions import NATIONAL_CODE, NATIONAL_LABEL, Action
 from govhall.cases.clock import days_left, urgency
-from govhall.cases.models import Case, CaseFee, JointMeeting, JointProposal, JointTask, Notice
+from govhall.cases.models import (
+    Case,
+    CaseFee,
+    JointMeeting,
+    JointProposal,
+    JointTask,
+    Notice,
+    PrereviewTask,
+)
 from govhall.cases.notice_render import notice_pdf, progress_url_for
 from govhall.cases.queries.cases import (
     STATE_ALL,
@@ -77,9 +85,11 @@ from govhall.cases.services.joint import (
 )
 from govhall.cases.services.notices import notice_confirm
 from govhall.cases.services.permissions import available_actions
+from govhall.cases.services.prereview import prereview_task_decide
 from govhall.cases.services.privacy import personal_data_view_record
 from govhall.cases.statuses import CaseStatus, NoticeKind
 from govhall.catalog.models import FeeItem, ServiceItem
+from govhall.catalog.queries.online_forms import online_refusal
 from govhall.core.idnumbers import mask_id, mask_phone
 from govhall.core.models import User
 from govhall.org.access.scope import centers_in_scope
@@ -146,7 +156,7 @@ class CaseBase(Schema):
     national_code: str = Field(..., description="National exchange status code, 02–13")
     national_label: str = Field(..., description="National status name, e.g. 受理, 在办, 办结")
     kind: str = Field(..., description="immediate, promised, joint, escalated, or empty")
-    channel: str = Field(..., description="window or online")
+    channel: str = Field(..., description="window, online, hotline (12345) or assigned")
     authorization: str = Field(..., description="full, partial or limited (window's level)")
     item: CodeRefOut = Field(..., description="Service item")
     department: CodeRefOut = Field(..., description="Lead department")
@@ -451,6 +461,13 @@ class ReceiveIn(Schema):
         Field(..., description="How intake ends (POST /cases/propose suggests one)")
     )
     outcome_reason: Line = Field("", description="Needed when the outcome differs from proposed")
+    channel: Literal["window", "hotline", "assigned"] = Field(
+        "window",
+        description=(
+            "Where the case came from: window (default), hotline (a 12345 hotline order) or "
+            "assigned (上级交办); online cases come only from POST /cases/online"
+        ),
+    )
     green_channel: bool = False
     pending_due_on: datetime.date | None = Field(
         None, description="Green channel: date the pending materials come"
@@ -513,6 +530,21 @@ class FeeIn(Schema):
 class JointTaskCompleteIn(Schema):
     opinion: Text = Field(..., description="The department's opinion")
     agrees: bool = Field(..., description="Whether the department agrees")
+
+
+class PrereviewTaskDecideIn(Schema):
+    decision: Literal["pass", "return"] = Field(..., description="pass or return")
+    opinion: Text = Field("", description="The department's opinion (required to return)")
+
+
+class PrereviewTaskOut(Schema):
+    id: int
+    department: CodeRefOut
+    is_lead: bool
+    status: str = Field(..., description="pending, passed or returned")
+    opinion: str
+    done_by: PersonOut | None
+    done_at: datetime.datetime | None
 
 
 class JointProposalIn(Schema):
@@ -861,6 +893,7 @@ def receive(
             forward_by=payload.forward_by,
             joint_departments=departments,
             idempotency_key=key,
+            channel=payload.channel,
         )
     except ValidationError as error:
         return _refused(error)
@@ -889,6 +922,9 @@ def submit_online(
     except ValidationError as error:
         return _refused(error)
     item = _item_in_scope(user, payload.item_id)
+    refusal = online_refusal(item)  # issue 19 item 2: only items the catalog offers online
+    if refusal:
+        return _refused(ValidationError({"item": [refusal]}))
     try:
         case, created = case_submit_online(
             actor=user,
@@ -1011,6 +1047,31 @@ def complete_joint_task(
     except ValidationError as error:
         return _refused(error)
     return JointTask.objects.select_related("department", "done_by").get(pk=done.pk)
+
+
+@router.post(
+    "/{int:case_id}/prereview-tasks/{int:task_id}/decide",
+    response={200: PrereviewTaskOut, **REFUSALS},
+    summary="A participating department passes or returns its pre-review of an online case "
+    "(同步预审; the lead department passes through the prereview_pass action)",
+)
+def decide_prereview_task(
+    request: HttpRequest, case_id: int, task_id: int, payload: PrereviewTaskDecideIn
+):
+    case = access_case(request.user, case_id, for_write=True)
+    task = PrereviewTask.objects.filter(case=case, pk=task_id).first()
+    if task is None:
+        raise Http404
+    try:
+        done = prereview_task_decide(
+            actor=_user(request),
+            task=task,
+            passed=payload.decision == "pass",
+            opinion=payload.opinion,
+        )
+    except ValidationError as error:
+        return _refused(error)
+    return PrereviewTask.objects.select_related("department", "done_by").get(pk=done.pk)
 
 
 @router.post(

@@ -30,6 +30,14 @@ def client() -> Client:
     return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
+@pytest.fixture
+def case_item(case_item):
+    """The hall's item, offered online (POST /online refuses the others, issue 19 item 2)."""
+    case_item.online_available = True
+    case_item.save(update_fields=["online_available"])
+    return case_item
+
+
 def applicant_json(**changes: str) -> dict[str, str]:
     return {
         "kind": "person",
@@ -202,6 +210,18 @@ def test_online_submission_is_idempotent(client_as, clerk, case_item):
     )
     assert differ.status_code == 422 and "idempotency_key" in differ.json()["errors"]
     assert Case.objects.count() == 1
+
+
+def test_online_submission_refuses_items_not_offered_online(client_as, clerk, case_item):
+    case_item.online_available = False
+    case_item.save(update_fields=["online_available"])
+    body = {"item_id": case_item.pk, "applicant": applicant_json(), "materials": []}
+    client = client_as(clerk)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    response = post(client, f"{BASE}/online", body, HTTP_IDEMPOTENCY_KEY="web-off")
+    assert response.status_code == 422
+    assert "网上" in " ".join(response.json()["errors"]["item"])
+    assert Case.objects.count() == 0
 
 
 def test_window_intake_is_idempotent(client_as, clerk, case_item, hall_window):
@@ -443,7 +463,9 @@ def test_plain_intakes_without_a_key_are_two_applications(
     """Two submits without a key are two cases, each answered 201 — even for another
     department's item that the clerk's own list does not show (it once answered 409 "key
     reused" while creating the case)."""
-    item = ServiceItemFactory(center=county, department=other_department, code="BDC-1")
+    item = ServiceItemFactory(
+        center=county, department=other_department, code="BDC-1", online_available=True
+    )
     ItemWindowFactory(item=item, window=hall_window)
     client = client_as(clerk)
     body = {"item_id": item.pk, "applicant": applicant_json(), "materials": []}

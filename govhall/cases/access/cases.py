@@ -2,7 +2,8 @@
 
 A case is visible in the user's center subtree (or, for an escalated case, in the subtree of
 the center it was forwarded to). Department roles see their own department's cases and the
-joint cases in which their department has a review task. Guides and social supervisors do not
+joint cases in which their department has a review task, and the online cases their department
+pre-reviews (同步预审). Guides and social supervisors do not
 read cases (they hold no case work and must not see applicants' data).
 
 Whether a visible case may be *acted on* is the state machine's business
@@ -14,7 +15,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from govhall.cases.models import Case, CaseQuerySet, JointTask
+from govhall.cases.models import Case, CaseQuerySet, JointTask, PrereviewTask
 from govhall.core.roles import (
     CASE_ACTOR_ROLES,
     CASE_READER_ROLES,
@@ -103,7 +104,11 @@ def cases_in_scope(user: object) -> CaseQuerySet:
         has_task = Exists(
             JointTask.objects.filter(case=OuterRef("pk"), department_id=scope.department_id)
         )
-        cases = cases.filter(Q(department_id=scope.department_id) | has_task)
+        # 同步预审 (issue 19): a participating department sees an online case it pre-reviews
+        has_prereview = Exists(
+            PrereviewTask.objects.filter(case=OuterRef("pk"), department_id=scope.department_id)
+        )
+        cases = cases.filter(Q(department_id=scope.department_id) | has_task | has_prereview)
     return cases
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -20,9 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from govhall.cases.access.cases import can_read_outbox, cases_in_scope
 from govhall.cases.case_transitions import CLOCK_RUNNING_STATUSES, FINAL_STATUSES, OPEN_STATUSES
 from govhall.cases.events import CaseEvent
-from govhall.cases.models import Case, CaseQuerySet, JointTask
+from govhall.cases.models import Case, CaseQuerySet, JointTask, PrereviewTask
 from govhall.cases.queries import joint as queries_joint
-from govhall.cases.statuses import CaseStatus, Channel, TaskStatus
+from govhall.cases.statuses import (
+    NOT_COMPLETED,
+    CaseStatus,
+    Channel,
+    PrereviewStatus,
+    TaskStatus,
+)
 from govhall.catalog.models import ItemWindow
 from govhall.core.idnumbers import normalize_phone
 from govhall.core.models import Event, OutboundMessage, User
@@ -31,6 +38,7 @@ from govhall.core.roles import (
     ESCALATION_ROLES,
     JOINT_TASK_ROLES,
     MANAGER_ROLES,
+    PREREVIEW_TASK_ROLES,
     WINDOW_ROLES,
     Role,
 )
@@ -44,6 +52,8 @@ LIST_RELATED = ("item", "applicant", "window", "department", "center")
 
 # Statuses a window works on (cases at the window).
 WINDOW_STATUSES = (
+    # an online case back from a supplement uploaded online waits at the window that asked
+    CaseStatus.SUBMITTED,
     CaseStatus.RECEIVED,
     CaseStatus.AWAITING_SUPPLEMENT,
     CaseStatus.ACCEPTED,
@@ -59,6 +69,7 @@ DUE_TODAY = "today"
 STATE_OPEN = ""
 STATE_CLOSED = "closed"
 STATE_ALL = "all"
+TIMELINESS = ("completed", "on_time", "early", "overdue")
 
 
 def by_priority(cases: CaseQuerySet) -> CaseQuerySet:
@@ -90,6 +101,17 @@ class CaseFilters:
     received_from: datetime.date | None = None
     received_to: datetime.date | None = None
     channel: str = ""
+    # Issue 18 (drill-down from the figures): the day of acceptance and of the decision
+    # from/to (inclusive, local days), who received and who decided the case, and how a
+    # completed case ended against its deadline (`TIMELINESS`: the on-time rule of
+    # `govhall.stats.figures`; voided and withdrawn cases are not completed).
+    accepted_from: datetime.date | None = None
+    accepted_to: datetime.date | None = None
+    decided_from: datetime.date | None = None
+    decided_to: datetime.date | None = None
+    received_by_id: int | None = None
+    decided_by_id: int | None = None
+    timely: str = ""
 
     @classmethod
     def from_query(cls, query: Any) -> CaseFilters:
@@ -124,6 +146,13 @@ class CaseFilters:
             channel=channel
             if (channel := (query.get("channel") or "").strip()) in Channel.values
             else "",
+            accepted_from=day("accepted_from"),
+            accepted_to=day("accepted_to"),
+            decided_from=day("decided_from"),
+            decided_to=day("decided_to"),
+            received_by_id=number("received_by"),
+            decided_by_id=number("decided_by"),
+            timely=timely if (timely := (query.get("timely") or "").strip()) in TIMELINESS else "",
         )
 
     def query(self) -> dict[str, str]:
@@ -142,6 +171,13 @@ class CaseFilters:
             "from": self.received_from.isoformat() if self.received_from else "",
             "to": self.received_to.isoformat() if self.received_to else "",
             "channel": self.channel,
+            "accepted_from": self.accepted_from.isoformat() if self.accepted_from else "",
+            "accepted_to": self.accepted_to.isoformat() if self.accepted_to else "",
+            "decided_from": self.decided_from.isoformat() if self.decided_from else "",
+            "decided_to": self.decided_to.isoformat() if self.decided_to else "",
+            "received_by": self.received_by_id,
+            "decided_by": self.decided_by_id,
+            "timely": self.timely,
         }
         return {key: str(value) for key, value in values.items() if value not in ("", None)}
 
@@ -213,7 +249,42 @@ def case_list(user: object, filters: CaseFilters, today: datetime.date) -> CaseQ
         cases = cases.filter(received_at__lt=_local_midnight(next_day))
     if filters.channel:
         cases = cases.filter(channel=filters.channel)
+    for name, first, last in (
+        ("accepted_at", filters.accepted_from, filters.accepted_to),
+        ("decided_at", filters.decided_from, filters.decided_to),
+    ):
+        if first is not None:
+            cases = cases.filter(**{f"{name}__gte": _local_midnight(first)})
+        if last is not None:
+            next_day = last + datetime.timedelta(days=1)
+            cases = cases.filter(**{f"{name}__lt": _local_midnight(next_day)})
+    if filters.received_by_id is not None:
+        cases = cases.filter(received_by_id=filters.received_by_id)
+    if filters.decided_by_id is not None:
+        cases = cases.filter(decided_by_id=filters.decided_by_id)
+    if filters.timely:
+        cases = timeliness_filter(cases, filters.timely)
     return by_priority(cases.select_related(*LIST_RELATED))
+
+
+def timeliness_filter(cases: QuerySet[Case], timely: str) -> Any:
+    """The completed cases (decided, neither voided nor withdrawn) that ended `timely`:
+    "completed" (all of them), "on_time" (decided on or before the promised deadline, on the
+    local day; no deadline is on time), "early" (before it) or "overdue" (after it). The
+    case-list mirror of the rollups' counters (`govhall.stats.services.rollups`)."""
+    cases = cases.filter(decided_at__isnull=False).exclude(status__in=NOT_COMPLETED)
+    if timely == "completed":
+        return cases
+    cases = cases.annotate(
+        decided_on=TruncDate("decided_at", tzinfo=timezone.get_current_timezone())
+    )
+    if timely == "on_time":
+        return cases.filter(
+            Q(promised_due_on__isnull=True) | Q(decided_on__lte=F("promised_due_on"))
+        )
+    if timely == "early":
+        return cases.filter(decided_on__lt=F("promised_due_on"))
+    return cases.filter(decided_on__gt=F("promised_due_on"))
 
 
 # --- the inbox ----------------------------------------------------------------------------------
@@ -260,6 +331,19 @@ def window_cases(user: User, windows: Iterable[int]) -> CaseQuerySet:
         Q(window_id__in=window_ids, status__in=WINDOW_STATUSES)
         | Q(serves_item, status=CaseStatus.SUBMITTED, window__isnull=True)
     )
+
+
+def prereview_task_cases(user: object, department_id: int) -> CaseQuerySet:
+    """Online cases waiting for this department's own pre-review task (not the lead's)."""
+    waiting = Exists(
+        PrereviewTask.objects.filter(
+            case_id=OuterRef("pk"),
+            department_id=department_id,
+            is_lead=False,
+            status=PrereviewStatus.PENDING,
+        )
+    )
+    return cases_in_scope(user).filter(waiting, status=CaseStatus.SUBMITTED)
 
 
 def pending_overdue_cases(user: User, windows: Iterable[int], today: datetime.date) -> CaseQuerySet:
@@ -354,6 +438,19 @@ def _inbox_sources(
         )
 
     department_id = _department_of(user)
+    if department_id is not None and roles & PREREVIEW_TASK_ROLES:
+        sources.append(
+            _InboxSource(
+                "prereview",
+                _("Pre-review for my department"),
+                _(
+                    "Online applications of joint items your department pre-reviews in "
+                    "parallel with the lead department (同步预审)."
+                ),
+                cases=prereview_task_cases(user, department_id),
+                always=False,
+            )
+        )
     if department_id is not None and roles & BACK_OFFICE_ROLES:
         sources.append(
             _InboxSource(

@@ -270,6 +270,7 @@ PARAMS: dict[str, type[ActionParams]] = {
     Action.VOID: ReasonParams,
     Action.ARCHIVE: ActionParams,
     Action.PASS_BY_DEFAULT: ActionParams,
+    Action.SUBMIT_SUPPLEMENT: ActionParams,
 }
 
 

@@ -66,9 +66,16 @@ from govhall.cases.services.action_params import (
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.guards import guard_refusal, head_decision
 from govhall.cases.services.joint import joint_tasks_start
+from govhall.cases.services.library import library_keep
+from govhall.cases.services.licences import licence_issue
 from govhall.cases.services.messages import tell_applicant
 from govhall.cases.services.notices import notice_issue
 from govhall.cases.services.permissions import Standing, status_refusal
+from govhall.cases.services.prereview import (
+    prereview_lead_pass,
+    prereview_tasks_end,
+    prereview_tasks_reopen,
+)
 from govhall.cases.statuses import (
     CaseKind,
     CaseStatus,
@@ -235,8 +242,18 @@ def _case_materials(step: Step, ids: list[int], key: str) -> list[CaseMaterial]:
 # --- handlers (validate, then set) ----------------------------------------------------------
 
 
+def _end_prereview(step: Step, note: str) -> None:
+    """同步预审: a return or a supplement request ends every department's open task."""
+
+    def end(case: Case) -> None:
+        prereview_tasks_end(case=case, actor=step.actor, note=note, at=step.now)
+
+    step.after.append(end)
+
+
 def _prereview_pass(step: Step, params: ActionParams) -> None:
     _claim_window(step)
+    step.after.append(lambda case: prereview_lead_pass(case=case, actor=step.actor, at=step.now))
 
 
 def _prereview_return(step: Step, params: ReasonBasisParams) -> None:
@@ -251,6 +268,7 @@ def _prereview_return(step: Step, params: ReasonBasisParams) -> None:
     step.data.update({"reason": reason, "basis": basis})
     step.notice(NoticeKind.PREREVIEW_RETURN, {"reason": reason, "basis": basis})
     step.sms = "prereview_returned"
+    _end_prereview(step, _("Ended: the case was returned at pre-review."))
 
 
 def _request_supplement(step: Step, params: RequestSupplementParams) -> None:
@@ -306,6 +324,35 @@ def _request_supplement(step: Step, params: RequestSupplementParams) -> None:
         NoticeKind.ONE_TIME, {"missing": sorted(listed_ids), "extra_items": extra}, override
     )
     step.sms = "supplement"
+    if case.status == CaseStatus.SUBMITTED:
+        _end_prereview(step, _("Ended: a supplement was requested (one-time notice)."))
+
+
+def _submit_supplement(step: Step, params: ActionParams) -> None:
+    """The applicant uploaded online what the one-time notice asked for (the online app stored
+    the files and marked the materials first): back to pre-review, every department again."""
+    case = step.case
+    still = list(
+        case.materials.filter(
+            is_main=True, received=False, pending=False, not_applicable=False
+        ).values_list("name", flat=True)
+    )
+    if still:
+        step.error(
+            "materials",
+            _("Main materials are still missing: %(names)s.") % {"names": "、".join(still)},
+        )
+        return
+    step.data["supplied"] = list(
+        case.materials.filter(received=True, received_on=step.today)
+        .order_by("position", "id")
+        .values_list("name", flat=True)
+    )
+
+    def reopen(fresh: Case) -> None:
+        prereview_tasks_reopen(case=fresh, at=step.now)
+
+    step.after.append(reopen)
 
 
 def _receive_supplement(step: Step, params: ReceivedParams) -> None:
@@ -387,6 +434,12 @@ def _accept(step: Step, params: AcceptParams) -> None:
     if case.window_id is None:
         _claim_window(step)
     step.set(kind=kind, accepted_at=step.now)
+
+    # Issue 19 item 4: what was verified on the case is kept in the applicant's library.
+    def keep(accepted: Case) -> None:
+        library_keep(case=accepted, actor=step.actor, at=step.now)
+
+    step.after.append(keep)
     if kind == CaseKind.IMMEDIATE:
         step.set(promised_days=0)
     _start_clock(step)
@@ -715,6 +768,15 @@ def _deliver(step: Step, params: DeliverParams) -> None:
         delivered_at=step.now,
     )
     step.data.update({"method": method, "recipient_name": recipient, "tracking_number": tracking})
+    if case.channel == Channel.ONLINE:  # issue 19: the online applicant hears of the hand-over
+        step.sms = "delivered"
+    # Issue 19 item 4: delivering an approval of an item that issues licences issues one.
+    if case.status == CaseStatus.CERTIFICATE_READY and case.item.issues_licence:
+
+        def issue(delivered: Case) -> None:
+            licence_issue(case=delivered, actor=step.actor, at=step.now)
+
+        step.after.append(issue)
 
 
 def _with_reason(message: Promise) -> Callable[[Step, ReasonParams], None]:
@@ -778,6 +840,7 @@ HANDLERS: dict[str, Callable[[Step, Any], None]] = {
     Action.VOID: _with_reason(gettext_lazy("Give the reason for voiding the case.")),
     Action.ARCHIVE: _archive,
     Action.PASS_BY_DEFAULT: _pass_by_default,
+    Action.SUBMIT_SUPPLEMENT: _submit_supplement,
 }
 
 
@@ -829,6 +892,23 @@ def case_pass_by_default(
         action=Action.PASS_BY_DEFAULT,
         expected_version=expected_version,
         note=str(_("Passed by timeout default: the step went over its time limit.")),
+        params=None,
+        at=at,
+    )
+
+
+def case_supplement_submit(
+    *, case: Case, note: str = "", at: datetime.datetime | None = None
+) -> Case:
+    """The applicant's supplement, uploaded online, sends `case` back to pre-review (the table's
+    applicant row `submit_supplement`, taken without a staff user; issue 19). The caller (the
+    online hall) checked the account and stored the files in the same transaction."""
+    return _act(
+        actor=None,
+        case=case,
+        action=Action.SUBMIT_SUPPLEMENT,
+        expected_version=None,
+        note=note,
         params=None,
         at=at,
     )
@@ -948,4 +1028,5 @@ __all__ = [
     "before_suspension",
     "case_act",
     "case_pass_by_default",
+    "case_supplement_submit",
 ]

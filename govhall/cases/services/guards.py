@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from govhall.cases.events import CaseEvent
 from govhall.cases.models import Case
-from govhall.cases.statuses import CaseKind, TaskStatus
+from govhall.cases.services.prereview import prereview_done, prereview_refusal
+from govhall.cases.statuses import CaseKind, Channel, TaskStatus
 from govhall.catalog.models import Authorization
 from govhall.core.models import Event, User
 from govhall.core.roles import Role, roles_of
@@ -90,6 +91,9 @@ GUARDS: dict[str, Callable[[Case], bool]] = {
     "has_pending": has_pending,
     "timeout_default": timeout_default,
     "not_reviewer": lambda case: True,  # on who acts only: PERSON_GUARDS
+    # issue 19: every department's pre-review task passed; the case came in online
+    "prereview_done": prereview_done,
+    "online": lambda case: case.channel == Channel.ONLINE,
 }
 
 
@@ -117,6 +121,10 @@ def _message(name: str, case: Case) -> str:
         return _("Overdue steps of this item do not default to approval.")
     if name == "not_archived":
         return _("This case is already archived.")
+    if name == "prereview_done":
+        return prereview_refusal(case)
+    if name == "online":
+        return _("Only an online case takes a supplement uploaded online.")
     return _("This action is not possible for this case now.")
 
 

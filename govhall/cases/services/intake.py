@@ -79,6 +79,11 @@ accepted, not voided or withdrawn, within `GOVHALL_MATERIAL_REUSE_DAYS`). A cond
 (non-empty `Material.condition`, e.g. 委托书 只在委托代理人办理时) marked not applicable is never
 missing: not in the proposal, not in the one-time notice, not in acceptance. Both are recorded on
 the case material and in the receive event.
+
+Issue 19 item 4: the reuse rule is the material library's (`queries.reuse`, one rule for the
+window and online); a material with `Material.licence_item` counts as handed in when a valid
+electronic licence of the applicant for that item stands for it (`MaterialCheck.licence`,
+recorded in `CaseMaterial.licence`). A reused material records its library entry.
 """
 
 from __future__ import annotations
@@ -96,13 +101,21 @@ from django.utils.translation import gettext_lazy
 from govhall.cases.case_transitions import Action
 from govhall.cases.events import CaseEvent
 from govhall.cases.kinds import accepted_kind
-from govhall.cases.models import Applicant, Case, CaseMaterial
-from govhall.cases.queries.reuse import may_reuse
+from govhall.cases.models import Applicant, ApplicantMaterial, Case, CaseMaterial
+from govhall.cases.queries.licences import licence_for_material
+from govhall.cases.queries.reuse import reusable_entry
 from govhall.cases.services.action_params import action_params
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.errors import IdempotencyKeyReused
 from govhall.cases.services.numbers import next_case_number
-from govhall.cases.statuses import ApplicantKind, CaseKind, CaseStatus, Channel
+from govhall.cases.services.prereview import prereview_tasks_open
+from govhall.cases.statuses import (
+    WINDOW_CHANNELS,
+    ApplicantKind,
+    CaseKind,
+    CaseStatus,
+    Channel,
+)
 from govhall.catalog.models import Authorization, ItemWindow, Material, ServiceItem
 from govhall.core import idnumbers
 from govhall.core.events import record_event
@@ -140,11 +153,25 @@ class MaterialCheck:
     held_not_brought: bool = False
     not_applicable: bool = False
     reused_from: int | None = None
+    # Issue 19 item 4: taken from the applicant's library by entry (online), or stood for by a
+    # valid electronic licence of the applicant (`Material.licence_item`).
+    library_entry: int | None = None
+    licence: int | None = None
 
     @property
     def handed_in(self) -> bool:
-        """Ticked as received, or reused from a verified earlier case."""
-        return self.received or self.reused_from is not None
+        """Ticked as received, reused from the library (a verified earlier case), or stood for
+        by an electronic licence."""
+        return (
+            self.received
+            or self.reused_from is not None
+            or self.library_entry is not None
+            or self.licence is not None
+        )
+
+    @property
+    def reused(self) -> bool:
+        return self.reused_from is not None or self.library_entry is not None
 
 
 class Outcome(models.TextChoices):
@@ -402,12 +429,23 @@ def _flag_errors(
             _("%(name)s is marked both not applicable and handed in or to come.")
             % {"name": material.name},
         )
-    if check.reused_from is None:
+    if check.licence is not None:
+        _licence_errors(material, check, id_number, now, errors)
+    if not check.reused:
         return
     if check.pending or check.held_not_brought:
         errors.add("materials", _("A reused material cannot be pending or “has it, not brought”."))
-    elif not id_number or not may_reuse(
-        id_number=id_number, material=material, case_id=check.reused_from, now=now
+    elif check.licence is not None:
+        errors.add("materials", _("A material comes from the library or a licence, not both."))
+    elif (
+        reusable_entry(
+            id_number=id_number,
+            material=material,
+            case_id=check.reused_from,
+            entry_id=check.library_entry,
+            now=now,
+        )
+        is None
     ):
         errors.add(
             "materials",
@@ -417,6 +455,55 @@ def _flag_errors(
             )
             % {"name": material.name},
         )
+
+
+def _licence_errors(
+    material: Material,
+    check: MaterialCheck,
+    id_number: str,
+    now: datetime.datetime | None,
+    errors: FieldErrors,
+) -> None:
+    """Issue 19 item 4: a licence stands for a material only when the material accepts that
+    item's licence and the licence is a valid one of this applicant."""
+    if check.pending or check.held_not_brought:
+        errors.add(
+            "materials", _("A material stood for by a licence cannot be pending or to come.")
+        )
+    elif check.licence is None or (
+        licence_for_material(
+            id_number=id_number, material=material, licence_id=check.licence, now=now
+        )
+        is None
+    ):
+        errors.add(
+            "materials",
+            _(
+                "%(name)s cannot be stood for by that licence: it is not a valid electronic "
+                "licence of this applicant accepted for this material."
+            )
+            % {"name": material.name},
+        )
+
+
+def _library_links(
+    case: Case, checks: list[MaterialCheck], materials: dict[int, Material]
+) -> dict[int, int]:
+    """The library entry of each reused material (checked valid before), by material id."""
+    links: dict[int, int] = {}
+    for check in checks:
+        if not check.reused or check.material_id not in materials:
+            continue
+        entry = reusable_entry(
+            id_number=case.applicant.id_number,
+            material=materials[check.material_id],
+            case_id=check.reused_from,
+            entry_id=check.library_entry,
+            now=case.received_at,
+        )
+        if entry is not None:
+            links[check.material_id] = entry.pk
+    return links
 
 
 def check_material_flags(
@@ -482,6 +569,7 @@ def _create_materials(
     pending: bool = True,
 ) -> None:
     by_material = {check.material_id: check for check in checks}
+    library = _library_links(case, checks, materials)
     rows = []
     for material in sorted(materials.values(), key=lambda m: (m.position, m.pk)):
         check = by_material.get(material.pk)
@@ -501,10 +589,24 @@ def _create_materials(
                 pending=is_pending,
                 due_on=pending_due_on if is_pending else None,
                 not_applicable=bool(check and check.not_applicable and not received),
-                reused_from_id=check.reused_from if check and received else None,
+                reused_from_id=_reused_case(check, library) if check and received else None,
+                library_entry_id=library.get(material.pk) if received else None,
+                licence_id=check.licence if check and received else None,
             )
         )
     CaseMaterial.objects.bulk_create(rows)
+
+
+def _reused_case(check: MaterialCheck, library: dict[int, int]) -> int | None:
+    """The earlier case a reused material was verified on (named at the window, or the case of
+    the library entry chosen online)."""
+    if check.reused_from is not None or check.material_id not in library:
+        return check.reused_from
+    return (
+        ApplicantMaterial.objects.filter(pk=library[check.material_id])
+        .values_list("verified_on_case_id", flat=True)
+        .first()
+    )
 
 
 def _create_case(key: str | None, **fields: Any) -> tuple[Case, bool]:
@@ -544,8 +646,13 @@ def case_receive(
     joint_departments: list[Department] | None = None,
     idempotency_key: str | None = None,
     at: datetime.datetime | None = None,
+    channel: str = Channel.WINDOW,
 ) -> Case:
-    """Receive an application at `window` and end intake in `outcome` (see the module doc)."""
+    """Receive an application at `window` and end intake in `outcome` (see the module doc).
+
+    `channel` says where the case came from: the window itself (the default), a 12345 hotline
+    order or an assignment by a higher level (上级交办). "online" is refused here: online cases
+    come only from online submission (`case_submit_online`)."""
     now = at or timezone.now()
     today = timezone.localdate(now)
     errors = FieldErrors()
@@ -564,6 +671,11 @@ def case_receive(
     basis = (basis or "").strip()
     if outcome not in Outcome.values:
         errors.add("outcome", _("Choose how intake ends."))
+    if channel not in WINDOW_CHANNELS:
+        errors.add(
+            "channel",
+            _("Choose where the case came from: the window, the 12345 hotline or a higher level."),
+        )
     if not item.is_active:
         errors.add("item", _("This item is not published."))
     authorization = (
@@ -645,7 +757,7 @@ def case_receive(
             department_id=item.department_id,
             applicant=person,
             status=CaseStatus.RECEIVED,
-            channel=Channel.WINDOW,
+            channel=channel,
             authorization=authorization,
             received_window=window,
             received_by=actor,
@@ -680,10 +792,16 @@ def case_receive(
                 "proposed": proposal.outcome,
                 "chosen": outcome,
                 "green_channel": green_channel,
-                "channel": Channel.WINDOW,
+                "channel": channel,
                 "held_not_brought": [m.name for m in ordered if m.pk in held],
                 "not_applicable": [m.name for m in ordered if m.pk in excused],
                 "reused": {m.name: reused[m.pk] for m in ordered if m.pk in reused},
+                "licences": {
+                    m.name: c.licence
+                    for c in materials
+                    for m in ordered
+                    if c.licence is not None and m.pk == c.material_id
+                },
                 "promised": [
                     catalog[pk].name
                     for pk in pending_ids
@@ -820,6 +938,8 @@ def case_submit_online(
         if not created:
             return case, False
         _create_materials(case, catalog, materials, today)
+        # 抄告相关、同步预审: the lead and each participating department see it at once
+        prereview_tasks_open(case=case, at=now)
         record_event(
             actor=actor,
             action=CaseEvent.SUBMIT,

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from govhall.cases.models import Case, CaseMaterial, Notice
 from govhall.cases.notice_render import progress_url_for
+from govhall.cases.signals import applicant_told
 from govhall.cases.statuses import SUSPENSION_REASON_SMS, CaseStatus, NoticeKind
 from govhall.core.notify import send_sms
 
@@ -39,6 +40,8 @@ PURPOSES = frozenset(
         "suspended",
         "resumed",
         "deadline_moved",
+        # issue 19: an online case's result handed over (pickup or express)
+        "delivered",
     }
 )
 _RELATED = ("center", "item", "applicant", "window", "escalated_to")
@@ -90,12 +93,16 @@ def _send(case_id: int, purpose: str) -> None:
 
 def _send_to(case: Case, purpose: str) -> None:
     try:
-        phone = (case.applicant.phone or "").strip()
-        if not phone:
-            log.warning("tell_applicant: case %s has no applicant phone", case.number)
-            return
         text = sms_text(case, purpose)
-        send_sms(to=phone, text=text, purpose=f"case.{purpose}", obj=case, center_id=case.center_id)
+        phone = (case.applicant.phone or "").strip()
+        if phone:
+            send_sms(
+                to=phone, text=text, purpose=f"case.{purpose}", obj=case, center_id=case.center_id
+            )
+        else:
+            log.warning("tell_applicant: case %s has no applicant phone", case.number)
+        # issue 19: the online hall shows it on the applicant's accounts' pages too
+        applicant_told.send_robust(sender=Case, case=case, purpose=purpose, text=text)
     except Exception:  # a failed SMS must never break the action that caused it
         log.exception("tell_applicant(%s, %s) failed", case.pk, purpose)
 
@@ -186,6 +193,13 @@ def sms_text(case: Case, purpose: str) -> str:
         )
     if purpose == "resumed":
         return f"{about}已恢复办理，{_promise(case)}{_progress_hint(case)}"
+    if purpose == "delivered":
+        if case.delivery_method == "express":
+            number = case.tracking_number
+            how = f"已通过快递寄出，运单号{number}。" if number else "已通过快递寄出。"
+        else:
+            how = "已在窗口领取。"
+        return f"{about}的办理结果{how}{_progress_hint(case)}"
     if purpose == "deadline_moved":
         return (
             f"{about}因办事大厅休息日调整，{_promise(case)}"

@@ -237,12 +237,31 @@ def progress_lookup(
 
 def case_progress(case: Case, *, today: datetime.date) -> CaseProgress:
     """What the public may see of `case` (call only after the applicant proved who they are)."""
-    events = list(
-        Event.objects.for_object(case)
-        .filter(action__in=list(PUBLIC_STEPS))
-        .order_by("at", "id")
-        .values_list("action", "at")
-    )
+    return cases_progress([case], today=today)[case.pk]
+
+
+def cases_progress(cases: list[Case], *, today: datetime.date) -> dict[int, CaseProgress]:
+    """`case_progress` of many cases in one query of the event log (the applicant's own page,
+    issue 19 item 3), by case id. The cases need applicant, item, department and center."""
+    by_case: dict[str, list[tuple[str, datetime.datetime]]] = {str(c.pk): [] for c in cases}
+    if cases:
+        rows = (
+            Event.objects.filter(
+                object_type=Case._meta.label_lower,
+                object_id__in=list(by_case),
+                action__in=list(PUBLIC_STEPS),
+            )
+            .order_by("at", "id")
+            .values_list("object_id", "action", "at")
+        )
+        for object_id, action, at in rows:
+            by_case[object_id].append((action, at))
+    return {c.pk: _progress_of(c, by_case[str(c.pk)], today=today) for c in cases}
+
+
+def _progress_of(
+    case: Case, events: list[tuple[str, datetime.datetime]], *, today: datetime.date
+) -> CaseProgress:
     steps = [ProgressStep(name=str(PUBLIC_STEPS[action]), at=at) for action, at in events]
     outcome = _OUTCOME_BY_STATUS.get(CaseStatus(case.status), "")
     if case.status == CaseStatus.DELIVERED:

@@ -103,6 +103,12 @@ class ServiceItem(TimeStampedModel):
     limit_delivery_days = models.PositiveSmallIntegerField(
         _("delivery limit (working days)"), null=True, blank=True
     )
+    # Issue 19 item 4: delivering an approved case of this item issues an electronic licence
+    # (电子证照) valid for `licence_valid_years` (empty: no expiry).
+    issues_licence = models.BooleanField(_("issues an electronic licence"), default=False)
+    licence_valid_years = models.PositiveSmallIntegerField(
+        _("licence valid for (years)"), null=True, blank=True
+    )
     is_active = models.BooleanField(_("published"), default=True)
     windows: models.ManyToManyField[Window, ItemWindow] = models.ManyToManyField(
         Window, through="ItemWindow", verbose_name=_("windows"), related_name="items", blank=True

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from govhall.catalog.models import FeeItem, ItemWindow, JointDepartmentDays, Material, ServiceItem
+from govhall.catalog.models import (
+    FeeItem,
+    FormField,
+    ItemWindow,
+    JointDepartmentDays,
+    Material,
+    ServiceItem,
+)
 from govhall.org.models import Center
 
 
@@ -71,6 +78,17 @@ def export_fees(center: Center) -> Iterator[tuple[str, FeeItem]]:
     )
     for fee in fees.iterator(chunk_size=2000):
         yield fee.item.code, fee
+
+
+def export_form_fields(center: Center) -> Iterator[tuple[str, FormField]]:
+    """The online application forms' fields (issue 19 item 2), item by item, in order."""
+    fields = (
+        FormField.objects.filter(item__center=center)
+        .select_related("item")
+        .order_by("item__department__code", "item__code", "position", "id")
+    )
+    for form_field in fields.iterator(chunk_size=2000):
+        yield form_field.item.code, form_field
 
 
 def export_item_windows(center: Center) -> Iterator[tuple[str, int, str]]:

@@ -69,7 +69,9 @@ def item_details(item: ServiceItem) -> ServiceItem:
     """The item again, with materials, fees, windows and joint departments prefetched."""
     return (
         ServiceItem.objects.select_related("center", "department")
-        .prefetch_related("materials", "fees", "joint_departments", windows_prefetch())
+        .prefetch_related(
+            "materials", "fees", "joint_departments", "form_fields", windows_prefetch()
+        )
         .get(pk=item.pk)
     )
 

@@ -55,6 +55,7 @@ from govhall.org.models.centers import LEVEL_RANK, CenterLevel
 
 MAX_DAYS = 999
 ON_THE_SPOT_MAX_PROMISED_DAYS = 1
+MAX_LICENCE_YEARS = 99  # issue 19 item 4: an electronic licence's validity in years
 CODE_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
 
 # Fields `item_create`/`item_update` accept besides the named parameters.
@@ -77,6 +78,8 @@ ITEM_FIELDS = frozenset(
         "visits_required",
         "deciding_level",
         "overdue_defaults_to_approval",
+        "issues_licence",
+        "licence_valid_years",
         "is_active",
         *LIMIT_FIELDS,
     }
@@ -174,6 +177,19 @@ def item_rule_errors(item: ServiceItem, center_level: str) -> FieldErrors:
                 )
                 % {"step": step.label, "min": STEP_LIMIT_MIN_DAYS, "max": STEP_LIMIT_MAX_DAYS},
             )
+    if item.licence_valid_years is not None:
+        whole_number_between(
+            errors,
+            "licence_valid_years",
+            item.licence_valid_years,
+            minimum=1,
+            maximum=MAX_LICENCE_YEARS,
+            message=_(
+                "The licence's validity must be a whole number of years from 1 to %(max)d, or "
+                "empty for no expiry."
+            )
+            % {"max": MAX_LICENCE_YEARS},
+        )
     whole_number_between(
         errors,
         "visits_required",

@@ -19,9 +19,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from govhall.catalog.models import Authorization, ItemType, Material
+from govhall.catalog.models import Authorization, FieldType, ItemType, Material
 from govhall.catalog.queries.export import (
     export_fees,
+    export_form_fields,
     export_item_windows,
     export_items,
     export_joint_codes,
@@ -31,6 +32,8 @@ from govhall.catalog.spreadsheet.files import export_name
 from govhall.catalog.spreadsheet.format import (
     AUTHORIZATION_LABELS,
     FEE_COLUMNS,
+    FIELD_TYPE_LABELS,
+    FORM_FIELD_COLUMNS,
     FORM_LABELS,
     ITEM_COLUMNS,
     LEVEL_LABELS,
@@ -38,6 +41,7 @@ from govhall.catalog.spreadsheet.format import (
     MATERIAL_COLUMNS,
     SHEET_COLUMNS,
     SHEET_FEES,
+    SHEET_FORM,
     SHEET_ITEMS,
     SHEET_MATERIALS,
     SHEET_README,
@@ -113,6 +117,8 @@ def export_catalog(center: Center) -> bytes:
             _yes_no(item.overdue_defaults_to_approval),
             _yes_no(item.is_active),
             *[getattr(item, name) for name in LIMIT_FIELDS],
+            _yes_no(item.issues_licence),
+            item.licence_valid_years,
         ]
         items_sheet.append(_row(items_sheet, values))
     materials_sheet = workbook.create_sheet(SHEET_MATERIALS)
@@ -146,6 +152,20 @@ def export_catalog(center: Center) -> bytes:
     for code, number, authorization in export_item_windows(center):
         values = [code, number, AUTHORIZATION_LABELS[Authorization(authorization)]]
         windows_sheet.append(_row(windows_sheet, values))
+    form_sheet = workbook.create_sheet(SHEET_FORM)
+    _header(form_sheet, FORM_FIELD_COLUMNS, [30, 6, 18, 24, 10, 6, 36, 30])
+    for code, form_field in export_form_fields(center):
+        values = [
+            code,
+            form_field.position + 1,
+            form_field.key,
+            form_field.label,
+            FIELD_TYPE_LABELS[FieldType(form_field.field_type)],
+            _yes_no(form_field.required),
+            form_field.choices,
+            form_field.help_text,
+        ]
+        form_sheet.append(_row(form_sheet, values))
     _readme(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -178,6 +198,10 @@ def _readme(workbook: Workbook) -> None:
         "收费依据": "收费标准的批准文件",
         "窗口编号": "本中心的窗口编号",
         "授权方式": "、".join(AUTHORIZATION_LABELS.values()),
+        "字段键名": "表单字段的键名：小写字母、数字、_ 或 -，以字母开头；同一事项内不重复",
+        "字段类型": "、".join(FIELD_TYPE_LABELS.values()) + "；留空为文本",
+        "必填": "是 / 否；留空为是",
+        "选项": "选项类字段的可选值，至少两个，每行一个或用 | 分隔",
     }
     for name, columns in SHEET_COLUMNS.items():
         for column in columns:

@@ -24,6 +24,10 @@ columns and sheets are ignored). Rows are keyed by the implementation code (实�
 窗口 (windows)
     实施编码*, 窗口编号* (a window number of the target center), 授权方式 (全部授权 部分授权
     有限授权)
+表单 (the online application form, issue 19 item 2)
+    实施编码*, 序号, 字段键名* (lowercase letters, digits, _ or -, starting with a letter),
+    字段名称*, 字段类型 (文本 多行文本 数字 日期 选项 手机号 身份证号; empty: 文本), 必填 (是/否;
+    empty: 是), 选项 (for 选项 fields: at least two, one per line or separated by |), 填写提示
 
 Import is an upsert into one center: a code of that center updates the item (only the columns
 present in the file), a new code creates it, items not in the file stay as they are. For every
@@ -39,7 +43,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from govhall.catalog.models import Authorization, ItemType, Material
+from govhall.catalog.models import Authorization, FieldType, ItemType, Material
 from govhall.catalog.step_limits import LIMIT_FIELDS, Step, limit_field
 from govhall.org.models.centers import CenterLevel
 
@@ -47,8 +51,9 @@ SHEET_ITEMS = "事项"
 SHEET_MATERIALS = "材料"
 SHEET_FEES = "收费"
 SHEET_WINDOWS = "窗口"
+SHEET_FORM = "表单"
 SHEET_README = "说明"
-SHEET_ORDER = (SHEET_ITEMS, SHEET_MATERIALS, SHEET_FEES, SHEET_WINDOWS)
+SHEET_ORDER = (SHEET_ITEMS, SHEET_MATERIALS, SHEET_FEES, SHEET_WINDOWS, SHEET_FORM)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -82,6 +87,15 @@ AUTHORIZATION_LABELS = {
     Authorization.LIMITED: "有限授权",
 }
 MAIN_LABELS = {True: "主件", False: "附件"}
+FIELD_TYPE_LABELS = {
+    FieldType.TEXT: "文本",
+    FieldType.TEXTAREA: "多行文本",
+    FieldType.NUMBER: "数字",
+    FieldType.DATE: "日期",
+    FieldType.CHOICE: "选项",
+    FieldType.PHONE: "手机号",
+    FieldType.ID_NUMBER: "身份证号",
+}
 STEP_HEADERS = {
     Step.PREREVIEW: "预审时限",
     Step.ACCEPTANCE: "受理时限",
@@ -113,6 +127,7 @@ LEVEL_VALUES = _values_of(
 )
 FORM_VALUES = _values_of(FORM_LABELS, ("原件及复印件", Material.Form.BOTH))
 AUTHORIZATION_VALUES = _values_of(AUTHORIZATION_LABELS)
+FIELD_TYPE_VALUES = _values_of(FIELD_TYPE_LABELS, ("单选", FieldType.CHOICE))
 MAIN_VALUES = {"主件": True, "附件": False, "是": True, "否": False}
 
 
@@ -146,6 +161,9 @@ ITEM_COLUMNS = (
     Column("超时默认通过", "overdue_defaults_to_approval", "bool"),
     Column("公开", "is_active", "bool"),
     *[Column(f"{STEP_HEADERS[step]}（工作日）", limit_field(step), "int") for step in Step],
+    # Issue 19 item 4: electronic licences (after the step limits: older workbooks still read).
+    Column("出具电子证照", "issues_licence", "bool"),
+    Column("证照有效期（年）", "licence_valid_years", "int"),
 )
 MATERIAL_COLUMNS = (
     Column("实施编码", "code", required=True),
@@ -174,11 +192,22 @@ WINDOW_COLUMNS = (
     Column("窗口编号", "window", "int", required=True),
     Column("授权方式", "authorization", "choice", choices=AUTHORIZATION_VALUES),
 )
+FORM_FIELD_COLUMNS = (
+    Column("实施编码", "code", required=True),
+    Column("序号", "position", "int"),
+    Column("字段键名", "key", required=True),
+    Column("字段名称", "label", required=True),
+    Column("字段类型", "field_type", "choice", choices=FIELD_TYPE_VALUES),
+    Column("必填", "required", "bool"),
+    Column("选项", "choices"),
+    Column("填写提示", "help_text"),
+)
 SHEET_COLUMNS = {
     SHEET_ITEMS: ITEM_COLUMNS,
     SHEET_MATERIALS: MATERIAL_COLUMNS,
     SHEET_FEES: FEE_COLUMNS,
     SHEET_WINDOWS: WINDOW_COLUMNS,
+    SHEET_FORM: FORM_FIELD_COLUMNS,
 }
 # Defaults of optional item columns for new items (existing items keep their values).
 ITEM_DEFAULTS: dict[str, Any] = {
@@ -192,6 +221,8 @@ ITEM_DEFAULTS: dict[str, Any] = {
     "procedure": "",
     "deciding_level": "",
     "overdue_defaults_to_approval": False,
+    "issues_licence": False,
+    "licence_valid_years": None,
     "is_active": True,
     **dict.fromkeys(LIMIT_FIELDS),  # empty: the installation's default
 }
@@ -213,6 +244,8 @@ ITEM_WRITABLE = (
     "procedure",
     "deciding_level",
     "overdue_defaults_to_approval",
+    "issues_licence",
+    "licence_valid_years",
     "is_active",
     *LIMIT_FIELDS,
 )

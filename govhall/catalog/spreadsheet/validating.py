@@ -17,8 +17,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from govhall.catalog.models import Authorization, FeeItem, ItemWindow, Material, ServiceItem
+from govhall.catalog.models import (
+    Authorization,
+    FeeItem,
+    FormField,
+    ItemWindow,
+    Material,
+    ServiceItem,
+)
 from govhall.catalog.services.fees import fee_rule_errors
+from govhall.catalog.services.form_fields import form_field_errors
 from govhall.catalog.services.items import code_taken_message, item_rule_errors
 from govhall.catalog.services.material_files import SLOTS, check_file_bytes
 from govhall.catalog.services.materials import material_rule_errors
@@ -30,11 +38,13 @@ from govhall.catalog.spreadsheet.files import (
 )
 from govhall.catalog.spreadsheet.format import (
     FEE_COLUMNS,
+    FORM_FIELD_COLUMNS,
     ITEM_COLUMNS,
     ITEM_DEFAULTS,
     MATERIAL_COLUMNS,
     SHEET_COLUMNS,
     SHEET_FEES,
+    SHEET_FORM,
     SHEET_ITEMS,
     SHEET_MATERIALS,
     SHEET_WINDOWS,
@@ -100,6 +110,8 @@ class ImportPlan:
     materials: list[tuple[str, Material]] = field(default_factory=list)
     fees: list[tuple[str, FeeItem]] = field(default_factory=list)
     windows: list[tuple[str, ItemWindow]] = field(default_factory=list)
+    # Issue 19 item 2: the online application form's fields (the 表单 sheet).
+    form_fields: list[tuple[str, FormField]] = field(default_factory=list)
     # Issue 18 item 5: the zip of blank forms and samples uploaded with the workbook, and the
     # files the import attaches from it (code, material name, slot, type, bytes) for events.
     files: FilesArchive | None = None
@@ -193,6 +205,8 @@ class _Validator:
             self._validate_fees(self.plan.sheets[SHEET_FEES])
         if SHEET_WINDOWS in self.plan.sheets:
             self._validate_windows(self.plan.sheets[SHEET_WINDOWS])
+        if SHEET_FORM in self.plan.sheets:
+            self._validate_form_fields(self.plan.sheets[SHEET_FORM])
         self._validate_fee_flags()
         self.progress.flush()
 
@@ -402,6 +416,27 @@ class _Validator:
                 self.plan.fees.append((code, fee))
                 if code in self.plan.items:
                     self.plan.items[code].fee_rows += 1
+
+    def _validate_form_fields(self, sheet: SheetRows) -> None:
+        headers = {c.field: c.header for c in FORM_FIELD_COLUMNS}
+        keys: set[tuple[str, str]] = set()
+        for row, raw in sheet.rows:
+            self.progress.step()
+            code = self._item_code(sheet, row, raw)
+            values = self._cells(sheet, row, raw)
+            if values is None or code is None:
+                continue
+            options = str(values.get("choices") or "").replace("|", "\n")
+            cleaned, errors = form_field_errors(
+                {**values, "choices": options, "required": values.get("required")}, item=None
+            )
+            if cleaned["key"] and (code, cleaned["key"]) in keys:
+                errors.add("key", _("The item's form has a field with this key already."))
+            self._report(sheet.name, row, errors, headers)
+            if not errors:
+                keys.add((code, cleaned["key"]))
+                position = values.get("position") or 0
+                self.plan.form_fields.append((code, FormField(position=position, **cleaned)))
 
     def _validate_windows(self, sheet: SheetRows) -> None:
         headers = {c.field: c.header for c in WINDOW_COLUMNS}

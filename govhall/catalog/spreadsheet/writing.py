@@ -16,10 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.catalog.events import CatalogEvent
-from govhall.catalog.models import FeeItem, ItemWindow, JointDepartmentDays, Material, ServiceItem
+from govhall.catalog.models import (
+    FeeItem,
+    FormField,
+    ItemWindow,
+    JointDepartmentDays,
+    Material,
+    ServiceItem,
+)
 from govhall.catalog.spreadsheet.format import (
     ITEM_WRITABLE,
     SHEET_FEES,
+    SHEET_FORM,
     SHEET_ITEMS,
     SHEET_MATERIALS,
     SHEET_WINDOWS,
@@ -256,6 +264,13 @@ def write_import(
         _file_events(plan, actor=actor, center_id=center.pk, pk_of=pk_of, now=now, job_id=job_id)
     outcome.fees = replace(FeeItem, plan.fees, SHEET_FEES in plan.sheets)
     outcome.windows = replace(ItemWindow, plan.windows, SHEET_WINDOWS in plan.sheets)
+    # Issue 19 item 2: the online application form, in the order of the 序号 column.
+    plan.form_fields.sort(key=lambda row: (row[0], row[1].position))
+    numbered: dict[str, int] = {}
+    for code, form_field in plan.form_fields:
+        form_field.position = numbered.get(code, 0)
+        numbered[code] = form_field.position + 1
+    replace(FormField, plan.form_fields, SHEET_FORM in plan.sheets)
 
     new_codes = {item.code for item in new_items}
     _insert_rows(

@@ -9,6 +9,12 @@ from django.core.exceptions import ValidationError
 from govhall.catalog.events import CatalogEvent
 from govhall.catalog.models import Authorization, ItemType, ServiceItem
 from govhall.catalog.services.fees import fee_add, fee_remove, fee_update
+from govhall.catalog.services.form_fields import (
+    form_field_add,
+    form_field_move,
+    form_field_remove,
+    form_field_update,
+)
 from govhall.catalog.services.imports import import_catalog
 from govhall.catalog.services.item_windows import item_window_remove, item_window_set
 from govhall.catalog.services.items import (
@@ -71,6 +77,12 @@ def test_every_event_the_catalog_writes_is_registered(
     )
     material_file_remove(actor=director, material=first, slot="blank_form")
     material_remove(actor=director, material=first)
+    # Issue 19 item 2: the online application form.
+    shop = form_field_add(actor=director, item=item, data={"key": "shop", "label": "店名"})
+    form_field_add(actor=director, item=item, data={"key": "phone", "label": "电话"})
+    form_field_update(actor=director, field=shop, data={"label": "店铺名称"})
+    form_field_move(actor=director, field=shop, up=False)
+    form_field_remove(actor=director, field=shop)
     fee = fee_add(
         actor=director, item=item, name="工本费", standard_amount="10", standard_basis="文件"
     )

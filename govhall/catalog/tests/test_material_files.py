@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from govhall.catalog.events import CatalogEvent
 from govhall.catalog.services.material_files import (
     download_name,
-    file_kind_of,
     material_file_attach,
     material_file_remove,
 )
+from govhall.core.files import file_kind_of
 from govhall.core.models import Event
 from govhall.core.roles import Role
 from govhall.testing.factories import MaterialFactory, ServiceItemFactory, make_staff

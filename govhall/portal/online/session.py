@@ -15,9 +15,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from govhall.online.access.sessions import session_for_key
-from govhall.online.models import AccountSession
+from govhall.online.models import AccountSession, ApplicantAccount
 from govhall.online.services.sessions import session_touch
 
 LOGIN_URL_NAME = "portal:online_login"
@@ -50,6 +51,10 @@ class OnlineSessionMiddleware:
         request.online_session = session  # type: ignore[attr-defined]
         request.online_account = session.account if session else None  # type: ignore[attr-defined]
         response = self.get_response(request)
+        if session is not None:
+            # A page drawn for a signed-in applicant (the header shows the name) is never kept
+            # by a shared cache, even one that other pages mark public.
+            patch_cache_control(response, private=True, no_store=True)
         if raw_key and session is None and not getattr(request, "online_signed_in", False):
             clear_session_cookie(response)
         return response
@@ -67,3 +72,14 @@ def account_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def acting_applicant(request: HttpRequest) -> ApplicantAccount | None:
+    """The account the signed-in applicant acts for: the enterprise an agent chose to act for
+    (AccountSession.acting_for, cleared when the agent is removed), else the account itself;
+    None when nobody is signed in. Pages that apply or list cases use this, never
+    `request.online_account` directly."""
+    session: AccountSession | None = getattr(request, "online_session", None)
+    if session is None:
+        return None
+    return session.acting_for or session.account

@@ -50,7 +50,10 @@ def test_online_application_where_the_item_allows_it(client, settings, county, d
     settings.GOVHALL_ONLINE_HALL_URL = ""
     body = guide(client, item)
     assert 'id="apply-online"' in body and "可网上办理" in body
-    assert "https://" not in body.split('id="apply-online"')[1].split("</li>")[0]
+    online = body.split('id="apply-online"')[1].split("</li>")[0]
+    assert "https://" not in online
+    # The online hall's own application (issue 19 item 2).
+    assert 'href="/apply/items/ONLINE-1/"' in online
     settings.GOVHALL_ONLINE_HALL_URL = "https://zwfw.example.gov.cn/apply"
     assert 'href="https://zwfw.example.gov.cn/apply?item=ONLINE-1"' in guide(client, item)
     item.online_available = False

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core.events import record_event
+from govhall.core.files import IMAGE_KINDS, file_kind_of
 from govhall.core.models import User
 from govhall.core.validation import Conflict, FieldErrors, StateRefusal, refusal_error
 from govhall.org.models import Center, Staff, Window
@@ -72,11 +73,10 @@ class FindingDraft:
 
 
 def photo_type(head: bytes) -> str | None:
-    """The image type the first bytes of a file announce ("image/jpeg", "image/png"), or None."""
-    for content_type, (signature, _ext) in PHOTO_SIGNATURES.items():
-        if head.startswith(signature):
-            return content_type
-    return None
+    """The image type the first bytes of a file announce ("image/jpeg", "image/png"), or None
+    (judged by `govhall.core.files`, the one home for file types)."""
+    kind = file_kind_of(head)
+    return kind.content_type if kind in IMAGE_KINDS else None
 
 
 def _read_head(photo: UploadedFile) -> bytes:

@@ -15,13 +15,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from govhall.cases.models import Case
+from govhall.cases.models import Case, ElectronicLicence
 from govhall.cases.queries.reuse import ReuseOffer
 from govhall.cases.services.action_params import ActionParams, action_params
 from govhall.cases.services.intake import ApplicantData, MaterialCheck, Outcome
 from govhall.cases.statuses import (
+    WINDOW_CHANNELS,
     ApplicantKind,
     CaseKind,
+    Channel,
     DeliveryMethod,
     SuspensionReason,
     suspension_reason_of,
@@ -84,6 +86,14 @@ class IntakeForm(forms.Form):
     )
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
 
+    # Where the case came from (issue 18: counted apart in the statistics); online cases come
+    # only from online submission.
+    channel = forms.ChoiceField(
+        label=_("Came from"),
+        choices=[(c.value, c.label) for c in WINDOW_CHANNELS],
+        initial=Channel.WINDOW,
+        required=False,
+    )
     green_channel = forms.BooleanField(
         label=_("Green channel (priority; may accept with materials pending)"), required=False
     )
@@ -114,9 +124,12 @@ class IntakeForm(forms.Form):
         departments: list[Department],
         reuse: dict[int, ReuseOffer] | None = None,
         live: bool = False,
+        licences: dict[int, ElectronicLicence] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # Issue 19 item 4: the applicant's valid electronic licences standing for materials.
+        self.licences = licences or {}
         self.item = item
         self.window = window
         self.materials = materials
@@ -187,6 +200,8 @@ class IntakeForm(forms.Form):
                     "na": self[f"na_{key}"] if material.condition else None,
                     "offer": offer,
                     "reused": offer is not None and checks[key].reused_from == offer.case_id,
+                    "licence_offer": self.licences.get(key),
+                    "licensed": checks[key].licence is not None,
                 }
             )
         return rows
@@ -202,6 +217,16 @@ class IntakeForm(forms.Form):
         if shown:
             return offer.case_id if self.data.get(f"reuse_{key}") == str(offer.case_id) else None
         return offer.case_id if self.live else None
+
+    def licensed(self, key: int) -> int | None:
+        """The licence standing for a material: like a reuse offer, ticked when first shown in
+        the live proposal, then as the clerk left it."""
+        licence = self.licences.get(key)
+        if licence is None or not self.is_bound:
+            return None
+        if self.data.get(f"licence_offer_{key}") == str(licence.pk):
+            return licence.pk if self.data.get(f"licence_{key}") == str(licence.pk) else None
+        return licence.pk if self.live else None
 
     def _raw_bool(self, name: str) -> bool:
         """A checkbox as submitted, also when the rest of the form does not validate (the
@@ -228,8 +253,9 @@ class IntakeForm(forms.Form):
             # sets a reuse aside: the live proposal unticks it on the page.
             other = received or lacks or self._raw_bool(f"pending_{key}")
             other = other or (bool(material.condition) and self._raw_bool(f"na_{key}"))
-            reused = None if other else self.reused(key)
-            handed_in = received or reused is not None
+            licence = None if other else self.licensed(key)
+            reused = None if other or licence is not None else self.reused(key)
+            handed_in = received or reused is not None or licence is not None
             pending = self._raw_bool(f"pending_{key}") and not handed_in
             excused = bool(material.condition) and self._raw_bool(f"na_{key}") and not handed_in
             result.append(
@@ -244,6 +270,7 @@ class IntakeForm(forms.Form):
                     ),
                     not_applicable=excused,
                     reused_from=reused,
+                    licence=licence,
                 )
             )
         return result
@@ -583,6 +610,19 @@ class DeliverForm(CaseActionForm):
     )
     tracking_number = _text(_("Tracking number (express)"), max_length=64)
     param_names = ("method", "recipient_name", "id_last4", "tracking_number")
+
+    def __init__(self, *args: Any, case: Case, action: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, case=case, action=action, **kwargs)
+        # issue 19: what the applicant chose online (pickup, or express to an address)
+        if case.delivery_method:
+            chosen = str(DeliveryMethod(case.delivery_method).label)
+            if case.delivery_method == DeliveryMethod.EXPRESS and case.delivery_address:
+                chosen = f"{chosen}: {case.delivery_address}"
+            self.fields["method"].help_text = _("The applicant chose: %(choice)s") % {
+                "choice": chosen
+            }
+            if not self.is_bound:
+                self.fields["method"].initial = case.delivery_method
 
 
 ACTION_FORMS: dict[str, type[CaseActionForm]] = {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhall.workbench.cases import views
+from govhall.workbench.cases import prereview, views
 
 # URL names are joined into the "workbench" namespace by workbench/urls.py.
 urlpatterns = [
@@ -41,5 +41,16 @@ urlpatterns = [
         name="case_joint_proposal",
     ),
     path("cases/<int:case_id>/fees/", views.fee_record_view, name="case_fee"),
+    # issue 19: 同步预审 per department, and the files uploaded online (logged)
+    path(
+        "cases/<int:case_id>/prereview-tasks/<int:task_id>/",
+        prereview.prereview_task_view,
+        name="case_prereview_task",
+    ),
+    path(
+        "cases/<int:case_id>/materials/<int:material_id>/file",
+        prereview.case_material_file,
+        name="case_material_file",
+    ),
     path("outbox/", views.outbox, name="outbox"),
 ]

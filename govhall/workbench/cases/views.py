@@ -49,10 +49,11 @@ from govhall.cases.case_transitions import (
     Action,
 )
 from govhall.cases.clock import days_left, pending_overdue, urgency
-from govhall.cases.models import Case, Notice
+from govhall.cases.models import Case, ElectronicLicence, Notice
 from govhall.cases.notice_render import notice_context, notice_pdf, progress_url_for
 from govhall.cases.queries import cases as queries
 from govhall.cases.queries.joint import proposals_of_case
+from govhall.cases.queries.licences import licence_offers
 from govhall.cases.queries.reuse import ReuseOffer, reuse_offers
 from govhall.cases.services.actions import case_act
 from govhall.cases.services.errors import CaseConflict
@@ -95,6 +96,7 @@ from govhall.workbench.cases.forms import (
     NoticeConfirmForm,
     action_form,
 )
+from govhall.workbench.cases.prereview import prereview_panel
 from govhall.workbench.request_input import staff_user
 
 PAGE_SIZE = 50
@@ -151,6 +153,40 @@ DUE_TABS = (
 )
 
 
+# The completed cases by how they ended against the deadline (the figures' drill-down).
+TIMELINESS_CHOICES = (
+    ("completed", gettext_lazy("All completed")),
+    ("on_time", gettext_lazy("On time")),
+    ("early", gettext_lazy("Early")),
+    ("overdue", gettext_lazy("Overdue")),
+)
+
+
+def _filter_people(user: User, filters: queries.CaseFilters) -> list[dict[str, Any]]:
+    """The staff the list is narrowed to (received by / decided by), named for the page; the
+    list itself stays limited to the reader's cases."""
+    wanted = {
+        "received_by": (filters.received_by_id, _("Received by")),
+        "decided_by": (filters.decided_by_id, _("Decided by")),
+    }
+    ids = [pk for pk, _label in wanted.values() if pk is not None]
+    names = (
+        {
+            pk: full_name or username
+            for pk, full_name, username in User.objects.filter(
+                pk__in=ids, staff__center__in=centers_in_scope(user)
+            ).values_list("pk", "full_name", "username")
+        }
+        if ids
+        else {}
+    )
+    return [
+        {"param": param, "pk": pk, "label": label, "name": names.get(pk, "—")}
+        for param, (pk, label) in wanted.items()
+        if pk is not None
+    ]
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _require_case_reader(request)
@@ -188,6 +224,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             ],
             "kinds": CaseKind.choices,
             "channels": Channel.choices,
+            "timeliness": TIMELINESS_CHOICES,
+            "filter_people": _filter_people(user, filters),
             "departments": list(
                 departments_in_scope(user)
                 .select_related("center")
@@ -321,6 +359,16 @@ def _reuse_offers(data: Any, materials: list[Material]) -> dict[int, ReuseOffer]
     return reuse_offers(id_number=number, materials=materials)
 
 
+def _licence_offers(data: Any, materials: list[Material]) -> dict[int, ElectronicLicence]:
+    """The typed applicant's valid electronic licences standing for materials (issue 19)."""
+    if data is None:
+        return {}
+    number = idnumbers.normalize(str(data.get("id_number") or ""))
+    if not number or (idnumbers.id_number_error(number) and idnumbers.uscc_error(number)):
+        return {}
+    return licence_offers(id_number=number, materials=materials)
+
+
 def _intake_form(
     data: Any,
     item: ServiceItem,
@@ -340,6 +388,7 @@ def _intake_form(
         initial=initial,
         reuse=_reuse_offers(data, materials),
         live=live,
+        licences=_licence_offers(data, materials),
     )
     return form
 
@@ -414,6 +463,7 @@ def case_intake(request: HttpRequest) -> HttpResponse:
                     outcome=data["outcome"],
                     outcome_reason=data["outcome_reason"],
                     green_channel=data["green_channel"],
+                    channel=data["channel"] or Channel.WINDOW,
                     pending_due_on=data["pending_due_on"],
                     reason=data["reason"],
                     basis=data["basis"],
@@ -507,7 +557,11 @@ def _case_page_context(
             }
             for row in actions
         ],
-        "materials": list(case.materials.select_related("reused_from").order_by("position", "id")),
+        "materials": list(
+            case.materials.select_related(
+                "reused_from", "licence", "library_entry__verified_by"
+            ).order_by("position", "id")
+        ),
         "notices": list(case.notices.select_related("issued_by").order_by("issued_at", "id")),
         "confirm_form": NoticeConfirmForm(initial={"confirmed_by_name": case.applicant.name}),
         "tasks": [
@@ -546,6 +600,7 @@ def _case_page_context(
         "fee_form": fee_form if fee_form.fields["fee_item"].queryset.exists() else None,  # type: ignore[attr-defined]
         "timeline": _timeline(case),
         "can_write": _can_write(user),
+        "prereview": prereview_panel(user, case),  # issue 19: online pre-review, files, form
     }
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import Authorization, ItemType, Material, ServiceItem
-from govhall.catalog.services.items import MAX_DAYS
+from govhall.catalog.services.items import MAX_DAYS, MAX_LICENCE_YEARS
 from govhall.catalog.services.materials import MAX_COPIES
 from govhall.catalog.spreadsheet.reading import upload_problem
 from govhall.catalog.step_limits import STEP_LIMIT_MAX_DAYS, STEP_LIMIT_MIN_DAYS
@@ -177,6 +177,16 @@ class ItemForm(forms.Form):
     limit_joint_days = _step_limit_field(_("Joint review limit"))
     limit_certificate_days = _step_limit_field(_("Certificate limit"))
     limit_delivery_days = _step_limit_field(_("Delivery limit"))
+    issues_licence = forms.BooleanField(
+        label=_("Delivering an approval issues an electronic licence"), required=False
+    )
+    licence_valid_years = forms.IntegerField(
+        label=_("Licence valid for (years)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_LICENCE_YEARS,
+        help_text=_("Empty: the licence does not expire."),
+    )
     is_active = forms.BooleanField(
         label=_("Published in the public guides"), required=False, initial=True
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhall.workbench.catalog import views
+from govhall.workbench.catalog import form_fields, views
 
 # URL names are joined into the "workbench" namespace by workbench/urls.py.
 urlpatterns: list = [
@@ -23,6 +23,15 @@ urlpatterns: list = [
         views.material_file_download,
         name="material_file",
     ),
+    # The online application form of an item (issue 19 item 2).
+    path("items/<int:item_id>/form-fields/", form_fields.form_field_add, name="form_field_add"),
+    path("form-fields/<int:field_id>/edit/", form_fields.form_field_edit, name="form_field_edit"),
+    path(
+        "form-fields/<int:field_id>/remove/",
+        form_fields.form_field_remove,
+        name="form_field_remove",
+    ),
+    path("form-fields/<int:field_id>/move/", form_fields.form_field_move, name="form_field_move"),
     path("fees/<int:fee_id>/edit/", views.fee_edit, name="fee_edit"),
     path("fees/<int:fee_id>/remove/", views.fee_remove, name="fee_remove"),
     path(

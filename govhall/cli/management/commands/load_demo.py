@@ -18,11 +18,21 @@ from django.utils.translation import gettext as _
 
 from govhall.cli.demo.attendance import load_demo_attendance
 from govhall.cli.demo.cases import load_demo_cases
+from govhall.cli.demo.channels import load_demo_channels
 from govhall.cli.demo.disclosure import load_demo_disclosure
 from govhall.cli.demo.feedback import FeedbackResult, load_demo_feedback
 from govhall.cli.demo.frontdesk import FrontDeskResult, load_demo_frontdesk
+from govhall.cli.demo.licences import load_demo_licences
 from govhall.cli.demo.loader import load_demo, login_rows
 from govhall.cli.demo.material_files import load_demo_material_files
+from govhall.cli.demo.online_accounts import (
+    CITIZEN_PHONE,
+    ONLINE_DEMO_PASSWORD,
+    load_demo_online_accounts,
+)
+from govhall.cli.demo.online_cases import load_demo_online_cases
+from govhall.cli.demo.online_forms import load_demo_online_forms
+from govhall.cli.demo.online_my_page import load_demo_my_page
 from govhall.cli.demo.people import DEMO_PASSWORD
 from govhall.cli.demo.reports import load_demo_reports
 from govhall.cli.demo.stats import load_demo_stats
@@ -72,6 +82,7 @@ class Command(BaseCommand):
         cases_seconds = time.perf_counter() - cases_started
         if cases.skipped:
             self.stderr.write(_("Demo cases not loaded: %(reason)s.") % {"reason": cases.skipped})
+        load_demo_channels()  # 12345 hotline and assigned cases (issue 18 item 1)
         desk_started = time.perf_counter()
         desk = load_demo_frontdesk() if not cases.skipped else FrontDeskResult()
         desk_seconds = time.perf_counter() - desk_started
@@ -88,6 +99,12 @@ class Command(BaseCommand):
             load_demo_reports()
         load_demo_disclosure()  # 政务公开: phones, staff numbers, hall notices (issue 18)
         load_demo_material_files()  # blank forms and samples of materials (issue 18 item 5)
+        load_demo_online_accounts()  # online hall: citizen 13900000001, enterprise + agent
+        load_demo_online_forms()  # online application forms of three items (issue 19 item 2)
+        load_demo_online_cases()  # 同步预审 of a joint online case; a supplement to upload online
+        load_demo_licences()  # 电子证照: licensing items, licences of delivered approvals
+        # Last: the demo citizen's messages, appointment and ticket need the account and cases.
+        load_demo_my_page()  # My page of the demo citizen (issue 19 item 3)
         watch_seconds = time.perf_counter() - watch_started
         if not result.loaded:
             if cases.cases:
@@ -134,6 +151,13 @@ class Command(BaseCommand):
             self.print_supervision(watch, watch_seconds)
         self.stdout.write(
             _("Demo password for every login: %(password)s") % {"password": DEMO_PASSWORD}
+        )
+        self.stdout.write(
+            _(
+                "Online hall (/account/login/): citizen %(phone)s, password %(password)s; "
+                "the enterprise's agent is the same citizen."
+            )
+            % {"phone": CITIZEN_PHONE, "password": ONLINE_DEMO_PASSWORD}
         )
 
     def print_cases(self, count: int, seconds: float) -> None:

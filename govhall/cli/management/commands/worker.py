@@ -34,6 +34,7 @@ from govhall.frontdesk.tasks import (
     prune_phone_codes,
     send_appointment_reminders,
 )
+from govhall.online.tasks import send_my_reminders
 from govhall.staffing.tasks import scan_vacancies
 from govhall.stats.tasks import make_period_reports
 from govhall.supervision.tasks import run_supervision_scans
@@ -109,6 +110,8 @@ class Command(BaseCommand):
         send_suggestion_summaries()
         # Period reports (通报): last month's, quarter's and year's, once per center.
         make_period_reports()
+        # My page (online hall): reminder SMS of supplements, pending materials, licences.
+        send_my_reminders()
         self.stdout.write(
             _(
                 "%(time)s: appointments: %(no_shows)d no-show(s) marked, "
