@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils import timezone
 
-from govhall.cases.models import Case
+from govhall.cases.models import Case, ElectronicLicence
 from govhall.frontdesk.models import Appointment
 from govhall.online.models import AccountMessage, ApplicantAccount
 from govhall.online.queries.my_page import my_case_queryset, my_cases_q
@@ -21,6 +21,20 @@ def access_my_case(account: ApplicantAccount, case_id: int) -> Case:
 
 def owns_case(account: ApplicantAccount, case_id: int) -> bool:
     return Case.objects.filter(my_cases_q(account), pk=case_id).exists()
+
+
+def access_my_licence(account: ApplicantAccount, licence_id: int) -> ElectronicLicence:
+    """A licence held by the account's applicant, once the account is verified."""
+    if account.verified_at is None or not account.is_active or account.applicant_id is None:
+        raise Http404
+    licence = (
+        ElectronicLicence.objects.select_related("item", "department", "holder", "case")
+        .filter(pk=licence_id, holder_id=account.applicant_id)
+        .first()
+    )
+    if licence is None:
+        raise Http404
+    return licence
 
 
 def access_my_message(account: ApplicantAccount, message_id: int) -> AccountMessage:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases.models import Case, CaseMaterial, ElectronicLicence
+from govhall.cases.queries.licences import STATE_LABELS, licence_state
 from govhall.cases.services.progress import CaseProgress, cases_progress
 from govhall.cases.statuses import CaseStatus, DeliveryMethod
 from govhall.frontdesk.appointment_transitions import AppointmentAction
@@ -192,6 +193,29 @@ def my_tickets_today(account: ApplicantAccount, *, today: datetime.date) -> list
         .order_by("taken_at", "id")
     )
     return list(with_people_ahead(tickets)[: settings.GOVHALL_MY_PAGE_MAX_ROWS])
+
+
+@dataclass(frozen=True)
+class MyLicence:
+    licence: ElectronicLicence
+    state: str  # valid, expired or revoked (govhall.cases.queries.licences.licence_state)
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+
+def my_licences(account: ApplicantAccount, *, today: datetime.date) -> list[MyLicence]:
+    """The electronic licences held by the account's applicant (once verified), newest first,
+    in one query."""
+    if not _verified(account) or account.applicant_id is None:
+        return []
+    licences = (
+        ElectronicLicence.objects.filter(holder_id=account.applicant_id)
+        .select_related("item", "department")
+        .order_by("-issued_at", "-id")[: settings.GOVHALL_MY_PAGE_MAX_ROWS]
+    )
+    return [MyLicence(licence, licence_state(licence, today)) for licence in licences]
 
 
 def my_messages(account: ApplicantAccount) -> list[AccountMessage]:

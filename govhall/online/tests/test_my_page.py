@@ -97,6 +97,7 @@ def test_every_section_is_a_fixed_number_of_queries(
         my_page.my_appointments(me)
         my_page.my_tickets_today(me, today=today)
         my_page.my_messages(me)
+        my_page.my_licences(me, today=today)
         my_page.unread_count(me)
         my_page.my_reminders(me, today=today)
         my_page.reminders_due(today)
@@ -109,6 +110,37 @@ def test_every_section_is_a_fixed_number_of_queries(
     assert queries(read_all) == few
     assert len(my_page.my_cases(me, today=today)) == 5
     assert len(my_page.my_reminders(me, today=today)) == 10
+    licences = my_page.my_licences(me, today=today)
+    assert len(licences) == 5 and {row.state for row in licences} == {"valid"}
+
+
+def test_licences_are_the_verified_holders_own_with_their_state(
+    item: ServiceItem, db: None
+) -> None:
+    me = make_account()
+    other = make_account(name="李四")
+    mine = case_of(link(me), item)
+    theirs = case_of(link(other), item)
+    today = timezone.localdate()
+    for case, valid_until in ((mine, today - datetime.timedelta(days=1)), (theirs, None)):
+        ElectronicLicence.objects.create(
+            case=case,
+            holder=case.applicant,
+            item=item,
+            department=item.department,
+            name="食品经营许可证",
+            number=f"JY{case.pk:08d}",
+            identifier=f"ID{case.pk:08d}",
+            verify_token=f"v{case.pk:030d}",
+            valid_from=today - datetime.timedelta(days=30),
+            valid_until=valid_until,
+            issued_at=timezone.now(),
+        )
+    rows = my_page.my_licences(me, today=today)
+    assert [(row.licence.case_id, row.state) for row in rows] == [(mine.pk, "expired")]
+    ApplicantAccount.objects.filter(pk=me.pk).update(verified_at=None)
+    me.refresh_from_db()
+    assert my_page.my_licences(me, today=today) == []
 
 
 def test_tickets_of_today_with_people_ahead(

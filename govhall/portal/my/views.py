@@ -21,12 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from govhall.cases.licence_render import licence_pdf, licence_verify_url
 from govhall.cases.services.progress import case_progress
 from govhall.feedback.queries.mine import complaints_of, rateable_case_ids, ratings_of_cases
 from govhall.feedback.services.rating_tokens import occasion_token
 from govhall.online.access.my_page import (
     access_my_appointment,
     access_my_case,
+    access_my_licence,
     access_my_message,
 )
 from govhall.online.models import ApplicantAccount
@@ -35,6 +37,7 @@ from govhall.online.queries.my_page import (
     my_appointments,
     my_cases,
     my_drafts,
+    my_licences,
     my_messages,
     my_reminders,
     my_tickets_today,
@@ -118,6 +121,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "tickets": my_tickets_today(account, today=today),
             "ratings": ratings_of_cases(case_ids),
             "complaints": complaints_of(account.phone),
+            "licences": my_licences(account, today=today),
             "account_messages": my_messages(account)[:5],
             "unread": unread_count(account),
             "steps": NextStep,
@@ -149,6 +153,19 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "results_url": _url(RESULTS_URL, case.pk),
         },
     )
+
+
+@never_cache
+@require_GET
+@account_required
+def licence_download(request: HttpRequest, licence_id: int) -> HttpResponse:
+    """The holder's own electronic licence as its A4 PDF (with the QR code to its check)."""
+    licence = access_my_licence(whose(request), licence_id)
+    data = licence_pdf(licence, verify_url=licence_verify_url(licence, request))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="licence-{licence.number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @never_cache

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from govhall.cases.models import ElectronicLicence
 from govhall.cases.statuses import CaseStatus
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import User
@@ -162,3 +163,34 @@ def test_an_agent_acting_for_an_enterprise_sees_the_enterprises_cases(
     page = client.get(reverse("portal:my_home")).content.decode()
     assert theirs.number in page and own.number not in page
     assert client.get(reverse("portal:my_case", args=[own.pk])).status_code == 404
+
+
+def test_my_licences_are_listed_and_downloaded_by_their_holder_only(
+    client: Client, item: ServiceItem
+) -> None:
+    owner = make_account(name="张三")
+    case = case_of(link(owner), item)
+    today = timezone.localdate()
+    licence = ElectronicLicence.objects.create(
+        case=case,
+        holder=case.applicant,
+        item=item,
+        department=item.department,
+        name="食品经营许可证",
+        number="JY-2026-00001",
+        identifier="ID-2026-00001",
+        verify_token="t" * 30,
+        valid_from=today,
+        issued_at=timezone.now(),
+    )
+    pdf = reverse("portal:my_licence_pdf", args=[licence.pk])
+    sign_in_online(client, owner)
+    page = client.get(reverse("portal:my_home")).content.decode()
+    assert "JY-2026-00001" in page and pdf in page
+    response = client.get(pdf)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    client.cookies.clear()
+    sign_in_online(client, make_account(name="李四"))
+    assert client.get(pdf).status_code == 404
+    assert "JY-2026-00001" not in client.get(reverse("portal:my_home")).content.decode()
