@@ -135,6 +135,12 @@ def social_supervisor(county: Center) -> User:
 
 
 @pytest.fixture
+def agent(county: Center) -> User:
+    """A 代办员 of the county (issue 19 item 6): reads only the cases they carry."""
+    return make_staff(Role.AGENT, county, username="agent", full_name="代办员甲")
+
+
+@pytest.fixture
 def outsider(other_county: Center) -> User:
     """A hall director of another county: sees nothing of `county`."""
     return make_staff(Role.DIRECTOR, other_county, username="outsider")

@@ -251,6 +251,8 @@ GOVHALL_LICENCE_EXPIRY_REMINDER_DAYS = env_int(
 GOVHALL_MY_REMINDER_SMS_EVERY_DAYS = env_int("GOVHALL_MY_REMINDER_SMS_EVERY_DAYS", 7, minimum=1)
 GOVHALL_MY_REMINDER_SCAN_SECONDS = env_int("GOVHALL_MY_REMINDER_SCAN_SECONDS", 3600, minimum=5)
 GOVHALL_MY_PAGE_MAX_ROWS = env_int("GOVHALL_MY_PAGE_MAX_ROWS", 50, minimum=1)
+# 代办 (issue 19 item 6): the agent's list "Cases I carry" shows at most this many open cases.
+GOVHALL_AGENCY_LIST_MAX_ROWS = env_int("GOVHALL_AGENCY_LIST_MAX_ROWS", 200, minimum=1)
 # Login lockout by django-axes, for the staff login and /admin/ alike: after
 # GOVHALL_LOGIN_FAILURE_LIMIT failures (default 5) for one username, or from one address, further
 # attempts for it are refused for GOVHALL_LOGIN_COOLOFF_MINUTES (default 30). A success resets

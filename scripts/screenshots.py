@@ -106,6 +106,32 @@ def main() -> None:
         ppage.wait_for_load_state("networkidle")
         ppage.screenshot(path=str(OUT / "portal-guide-phone.png"), full_page=False)
         print("wrote", OUT / "portal-guide-phone.png")
+        # The online hall on a phone: registration, then the demo citizen's My page, an
+        # application draft and a licence's public check.
+        shoot(ppage, f"{base}/account/register/", "online-register-phone")
+        citizen = browser.new_context(
+            viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True
+        )
+        opage = citizen.new_page()
+        opage.goto(f"{base}/account/login/")
+        opage.fill("#id_login", "13900000001")
+        opage.fill("#id_password", "Online-2026")
+        opage.click("#login-submit")
+        opage.wait_for_load_state("networkidle")
+        shoot(opage, f"{base}/my/", "my-page-phone")
+        drafts = opage.locator("#my-cases a[href*='/apply/']")
+        if drafts.count():
+            drafts.first.click()
+            opage.wait_for_load_state("networkidle")
+            opage.screenshot(path=str(OUT / "apply-draft-phone.png"))
+            print("wrote", OUT / "apply-draft-phone.png")
+        opage.goto(f"{base}/my/")
+        checks = opage.locator("#my-licences a[href*='/licences/verify/']")
+        if checks.count():
+            checks.first.click()
+            opage.wait_for_load_state("networkidle")
+            opage.screenshot(path=str(OUT / "licence-check-phone.png"))
+            print("wrote", OUT / "licence-check-phone.png")
         # The supervisor's patrol checklist for a window: a round in progress, else a new one.
         ppage.goto(f"{base}/staff/login/")
         ppage.fill("#id_username", "supervisor")

@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Open deadlines follow the calendar: recompute them when it changes (SPEC §4).
-        from govhall.cases.events import CaseEvent, LibraryEvent, LicenceEvent
+        from govhall.cases.events import AgencyEvent, CaseEvent, LibraryEvent, LicenceEvent
         from govhall.cases.purposes import CasePurpose
         from govhall.cases.services import clock
         from govhall.core.events import register_events
@@ -19,5 +19,6 @@ class CasesConfig(AppConfig):
         register_events(CaseEvent)
         register_events(LibraryEvent)
         register_events(LicenceEvent)
+        register_events(AgencyEvent)
         register_purposes(CasePurpose)
         on_calendar_change(clock.on_calendar_change)

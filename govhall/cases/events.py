@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 class CaseEvent(models.TextChoices):
     # intake
     SUBMIT = "case.submit", _("Submitted online")
+    # Issue 19 item 5: one application for a 一件事 bundle made its linked cases.
+    BUNDLE_RECEIVE = "case_bundle.receive", _("One-thing application received")
     RECEIVE = "case.receive", _("Receive at the window")
     # the state machine: one per action of the transition table
     PREREVIEW_PASS = "case.prereview_pass", _("Pass pre-review")
@@ -58,6 +60,14 @@ class CaseEvent(models.TextChoices):
     RECORD_FEE = "case.record_fee", _("Fee recorded")
     VIEW_PERSONAL_DATA = "case.view_personal_data", _("Personal data viewed")
     EXPORT_LIST = "case.export_list", _("Case list exported")
+
+
+class AgencyEvent(models.TextChoices):
+    """代办 (issue 19 item 6): who carries a case for its applicant."""
+
+    ASSIGN = "agency.assign", _("Agent named")
+    CHANGE = "agency.change", _("Agency changed")
+    END = "agency.end", _("Agency ended")
 
 
 class LibraryEvent(models.TextChoices):

@@ -31,3 +31,8 @@ class CatalogEvent(models.TextChoices):
     ITEM_WINDOW_SET = "item_window.set", _("Window of the item set")
     ITEM_WINDOW_REMOVE = "item_window.remove", _("Window of the item removed")
     CATALOG_IMPORT = "catalog.import", _("Catalog imported from a spreadsheet")
+    # Issue 19 item 5: 一件事一次办 bundles.
+    BUNDLE_CREATE = "bundle.create", _("Bundle created")
+    BUNDLE_UPDATE = "bundle.update", _("Bundle changed")
+    BUNDLE_PUBLISH = "bundle.publish", _("Bundle published")
+    BUNDLE_UNPUBLISH = "bundle.unpublish", _("Bundle hidden")

@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     DEPT_LEADER = "dept_leader", _("Department leader")
     SOCIAL_SUPERVISOR = "social_supervisor", _("Social supervisor")
     ADMIN = "admin", _("System administrator")
+    # 代办员 (issue 19 item 6): carries cases for applicants on their authorization letter; a
+    # village agent (村代办员) is a 代办员 on the staff of a village center.
+    AGENT = "agent", _("Agent (carries cases for applicants)")
 
 
 # --- named role sets: each defined here once and imported where it is used --------------------
@@ -48,6 +51,10 @@ JOINT_TASK_ROLES = BACK_OFFICE_ROLES | {Role.WINDOW_HEAD}
 # Roles that pass or return their department's pre-review task of an online case (同步预审,
 # issue 19): the department's window staff.
 PREREVIEW_TASK_ROLES = WINDOW_ROLES
+# 代办 (issue 19 item 6): who may be named the agent of a case, and who name, change or end an
+# agency on a case besides the agent themself (the window that serves the case, management).
+AGENT_ROLES = frozenset({Role.AGENT})
+AGENCY_MANAGER_ROLES = WINDOW_ROLES | MANAGER_ROLES
 # Roles that receive the higher level's result of a case forwarded to their center.
 ESCALATION_ROLES = WINDOW_ROLES | {Role.APPROVER} | MANAGER_ROLES
 # Management and supervision: the hall's records (outbox, event log, empty posts, return

@@ -3,6 +3,7 @@ from django.urls import path
 from govhall.portal import views
 from govhall.portal.apply import urls as apply_urls
 from govhall.portal.appointments import urls as appointment_urls
+from govhall.portal.bundles import urls as bundle_urls
 from govhall.portal.complaints import urls as complaint_urls
 from govhall.portal.disclosure import urls as disclosure_urls
 from govhall.portal.licences import urls as licence_urls
@@ -22,6 +23,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("guides/", views.guide_list, name="guides"),
+    *bundle_urls.urlpatterns,  # before guides/<code>/ (issue 19 item 5)
     path("guides/<str:code>/", views.guide_detail, name="guide"),
     path(
         "guides/<str:code>/materials/<int:material_id>/<slug:slot>/",

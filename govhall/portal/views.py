@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from govhall.catalog.models import Material, ServiceItem
+from govhall.catalog.queries.bundles import public_bundles
 from govhall.catalog.queries.guides import (
     guide_search,
     procedure_flow,
@@ -63,6 +64,8 @@ def guide_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "center": form.value("center"),
             "querystring_without_page": f"{kept.urlencode()}&" if kept else "",
+            # Issue 19 item 5: the 一件事 bundles of the center (all centers' when none chosen)
+            "bundles": public_bundles(form.value("center")).prefetch_related("items"),
         },
     )
 

@@ -21,7 +21,12 @@ from govhall.assessment.access.sheets import (
     can_read_assessment,
     can_see_own_sheets,
 )
-from govhall.cases.access.cases import can_read_cases, can_read_outbox, can_take_window_actions
+from govhall.cases.access.cases import (
+    can_carry_cases,
+    can_read_cases,
+    can_read_outbox,
+    can_take_window_actions,
+)
 from govhall.cases.access.licences import can_read_licences
 from govhall.catalog.access.scope import can_manage_catalog
 from govhall.core.access import can_read_event_log
@@ -97,6 +102,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:case_inbox", _("My inbox"), can_read_cases, section=_("Cases")),
     NavEntry("workbench:case_intake", _("Case intake"), can_take_window_actions),
     NavEntry("workbench:cases", _("All cases"), can_read_cases),
+    NavEntry("workbench:agency_cases", _("Cases I carry"), can_carry_cases),
     NavEntry("workbench:licences", _("Electronic licences"), can_read_licences),
     NavEntry("workbench:outbox", _("Outbox"), can_read_outbox),
     # Front desk: inquiries (the first entry carries the section heading).
@@ -197,6 +203,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:staff", _("Staff"), can_read_staff),
     NavEntry("workbench:items", _("Service items"), can_use_workbench),
     NavEntry("workbench:catalog_import", _("Catalog import and export"), can_manage_catalog),
+    NavEntry("workbench:bundles", _("One-thing bundles"), can_manage_catalog),
     NavEntry("workbench:calendar", _("Working-day calendar"), can_use_workbench),
     NavEntry("workbench:queue_groups", _("Queue groups"), can_manage_groups),
     NavEntry("workbench:notices", _("Hall notices"), can_manage_notices),

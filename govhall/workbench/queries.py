@@ -14,7 +14,8 @@ from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from govhall.cases.access.cases import can_read_cases
+from govhall.cases.access.cases import can_carry_cases, can_read_cases
+from govhall.cases.queries.agency import carried_count
 from govhall.cases.queries.cases import inbox_counts
 from govhall.core.models import User
 from govhall.feedback.access.complaints import (
@@ -84,9 +85,17 @@ def _url(name: str, **query: str) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
+def _agency_cards(user: User) -> list[WorkCard]:
+    """代办 (issue 19 item 6): the open cases an agent carries; one COUNT."""
+    if not can_carry_cases(user):
+        return []
+    url = reverse("workbench:agency_cases")
+    return [WorkCard("agency", _("Cases I carry"), carried_count(user), url)]
+
+
 def _case_cards(user: User, today: datetime.date, now: datetime.datetime) -> list[WorkCard]:
     if not can_read_cases(user):
-        return []
+        return _agency_cards(user)
     counts = inbox_counts(user, today, now)
     inbox = reverse("workbench:case_inbox")
     cards = []
@@ -108,7 +117,7 @@ def _case_cards(user: User, today: datetime.date, now: datetime.datetime) -> lis
         if counts.get(key):
             url = _url("workbench:cases", due="overdue") if key == "overdue" else inbox
             cards.append(WorkCard(key, labels[key], counts[key], url, tone="bad"))
-    return cards
+    return cards + _agency_cards(user)
 
 
 def _queue_cards(user: User, today: datetime.date, now: datetime.datetime) -> list[WorkCard]:

@@ -68,6 +68,8 @@ from govhall.cases.queries.cases import (
 )
 from govhall.cases.services.action_params import action_params
 from govhall.cases.services.actions import case_act
+from govhall.cases.services.agency import AgencyData, agency_assign, agency_end
+from govhall.cases.services.bundles import case_bundle_receive
 from govhall.cases.services.fees import case_fee_record
 from govhall.cases.services.intake import (
     ApplicantData,
@@ -89,6 +91,7 @@ from govhall.cases.services.prereview import prereview_task_decide
 from govhall.cases.services.privacy import personal_data_view_record
 from govhall.cases.statuses import CaseStatus, NoticeKind
 from govhall.catalog.models import FeeItem, ServiceItem
+from govhall.catalog.queries.bundles import public_bundles
 from govhall.catalog.queries.online_forms import online_refusal
 from govhall.core.idnumbers import mask_id, mask_phone
 from govhall.core.models import User
@@ -104,6 +107,7 @@ DETAIL_RELATED = (
     "received_by",
     "decided_by",
     "escalated_to",
+    "agent",
 )
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -310,6 +314,13 @@ class CaseDetailOut(CaseBase):
     recipient_name: str
     delivered_at: datetime.datetime | None
     supplement_notices: int = Field(..., description="One-time notices issued")
+    agent: PersonOut | None = Field(
+        None, description="代办: the agent who carries the case for the applicant"
+    )
+    agency_full: bool = Field(False, description="全程代办: from application to delivery")
+    agency_letter_number: str = Field("", description="The applicant's authorization letter")
+    agency_letter_on: datetime.date | None = Field(None, description="The letter's date")
+    agency_scope: str = Field("", description="What the letter authorizes")
     materials: list[CaseMaterialOut]
     joint_tasks: list[JointTaskOut]
     joint_proposals: list[JointProposalOut]
@@ -452,6 +463,20 @@ class ProposalOut(Schema):
     missing_other: list[MaterialRefOut]
 
 
+class AgencyIn(Schema):
+    """代办 (issue 19 item 6): the agent and the applicant's authorization letter."""
+
+    agent_id: Id = Field(..., description="A staff member holding the agent role (代办员)")
+    letter_number: Line = Field(..., description="The authorization letter's number")
+    letter_on: datetime.date = Field(..., description="The letter's date (not in the future)")
+    full: bool = Field(False, description="全程代办: the agent carries it to delivery")
+    scope: Line = Field("", description="What the letter authorizes")
+
+
+class AgencyEndIn(Schema):
+    reason: Line = Field("", description="Why the agency ends")
+
+
 class ReceiveIn(Schema):
     item_id: Id = Field(..., description="Service item")
     window_id: Id = Field(..., description="Receiving window (the caller must serve it now)")
@@ -483,6 +508,9 @@ class ReceiveIn(Schema):
     )
     idempotency_key: str | None = Field(
         None, description="Same as the Idempotency-Key header: a repeat returns the same case"
+    )
+    agency: AgencyIn | None = Field(
+        None, description="代办: the agent applying for the applicant on their letter"
     )
 
 
@@ -572,6 +600,7 @@ class CaseListQuery(Schema):
     )
     green: bool = Field(False, description="Green-channel cases only")
     q: str = Field("", max_length=60, description="Case number or applicant name contains")
+    agent: Literal["", "me"] = Field("", description="me: only the cases I carry (代办)")
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -701,7 +730,10 @@ def list_cases(request: HttpRequest, filters: Query[CaseListQuery]):
         green=filters.green,
         q=filters.q.strip(),
     )
-    return case_list(request.user, case_filters, _today())
+    cases = case_list(request.user, case_filters, _today())
+    if filters.agent == "me":
+        cases = cases.filter(agent_id=_user(request).pk)
+    return cases
 
 
 @router.get(
@@ -894,10 +926,132 @@ def receive(
             joint_departments=departments,
             idempotency_key=key,
             channel=payload.channel,
+            agency=_agency(payload.agency),
         )
     except ValidationError as error:
         return _refused(error)
     return Status(200 if existed else 201, _fresh(case))
+
+
+# --- 一件事 bundles at a window (issue 19 item 5) ------------------------------------------------
+
+
+class BundleReceiveIn(Schema):
+    bundle_code: Code = Field(..., description="A published bundle (一件事) of the window's center")
+    window_id: Id = Field(..., description="Receiving window; it must serve every item")
+    applicant: ApplicantIn
+    materials: list[MaterialCheckIn] = Field(
+        ...,
+        description=(
+            "The bundle's merged materials as checked: a check naming a material counts for "
+            "every item asking a material of the same name"
+        ),
+    )
+    idempotency_key: str | None = Field(None, max_length=64)
+
+
+class CaseBundleOut(Schema):
+    number: str
+    bundle_code: str
+    promised_days: int
+    promised_due_on: datetime.date | None
+    cases: list[CaseOut]
+
+
+@router.post(
+    "/bundles",
+    response={200: CaseBundleOut, 201: CaseBundleOut, **REFUSALS},
+    summary="Receive a 一件事 bundle at a window: one case per item, all or nothing",
+    description=(
+        "Each item's case ends intake in its proposed outcome; an item that would be returned "
+        "or asked to supplement refuses the whole bundle (422, nothing made). A repeat with the "
+        "same `Idempotency-Key` returns the first application with 200; a key used by someone "
+        "else answers 409."
+    ),
+)
+def receive_bundle(
+    request: HttpRequest,
+    payload: BundleReceiveIn,
+    idempotency_key: str | None = Header(
+        None, alias=IDEMPOTENCY_HEADER, description="A repeat with the same key makes nothing"
+    ),
+):
+    user = _user(request)
+    try:
+        key = _idempotency_key(idempotency_key, payload.idempotency_key)
+    except ValidationError as error:
+        return _refused(error)
+    window = _window_in_scope(user, payload.window_id)
+    bundle = public_bundles(window.center).filter(code=payload.bundle_code).first()
+    if bundle is None:
+        raise Http404
+    try:
+        application, created = case_bundle_receive(
+            actor=user,
+            bundle=bundle,
+            window=window,
+            applicant=_applicant(payload.applicant),
+            materials=_checks(payload.materials),
+            idempotency_key=key,
+        )
+    except ValidationError as error:
+        return _refused(error)
+    cases = Case.objects.filter(bundle=application).select_related(*CASE_RELATED).order_by("pk")
+    body = {
+        "number": application.number,
+        "bundle_code": bundle.code,
+        "promised_days": application.promised_days,
+        "promised_due_on": application.promised_due_on,
+        "cases": list(cases),
+    }
+    return Status(201 if created else 200, body)
+
+
+def _agency(data: AgencyIn | None) -> AgencyData | None:
+    return None if data is None else _agency_of(data)
+
+
+def _agency_of(data: AgencyIn) -> AgencyData:
+    return AgencyData(
+        agent_id=data.agent_id,
+        letter_number=data.letter_number,
+        letter_on=data.letter_on,
+        full=data.full,
+        scope=data.scope,
+    )
+
+
+@router.put(
+    "/{int:case_id}/agency",
+    response={200: CaseDetailOut, **REFUSALS},
+    summary="Name or change the agent of an open case (代办, with the authorization letter)",
+    description=(
+        "By the window staff or management whose scope covers the case, or the case's own "
+        "agent. The agent's center must be the case's center or below it. 409 when the case "
+        "is closed or the caller may not change its agency."
+    ),
+)
+def put_agency(request: HttpRequest, case_id: int, payload: AgencyIn):
+    case = access_case(request.user, case_id)
+    try:
+        agency_assign(actor=_user(request), case=case, data=_agency_of(payload))
+    except ValidationError as error:
+        return _refused(error)
+    return _detail(case.pk)
+
+
+@router.delete(
+    "/{int:case_id}/agency",
+    response={200: CaseDetailOut, **REFUSALS},
+    summary="End the agency of an open case",
+)
+def delete_agency(request: HttpRequest, case_id: int, payload: AgencyEndIn | None = None):
+    case = access_case(request.user, case_id)
+    try:
+        agency_end(actor=_user(request), case=case, reason=payload.reason if payload else "")
+    except ValidationError as error:
+        return _refused(error)
+    return _detail(case.pk)
 
 
 @router.post(

@@ -14,9 +14,16 @@ from ninja import Field, Query, Router, Schema
 
 from govhall.api.schemas import MAX_OFFSET, Code, Search
 from govhall.catalog.models import ItemType, ServiceItem
+from govhall.catalog.queries.bundles import (
+    bundle_items,
+    bundle_refusal,
+    merged_materials,
+    public_bundles,
+)
 from govhall.catalog.queries.guides import guide_search, public_centers, published_guide
 
 router = Router()
+MAX_BUNDLES = 200
 
 MAX_PAGE_SIZE = 200
 
@@ -161,3 +168,57 @@ def get_item(request: HttpRequest, code: Code) -> ServiceItem:
         return published_guide(code)
     except ServiceItem.DoesNotExist:
         raise Http404 from None
+
+
+# --- 一件事 bundles (issue 19 item 5) ------------------------------------------------------------
+
+
+class BundleItemOut(Schema):
+    code: str
+    name: str
+
+
+class BundleMaterialOut(Schema):
+    name: str
+    required: bool = Field(description="Asked without a condition by at least one item")
+    items: list[str] = Field(description="The items asking it (it is handed in once)")
+
+
+class BundleOut(Schema):
+    code: str
+    name: str
+    description: str
+    center: str
+    promised_days: int = Field(description="Working days from the first acceptance")
+    online: bool = Field(description="Every item may be applied for online")
+    items: list[BundleItemOut]
+    materials: list[BundleMaterialOut]
+
+
+@router.get(
+    "/bundles",
+    response=list[BundleOut],
+    summary="The published 一件事 bundles of a center (or of every active center)",
+)
+def list_bundles(request: HttpRequest, center: str = "") -> list[dict[str, object]]:
+    chosen = None
+    if center:
+        chosen = public_centers().filter(code=center).first()
+        if chosen is None:
+            raise Http404
+    return [
+        {
+            "code": bundle.code,
+            "name": bundle.name,
+            "description": bundle.description,
+            "center": bundle.center.code,
+            "promised_days": bundle.promised_days,
+            "online": bundle_refusal(bundle, online=True) is None,
+            "items": [{"code": i.code, "name": i.name} for i in bundle_items(bundle)],
+            "materials": [
+                {"name": m.name, "required": m.required, "items": m.item_names}
+                for m in merged_materials(bundle)
+            ],
+        }
+        for bundle in public_bundles(chosen)[:MAX_BUNDLES]
+    ]

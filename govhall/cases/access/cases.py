@@ -17,6 +17,7 @@ from django.http import Http404
 
 from govhall.cases.models import Case, CaseQuerySet, JointTask, PrereviewTask
 from govhall.core.roles import (
+    AGENT_ROLES,
     CASE_ACTOR_ROLES,
     CASE_READER_ROLES,
     JOINT_TASK_ROLES,
@@ -39,6 +40,16 @@ def _holds(user: object, roles: frozenset[Role]) -> bool:
 
 def can_read_cases(user: object) -> bool:
     return _holds(user, CASE_READER_ROLES)
+
+
+def can_carry_cases(user: object) -> bool:
+    """An agent (代办员, issue 19 item 6): reads the cases they carry and lists them."""
+    return not scope_of(user).nothing and bool(scope_of(user).roles & AGENT_ROLES)
+
+
+def can_open_cases(user: object) -> bool:
+    """Opens case pages at all: a case reader, or an agent (their own cases only)."""
+    return can_read_cases(user) or can_carry_cases(user)
 
 
 def can_act_on_cases(user: object) -> bool:
@@ -95,8 +106,14 @@ def cases_in_scope(user: object) -> CaseQuerySet:
     scope = scope_of(user)
     if scope.everything:
         return Case.objects.all()
-    if scope.nothing or not can_read_cases(user):
+    if scope.nothing:
         return Case.objects.none()
+    carried = (
+        Case.objects.filter(agent_id=getattr(user, "pk", 0)) if can_carry_cases(user) else None
+    )
+    if not can_read_cases(user):
+        # An agent who reads nothing else sees the cases they carry (代办, issue 19 item 6).
+        return carried if carried is not None else Case.objects.none()
     centers = _center_ids(user)
     cases = Case.objects.filter(Q(center_id__in=centers) | Q(escalated_to_id__in=centers))
     if scope.department_id is not None:
@@ -109,6 +126,8 @@ def cases_in_scope(user: object) -> CaseQuerySet:
             PrereviewTask.objects.filter(case=OuterRef("pk"), department_id=scope.department_id)
         )
         cases = cases.filter(Q(department_id=scope.department_id) | has_task | has_prereview)
+    if carried is not None:
+        cases = cases | carried
     return cases
 
 

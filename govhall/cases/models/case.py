@@ -116,6 +116,23 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # 代办 (issue 19 item 6): the staff member (role 代办员) who carries the case for the
+    # applicant on the applicant's authorization letter (number, date, scope); 全程代办 when
+    # they carry it from application to delivery. Set only by govhall.cases.services.agency.
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case agent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agency_cases",
+    )
+    agency_full = models.BooleanField(_("full agency"), default=False)
+    agency_letter_number = models.CharField(
+        _("authorization letter number"), max_length=64, blank=True
+    )
+    agency_letter_on = models.DateField(_("authorization letter date"), null=True, blank=True)
+    agency_scope = models.CharField(_("agency scope"), max_length=200, blank=True)
 
     # --- the clock (SPEC §4) ---
     received_at = models.DateTimeField(_("received at"))
@@ -199,6 +216,11 @@ class Case(models.Model):
             models.Index(fields=["center", "received_at"], name="case_center_received_idx"),
             models.Index(fields=["applicant", "received_at"], name="case_applicant_idx"),
             models.Index(fields=["status", "step_started_at"], name="case_step_idx"),
+            models.Index(
+                fields=["agent", "status"],
+                name="case_agent_status_idx",
+                condition=Q(agent__isnull=False),
+            ),
             models.Index(
                 fields=["center", "timeout_default_at"],
                 name="case_timeout_default_idx",

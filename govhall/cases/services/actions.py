@@ -63,6 +63,7 @@ from govhall.cases.services.action_params import (
     action_params,
     params_class,
 )
+from govhall.cases.services.bundle_promise import bundle_promise_start
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.guards import guard_refusal, head_decision
 from govhall.cases.services.joint import joint_tasks_start
@@ -438,6 +439,8 @@ def _accept(step: Step, params: AcceptParams) -> None:
     # Issue 19 item 4: what was verified on the case is kept in the applicant's library.
     def keep(accepted: Case) -> None:
         library_keep(case=accepted, actor=step.actor, at=step.now)
+        # Issue 19 item 5: the first acceptance of a bundle's case starts the bundle's promise.
+        bundle_promise_start(case=accepted, at=step.now)
 
     step.after.append(keep)
     if kind == CaseKind.IMMEDIATE:

@@ -99,13 +99,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govhall.cases.case_transitions import Action
-from govhall.cases.events import CaseEvent
+from govhall.cases.events import AgencyEvent, CaseEvent
 from govhall.cases.kinds import accepted_kind
 from govhall.cases.models import Applicant, ApplicantMaterial, Case, CaseMaterial
 from govhall.cases.queries.licences import licence_for_material
 from govhall.cases.queries.reuse import reusable_entry
 from govhall.cases.services.action_params import action_params
 from govhall.cases.services.actions import case_act
+from govhall.cases.services.agency import AgencyData, agency_apply, agency_errors
 from govhall.cases.services.errors import IdempotencyKeyReused
 from govhall.cases.services.numbers import next_case_number
 from govhall.cases.services.prereview import prereview_tasks_open
@@ -647,8 +648,12 @@ def case_receive(
     idempotency_key: str | None = None,
     at: datetime.datetime | None = None,
     channel: str = Channel.WINDOW,
+    agency: AgencyData | None = None,
 ) -> Case:
     """Receive an application at `window` and end intake in `outcome` (see the module doc).
+
+    `agency` names the agent (代办员) who applies for the applicant on their authorization
+    letter (issue 19 item 6, `govhall.cases.services.agency`): refused like any other field.
 
     `channel` says where the case came from: the window itself (the default), a 12345 hotline
     order or an assignment by a higher level (上级交办). "online" is refused here: online cases
@@ -743,6 +748,10 @@ def case_receive(
             errors.add("reason", _("Give the reason the application is not accepted."))
         if not basis:
             errors.add("basis", _("Give the legal basis for not accepting the application."))
+    clean_agency = None
+    if agency is not None:
+        agency_problems, clean_agency = agency_errors(center=item.center, data=agency, today=today)
+        errors.merge(agency_problems)
     errors.raise_if_any()
 
     with transaction.atomic():
@@ -809,6 +818,8 @@ def case_receive(
                 ],
             },
         )
+        if clean_agency is not None:
+            agency_apply(actor=actor, case=case, agency=clean_agency, action=AgencyEvent.ASSIGN)
         case = _finish_intake(
             case_act,
             actor=actor,

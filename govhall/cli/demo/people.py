@@ -43,6 +43,7 @@ LOGINS = (
     LoginSpec(Role.SUPERVISOR, "supervisor", "周敏", "电子监察", COUNTY),
     LoginSpec(Role.DEPT_LEADER, "leader", "吴国平", "分管副局长", COUNTY, "SCJG"),
     LoginSpec(Role.SOCIAL_SUPERVISOR, "social", "郑秀兰", "行风监督员", COUNTY),
+    LoginSpec(Role.AGENT, "agent", "何志远", "代办员（代办窗口）", COUNTY),
     LoginSpec(Role.DIRECTOR, "town", "钱海涛", "便民服务中心主任", TOWN),
 )
 

@@ -71,6 +71,10 @@ def my_cases_q(account: ApplicantAccount) -> Q:
     mine = Q(online_application__account_id=account.pk) | Q(
         online_application__acting_for_id=account.pk
     )
+    # Issue 19 item 5: the cases of a 一件事 applied for online hang on the application's bundle
+    mine |= Q(bundle__online_application__account_id=account.pk) | Q(
+        bundle__online_application__acting_for_id=account.pk
+    )
     if _verified(account) and account.applicant_id is not None:
         mine |= Q(applicant_id=account.applicant_id)
     return mine
@@ -80,7 +84,7 @@ def my_case_queryset(account: ApplicantAccount) -> QuerySet[Case]:
     pending = CaseMaterial.objects.filter(case=OuterRef("pk"), pending=True, received=False)
     return (
         Case.objects.filter(my_cases_q(account))
-        .select_related("applicant", "item", "department", "center")
+        .select_related("applicant", "item", "department", "center", "bundle", "bundle__bundle")
         .annotate(has_pending=Exists(pending))
         .distinct()
     )

@@ -4,6 +4,7 @@ Entry points (each for the signed-in `account`, acting for the enterprise `actin
 agent applies; the pages pass `request.online_account` and the session's `acting_for`):
 
 def application_start(*, account, item, acting_for=None) -> OnlineApplication
+def application_start_bundle(*, account, bundle, acting_for=None) -> OnlineApplication
 def application_save(*, account, application, version, answers, delivery_method,
                      delivery_address) -> OnlineApplication
 def application_file_upload(*, account, application, material, upload) -> ApplicationFile
@@ -28,6 +29,13 @@ Rules:
   `case_submit_online` for the applicant of the account (or the enterprise acted for), puts the
   files on the case's materials and the delivery choice on the case, all in one transaction.
   Submitting twice gives the same case.
+
+Issue 19 item 5 (一件事): a draft for a bundle (`bundle` set, `item` None) has the bundle's
+shared form (`catalog.queries.bundles.merged_fields`: a key asked once) and one upload per
+merged material (stored on the group's representative material); submit makes the
+`CaseBundle` and one case per item in one transaction (`case_bundle_submit_online`), each case
+with the files of its own materials; `application_submit` then answers the first case (the
+application's `case_bundle` holds them all).
 """
 
 from __future__ import annotations
@@ -47,10 +55,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases.models import Case
+from govhall.cases.services.bundles import case_bundle_submit_online
 from govhall.cases.services.intake import ApplicantData, MaterialCheck, case_submit_online
 from govhall.cases.services.online_files import SubmittedFile, case_material_files_attach
 from govhall.cases.statuses import ApplicantKind, DeliveryMethod
-from govhall.catalog.models import Material, ServiceItem
+from govhall.catalog.models import Bundle, FormField, Material, ServiceItem
+from govhall.catalog.queries.bundles import bundle_refusal, merged_fields, merged_materials
 from govhall.catalog.queries.online_forms import form_fields_of, online_refusal
 from govhall.catalog.services.form_fields import check_answers
 from govhall.core.events import record_event
@@ -87,7 +97,7 @@ def _lock(
     current = (
         # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the item's outer join
         OnlineApplication.objects.select_for_update(of=("self",))
-        .select_related("item", "item__center")
+        .select_related("item", "item__center", "bundle", "bundle__center")
         .get(pk=application.pk)
     )
     _check_owner(account, current)
@@ -98,11 +108,12 @@ def _lock(
 
 def _record(application: OnlineApplication, action: str, **data: object) -> None:
     item = application.item
+    owner = item or application.bundle
     record_event(
         actor=None,
         action=action,
         obj=application,
-        center_id=item.center_id if item else None,
+        center_id=owner.center_id if owner else None,
         data={"account": application.account_id, **data},
     )
 
@@ -129,6 +140,52 @@ def application_start(
     )
     _record(draft, OnlineEvent.APPLICATION_SAVE, item=item.pk, created=True)
     return draft
+
+
+@transaction.atomic
+def application_start_bundle(
+    *,
+    account: ApplicantAccount,
+    bundle: Bundle,
+    acting_for: ApplicantAccount | None = None,
+) -> OnlineApplication:
+    """The open draft of `account` for the 一件事 `bundle`, or a new one (issue 19 item 5)."""
+    refusal = bundle_refusal(bundle, online=True)
+    if refusal:
+        raise ValidationError({"bundle": [refusal]})
+    ApplicantAccount.objects.select_for_update().filter(pk=account.pk).first()
+    draft = OnlineApplication.objects.filter(
+        account=account, bundle=bundle, acting_for=acting_for, status=ApplicationStatus.DRAFT
+    ).first()
+    if draft is not None:
+        return draft
+    draft = OnlineApplication.objects.create(
+        account=account,
+        acting_for=acting_for,
+        bundle=bundle,
+        delivery_method=DeliveryMethod.PICKUP,
+    )
+    _record(draft, OnlineEvent.APPLICATION_SAVE, bundle=bundle.pk, created=True)
+    return draft
+
+
+def application_fields(application: OnlineApplication) -> list[FormField]:
+    """The form of a draft: its item's, or its bundle's shared form."""
+    if application.bundle_id is not None:
+        assert application.bundle is not None
+        return merged_fields(application.bundle)
+    assert application.item is not None
+    return form_fields_of(application.item)
+
+
+def application_materials(application: OnlineApplication) -> list[Material]:
+    """The materials a draft uploads, one each: its item's, or its bundle's merged set (each
+    group's representative)."""
+    if application.bundle_id is not None:
+        assert application.bundle is not None
+        return [group.representative for group in merged_materials(application.bundle)]
+    assert application.item is not None
+    return list(application.item.materials.order_by("position", "id"))
 
 
 def _delivery(
@@ -160,8 +217,7 @@ def application_save(
     current = _lock(account, application)
     if str(version) != str(current.version):
         raise _stale()
-    assert current.item is not None
-    cleaned, errors = check_answers(form_fields_of(current.item), answers, complete=False)
+    cleaned, errors = check_answers(application_fields(current), answers, complete=False)
     method, address = _delivery(errors, delivery_method, delivery_address, complete=False)
     errors.raise_if_any()
     current.form_data = cleaned
@@ -177,6 +233,12 @@ def application_save(
 
 def _material_of(application: OnlineApplication, material: Material | int) -> Material:
     pk = material.pk if isinstance(material, Material) else material
+    if application.bundle_id is not None:
+        offered = {m.pk: m for m in application_materials(application)}
+        bundled = offered.get(pk) if isinstance(pk, int) else None
+        if bundled is None:
+            raise ValidationError({"material": [_("This material is not asked for by the item.")]})
+        return bundled
     found = Material.objects.filter(item_id=application.item_id, pk=pk).first()
     if found is None:
         raise ValidationError({"material": [_("This material is not asked for by the item.")]})
@@ -312,10 +374,16 @@ def application_submit(
     current = _lock(account, application, draft=False)
     if current.status == ApplicationStatus.SUBMITTED and current.case is not None:
         return current.case
+    if current.status == ApplicationStatus.SUBMITTED and current.case_bundle_id is not None:
+        first = Case.objects.filter(bundle_id=current.case_bundle_id).order_by("pk").first()
+        if first is not None:
+            return first
     if current.status != ApplicationStatus.DRAFT:
         raise refusal_error(StateRefusal(_("This application is no longer a draft.")))
     if str(version) != str(current.version):
         raise _stale()
+    if current.bundle_id is not None:
+        return _submit_bundle(account, current, at)
     item = current.item
     assert item is not None
     errors = FieldErrors()
@@ -386,3 +454,101 @@ def application_submit(
     )
     _record(current, OnlineEvent.APPLICATION_SUBMIT, case=case.pk, number=case.number)
     return case
+
+
+def _submit_bundle(
+    account: ApplicantAccount, current: OnlineApplication, at: datetime.datetime | None
+) -> Case:
+    """Submit a bundle draft (issue 19 item 5): all its cases or none."""
+    bundle = current.bundle
+    assert bundle is not None
+    errors = FieldErrors()
+    refusal = bundle_refusal(bundle, online=True)
+    if refusal:
+        errors.add("bundle", refusal)
+    answers, answer_errors = check_answers(merged_fields(bundle), current.form_data, complete=True)
+    errors.merge(answer_errors)
+    method, address = _delivery(
+        errors, current.delivery_method, current.delivery_address, complete=True
+    )
+    files = {
+        row.material_id: row
+        for row in ApplicationFile.objects.filter(application=current).select_related("material")
+    }
+    groups = merged_materials(bundle)
+    handed_in = {
+        pk for pk, row in files.items() if row.file or row.library_entry_id or row.licence_id
+    }
+    for group in groups:
+        if group.required and group.representative.pk not in handed_in:
+            errors.add(f"material_{group.representative.pk}", _("Upload this material."))
+    errors.raise_if_any()
+    checks = []
+    for group in groups:
+        pk = group.representative.pk
+        row = files.get(pk)
+        checks.append(
+            MaterialCheck(
+                material_id=pk,
+                received=pk in handed_in,
+                not_applicable=pk not in handed_in,
+                library_entry=getattr(row, "library_entry_id", None),
+                # a licence stands only for the material that names its item
+                licence=getattr(row, "licence_id", None),
+            )
+        )
+    application, _created = case_bundle_submit_online(
+        actor=None,
+        bundle=bundle,
+        applicant=applicant_of(account, current.acting_for),
+        materials=checks,
+        idempotency_key=_idempotency_key(current),
+        at=at,
+    )
+    cases = list(Case.objects.filter(bundle=application).select_related("item").order_by("pk"))
+    by_group = {group.representative.pk: group for group in groups}
+    for case in cases:
+        attached = []
+        for pk, row in files.items():
+            if pk not in handed_in or pk not in by_group:
+                continue
+            for member in by_group[pk].members:
+                if member.item_id != case.item_id:
+                    continue
+                attached.append(
+                    SubmittedFile(
+                        material_id=member.pk,
+                        file_name=row.file.name if row.file else "",
+                        content_type=row.content_type,
+                        size=row.size,
+                        sha256=row.sha256,
+                        library_entry_id=row.library_entry_id,
+                        licence_id=row.licence_id if member.licence_item_id else None,
+                    )
+                )
+        case_material_files_attach(case=case, files=attached)
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+        delivery_method=method, delivery_address=address
+    )
+    current.form_data = answers
+    current.status = ApplicationStatus.SUBMITTED
+    current.case_bundle = application
+    current.submitted_at = at or timezone.now()
+    current.version += 1
+    current.save(
+        update_fields=[
+            "form_data",
+            "status",
+            "case_bundle",
+            "submitted_at",
+            "version",
+            "updated_at",
+        ]
+    )
+    _record(
+        current,
+        OnlineEvent.APPLICATION_SUBMIT,
+        case_bundle=application.pk,
+        number=application.number,
+    )
+    return cases[0]

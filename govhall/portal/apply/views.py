@@ -33,8 +33,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from govhall.catalog.models import FieldType, Material, ServiceItem
+from govhall.catalog.queries.bundles import bundle_refusal, merged_materials, public_bundles
 from govhall.catalog.queries.guides import published_guide
-from govhall.catalog.queries.online_forms import form_fields_of, online_refusal
+from govhall.catalog.queries.online_forms import online_refusal
 from govhall.catalog.services.form_fields import answer_name, choices_of
 from govhall.core.files import applicant_upload_max_bytes
 from govhall.core.ratelimit import RateLimited, RateRule, rate_key, rate_limit
@@ -48,9 +49,12 @@ from govhall.online.models import (
 )
 from govhall.online.services.applications import (
     application_discard,
+    application_fields,
     application_file_upload,
+    application_materials,
     application_save,
     application_start,
+    application_start_bundle,
     application_submit,
 )
 from govhall.online.services.library import application_reuse_choices
@@ -85,6 +89,23 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     try:
         application = application_start(
             account=_account(request), item=item, acting_for=_acting_for(request)
+        )
+    except ValidationError:
+        raise Http404 from None
+    return HttpResponseRedirect(reverse("portal:apply_draft", args=[application.pk]))
+
+
+@never_cache
+@require_GET
+@account_required
+def bundle_start(request: HttpRequest, code: str) -> HttpResponse:
+    """From a bundle guide's "在线申请" (issue 19 item 5): its open draft, or a new one."""
+    bundle = public_bundles().filter(code=code).first()
+    if bundle is None or bundle_refusal(bundle, online=True):
+        raise Http404
+    try:
+        application = application_start_bundle(
+            account=_account(request), bundle=bundle, acting_for=_acting_for(request)
         )
     except ValidationError:
         raise Http404 from None
@@ -154,18 +175,25 @@ def _page(
                 FieldType.PHONE: "tel",
             }.get(FieldType(field.field_type), ""),
         }
-        for field in form_fields_of(item)
+        for field in application_fields(application)
     ]
     files = {
         row.material_id: row for row in ApplicationFile.objects.filter(application=application)
     }
+    # Issue 19 item 5: a bundle asks its merged materials once (which items use each)
+    groups = (
+        {g.representative.pk: g for g in merged_materials(application.bundle)}
+        if application.bundle_id
+        else {}
+    )
     materials = [
         {
             "material": material,
             "row": files.get(material.pk),
             "errors": errors.get(f"material_{material.pk}", []),
+            "for_items": groups[material.pk].item_names if material.pk in groups else [],
         }
-        for material in Material.objects.filter(item=item).order_by("position", "id")
+        for material in application_materials(application)
     ]
     shown_beside = {"delivery_method", "delivery_address"}
     general = [
@@ -180,6 +208,7 @@ def _page(
         {
             "application": application,
             "item": item,
+            "bundle": application.bundle,
             "fields": fields,
             "materials": materials,
             "errors": errors,
@@ -200,8 +229,15 @@ def _refuse_big_bodies(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         if request.method == "POST":
             materials = Material.objects.filter(
                 item_id__in=OnlineApplication.objects.filter(pk=application_id).values("item_id")
+            ).count()
+            bundled = (
+                OnlineApplication.objects.filter(pk=application_id, bundle__isnull=False)
+                .select_related("bundle")
+                .first()
             )
-            if _too_big(request, materials.count()):
+            if bundled is not None:  # issue 19 item 5: one upload per merged material
+                materials = len(application_materials(bundled))
+            if _too_big(request, materials):
                 return HttpResponse(
                     _("The files are too big (at most %(mb)d MB each).")
                     % {"mb": applicant_upload_max_bytes() // (1024 * 1024)},
@@ -227,10 +263,9 @@ def draft(request: HttpRequest, application_id: int) -> HttpResponse:
     application = access_application(account, application_id, for_write=True)
     if request.method != "POST":
         return _page(request, application)
-    assert application.item is not None  # item applications only (bundles: issue 19 item 5)
     answers = {
         field.key: request.POST.get(answer_name(field), "")
-        for field in form_fields_of(application.item)
+        for field in application_fields(application)
     }
     uploads: dict[int, UploadedFile] = {}
     for name in request.FILES:
@@ -318,6 +353,18 @@ def discard(request: HttpRequest, application_id: int) -> HttpResponse:
 @account_required
 def done(request: HttpRequest, application_id: int) -> HttpResponse:
     application = access_application(_account(request), application_id)
+    if application.status == ApplicationStatus.SUBMITTED and application.case_bundle is not None:
+        cases = list(application.case_bundle.cases.select_related("item").order_by("pk"))
+        return render(
+            request,
+            T + "done.html",
+            {
+                "application": application,
+                "case": cases[0] if cases else None,
+                "case_bundle": application.case_bundle,
+                "bundle_cases": cases,
+            },
+        )
     if application.status != ApplicationStatus.SUBMITTED or application.case is None:
         return HttpResponseRedirect(reverse("portal:apply_draft", args=[application.pk]))
     return render(request, T + "done.html", {"application": application, "case": application.case})

@@ -81,6 +81,23 @@ def _rate_url(case_id: int) -> str:
     return f"{reverse('portal:rate', args=[token])}?via=my_page"
 
 
+def _bundle_cards(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Issue 19 item 5: the cases of one 一件事 application as one card (at its first case)."""
+    cards: list[dict[str, Any]] = []
+    by_bundle: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        case = row["row"].case
+        if case.bundle_id is None:
+            cards.append(row)
+            continue
+        card = by_bundle.get(case.bundle_id)
+        if card is None:
+            card = by_bundle[case.bundle_id] = {"bundle": case.bundle, "members": []}
+            cards.append(card)
+        card["members"].append(row)
+    return cards
+
+
 @never_cache
 @require_GET
 @account_required
@@ -108,6 +125,7 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for row in cases
     ]
+    rows = _bundle_cards(rows)
     return render(
         request,
         T + "home.html",

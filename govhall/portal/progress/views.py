@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from govhall.cases.queries.bundles import public_siblings
 from govhall.cases.services.progress import (
     NUMBER_MAX_LENGTH,
     CaseProgress,
@@ -95,6 +96,8 @@ def progress(request: HttpRequest) -> HttpResponse:
             "rate_url": rate_url,
             "error": error,
             "days_overdue": -(result.working_days_left or 0) if result else 0,
+            # Issue 19 item 5: a 一件事's other cases, shown with the matched one
+            "bundle": public_siblings(result.number) if result else ("", []),
         },
         status=status,
     )

@@ -1,16 +1,18 @@
 from django.urls import path
 
-from govhall.workbench.cases import prereview, views
+from govhall.workbench.cases import agency, prereview, views
 
 # URL names are joined into the "workbench" namespace by workbench/urls.py.
 urlpatterns = [
     path("cases/", views.case_list, name="cases"),
     path("cases/inbox/", views.case_inbox, name="case_inbox"),
+    path("cases/agency/", agency.agency_cases, name="agency_cases"),
     path("cases/export.xlsx", views.case_export, name="case_export"),
     path("cases/new/", views.case_intake, name="case_intake"),
     path("cases/new/items/", views.intake_items, name="case_intake_items"),
     path("cases/new/proposal/", views.intake_proposal, name="case_intake_proposal"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),
+    path("cases/<int:case_id>/agency/", agency.agency_set, name="case_agency"),
     path("cases/<int:case_id>/actions/<str:action>/", views.case_action, name="case_action"),
     path(
         "cases/<int:case_id>/notices/<int:notice_id>/",

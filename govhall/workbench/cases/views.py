@@ -37,6 +37,7 @@ from govhall.cases.access.cases import (
     can_complete_joint_tasks,
     can_export_cases_unmasked,
     can_hold_joint_meetings,
+    can_open_cases,
     can_propose_joint_handling,
     can_read_cases,
     can_read_outbox,
@@ -52,6 +53,7 @@ from govhall.cases.clock import days_left, pending_overdue, urgency
 from govhall.cases.models import Case, ElectronicLicence, Notice
 from govhall.cases.notice_render import notice_context, notice_pdf, progress_url_for
 from govhall.cases.queries import cases as queries
+from govhall.cases.queries.bundles import bundle_view
 from govhall.cases.queries.joint import proposals_of_case
 from govhall.cases.queries.licences import licence_offers
 from govhall.cases.queries.reuse import ReuseOffer, reuse_offers
@@ -85,6 +87,7 @@ from govhall.org.access.scope import (
 )
 from govhall.org.models import Department, Window
 from govhall.staffing.queries.cover import window_ids_at_hand
+from govhall.workbench.cases.agency import agency_panel
 from govhall.workbench.cases.export import XLSX_CONTENT_TYPE, case_workbook
 from govhall.workbench.cases.forms import (
     DANGEROUS_ACTIONS,
@@ -111,6 +114,14 @@ def _is_htmx(request: HttpRequest) -> bool:
 def _require_case_reader(request: HttpRequest) -> User:
     user = staff_user(request)
     if not can_read_cases(user):
+        raise Http404
+    return user
+
+
+def _require_case_opener(request: HttpRequest) -> User:
+    """A case reader, or an agent opening a case they carry (access_case scopes it)."""
+    user = staff_user(request)
+    if not can_open_cases(user):
         raise Http404
     return user
 
@@ -601,6 +612,8 @@ def _case_page_context(
         "timeline": _timeline(case),
         "can_write": _can_write(user),
         "prereview": prereview_panel(user, case),  # issue 19: online pre-review, files, form
+        "agency": agency_panel(user, case),  # issue 19 item 6: name, change, end the agency
+        "bundle_view": bundle_view(case),  # issue 19 item 5: the sibling cases of a 一件事
     }
 
 
@@ -643,7 +656,7 @@ def _render_case(
 
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _require_case_reader(request)
+    user = _require_case_opener(request)
     case = access_case(user, case_id)
     extra: dict[str, Any] = {}
     wanted = request.GET.get("action", "")

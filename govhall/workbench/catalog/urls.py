@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhall.workbench.catalog import form_fields, views
+from govhall.workbench.catalog import bundles, form_fields, views
 
 # URL names are joined into the "workbench" namespace by workbench/urls.py.
 urlpatterns: list = [
@@ -39,6 +39,11 @@ urlpatterns: list = [
         views.item_window_remove,
         name="item_window_remove",
     ),
+    # 一件事 bundles (issue 19 item 5).
+    path("bundles/", bundles.bundle_list, name="bundles"),
+    path("bundles/new/", bundles.bundle_new, name="bundle_new"),
+    path("bundles/<int:bundle_id>/", bundles.bundle_edit, name="bundle_edit"),
+    path("bundles/<int:bundle_id>/publish/", bundles.bundle_toggle, name="bundle_toggle"),
     path("catalog/import/", views.catalog_import, name="catalog_import"),
     path("catalog/export/", views.catalog_export, name="catalog_export"),
     path("catalog/export/files/", views.catalog_export_files, name="catalog_export_files"),

@@ -20,6 +20,7 @@ FIXTURE_USERS = (
     "dept_leader",
     "social_supervisor",
     "outsider",
+    "agent",
 )
 
 

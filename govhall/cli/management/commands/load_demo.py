@@ -16,7 +16,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from govhall.cli.demo.agency import load_demo_agency
 from govhall.cli.demo.attendance import load_demo_attendance
+from govhall.cli.demo.bundles import load_demo_bundles
 from govhall.cli.demo.cases import load_demo_cases
 from govhall.cli.demo.channels import load_demo_channels
 from govhall.cli.demo.disclosure import load_demo_disclosure
@@ -103,6 +105,8 @@ class Command(BaseCommand):
         load_demo_online_forms()  # online application forms of three items (issue 19 item 2)
         load_demo_online_cases()  # 同步预审 of a joint online case; a supplement to upload online
         load_demo_licences()  # 电子证照: licensing items, licences of delivered approvals
+        load_demo_agency()  # 代办: the county's agent and a village agent carry cases
+        load_demo_bundles()  # 一件事: 开办餐馆 and 企业开办, the citizen's online bundle (issue 19)
         # Last: the demo citizen's messages, appointment and ticket need the account and cases.
         load_demo_my_page()  # My page of the demo citizen (issue 19 item 3)
         watch_seconds = time.perf_counter() - watch_started
