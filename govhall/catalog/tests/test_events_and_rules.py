@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from govhall.catalog.events import CatalogEvent
 from govhall.catalog.models import Authorization, ItemType, ServiceItem
+from govhall.catalog.services.bundles import bundle_publish, bundle_save
 from govhall.catalog.services.fees import fee_add, fee_remove, fee_update
 from govhall.catalog.services.form_fields import (
     form_field_add,
@@ -97,6 +98,32 @@ def test_every_event_the_catalog_writes_is_registered(
         actor=director, center=county, source=workbook_bytes([item_row("EV-2")])
     )
     assert outcome.ok, outcome.problems
+    # Issue 19 item 5: a bundle (一件事) of two items, changed, hidden and shown again.
+    second = item_create(
+        actor=director,
+        center=county,
+        department=department,
+        code="EV-3",
+        name="事项三",
+        item_type=ItemType.LICENSING,
+        legal_days=10,
+        promised_days=2,
+    ).item
+    bundle = bundle_save(
+        actor=director,
+        center=county,
+        data={"code": "YJS-EV", "name": "开办", "promised_days": 5},
+        item_ids=[item.pk, second.pk],
+    )
+    bundle_save(
+        actor=director,
+        center=county,
+        bundle=bundle,
+        data={"code": "YJS-EV", "name": "开办餐馆", "promised_days": 5},
+        item_ids=[item.pk, second.pk],
+    )
+    bundle_publish(actor=director, bundle=bundle, published=False)
+    bundle_publish(actor=director, bundle=bundle, published=True)
 
     written = set(Event.objects.exclude(pk__in=before).values_list("action", flat=True))
     assert written == set(CatalogEvent.values)

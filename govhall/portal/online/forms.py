@@ -11,7 +11,9 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-TEL = {"inputmode": "tel", "autocomplete": "tel"}
+from govhall.portal.forms import ID_NUMBER_INPUT, PHONE_INPUT
+
+TEL = PHONE_INPUT  # the phone keyboards of the portal (issue 17 item 9): one home
 CODE = {"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6"}
 NEW_PASSWORD = {"autocomplete": "new-password"}
 
@@ -85,7 +87,12 @@ class PersonRegisterForm(_NewPasswordForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(ID_NUMBER_INPUT),
+    )
 
     field_order = ["phone", "code", "name", "id_number", "password", "password2"]
 
