@@ -100,14 +100,14 @@ def main() -> None:
         shoot(ppage, f"{base}/kiosk/330100/", "kiosk-phone")
         shoot(ppage, f"{base}/appointments/", "appointments-phone")
         shoot(ppage, f"{base}/guides/", "portal-guides-phone")
-        shoot(ppage, f"{base}/disclosure/330100/", "disclosure-phone", full=True)
         first = ppage.locator(".guide-list a").first
         first.click()
         ppage.wait_for_load_state("networkidle")
         ppage.screenshot(path=str(OUT / "portal-guide-phone.png"), full_page=False)
         print("wrote", OUT / "portal-guide-phone.png")
-        # The online hall on a phone: registration, then the demo citizen's My page, an
-        # application draft and a licence's public check.
+        shoot(ppage, f"{base}/disclosure/330100/", "disclosure-phone", full=True)
+        # The online hall on a phone: registration, then the demo citizen's My page, a
+        # supplement to upload and a licence's public check.
         shoot(ppage, f"{base}/account/register/", "online-register-phone")
         citizen = browser.new_context(
             viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True
@@ -119,12 +119,12 @@ def main() -> None:
         opage.click("#login-submit")
         opage.wait_for_load_state("networkidle")
         shoot(opage, f"{base}/my/", "my-page-phone")
-        drafts = opage.locator("#my-cases a[href*='/apply/']")
-        if drafts.count():
-            drafts.first.click()
+        supplements = opage.locator("#my-cases a[href*='/supplement/']")
+        if supplements.count():  # the demo case waiting for materials asked once (一次性告知)
+            supplements.first.click()
             opage.wait_for_load_state("networkidle")
-            opage.screenshot(path=str(OUT / "apply-draft-phone.png"))
-            print("wrote", OUT / "apply-draft-phone.png")
+            opage.screenshot(path=str(OUT / "supplement-phone.png"))
+            print("wrote", OUT / "supplement-phone.png")
         opage.goto(f"{base}/my/")
         checks = opage.locator("#my-licences a[href*='/licences/verify/']")
         if checks.count():

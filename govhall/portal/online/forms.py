@@ -39,7 +39,10 @@ class SmsLoginForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     code = forms.CharField(
-        label=_("Code"), max_length=6, required=False, widget=forms.TextInput(attrs=CODE)
+        label=_("Verification code"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs=CODE),
     )
 
 
@@ -79,10 +82,13 @@ class _NewPasswordForm(forms.Form):
 class PersonRegisterForm(_NewPasswordForm):
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, widget=forms.TextInput(TEL))
     code = forms.CharField(
-        label=_("Code"), max_length=6, required=False, widget=forms.TextInput(attrs=CODE)
+        label=_("Verification code"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs=CODE),
     )
     name = forms.CharField(
-        label=_("Name"),
+        label=_("Full name"),
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -107,7 +113,10 @@ class EnterpriseRegisterForm(_NewPasswordForm):
         label=_("Contact mobile phone"), max_length=20, widget=forms.TextInput(TEL)
     )
     code = forms.CharField(
-        label=_("Code"), max_length=6, required=False, widget=forms.TextInput(attrs=CODE)
+        label=_("Verification code"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs=CODE),
     )
 
     field_order = [
@@ -128,7 +137,10 @@ class ResetForm(_NewPasswordForm):
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     code = forms.CharField(
-        label=_("Code"), max_length=6, required=False, widget=forms.TextInput(attrs=CODE)
+        label=_("Verification code"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs=CODE),
     )
 
     field_order = ["login", "code", "password", "password2"]

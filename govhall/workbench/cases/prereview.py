@@ -37,7 +37,7 @@ from govhall.workbench.request_input import staff_user
 class PrereviewTaskForm(forms.Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
-        choices=[("pass", gettext_lazy("Pass")), ("return", gettext_lazy("Return"))],
+        choices=[("pass", gettext_lazy("Pass pre-review")), ("return", gettext_lazy("Return"))],
         widget=forms.RadioSelect,
     )
     opinion = forms.CharField(

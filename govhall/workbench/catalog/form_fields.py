@@ -23,14 +23,16 @@ from govhall.workbench.request_input import staff_user
 
 
 class FormFieldForm(forms.Form):
-    label = forms.CharField(label=gettext_lazy("Label"), max_length=100)
+    label = forms.CharField(label=gettext_lazy("Field label"), max_length=100)
     key = forms.CharField(
         label=gettext_lazy("Key"),
         max_length=40,
         help_text=gettext_lazy("Lowercase letters, digits, '_' or '-' (e.g. shop_name)."),
     )
-    field_type = forms.ChoiceField(label=gettext_lazy("Type"), choices=FieldType.choices)
-    required = forms.BooleanField(label=gettext_lazy("Required"), required=False, initial=True)
+    field_type = forms.ChoiceField(label=gettext_lazy("Field type"), choices=FieldType.choices)
+    required = forms.BooleanField(
+        label=gettext_lazy("Required field"), required=False, initial=True
+    )
     choices = forms.CharField(
         label=gettext_lazy("Options (one per line)"),
         required=False,
