@@ -7,6 +7,7 @@ def check_file_bytes(data, *, field, limit, kinds=ALL_KINDS, refusal=None) -> Fi
 def read_upload(upload, *, limit, field="file") -> bytes  # at most limit + 1 bytes read
 def applicant_file_check(data, *, field="file", limit=None) -> FileKind   # PDF, JPEG, PNG
 def image_size(data: bytes, kind: FileKind) -> tuple[int, int] | None    # from the header
+def store_checked(field_file, data: bytes, kind: FileKind) -> None  # under a random name
 
 The catalog's blank forms and samples accept every kind here; patrol photos JPEG and PNG; what
 an applicant uploads online (`applicant_file_check`) only PDF, JPEG and PNG, more strictly:
@@ -24,13 +25,16 @@ from __future__ import annotations
 
 import io
 import struct
+import uuid
 import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -216,3 +220,9 @@ def applicant_file_check(data: bytes, *, field: str = "file", limit: int | None 
             }
         )
     return kind
+
+
+def store_checked(field_file: FieldFile, data: bytes, kind: FileKind) -> None:
+    """Put checked `data` in a file field under a random name with the extension of its
+    detected kind, never the uploader's name (the caller saves the row)."""
+    field_file.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(data), save=False)

@@ -17,10 +17,8 @@ item is published. Only the managers of the item's center subtree change the fil
 from __future__ import annotations
 
 import re
-import uuid
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -33,6 +31,7 @@ from govhall.core.files import (  # the one home for judging file types (issue 1
     KINDS_BY_EXTENSION,
     FileKind,
     read_upload,
+    store_checked,
 )
 from govhall.core.files import check_file_bytes as core_check_file_bytes
 from govhall.core.models import User
@@ -70,9 +69,7 @@ def _delete_later(name: str) -> None:
 
 def store_file(material: Material, slot: str, data: bytes, kind: FileKind) -> None:
     """Put `data` in the material's `slot` under a random name (the caller saves the row)."""
-    getattr(material, slot).save(
-        f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(data), save=False
-    )
+    store_checked(getattr(material, slot), data, kind)
 
 
 @transaction.atomic

@@ -43,12 +43,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import uuid
 from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -64,7 +62,12 @@ from govhall.catalog.queries.bundles import bundle_refusal, merged_fields, merge
 from govhall.catalog.queries.online_forms import form_fields_of, online_refusal
 from govhall.catalog.services.form_fields import check_answers
 from govhall.core.events import record_event
-from govhall.core.files import applicant_file_check, applicant_upload_max_bytes, read_upload
+from govhall.core.files import (
+    applicant_file_check,
+    applicant_upload_max_bytes,
+    read_upload,
+    store_checked,
+)
 from govhall.core.validation import Conflict, FieldErrors, StateRefusal, refusal_error
 from govhall.online.events import OnlineEvent
 from govhall.online.models import (
@@ -278,7 +281,7 @@ def application_file_upload(
     row.library_entry = None
     row.licence = None
     row.uploaded_at = at or timezone.now()
-    row.file.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(data), save=False)
+    store_checked(row.file, data, kind)
     stored = row.file.name
     try:
         row.save()

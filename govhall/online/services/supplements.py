@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import secrets
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +29,13 @@ from govhall.cases.models import Case, CaseMaterial
 from govhall.cases.services.actions import case_supplement_submit
 from govhall.cases.statuses import CaseStatus, Channel
 from govhall.core.events import record_event
-from govhall.core.files import applicant_file_check, applicant_upload_max_bytes, read_upload
+from govhall.core.files import (
+    FileKind,
+    applicant_file_check,
+    applicant_upload_max_bytes,
+    read_upload,
+    store_checked,
+)
 from govhall.core.validation import Conflict, FieldErrors
 from govhall.online.access.my_page import access_my_case
 from govhall.online.events import OnlineEvent
@@ -82,7 +86,7 @@ def supplement_submit(
     errors = FieldErrors()
     if any(pk not in listed for pk in files):
         errors.add("materials", _("Only the materials the one-time notice lists are uploaded."))
-    checked: dict[int, tuple[bytes, str]] = {}
+    checked: dict[int, tuple[bytes, FileKind]] = {}
     for pk, material in listed.items():
         upload = files.get(pk)
         key = field_name(material)
@@ -95,7 +99,7 @@ def supplement_submit(
         except ValidationError as refused:
             errors.merge(refused)
             continue
-        checked[pk] = (data, kind.content_type)
+        checked[pk] = (data, kind)
     if not listed:
         errors.add("materials", _("Nothing is listed to supplement on this case."))
     errors.raise_if_any()
@@ -103,16 +107,11 @@ def supplement_submit(
     today = timezone.localdate(now)
     stored: list[CaseMaterial] = []
     try:
-        for pk, (data, content_type) in checked.items():
+        for pk, (data, kind) in checked.items():
             material = listed[pk]
-            extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[
-                content_type
-            ]
-            material.file.save(
-                f"{secrets.token_hex(16)}.{extension}", ContentFile(data), save=False
-            )
+            store_checked(material.file, data, kind)
             stored.append(material)
-            material.content_type = content_type
+            material.content_type = kind.content_type
             material.size = len(data)
             material.sha256 = hashlib.sha256(data).hexdigest()
             material.received = True
