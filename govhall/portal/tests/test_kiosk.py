@@ -166,12 +166,15 @@ class TestTaking:
 
 @pytest.fixture
 def appointment(county, queue_groups):  # type: ignore[no-untyped-def]
-    now = timezone.localtime()
+    # A slot around now that stays inside today (the suite also runs just before midnight).
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    day_start = now.replace(hour=0, minute=0)
+    day_end = now.replace(hour=23, minute=59)
     slot = Slot.objects.create(
         group=queue_groups["B"],
         date=now.date(),
-        starts=(now - datetime.timedelta(minutes=5)).time().replace(second=0, microsecond=0),
-        ends=(now + datetime.timedelta(minutes=25)).time().replace(second=0, microsecond=0),
+        starts=max(now - datetime.timedelta(minutes=5), day_start).time(),
+        ends=min(now + datetime.timedelta(minutes=25), day_end).time(),
         capacity=4,
         booked=1,
     )
