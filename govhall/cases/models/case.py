@@ -133,6 +133,11 @@ class Case(models.Model):
     )
     agency_letter_on = models.DateField(_("authorization letter date"), null=True, blank=True)
     agency_scope = models.CharField(_("agency scope"), max_length=200, blank=True)
+    # A scanned copy of the signed letter (PDF, JPEG or PNG, checked by core.files), served only
+    # to those who may see the case.
+    agency_letter = models.FileField(
+        _("authorization letter copy"), upload_to="cases/agency/%Y/%m/", blank=True
+    )
 
     # --- the clock (SPEC §4) ---
     received_at = models.DateTimeField(_("received at"))

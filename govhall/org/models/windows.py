@@ -42,6 +42,8 @@ class Window(TimeStampedModel):
         related_name="authorized_windows",
     )
     location = models.CharField(_("location"), max_length=100, blank=True)
+    # 代办窗口 (issue 19 item 6): where the hall's agents take in cases on applicants' behalf.
+    is_agency = models.BooleanField(_("agency window"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
