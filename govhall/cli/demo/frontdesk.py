@@ -332,7 +332,13 @@ def _appointments(loader: _Loader) -> None:
     if loader.calendar.is_workday(today):
         plans += [(booked_yesterday, today)] * 3
     days = bookable_days(groups[0], today)
-    plans += [(now - datetime.timedelta(minutes=40), day) for day in days for _n in range(2)]
+    # Booked a while ago, but today: just after midnight "40 minutes ago" is yesterday, whose
+    # booking window ends a day earlier than today's `days`.
+    midnight = datetime.datetime.combine(
+        today, datetime.time(0), tzinfo=timezone.get_current_timezone()
+    )
+    booked_recently = max(now - datetime.timedelta(minutes=40), midnight)
+    plans += [(booked_recently, day) for day in days for _n in range(2)]
     for n, (booked_at, day) in enumerate(plans):
         group = groups[n % len(groups)]
         later = [
