@@ -289,7 +289,9 @@ def draft(request: HttpRequest, application_id: int) -> HttpResponse:
         flash.warning(request, " ".join(conflict.messages))
         return HttpResponseRedirect(reverse("portal:apply_draft", args=[fresh.pk]))
     except ValidationError as refused:
-        return _page(request, application, errors=_errors_of(refused), answers=answers, status=422)
+        # The answers are refused, but each file is its own upload: keep the good ones and show
+        # every problem at once, so a citizen on a phone never picks the same files twice.
+        errors = _errors_of(refused)
     refusal = _upload_allowed(account, len(uploads))
     if refusal:
         errors["__all__"] = [refusal]
@@ -311,7 +313,7 @@ def draft(request: HttpRequest, application_id: int) -> HttpResponse:
     for key, messages in reuse.items():
         errors.setdefault(key, []).extend(messages)
     if errors:
-        return _page(request, application, errors=errors, status=422)
+        return _page(request, application, errors=errors, answers=answers, status=422)
     if request.POST.get("action") == "submit":
         try:
             application_submit(

@@ -194,3 +194,27 @@ def test_a_post_without_the_csrf_token_is_refused(item):
     assert response.status_code == 403
     application.refresh_from_db()
     assert application.form_data == {}
+
+
+def test_a_wrong_answer_keeps_the_good_files_and_shows_every_problem(item):
+    """A citizen on a phone sees at once what is wrong with the answers and with each file; the
+    files that passed are kept in the draft (each file is its own upload); the answers are not."""
+    client = _signed_in()
+    application = _start(client, item)
+    good, bad = item.materials.order_by("position")[:2]
+    response = client.post(
+        reverse("portal:apply_draft", args=[application.pk]),
+        _form(
+            application,
+            item,
+            field_contact_phone="not a phone",
+            files={good.pk: upload_of(PDF_BYTES, "a.pdf"), bad.pk: upload_of(EXE_BYTES, "b.pdf")},
+        ),
+    )
+    assert response.status_code == 422
+    errors = response.context["errors"] if response.context else {}
+    assert "field_contact_phone" in errors and f"material_{bad.pk}" in errors
+    assert list(ApplicationFile.objects.values_list("material_id", flat=True)) == [good.pk]
+    assert 'value="not a phone"' in response.content.decode()  # what was typed stays on screen
+    application.refresh_from_db()
+    assert application.form_data.get("contact_phone") != "not a phone"
