@@ -44,6 +44,7 @@ from govhall.online.queries.my_page import (
     next_step_of,
     unread_count,
 )
+from govhall.online.services.accounts import account_applicant
 from govhall.online.services.my_page import (
     account_message_read,
     account_messages_read_all,
@@ -66,6 +67,9 @@ def whose(request: HttpRequest) -> ApplicantAccount:
     account = acting_applicant(request)
     if account is None:
         raise Http404
+    # A verified account registered before its first case is linked to the applicant that case
+    # made (same number and name), so its licences and window cases show from then on.
+    account_applicant(account)
     return account
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from govhall.cases.models import ElectronicLicence
+from govhall.cases.models import Applicant, ElectronicLicence
 from govhall.cases.statuses import CaseStatus
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import User
@@ -194,3 +194,34 @@ def test_my_licences_are_listed_and_downloaded_by_their_holder_only(
     sign_in_online(client, make_account(name="李四"))
     assert client.get(pdf).status_code == 404
     assert "JY-2026-00001" not in client.get(reverse("portal:my_home")).content.decode()
+
+
+def test_an_account_verified_before_its_first_case_sees_that_cases_licence(
+    client: Client, item: ServiceItem
+) -> None:
+    """Registered (and verified) before any case of its number existed, the account is linked
+    to the applicant its first case made when it opens My page: the licence shows."""
+    owner = make_account(name="李小梅")
+    assert owner.applicant_id is None
+    applicant = Applicant.objects.create(
+        kind="person", name=owner.name, id_number=owner.id_number, phone=owner.phone
+    )
+    case = case_of(applicant, item)
+    licence = ElectronicLicence.objects.create(
+        case=case,
+        holder=applicant,
+        item=item,
+        department=item.department,
+        name="食品经营许可证",
+        number="JY-2026-00002",
+        identifier="ID-2026-00002",
+        verify_token="u" * 30,
+        valid_from=timezone.localdate(),
+        issued_at=timezone.now(),
+    )
+    sign_in_online(client, owner)
+    page = client.get(reverse("portal:my_home")).content.decode()
+    assert "JY-2026-00002" in page and case.number in page
+    assert client.get(reverse("portal:my_licence_pdf", args=[licence.pk])).status_code == 200
+    owner.refresh_from_db()
+    assert owner.applicant_id == applicant.pk
