@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database or broker outage answers a clean 503 with Retry-After (issue 20).
+    "govhall.core.outage.OutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # NUL bytes refused (400) and oversized bodies (413) before any view (issue 12 item 4).
@@ -124,6 +126,9 @@ TEMPLATES = [
     },
 ]
 
+if GOVHALL_ENV == "production" and not env_str("DATABASE_URL"):
+    # Production never falls back to a SQLite file in the checkout (issue 20).
+    raise ImproperlyConfigured("DATABASE_URL must be set when GOVHALL_ENV is production")
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'govhall.sqlite3'}"
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -143,6 +148,41 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (measured by bench/cases.py at 1,000,000 cases). PGOPTIONS can still override it.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+# A connection pool per application process (issue 20: the load test ran PostgreSQL out of
+# connections, one per request in flight under the ASGI server). GOVHALL_DB_POOL_MAX_SIZE > 0
+# turns it on: at most that many connections per process, a request waiting at most
+# GOVHALL_DB_POOL_TIMEOUT seconds for one (then a clean 503). Keep processes × size below
+# PostgreSQL's max_connections. 0 (the default, and in tests): one connection per thread.
+GOVHALL_DB_POOL_MAX_SIZE = env_int("GOVHALL_DB_POOL_MAX_SIZE", 0, minimum=0)
+GOVHALL_DB_POOL_TIMEOUT = env_int("GOVHALL_DB_POOL_TIMEOUT", 10, minimum=1)
+if GOVHALL_DB_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": min(2, GOVHALL_DB_POOL_MAX_SIZE),
+        "max_size": GOVHALL_DB_POOL_MAX_SIZE,
+        "timeout": GOVHALL_DB_POOL_TIMEOUT,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django refuses both
+# Optional read replica (issue 20): GOVHALL_REPLICA_DATABASE_URL names a PostgreSQL streaming
+# replica of DATABASE_URL. When set, reads of the apps in GOVHALL_REPLICA_APPS (default "stats":
+# case rollups and period reports) outside a transaction go to it (govhall/core/dbrouter.py), so
+# a province's statistics never take the windows' database time; writes and everything else stay
+# on DATABASE_URL. Empty (the default): one database, no router.
+GOVHALL_REPLICA_DATABASE_URL = env_str("GOVHALL_REPLICA_DATABASE_URL") or ""
+GOVHALL_REPLICA_APPS = env_list("GOVHALL_REPLICA_APPS", ["stats"])
+DATABASE_ROUTERS: list[str] = []
+if GOVHALL_REPLICA_DATABASE_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(GOVHALL_REPLICA_DATABASE_URL, conn_max_age=60)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"GOVHALL_REPLICA_DATABASE_URL is not a valid database URL: {exc}"
+        ) from None
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {})
+        DATABASES["replica"]["OPTIONS"].setdefault("options", "-c jit=off")
+    # Tests see the replica as the default database itself (no second test database).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["govhall.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -206,6 +246,9 @@ CSRF_COOKIE_HTTPONLY = True
 # An expired or foreign form answers our own Chinese page, not Django's English one (issue 17
 # item 11; the other error pages are handlers in govhall/urls.py).
 CSRF_FAILURE_VIEW = "govhall.core.errors.csrf_failure"
+# While the database or the broker is unreachable, requests answer 503 with this Retry-After
+# (seconds) and a Chinese message, never a traceback (govhall/core/outage.py, issue 20).
+GOVHALL_OUTAGE_RETRY_AFTER_SECONDS = env_int("GOVHALL_OUTAGE_RETRY_AFTER_SECONDS", 30, minimum=1)
 
 # --- Sessions, login lockout, second factor, headers (issue 12 items 3, 8, 9) ----------------
 # A staff session ends after GOVHALL_SESSION_IDLE_MINUTES without a request (default 30): every
@@ -641,11 +684,9 @@ GOVHALL_NOTIFY_BACKEND = env_str("GOVHALL_NOTIFY_BACKEND") or "govhall.core.noti
 GOVHALL_SMS_SIGNATURE = env_str("GOVHALL_SMS_SIGNATURE") or "【政务服务中心】"
 # Public base URL printed in notices' QR codes (the progress page); empty: the request's host.
 GOVHALL_PUBLIC_URL = (env_str("GOVHALL_PUBLIC_URL") or "").rstrip("/")
-# Issue 17 item 9 (the guide on a phone): the province's online service hall (网上办事大厅 /
-# 一网通办) where an item marked "online available" is applied for; the guide links to it with
-# ?item=<implementation code>. Empty (default: govhall has no online hall of its own; online
-# cases arrive through the API from department systems): the guide says the item can be done
-# online and to ask the phone number shown for where.
+# Issue 17 item 9, issue 19: where a guide's "apply online" button for an item offered online
+# leads. Empty (default): govhall's own online hall (/apply/items/<code>/). Set only to send
+# applicants to an outside hall (the province's 一网通办) instead, with ?item=<code>.
 GOVHALL_ONLINE_HALL_URL = (env_str("GOVHALL_ONLINE_HALL_URL") or "").rstrip("/")
 # Issue 19 item 4 (electronic licences): the public verification page and API
 # (/licences/verify/<token>/) answer at most this many requests per client address per hour
@@ -721,6 +762,12 @@ GOVHALL_KIOSK_IDLE_SECONDS = env_int("GOVHALL_KIOSK_IDLE_SECONDS", 90, minimum=5
 GOVHALL_HALL_NOW_REFRESH_SECONDS = env_int("GOVHALL_HALL_NOW_REFRESH_SECONDS", 60, minimum=0)
 GOVHALL_HALL_NOW_QUEUE_ROWS = env_int("GOVHALL_HALL_NOW_QUEUE_ROWS", 6, minimum=1)
 GOVHALL_BOARD_STREAM_SECONDS = env_int("GOVHALL_BOARD_STREAM_SECONDS", 30, minimum=1)
+# Push to the screens (issue 20 item 2, govhall/core/push.py): on PostgreSQL the notifications
+# travel by LISTEN/NOTIFY; otherwise by Redis pub/sub when this URL (default: the broker's, when
+# it is a Redis URL) is set; otherwise in-process only (SQLite, the dev server).
+GOVHALL_PUSH_REDIS_URL = env_str("GOVHALL_PUSH_REDIS_URL") or (
+    GOVHALL_BROKER_URL if GOVHALL_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
 # The big screen (大屏, issue 18 item 3; /screen/<center code>/): its figures are computed at
 # most once per N seconds per center (every screen and poll shares them) and pushed when they
 # change; a stream lasts N seconds, then the browser reconnects; the window ranking, the rooms

@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from govhall.core.events import CoreEvent, register_events
         from govhall.core.forms import use_translated_empty_choice
+        from govhall.core.staticfiles import ignore_unused_vendor_files
 
         register_events(CoreEvent)
         use_translated_empty_choice()
+        ignore_unused_vendor_files()

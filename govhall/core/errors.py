@@ -14,9 +14,12 @@ request's context. Two answers need more care:
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseServerError
 from django.template import loader
+
+from govhall.core.outage import is_outage, outage_response
 
 log = logging.getLogger("govhall.errors")
 
@@ -30,6 +33,12 @@ def _staff_side(request: HttpRequest) -> bool:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # A database or broker outage met by a middleware (the session, the signed-in user): the
+    # clean 503 (govhall/core/outage.py), not the 500 page.
+    exc = sys.exc_info()[1]
+    if is_outage(exc):
+        assert exc is not None
+        return outage_response(request, exc)
     try:
         body = loader.get_template("500.html").render({"staff_side": _staff_side(request)})
     except Exception:  # the page of last resort must not fail in turn

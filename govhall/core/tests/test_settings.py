@@ -50,17 +50,31 @@ def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+PRODUCTION_DB = "postgres://govhall@db.example/govhall"
+
+
 def test_production_refuses_to_start_without_secret_key_or_hosts():
-    no_key = _load_settings(GOVHALL_ENV="production", ALLOWED_HOSTS="hall.example")
+    db = {"DATABASE_URL": PRODUCTION_DB}
+    no_key = _load_settings(GOVHALL_ENV="production", ALLOWED_HOSTS="hall.example", **db)
     assert no_key.returncode != 0 and "SECRET_KEY must be set" in no_key.stderr
-    no_hosts = _load_settings(GOVHALL_ENV="production", SECRET_KEY="k" * 50)
+    no_hosts = _load_settings(GOVHALL_ENV="production", SECRET_KEY="k" * 50, **db)
     assert no_hosts.returncode != 0 and "ALLOWED_HOSTS must be set" in no_hosts.stderr
-    ok = _load_settings(GOVHALL_ENV="production", SECRET_KEY="k" * 50, ALLOWED_HOSTS="hall.example")
+    # Issue 20: production never falls back to the checkout's SQLite file.
+    no_db = _load_settings(GOVHALL_ENV="production", SECRET_KEY="k" * 50, ALLOWED_HOSTS="h.example")
+    assert no_db.returncode != 0 and "DATABASE_URL must be set" in no_db.stderr
+    ok = _load_settings(
+        GOVHALL_ENV="production", SECRET_KEY="k" * 50, ALLOWED_HOSTS="hall.example", **db
+    )
     assert ok.returncode == 0, ok.stderr
 
 
 def test_production_refuses_an_unsigned_hotline_webhook():
-    base = {"GOVHALL_ENV": "production", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "hall.example"}
+    base = {
+        "GOVHALL_ENV": "production",
+        "SECRET_KEY": "k" * 50,
+        "ALLOWED_HOSTS": "hall.example",
+        "DATABASE_URL": PRODUCTION_DB,
+    }
     url = {"GOVHALL_HOTLINE_WEBHOOK_URL": "https://hotline.example/replies"}
     unsigned = _load_settings(**base, **url)
     assert unsigned.returncode != 0
@@ -74,3 +88,30 @@ def test_bad_database_url_and_task_mode_are_refused():
     assert bad_url.returncode != 0 and "DATABASE_URL" in bad_url.stderr
     bad_mode = _load_settings(GOVHALL_TASK_MODE="celery-ish")
     assert bad_mode.returncode != 0 and "GOVHALL_TASK_MODE" in bad_mode.stderr
+
+
+def test_a_connection_pool_per_process_when_asked():
+    """GOVHALL_DB_POOL_MAX_SIZE puts a psycopg pool behind PostgreSQL (the production stack
+    sets it; its smoke test runs through it); without it, nothing changes."""
+    show = (
+        "import json, govhall.settings as s; d = s.DATABASES['default']; "
+        "print(json.dumps([d['OPTIONS'].get('pool'), d['CONN_MAX_AGE']]))"
+    )
+
+    def settings_of(**env: str) -> str:
+        clean = {k: v for k, v in os.environ.items() if k != "GOVHALL_DB_POOL_MAX_SIZE"}
+        done = subprocess.run(
+            [sys.executable, "-c", show],
+            cwd=ROOT,
+            env={**clean, "DATABASE_URL": PRODUCTION_DB, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert settings_of(GOVHALL_DB_POOL_MAX_SIZE="12", GOVHALL_DB_POOL_TIMEOUT="5") == (
+        '[{"min_size": 2, "max_size": 12, "timeout": 5}, 0]'
+    )
+    assert settings_of() == "[null, 60]"

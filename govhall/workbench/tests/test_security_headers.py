@@ -106,7 +106,10 @@ def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
         # Set by the browser fixture for Playwright's event loop; never in a deployment.
         and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
-    env.update(PRODUCTION, GOVHALL_VAR_DIR=str(tmp_path))
+    # Production requires DATABASE_URL (issue 20); these checks never connect to it.
+    env.update(
+        PRODUCTION, GOVHALL_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3"
+    )
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
