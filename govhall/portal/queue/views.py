@@ -19,6 +19,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from csp.decorators import csp_replace
 from django import forms
 from django.conf import settings
@@ -42,6 +43,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
 from govhall.cases.notice_render import qr_svg
+from govhall.core.push import center_channel
 from govhall.core.ratelimit import RateLimited
 from govhall.feedback.queries.rating_figures import monthly_rankings
 from govhall.feedback.services.rating_tokens import occasion_token
@@ -62,7 +64,13 @@ from govhall.frontdesk.queries.notices import board_notices
 from govhall.frontdesk.services.appointment_booking import appointment_check_in
 from govhall.frontdesk.services.tickets import ticket_take
 from govhall.org.models import Center
-from govhall.portal.streams import event_stream_response, fingerprint_events
+from govhall.portal.streams import (
+    db_moment,
+    event_stream_response,
+    fingerprint_events,
+    is_async_server,
+    pushed_events,
+)
 
 # The kiosk device's signed cookie (a random id), kept ten years.
 KIOSK_COOKIE = "govhall_kiosk"
@@ -487,8 +495,23 @@ def _board_events(center: Center, seconds: float) -> Iterator[str]:
 
 @never_cache
 @require_GET
-def board_stream(request: HttpRequest, code: str) -> StreamingHttpResponse:
-    center = active_center(code)
+async def board_stream(request: HttpRequest, code: str) -> StreamingHttpResponse:
+    """The board's live stream: pushed under an ASGI server (production), polled under WSGI
+    (the dev server); the same events either way (`govhall.portal.streams`)."""
+    seconds = float(settings.GOVHALL_BOARD_STREAM_SECONDS)
+    if not is_async_server(request):
+        center = await sync_to_async(active_center)(code)
+        return event_stream_response(_board_events(center, seconds))
+    center = await db_moment(active_center)(code)
     return event_stream_response(
-        _board_events(center, float(settings.GOVHALL_BOARD_STREAM_SECONDS))
+        pushed_events(
+            event="board",
+            key=("board", center.pk),
+            channels=[center_channel(center.pk)],
+            state=lambda now: _board_state(center, now),
+            seconds=seconds,
+            # The rankings (cached) and the notices change with the clock too.
+            refresh_seconds=BOARD_HEARTBEAT_SECONDS,
+            heartbeat_seconds=BOARD_HEARTBEAT_SECONDS,
+        )
     )

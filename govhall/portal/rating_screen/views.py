@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +37,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from govhall.core.push import center_channel
 from govhall.core.ratelimit import RateLimited
 from govhall.core.validation import Conflict
 from govhall.feedback.models import BadRatingReason, RatingLevel, RatingScreen
@@ -51,7 +53,14 @@ from govhall.feedback.services.rating_screens import (
     rating_screen_rate,
     rating_screen_seen,
 )
-from govhall.portal.streams import event_stream_response, fingerprint_events, json_data
+from govhall.portal.streams import (
+    db_moment,
+    event_stream_response,
+    fingerprint_events,
+    is_async_server,
+    json_data,
+    pushed_events,
+)
 
 SCREEN_COOKIE = "govhall_rating_screen"
 SCREEN_COOKIE_SALT = "govhall.portal.rating_screen"
@@ -59,6 +68,8 @@ SCREEN_COOKIE_SECONDS = 10 * 365 * 24 * 3600
 # The screen's stream looks for a change twice a second (a tablet per window: cheaper than the
 # board's 0.3 s, still at once for a citizen turning to the screen).
 SCREEN_POLL_SECONDS = 0.5
+# Pushed (ASGI): how often a screen's state is rebuilt by the clock without a notification.
+SCREEN_REFRESH_SECONDS = 5.0
 # How long the thank-you shows before the screen goes back to what the stream says.
 THANKS_SECONDS = 5
 
@@ -223,13 +234,46 @@ def screen_events(found: RatingScreen, seconds: float) -> Iterator[str]:
     )
 
 
-@never_cache
-@require_GET
-def screen_stream(request: HttpRequest) -> StreamingHttpResponse:
+def _screen_and_center(request: HttpRequest) -> tuple[RatingScreen | None, int]:
     found = device_screen(request)
     if found is None:
+        return None, 0
+    rating_screen_seen(screen=found)
+    return found, found.window.center_id
+
+
+@never_cache
+@require_GET
+async def screen_stream(request: HttpRequest) -> StreamingHttpResponse:
+    """The tablet's live stream: pushed under an ASGI server (production), polled under WSGI
+    (the dev server); the same events either way (`govhall.portal.streams`)."""
+    seconds = float(settings.GOVHALL_BOARD_STREAM_SECONDS)
+    if not is_async_server(request):
+        found = await sync_to_async(device_screen)(request)
+        if found is None:
+            return event_stream_response(_unpaired_events())
+        return event_stream_response(screen_events(found, seconds))
+    found, center_id = await db_moment(_screen_and_center)(request)
+    if found is None:
         return event_stream_response(_unpaired_events())
-    return event_stream_response(screen_events(found, float(settings.GOVHALL_BOARD_STREAM_SECONDS)))
+    screen = found
+
+    async def seen() -> None:
+        await db_moment(rating_screen_seen)(screen=screen)
+
+    return event_stream_response(
+        pushed_events(
+            event="screen",
+            # The tablet's secret is part of the state (a replaced tablet shows unpaired).
+            key=("rating-screen", screen.pk, screen.secret_hash),
+            channels=[center_channel(center_id)],
+            state=lambda now: screen_state(screen, now),
+            seconds=seconds,
+            # An occasion leaves the screen after GOVHALL_RATING_SCREEN_SECONDS by the clock.
+            refresh_seconds=SCREEN_REFRESH_SECONDS,
+            on_build=seen,
+        )
+    )
 
 
 def _level(value: object) -> int:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -29,7 +30,13 @@ from django.views.decorators.http import require_GET
 from govhall.core.ratelimit import RateLimited, RateRule, rate_key, rate_limit
 from govhall.frontdesk.queries.board import active_center
 from govhall.org.models import Center
-from govhall.portal.streams import event_stream_response, fingerprint_events
+from govhall.portal.streams import (
+    db_moment,
+    event_stream_response,
+    fingerprint_events,
+    is_async_server,
+    pushed_events,
+)
 from govhall.stats.queries.screen import screen_state
 
 # How often a stream looks for a new state in the cache (seconds), and the silence before a
@@ -134,12 +141,36 @@ def _screen_events(center: Center, seconds: float) -> Iterator[str]:
     )
 
 
+def _center_unless_limited(request: HttpRequest, code: str) -> tuple[Center, RateLimited | None]:
+    return active_center(code), _limited(request, "stream")
+
+
 @never_cache
 @require_GET
-def screen_stream(request: HttpRequest, code: str) -> StreamingHttpResponse | JsonResponse:
-    center = active_center(code)
-    if limited := _limited(request, "stream"):
+async def screen_stream(request: HttpRequest, code: str) -> StreamingHttpResponse | JsonResponse:
+    """The screen's live stream: async under an ASGI server (production; no thread held while
+    it waits), polled under WSGI (the dev server); the same events either way."""
+    seconds = float(settings.GOVHALL_SCREEN_STREAM_SECONDS)
+    if not is_async_server(request):
+        center, limited = await sync_to_async(_center_unless_limited)(request, code)
+        if limited:
+            return _too_many(limited)
+        return event_stream_response(_screen_events(center, seconds))
+    center, limited = await db_moment(_center_unless_limited)(request, code)
+    if limited:
         return _too_many(limited)
     return event_stream_response(
-        _screen_events(center, float(settings.GOVHALL_SCREEN_STREAM_SECONDS))
+        pushed_events(
+            event="screen",
+            key=("big-screen", center.pk),
+            # The figures are computed at most once per GOVHALL_SCREEN_REFRESH_SECONDS (shared by
+            # every screen): the stream looks for a new set by the clock, not per notification.
+            channels=[],
+            state=lambda now: cached_screen_state(center),
+            seconds=seconds,
+            refresh_seconds=min(
+                SCREEN_POLL_SECONDS, float(settings.GOVHALL_SCREEN_REFRESH_SECONDS)
+            ),
+            heartbeat_seconds=SCREEN_HEARTBEAT_SECONDS,
+        )
     )

@@ -8,6 +8,7 @@ from govhall.workbench.queue import views
 urlpatterns = [
     path("frontdesk/queue/", views.console, name="queue_console"),
     path("frontdesk/queue/panel/", views.console_panel, name="queue_console_panel"),
+    path("frontdesk/queue/push/", views.console_push, name="queue_console_push"),
     path(
         "frontdesk/queue/windows/<int:window_id>/call-next/",
         views.call_next,

@@ -17,7 +17,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +33,7 @@ from django.views.decorators.http import require_POST
 
 from govhall.core.idnumbers import mask_phone
 from govhall.core.models import User
+from govhall.core.push import center_channel
 from govhall.frontdesk.access.tickets import (
     access_queue_group,
     access_queue_window,
@@ -60,12 +67,21 @@ from govhall.frontdesk.ticket_transitions import TicketAction
 from govhall.org.access.lookups import access_center
 from govhall.org.access.scope import centers_in_scope, scope_of
 from govhall.org.models import Center, Window
+from govhall.portal.streams import (
+    db_moment,
+    event_stream_response,
+    is_async_server,
+    pushed_events,
+)
 from govhall.workbench.org.forms import show_errors
 from govhall.workbench.queue.forms import GroupForm, StatsForm, TakeForm, TransferForm
 from govhall.workbench.request_input import staff_user
 
 # Seconds between two redraws of the console and the line (htmx polling).
 CONSOLE_REFRESH_SECONDS = 4
+# While the console's push stream is open (ASGI), the panel redraws on each push and polls only
+# every this many seconds (govhall/queue.js), as a safety net.
+CONSOLE_PUSHED_REFRESH_SECONDS = 60
 LINE_REFRESH_SECONDS = 8
 
 Flash = tuple[str, str]  # (level: ok / warn / bad, text)
@@ -205,6 +221,32 @@ def console(request: HttpRequest) -> HttpResponse:
 def console_panel(request: HttpRequest) -> HttpResponse:
     user = _require(request, can_use_console)
     return render(request, "workbench/frontdesk/queue/_console.html", _console_context(user))
+
+
+def _console_center(request: HttpRequest) -> Center:
+    _require(request, can_use_console)
+    return _center(request)
+
+
+@login_required
+async def console_push(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The console's push (issue 20): an event named "queue" whenever the clerk's center was
+    notified of a change (and every CONSOLE_PUSHED_REFRESH_SECONDS), on which the page redraws
+    its panel (govhall/queue.js) instead of polling it. Under WSGI (the dev server) 204: the
+    panel keeps polling every CONSOLE_REFRESH_SECONDS."""
+    if not is_async_server(request):
+        return HttpResponse(status=204)
+    center = await db_moment(_console_center)(request)
+    return event_stream_response(
+        pushed_events(
+            event="queue",
+            key=("console", center.pk),
+            channels=[center_channel(center.pk)],
+            state=lambda now: {"at": now.isoformat()},
+            seconds=float(settings.GOVHALL_BOARD_STREAM_SECONDS),
+            refresh_seconds=CONSOLE_PUSHED_REFRESH_SECONDS,
+        )
+    )
 
 
 @login_required
