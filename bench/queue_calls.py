@@ -26,6 +26,11 @@ real table. Then, in the same run:
 3. baselines in the same run: the same calls from one window alone (no contention), and a bare
    transaction from every window at once that locks and updates one row of its own (the floor
    the database and the processes give); the ratios of 2 to both.
+4. realistic load (`--mode realistic`, or `all`, the default): every window serves each citizen
+   2–5 minutes (started, then finished) and calls the next one, while KIOSKS kiosks issue
+   tickets as fast as the windows call (one in five with a phone for the near-turn SMS), time
+   compressed `--compress` times (printed) for `--realistic-seconds`; the call's median and p99
+   against the bare lock-and-update of 3, and of the same pacing.
 
 Every ticket must be called exactly once: the script exits 1 otherwise.
 """
@@ -85,6 +90,7 @@ def create_database(url: str) -> None:
 
 
 def build_hall(windows: int, groups: int) -> dict[str, Any]:
+    from govhall.core.models import User
     from govhall.core.roles import Role
     from govhall.frontdesk.models import ServiceGroup
     from govhall.org.models import Center, Window
@@ -107,6 +113,10 @@ def build_hall(windows: int, groups: int) -> dict[str, Any]:
         group_rows[n % groups].windows.add(window)
         group_rows[(n + 1) % groups].windows.add(window)
         desks.append((window.pk, clerk.pk))
+    # Signed in for the day: during service hours cover counts only signed-in clerks.
+    from govhall.testing.sign_in import signed_in
+
+    signed_in(*User.objects.filter(pk__in=[clerk for _window, clerk in desks]))
     return {"center": center, "guide": guide, "groups": group_rows, "desks": desks}
 
 
@@ -173,6 +183,12 @@ def _child(target: Callable[..., Any], args: tuple[Any, ...], out: Any, start: A
 
 def run_processes(target: Callable[..., Any], arg_list: list[tuple[Any, ...]]) -> list[Any]:
     """Run `target(*args)` for each args in its own forked process, released together."""
+    return run_jobs([(target, args) for args in arg_list])
+
+
+def run_jobs(jobs: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> list[Any]:
+    """Run each `target(*args)` in its own forked process, released together; the results in
+    the order they finish."""
     from django.db import connections
 
     connections.close_all()  # a forked child must not share the parent's connection
@@ -180,7 +196,7 @@ def run_processes(target: Callable[..., Any], arg_list: list[tuple[Any, ...]]) -
     out = context.Queue()
     start = context.Event()
     children = [
-        context.Process(target=_child, args=(target, args, out, start)) for args in arg_list
+        context.Process(target=_child, args=(target, args, out, start)) for target, args in jobs
     ]
     for child in children:
         child.start()
@@ -240,6 +256,72 @@ def bare_lock_and_update(row_id: int, count: int) -> list[float]:
     return latencies
 
 
+def paced_window(
+    window_id: int, clerk_id: int, seed: int, until: float, compress: float, bare_row: int | None
+) -> list[float]:
+    """Realistic load, one window: serve each citizen 2–5 minutes (compressed), then call the
+    next one (timed: `ticket_call_next`, or with `bare_row` the bare lock-and-update instead).
+    A called ticket is started and, after the service time, finished."""
+    import random
+
+    from django.db import transaction
+    from django.db.models import F
+
+    from govhall.core.models import User
+    from govhall.frontdesk.models import TicketCounter
+    from govhall.frontdesk.services.tickets import ticket_act, ticket_call_next
+    from govhall.frontdesk.ticket_transitions import TicketAction
+    from govhall.org.models import Window
+
+    rng = random.Random(seed)
+    window = Window.objects.get(pk=window_id)
+    clerk = User.objects.get(pk=clerk_id)
+    latencies = []
+    # The windows do not open in step: the first call comes within one service time.
+    time.sleep(rng.uniform(0, 300) / compress)
+    while time.monotonic() < until:
+        started = time.perf_counter()
+        if bare_row is not None:
+            with transaction.atomic():
+                TicketCounter.objects.select_for_update().get(pk=bare_row)
+                TicketCounter.objects.filter(pk=bare_row).update(last=F("last") + 1)
+            ticket = None
+        else:
+            ticket = ticket_call_next(actor=clerk, window=window)
+        if ticket is not None or bare_row is not None:  # an empty line is not a call
+            latencies.append(time.perf_counter() - started)
+        if ticket is not None:
+            ticket = ticket_act(actor=clerk, ticket=ticket, action=TicketAction.START)
+        time.sleep(rng.uniform(120, 300) / compress)
+        if ticket is not None:
+            ticket_act(actor=clerk, ticket=ticket, action=TicketAction.FINISH)
+    return latencies
+
+
+def paced_kiosk(group_ids: list[int], seed: int, until: float, every: float) -> int:
+    """Realistic load, one kiosk: a ticket every `every` seconds on average (random gaps), one
+    in five leaving a phone number for the near-turn SMS, one in nine elderly or disabled."""
+    import random
+
+    from govhall.frontdesk.models import ServiceGroup
+    from govhall.frontdesk.services.tickets import ticket_take
+
+    rng = random.Random(seed)
+    groups = list(ServiceGroup.objects.filter(pk__in=group_ids))
+    taken = 0
+    while time.monotonic() < until:
+        time.sleep(rng.expovariate(1 / every))
+        phone = f"139{seed % 100:02d}{taken:06d}" if rng.random() < 0.2 else ""
+        elderly = rng.random() < 1 / 9
+        ticket_take(
+            group=rng.choice(groups),
+            priority="elderly_disabled" if elderly else "normal",
+            phone=phone,
+        )
+        taken += 1
+    return taken
+
+
 def fill_line(hall: dict[str, Any], calls: int, groups: list[Any] | None = None) -> None:
     """`calls` waiting tickets over `groups` (default all); one in nine elderly or disabled."""
     from govhall.frontdesk.services.tickets import ticket_take
@@ -268,6 +350,19 @@ def main() -> int:
     parser.add_argument("--kiosks", type=int, default=10, help="kiosks issuing at once")
     parser.add_argument("--history-days", type=int, default=60)
     parser.add_argument("--sqlite", action="store_true", help="a throwaway SQLite file instead")
+    parser.add_argument(
+        "--mode",
+        choices=["all", "burst", "realistic"],
+        default="all",
+        help="burst: every window calling at once until the line is empty; realistic: each "
+        "window calling every 2-5 minutes (compressed) while the kiosks issue; all: both",
+    )
+    parser.add_argument(
+        "--compress", type=float, default=30.0, help="realistic load: time runs this much faster"
+    )
+    parser.add_argument(
+        "--realistic-seconds", type=float, default=60.0, help="realistic load: wall seconds"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="govhall-bench-queue-") as tmp:
@@ -295,9 +390,7 @@ def main() -> int:
 
 def measure(args: argparse.Namespace, tmp: str) -> int:
     vendor = setup_django(tmp)
-    from django.db.models import Count
-
-    from govhall.frontdesk.models import Ticket, TicketCall, TicketCounter
+    from govhall.frontdesk.models import Ticket
 
     hall = build_hall(args.windows, args.groups)
     seeded = seed_history(hall, args.history_days)
@@ -325,6 +418,41 @@ def measure(args: argparse.Namespace, tmp: str) -> int:
     # The taken tickets are not the ones called below.
     Ticket.objects.filter(status="waiting").update(status="cancelled")
 
+    if args.mode == "realistic":
+        floor = burst_floor(hall, args.windows, 100)
+        ok = True
+    else:
+        ok, floor = burst(args, hall)
+    if args.mode != "burst":
+        ok = realistic(args, hall, floor) and ok
+    return 0 if ok else 1
+
+
+def burst_floor(hall: dict[str, Any], windows: int, per_calls: int) -> list[float]:
+    """A bare lock-and-update transaction from every window at once, `per_calls` each."""
+    from govhall.frontdesk.models import TicketCounter
+
+    group_id = hall["groups"][0].pk
+    TicketCounter.objects.filter(service_date__lt=datetime.date(2001, 1, 1)).delete()
+    rows = [
+        TicketCounter.objects.create(
+            group_id=group_id, service_date=datetime.date(2000, 1, 1) + datetime.timedelta(n)
+        ).pk
+        for n in range(windows)
+    ]
+    return [
+        v
+        for part in run_processes(bare_lock_and_update, [(r, per_calls) for r in rows])
+        for v in part
+    ]
+
+
+def burst(args: argparse.Namespace, hall: dict[str, Any]) -> tuple[bool, list[float]]:
+    """Every window calls at once until CALLS tickets are called (2 and 3 above)."""
+    from django.db.models import Count
+
+    from govhall.frontdesk.models import TicketCall
+
     # 3a. Baseline: one window alone.
     alone_calls = min(300, args.calls)
     first_window = hall["desks"][0][0]
@@ -338,18 +466,7 @@ def measure(args: argparse.Namespace, tmp: str) -> int:
     wall = time.perf_counter() - started
     latencies = [value for window in per_window for value in window]
     # 3b. Floor: a bare lock-and-update transaction from every window at once.
-    rows = [
-        TicketCounter.objects.create(
-            group_id=group_ids[0], service_date=datetime.date(2000, 1, 1) + datetime.timedelta(n)
-        ).pk
-        for n in range(args.windows)
-    ]
-    per_calls = max(1, len(latencies) // args.windows)
-    floor = [
-        v
-        for part in run_processes(bare_lock_and_update, [(r, per_calls) for r in rows])
-        for v in part
-    ]
+    floor = burst_floor(hall, args.windows, max(1, len(latencies) // args.windows))
 
     called = TicketCall.objects.count() - before
     twice = TicketCall.objects.values("ticket").annotate(n=Count("id")).filter(n__gt=1).count()
@@ -376,7 +493,74 @@ def measure(args: argparse.Namespace, tmp: str) -> int:
         f"  tickets called: {called:,} of {args.calls:,}, called twice: {twice}"
         f" — {'OK' if ok else 'WRONG'}"
     )
-    return 0 if ok else 1
+    return ok, floor
+
+
+def realistic(args: argparse.Namespace, hall: dict[str, Any], floor: list[float]) -> bool:
+    """Each window calls every 2–5 minutes (served in between), KIOSKS kiosks issue as many
+    tickets as the windows call, time compressed `args.compress` times; then the same pacing
+    with the bare lock-and-update in place of the call."""
+    from django.db.models import Count
+
+    from govhall.frontdesk.models import Ticket, TicketCall, TicketCounter
+
+    compress, seconds = args.compress, args.realistic_seconds
+    group_ids = [g.pk for g in hall["groups"]]
+    Ticket.objects.filter(status__in=["waiting", "called", "serving"]).update(status="cancelled")
+    # A morning's line to start from; the kiosks then keep up with the windows (a call every
+    # 3.5 minutes per window on average, 10% more tickets than calls).
+    fill_line(hall, 5 * args.windows)
+    calls_per_second = args.windows / 210 * compress
+    every = args.kiosks / (calls_per_second * 1.1)
+    print(
+        f"  realistic load: {args.windows} windows each calling every 2–5 min, {args.kiosks} "
+        f"kiosks; time compressed {compress:g}× ({seconds:g} s = {seconds * compress / 60:.0f} "
+        f"min of the hall, ~{calls_per_second:.1f} calls/s)"
+    )
+
+    def run(bare_rows: list[int] | None) -> tuple[list[float], int]:
+        until = time.monotonic() + seconds
+        jobs: list[tuple[Callable[..., Any], tuple[Any, ...]]] = [
+            (
+                paced_window,
+                (w, c, n, until, compress, bare_rows[n] if bare_rows else None),
+            )
+            for n, (w, c) in enumerate(hall["desks"])
+        ]
+        # Other phone numbers in the second run: the first one's tickets still wait.
+        first = 0 if bare_rows is None else 50
+        jobs += [(paced_kiosk, (group_ids, first + n, until, every)) for n in range(args.kiosks)]
+        results = run_jobs(jobs)
+        calls = [v for r in results if isinstance(r, list) for v in r]
+        return calls, sum(r for r in results if isinstance(r, int))
+
+    before = TicketCall.objects.count()
+    latencies, taken = run(None)
+    called = TicketCall.objects.count() - before
+    twice = TicketCall.objects.values("ticket").annotate(n=Count("id")).filter(n__gt=1).count()
+    rows = list(
+        TicketCounter.objects.filter(service_date__lt=datetime.date(2001, 1, 1))
+        .order_by("service_date")
+        .values_list("pk", flat=True)[: args.windows]
+    )
+    paced_floor, _taken = run(rows)
+    ms = 1e3
+    p50, p99 = statistics.median(latencies) * ms, percentile(latencies, 0.99) * ms
+    f50, f99 = statistics.median(floor) * ms, percentile(floor, 0.99) * ms
+    g50, g99 = statistics.median(paced_floor) * ms, percentile(paced_floor, 0.99) * ms
+    print(
+        f"  call next, realistic load:       median {p50:6.1f} ms, p99 {p99:6.1f} ms "
+        f"({len(latencies):,} calls, {taken:,} tickets issued meanwhile)"
+    )
+    print(f"  bare lock+update, same pacing:   median {g50:6.1f} ms, p99 {g99:6.1f} ms")
+    print(
+        f"  ratio realistic / bare {args.windows} at once: median {p50 / f50:5.1f}×, "
+        f"p99 {p99 / f99:5.1f}×"
+    )
+    print(f"  ratio realistic / bare same pacing: median {p50 / g50:5.1f}×, p99 {p99 / g99:5.1f}×")
+    ok = twice == 0 and called == len(latencies)
+    print(f"  tickets called: {called:,}, called twice: {twice} — {'OK' if ok else 'WRONG'}")
+    return ok
 
 
 if __name__ == "__main__":

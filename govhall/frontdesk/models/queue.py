@@ -103,12 +103,13 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
     def line_of_window(self, window_id: int, group_ids: Iterable[int]) -> TicketQuerySet:
         """The waiting tickets a window calls, in calling order: those of its groups not sent
         to a named window, and those transferred to it by name; of those, only the ones whose
-        item the window accepts (or that name no item: `catalog.queries.acceptance`)."""
+        item the window accepts (or that name no item: `catalog.queries.acceptance`).
+        `group_ids` may be a query of group ids (a subquery then, no round trip of its own)."""
+        groups = group_ids if isinstance(group_ids, models.QuerySet) else list(group_ids)
         return (
             self.waiting()
             .filter(
-                Q(target_window_id=window_id)
-                | Q(target_window__isnull=True, group_id__in=list(group_ids))
+                Q(target_window_id=window_id) | Q(target_window__isnull=True, group_id__in=groups)
             )
             .filter(accepted_at_window(window_id))
             .in_line_order()
@@ -208,6 +209,14 @@ class Ticket(models.Model):
             models.Index(
                 fields=["center", "service_date", "status", "-priority_rank", "queued_at"],
                 name="ticket_line_idx",
+            ),
+            # Call next (issue 20 item 4): only the waiting tickets, in exactly the calling
+            # order (id breaks ties), so the first one of a window's groups is found by an
+            # ordered scan that stops there, with no sort of the day's whole line.
+            models.Index(
+                fields=["center", "service_date", "-priority_rank", "queued_at", "id"],
+                condition=Q(status="waiting"),
+                name="ticket_waiting_line_idx",
             ),
             models.Index(fields=["window", "status"], name="ticket_window_idx"),
             models.Index(fields=["center", "service_date", "updated_at"], name="ticket_board_idx"),

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,8 +79,14 @@ class TicketConflict(Conflict):
 
 
 def lock_ticket(ticket_id: int) -> Ticket:
-    """The one place a ticket row is locked (FOR UPDATE on PostgreSQL)."""
-    return Ticket.objects.select_for_update().select_related("group", "center").get(pk=ticket_id)
+    """The one place a ticket row is locked (FOR UPDATE on PostgreSQL). Only the ticket's row:
+    without OF the joined group and center rows would be locked too, and every window of the
+    center would wait on each other (issue 20 item 4)."""
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("group", "center", "window")
+        .get(pk=ticket_id)
+    )
 
 
 def group_windows_ids(group: ServiceGroup) -> set[int]:
@@ -299,8 +306,16 @@ def _refuse_unless_serving(actor: User, window: Window, now: datetime.datetime) 
         raise ValidationError(_("You do not serve %(window)s now.") % {"window": str(window)})
 
 
-def _mark_called(ticket: Ticket, *, actor: User, window: Window, now: datetime.datetime) -> bool:
-    """The conditional UPDATE that makes a call exclusive; False when someone was faster."""
+def _mark_called(
+    ticket: Ticket,
+    *,
+    actor: User,
+    window: Window,
+    now: datetime.datetime,
+    window_free: bool = False,
+) -> bool:
+    """The conditional UPDATE that makes a call exclusive; False when someone was faster (or,
+    with `window_free`, when the window already has a ticket at hand)."""
     fields: dict[str, Any] = {
         "status": TicketStatus.CALLED,
         "window": window,
@@ -312,7 +327,12 @@ def _mark_called(ticket: Ticket, *, actor: User, window: Window, now: datetime.d
     }
     if ticket.wait_seconds is None:
         fields["wait_seconds"] = max(0, int((now - ticket.taken_at).total_seconds()))
-    updated = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(**fields)
+    still = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING)
+    if window_free:
+        still = still.exclude(
+            Exists(Ticket.objects.filter(window=window, status__in=ACTIVE_TICKET_STATUSES))
+        )
+    updated = still.update(**fields)
     if updated:
         for key, value in fields.items():
             setattr(ticket, key, value)
@@ -377,14 +397,14 @@ def ticket_call_next(
     day = timezone.localdate(now)
     _refuse_unless_serving(actor, window, now)
     lock_window(window.pk)  # one ticket at hand: against an undone no-show meanwhile
-    busy = _window_busy(window)
-    if busy is not None:
-        raise TicketConflict(
-            _("Finish or mark ticket %(number)s first; a window serves one ticket at a time.")
-            % {"number": busy.number}
-        )
-    group_ids = set(window.service_groups.filter(is_active=True).values_list("pk", flat=True))
-    line = Ticket.objects.of_day(window.center_id, day).line_of_window(window.pk, group_ids)
+    # Few round trips (issue 20 item 4): the window's groups are a subquery of the line, and
+    # "the window already has a ticket at hand" is a condition of the calling UPDATE (which
+    # runs after the window lock, so it sees an undone no-show committed meanwhile); the
+    # window is asked about separately only when the line is empty or the UPDATE refused.
+    groups = ServiceGroup.objects.filter(windows=window.pk, is_active=True).values_list(
+        "pk", flat=True
+    )
+    line = Ticket.objects.of_day(window.center_id, day).line_of_window(window.pk, groups)
     if skip_locked_supported():
         line = line.select_for_update(skip_locked=True, of=("self",))
     # On PostgreSQL a row another window has locked is skipped, so the first attempt succeeds;
@@ -392,11 +412,22 @@ def ticket_call_next(
     for _attempt in range(20):
         ticket = line.select_related("group").first()
         if ticket is None:
+            _refuse_if_busy(window)
             return None
-        if _mark_called(ticket, actor=actor, window=window, now=now):
+        if _mark_called(ticket, actor=actor, window=window, now=now, window_free=True):
             _after_call(ticket, actor=actor, window=window, now=now)
             return ticket
+        _refuse_if_busy(window)
     raise TicketConflict(_("Too many windows are calling at once; please call again."))
+
+
+def _refuse_if_busy(window: Window) -> None:
+    busy = _window_busy(window)
+    if busy is not None:
+        raise TicketConflict(
+            _("Finish or mark ticket %(number)s first; a window serves one ticket at a time.")
+            % {"number": busy.number}
+        )
 
 
 def not_accepted(ticket: Ticket, window: Window) -> str | None:
@@ -430,8 +461,15 @@ def _refuse(message: str) -> ValidationError:
 def lock_window(window_id: int) -> None:
     """Lock a window's row (FOR UPDATE on PostgreSQL) before giving it a ticket at hand: calling
     next and undoing a no-show at the same window then run one after the other, and the second
-    sees the first one's ticket (SQLite serializes writers anyway)."""
-    list(Window.objects.select_for_update().filter(pk=window_id).values_list("pk", flat=True))
+    sees the first one's ticket (SQLite serializes writers anyway). Only the window's row: the
+    model's ordering joins the center, whose row FOR UPDATE would lock for every window of it,
+    so no ordering and OF self (issue 20 item 4)."""
+    list(
+        Window.objects.select_for_update(of=("self",))
+        .filter(pk=window_id)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
 
 
 def _undo_no_show_refusal(ticket: Ticket, moment: datetime.datetime) -> str | None:
