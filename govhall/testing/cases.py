@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from govhall.cases.models import Applicant, Case, CaseMaterial
+from govhall.cases.services.departments import case_departments_add
 from govhall.cases.statuses import CaseKind, CaseStatus
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import User
@@ -93,6 +94,9 @@ def make_case(
             for m in item.materials.order_by("position")
         ]
     )
+    case_departments_add(
+        case_id=case.pk, department_ids=[item.department_id], lead_id=item.department_id
+    )
     return case
 
 
@@ -134,7 +138,7 @@ def bare_case(
         "kind": "promised",
         **fields,
     }
-    return Case.objects.create(
+    case = Case.objects.create(
         number=number,
         center=county,
         item=item,
@@ -143,6 +147,8 @@ def bare_case(
         status=status,
         **values,
     )
+    case_departments_add(case_id=case.pk, department_ids=[department.pk], lead_id=department.pk)
+    return case
 
 
 def intake_data(

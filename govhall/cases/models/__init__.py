@@ -7,6 +7,7 @@ The statuses and kinds live in `govhall.cases.statuses`.
 from govhall.cases.models.applicants import Applicant
 from govhall.cases.models.bundles import CaseBundle
 from govhall.cases.models.case import Case, CaseQuerySet
+from govhall.cases.models.departments import CaseDepartment
 from govhall.cases.models.fees import CaseFee
 from govhall.cases.models.joint import JointMeeting, JointProposal, JointTask
 from govhall.cases.models.library import ApplicantMaterial
@@ -22,6 +23,7 @@ __all__ = [
     "ApplicantMaterial",
     "Case",
     "CaseBundle",
+    "CaseDepartment",
     "CaseFee",
     "CaseMaterial",
     "CaseNumberCounter",

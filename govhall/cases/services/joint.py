@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from govhall.cases.case_transitions import UNDECIDED_STATUSES
 from govhall.cases.events import CaseEvent
 from govhall.cases.models import Case, JointMeeting, JointProposal, JointTask
+from govhall.cases.services.departments import case_departments_add
 from govhall.cases.services.permissions import Standing, manages
 from govhall.cases.statuses import CaseStatus, TaskStatus
 from govhall.catalog.models import JointDepartmentDays
@@ -116,6 +117,7 @@ def joint_tasks_start(
             for d in participants
         ]
     )
+    case_departments_add(case_id=case.pk, department_ids=[d.pk for d in participants])
     if any(task.pk is None for task in tasks):  # backends without RETURNING
         tasks = list(
             JointTask.objects.filter(case_id=case.pk, department__in=participants).order_by("id")

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from govhall.cases.events import CaseEvent
 from govhall.cases.models import Case, PrereviewTask
+from govhall.cases.services.departments import case_departments_add
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.statuses import CaseStatus, Channel, PrereviewStatus
 from govhall.core.events import record_event
@@ -80,6 +81,8 @@ def prereview_tasks_open(*, case: Case, at: datetime.datetime | None = None) -> 
             if pk not in existing
         ]
     )
+    # The participating departments see the case (the lead's own row came with the case).
+    case_departments_add(case_id=case.pk, department_ids=departments[1:])
     return list(PrereviewTask.objects.filter(case_id=case.pk).select_related("department"))
 
 
