@@ -272,7 +272,7 @@ def seed(hall: Hall, count: int, rng: random.Random) -> float:
     """Insert `count` cases (and their applicants and joint tasks); returns seconds."""
     from django.utils import timezone
 
-    from govhall.cases.models import Applicant, Case, JointTask
+    from govhall.cases.models import Applicant, Case, CaseDepartment, JointTask
     from govhall.cli.demo.people import person_name
     from govhall.workdays.queries.calendar import calendar_for
 
@@ -317,6 +317,7 @@ def seed(hall: Hall, count: int, rng: random.Random) -> float:
     ]
     recent_workdays = [day for day in workdays if (today - day).days <= OPEN_DAYS]
     cases = Inserter(Case)
+    departments = Inserter(CaseDepartment)
     made = 0
     while made < count:
         size = min(BATCH, count - made)
@@ -391,10 +392,23 @@ def seed(hall: Hall, count: int, rng: random.Random) -> float:
                 joint.append((row["number"], route, day))
             rows.append(row)
         cases.insert(rows)
+        ids = dict(
+            Case.objects.filter(number__in=[r["number"] for r in rows]).values_list("number", "id")
+        )
+        # The departments involved in each case (issue 20): its own, and each joint one.
+        departments.insert(
+            [
+                {"case_id": ids[r["number"]], "department_id": r["department_id"], "is_lead": True}
+                for r in rows
+            ]
+            + [
+                {"case_id": ids[number], "department_id": department_id, "is_lead": False}
+                for number, route, _day in joint
+                for department_id in route.joint_department_ids
+                if department_id != route.department_id
+            ]
+        )
         if joint:
-            ids = dict(
-                Case.objects.filter(number__in=[n for n, _, _ in joint]).values_list("number", "id")
-            )
             JointTask.objects.bulk_create(
                 [
                     JointTask(
@@ -549,6 +563,40 @@ def measure_intake(
     return service_seconds, api_seconds, bare_seconds, refused
 
 
+def count_intake_queries(
+    hall: Hall, service: dict[str, Any], http: dict[str, Any]
+) -> tuple[int, int, int, int]:
+    """Database queries of one intake through the service layer and of one through HTTP (POST
+    /api/v1/cases/ with a bearer token), each with what runs when its transaction commits (the
+    SMS to the outbox, the push notification): savepoints count, BEGIN and COMMIT do not."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from govhall.core.tokens import api_token_create
+
+    with CaptureQueriesContext(connection) as service_queries:
+        measure_service(hall, [service])
+    _token, key = api_token_create(actor=None, user=hall.clerk, name="bench-count")
+    client = Client(HTTP_HOST="localhost")
+    with CaptureQueriesContext(connection) as http_queries:
+        response = client.post(
+            "/api/v1/cases/",
+            json.dumps(http),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}"},
+        )
+    assert response.status_code == 201, response.content
+    statements = [query["sql"].strip().upper() for query in service_queries.captured_queries]
+    # PostgreSQL logs BEGIN and COMMIT: split the intake's own transaction from what its
+    # commit triggers (SQLite logs neither: everything counts as the transaction).
+    commit = max((i for i, sql in enumerate(statements) if sql == "COMMIT"), default=None)
+    inside = statements if commit is None else statements[:commit]
+    in_transaction = sum(1 for sql in inside if sql != "BEGIN")
+    after_commit = 0 if commit is None else len(statements) - commit - 1
+    return len(service_queries), len(http_queries), in_transaction, after_commit
+
+
 @dataclass
 class ListTiming:
     label: str
@@ -609,6 +657,7 @@ def print_intake(
     api_seconds: float,
     bare_seconds: float,
     refused: int,
+    queries: tuple[int, int, int, int],
 ) -> None:
     service_rate = args.service_calls / service_seconds
     api_rate = args.http_calls / api_seconds
@@ -632,6 +681,11 @@ def print_intake(
     )
     print(f"  time per case, API / bare:     {api_seconds / bare_seconds:8.1f}×")
     print(f"  time per case, API / service:  {service_rate / api_rate:8.2f}×")
+    total, http, in_transaction, after_commit = queries
+    print(f"  queries per intake, service:   {total:8d}   (every statement, BEGIN/COMMIT included)")
+    print(f"    in the intake's transaction: {in_transaction:8d}   (goal ≤ 15)")
+    print(f"    after its commit:            {after_commit:8d}   (push, SMS outbox, online hall)")
+    print(f"  queries per intake, HTTP:      {http:8d}")
     if refused:
         print(f"  API calls not answered 201:    {refused}")
     print()
@@ -685,6 +739,8 @@ def main() -> None:
             service_seconds, api_seconds, bare_seconds, refused = measure_intake(
                 hall, service_payloads, http_payloads
             )
+            fresh = intake_payloads(hall, 2, run_serial + 19_100)  # new applicants
+            queries = count_intake_queries(hall, fresh[0], fresh[1])
         timings = measure_lists(hall, args.repeat)
 
         print()
@@ -695,7 +751,7 @@ def main() -> None:
         )
         print()
         if not args.lists_only:
-            print_intake(args, service_seconds, api_seconds, bare_seconds, refused)
+            print_intake(args, service_seconds, api_seconds, bare_seconds, refused, queries)
         print(f"lists (first page of {PAGE} + count, median of {args.repeat} runs):")
         for timing in timings:
             print(

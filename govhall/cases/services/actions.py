@@ -4,6 +4,8 @@ Entry points:
 def case_act(*, actor: User, case: Case, action: str, expected_version: int | None = None,
              note: str = "", params: ActionParams | None = None,
              at: datetime | None = None) -> Case
+def case_act_on_new(*, actor, case, action, note="", params=None, at=None) -> Case
+    # intake only: the case its transaction just inserted (no lock, no re-read; issue 20)
 
 `case_act` locks the case row, re-reads it and checks, in this order:
 
@@ -44,6 +46,7 @@ from govhall.cases.case_transitions import RESUME, Action, transition_for
 from govhall.cases.events import action_event
 from govhall.cases.kinds import accepted_kind
 from govhall.cases.models import Case, CaseMaterial
+from govhall.cases.queries.known import case_materials_of
 from govhall.cases.services import clock as clock_services
 from govhall.cases.services.action_params import (
     AcceptParams,
@@ -420,7 +423,11 @@ def _accept(step: Step, params: AcceptParams) -> None:
     departments = list(Department.objects.filter(pk__in=department_ids))
     if len(departments) != len(department_ids):
         step.error("joint_departments", _("A department does not exist."))
-    missing = list(case.materials.filter(is_main=True, received=False, not_applicable=False))
+    missing = [
+        row
+        for row in case_materials_of(case)
+        if row.is_main and not row.received and not row.not_applicable
+    ]
     not_excused = [row.name for row in missing if not (case.green_channel and row.pending)]
     if not_excused:
         step.error(
@@ -855,9 +862,9 @@ def _lock(case_id: int) -> Case:
     )
 
 
-def _tell(case_id: int, purpose: str) -> None:
+def _tell(case_id: int, purpose: str, case: Case | None = None) -> None:
     # tell_applicant defers the SMS to transaction.on_commit itself.
-    tell_applicant(case_id, purpose)
+    tell_applicant(case_id, purpose, case=case)
 
 
 def case_act(
@@ -926,6 +933,7 @@ def _act(
     note: str,
     params: ActionParams | None,
     at: datetime.datetime | None,
+    held: bool = False,
 ) -> Case:
     if action not in HANDLERS:
         raise ValidationError(_("Unknown action: %(action)s.") % {"action": action})
@@ -944,8 +952,10 @@ def _act(
                 ]
             }
         )
-    with transaction.atomic():
-        locked = _lock(case.pk)
+    # A case the caller inserted in this transaction (intake) is invisible to everyone else:
+    # no lock to take, no savepoint (a refusal aborts the whole intake anyway).
+    with transaction.atomic(savepoint=not held):
+        locked = case if held else _lock(case.pk)
         if expected_version is not None and int(expected_version) != locked.version:
             raise CaseConflict(
                 _(
@@ -987,9 +997,10 @@ def _act(
         step.set(status=after)
         if after != before:
             step.set(step_started_at=now)
+        version = locked.version
         locked.version = F("version") + 1
         locked.save(update_fields=[*sorted(step.changed), "version"])
-        locked.refresh_from_db(fields=["version"])
+        locked.version = version + 1  # we hold the row lock: nobody else bumped it
         record_event(
             actor=actor,
             action=action_event(action),
@@ -1010,13 +1021,41 @@ def _act(
                     override_reason=override,
                     at=now,
                     confirm_past_promise=params.confirm_past_promise,
+                    case_locked=True,
                 )
-        if step.sms:
-            _tell(locked.pk, step.sms)  # sends once the transaction commits
+        if step.sms:  # sends once the transaction commits
+            _tell(locked.pk, step.sms, locked if held else None)
+        if held:
+            return locked  # the caller's own object, every change applied to it
         fresh = Case.objects.select_related(
             "center", "item", "department", "applicant", "window", "received_window", "escalated_to"
         ).get(pk=locked.pk)
     return fresh
+
+
+def case_act_on_new(
+    *,
+    actor: User,
+    case: Case,
+    action: str,
+    note: str = "",
+    params: ActionParams | None = None,
+    at: datetime.datetime | None = None,
+) -> Case:
+    """`case_act` for intake only: `case` was inserted by the caller's transaction (nobody else
+    sees it, so there is no lock to take and nothing to re-read) and carries its related objects
+    and its materials (`govhall.cases.queries.known`). Same checks, same events and notices;
+    returns the same object, changed."""
+    return _act(
+        actor=actor,
+        case=case,
+        action=action,
+        expected_version=None,
+        note=note,
+        params=params,
+        at=at,
+        held=True,
+    )
 
 
 def before_suspension(case: Case) -> str:

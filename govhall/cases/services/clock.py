@@ -21,6 +21,7 @@ from django.utils import timezone
 from govhall.cases import clock
 from govhall.cases.case_transitions import UNDECIDED_STATUSES
 from govhall.cases.models import Case, Notice
+from govhall.cases.queries.known import case_notices_of
 from govhall.cases.services.messages import tell_applicants
 from govhall.cases.statuses import CaseKind, NoticeKind
 from govhall.workdays.queries.calendar import calendar_for
@@ -38,12 +39,18 @@ def clock_start_for(
 ) -> datetime.date:
     """When the clock of `case`, accepted on `accepted_on`, starts (SPEC §4, 行政许可法 §32)."""
     received_on = timezone.localdate(case.received_at)
-    first_notice = (
-        Notice.objects.filter(case_id=case.pk, kind=NoticeKind.ONE_TIME)
-        .order_by("issued_at")
-        .values_list("issued_at", flat=True)
-        .first()
-    )
+    known = case_notices_of(case)  # an intake knows its new case's notices: no query
+    if known is not None:
+        first_notice = min(
+            (n.issued_at for n in known if n.kind == NoticeKind.ONE_TIME), default=None
+        )
+    else:
+        first_notice = (
+            Notice.objects.filter(case_id=case.pk, kind=NoticeKind.ONE_TIME)
+            .order_by("issued_at")
+            .values_list("issued_at", flat=True)
+            .first()
+        )
     notice_on = timezone.localdate(first_notice) if first_notice is not None else None
     complete_on = None
     if notice_on is not None:

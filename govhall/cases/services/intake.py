@@ -88,12 +88,14 @@ recorded in `CaseMaterial.licence`). A reused material records its library entry
 
 from __future__ import annotations
 
+import copy
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Exists, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -102,11 +104,13 @@ from govhall.cases.case_transitions import Action
 from govhall.cases.events import AgencyEvent, CaseEvent
 from govhall.cases.kinds import accepted_kind
 from govhall.cases.models import Applicant, ApplicantMaterial, Case, CaseMaterial
+from govhall.cases.queries.known import case_materials_of, forget, remember_new
 from govhall.cases.queries.licences import licence_for_material
 from govhall.cases.queries.reuse import reusable_entry
 from govhall.cases.services.action_params import action_params
-from govhall.cases.services.actions import case_act
+from govhall.cases.services.actions import case_act_on_new
 from govhall.cases.services.agency import AgencyData, agency_apply, agency_errors
+from govhall.cases.services.departments import case_departments_add
 from govhall.cases.services.errors import IdempotencyKeyReused
 from govhall.cases.services.numbers import next_case_number
 from govhall.cases.services.prereview import prereview_tasks_open
@@ -118,8 +122,9 @@ from govhall.cases.statuses import (
     Channel,
 )
 from govhall.catalog.models import Authorization, ItemWindow, Material, ServiceItem
+from govhall.catalog.queries.online_forms import online_refusal
 from govhall.core import idnumbers
-from govhall.core.events import record_event
+from govhall.core.events import deferred_events, record_event
 from govhall.core.models import User
 from govhall.core.validation import FieldErrors
 from govhall.org.models import Center, Department, Window
@@ -345,25 +350,64 @@ def applicant_upsert(*, data: ApplicantData) -> Applicant:
         "legal_representative": (data.legal_representative or "").strip()[:50],
         "contact_name": (data.contact_name or "").strip()[:50],
     }
-    with transaction.atomic():
-        applicant = Applicant.objects.select_for_update().filter(id_number=number).first()
-        if applicant is None:
-            try:
-                with transaction.atomic():
-                    return Applicant.objects.create(id_number=number, **values)
-            except IntegrityError:
-                # Created by a concurrent intake a moment ago: update that row instead.
-                applicant = Applicant.objects.select_for_update().get(id_number=number)
-        if applicant.kind != data.kind:
-            raise ValidationError(
-                {"kind": [_("This number is already registered as a different kind.")]}
-            )
+    # No savepoint inside an intake's transaction: the refusal below leaves the row unchanged.
+    with transaction.atomic(savepoint=False):
+        applicant = _applicant_row(number, values)
         changed = [name for name, value in values.items() if getattr(applicant, name) != value]
-        if changed:
+        if changed and applicant.kind == data.kind:
             for name in changed:
                 setattr(applicant, name, values[name])
             applicant.save(update_fields=[*changed, "updated_at"])
-        return applicant
+    if applicant.kind != data.kind:
+        raise ValidationError(
+            {"kind": [_("This number is already registered as a different kind.")]}
+        )
+    return applicant
+
+
+_APPLICANT_COLUMNS = (
+    "id", "kind", "name", "id_number", "phone", "legal_representative", "contact_name",
+    "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _applicant_row(number: str, values: dict[str, str]) -> Applicant:
+    """The applicant row of `number`, inserted with `values` when there is none, locked until
+    the transaction ends: one INSERT … ON CONFLICT DO UPDATE … RETURNING (PostgreSQL, SQLite ≥
+    3.35), so a concurrent first intake of the same person meets the row instead of failing.
+    The conflict branch changes nothing (`id_number` set to itself): the caller compares the
+    values it was given and saves what changed."""
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    row = {"id_number": number, **values, "created_at": now, "updated_at": now}
+    names = list(row)
+    table = ops.quote_name(Applicant._meta.db_table)
+    columns = ", ".join(ops.quote_name(name) for name in names)
+    returning = ", ".join(ops.quote_name(name) for name in _APPLICANT_COLUMNS)
+    id_number = ops.quote_name("id_number")
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))}) "
+        f"ON CONFLICT ({id_number}) DO UPDATE SET {id_number} = EXCLUDED.{id_number} "
+        f"RETURNING {returning}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(row.values()))
+        fetched = cursor.fetchone()
+    converted = [
+        _from_db(Applicant._meta.get_field(name), value)
+        for name, value in zip(_APPLICANT_COLUMNS, fetched, strict=True)
+    ]
+    return Applicant.from_db(connection.alias, list(_APPLICANT_COLUMNS), converted)
+
+
+def _from_db(field: Any, value: Any) -> Any:
+    """A raw column value as the ORM would give it (SQLite returns datetimes as text)."""
+    column = field.cached_col
+    for converter in connection.ops.get_db_converters(column) + column.get_db_converters(
+        connection
+    ):
+        value = converter(value, column, connection)
+    return value
 
 
 # --- shared checks ---------------------------------------------------------------------------
@@ -568,7 +612,7 @@ def _create_materials(
     pending_due_on: datetime.date | None = None,
     *,
     pending: bool = True,
-) -> None:
+) -> list[CaseMaterial]:
     by_material = {check.material_id: check for check in checks}
     library = _library_links(case, checks, materials)
     rows = []
@@ -595,7 +639,7 @@ def _create_materials(
                 licence_id=check.licence if check and received else None,
             )
         )
-    CaseMaterial.objects.bulk_create(rows)
+    return CaseMaterial.objects.bulk_create(rows)
 
 
 def _reused_case(check: MaterialCheck, library: dict[int, int]) -> int | None:
@@ -611,17 +655,23 @@ def _reused_case(check: MaterialCheck, library: dict[int, int]) -> int | None:
 
 
 def _create_case(key: str | None, **fields: Any) -> tuple[Case, bool]:
-    """Insert the case; with a key already used (a concurrent twin), the existing case."""
+    """Insert the case (and its own department in the departments involved); with a key
+    already used (a concurrent twin), the existing case."""
     if key is None:
-        return Case.objects.create(**fields), True
-    try:
-        with transaction.atomic():  # savepoint: the twin's insert makes ours fail
-            return Case.objects.create(idempotency_key=key, **fields), True
-    except IntegrityError:
-        existing = _existing(key, fields.get("submitted_by"))
-        if existing is None:
-            raise
-        return existing, False
+        case = Case.objects.create(**fields)
+    else:
+        try:
+            with transaction.atomic():  # savepoint: the twin's insert makes ours fail
+                case = Case.objects.create(idempotency_key=key, **fields)
+        except IntegrityError:
+            existing = _existing(key, fields.get("submitted_by"))
+            if existing is None:
+                raise
+            return existing, False
+    case_departments_add(
+        case_id=case.pk, department_ids=[case.department_id], lead_id=case.department_id
+    )
+    return case, True
 
 
 # --- intake at the window --------------------------------------------------------------------
@@ -683,11 +733,7 @@ def case_receive(
         )
     if not item.is_active:
         errors.add("item", _("This item is not published."))
-    authorization = (
-        ItemWindow.objects.filter(item=item, window=window)
-        .values_list("authorization", flat=True)
-        .first()
-    )
+    item, authorization = _item_at_window(item, window)
     if authorization is None:
         errors.add("window", _("This window does not serve the item."))
     if window.center_id != item.center_id:
@@ -754,16 +800,16 @@ def case_receive(
         errors.merge(agency_problems)
     errors.raise_if_any()
 
-    with transaction.atomic():
+    with transaction.atomic(), deferred_events():  # the intake's events: one INSERT
         person = applicant_upsert(data=applicant)
         number = next_case_number(center=item.center, day=today)
         assert authorization is not None
         case, created = _create_case(
             key,
             number=number,
-            center_id=item.center_id,
+            center=item.center,
             item=item,
-            department_id=item.department_id,
+            department=item.department,
             applicant=person,
             status=CaseStatus.RECEIVED,
             channel=channel,
@@ -781,9 +827,10 @@ def case_receive(
         )
         if not created:
             return case
-        _create_materials(
+        rows = _create_materials(
             case, catalog, materials, today, pending_due_on, pending=bool(pending_ids)
         )
+        remember_new(case, rows)  # the engine, notices and library need not read them again
         held = {c.material_id for c in materials if c.held_not_brought and not c.handed_in}
         ordered = sorted(catalog.values(), key=lambda m: (m.position, m.pk))
         excused = {c.material_id for c in materials if c.not_applicable}
@@ -821,7 +868,7 @@ def case_receive(
         if clean_agency is not None:
             agency_apply(actor=actor, case=case, agency=clean_agency, action=AgencyEvent.ASSIGN)
         case = _finish_intake(
-            case_act,
+            case_act_on_new,
             actor=actor,
             case=case,
             outcome=outcome,
@@ -833,7 +880,49 @@ def case_receive(
             joint_departments=joint_departments,
             now=now,
         )
+    forget(case)  # the caller's object: read afresh from now on
     return case
+
+
+def _item_at_window(item: ServiceItem, window: Window) -> tuple[ServiceItem, str | None]:
+    """The item as intake reads it, with the window's authorization for it (None: the window
+    does not serve it): a copy of `item` holding its materials and joint departments, read once
+    (two queries; three for a joint item) instead of once per check. The caller's object is
+    left as it was, so a caller keeping it sees a catalog change at its next intake."""
+    item.center, item.department  # noqa: B018 - loaded once on the caller's object (cached)
+    local = copy.copy(item)
+    local._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    joint_rows = ServiceItem.joint_departments.through.objects.filter(serviceitem_id=item.pk)
+    link = ItemWindow.objects.filter(item_id=item.pk, window_id=window.pk)
+    # One query: the materials, each carrying the window's authorization and the joint flag.
+    materials = list(
+        local.materials.all().annotate(
+            window_authorization=Subquery(link.values("authorization")[:1]),
+            joint=Exists(joint_rows),
+        )
+    )
+    if materials:
+        authorization, joint = materials[0].window_authorization, materials[0].joint
+    else:  # an item without materials: ask for the link itself
+        row = link.annotate(joint=Exists(joint_rows)).values_list("authorization", "joint").first()
+        authorization, joint = row if row is not None else (None, True)
+    local._prefetched_objects_cache["materials"] = _known_rows(  # type: ignore[attr-defined]
+        local.materials.all(), materials
+    )
+    if joint:
+        prefetch_related_objects([local], "joint_departments")
+    else:  # known empty: `joint_departments.exists()` answers without a query
+        local._prefetched_objects_cache["joint_departments"] = _known_rows(  # type: ignore[attr-defined]
+            local.joint_departments.all(), []
+        )
+    return local, authorization
+
+
+def _known_rows(queryset: Any, rows: list[Any]) -> Any:
+    """`queryset` answering `rows` without a query (as Django's prefetch leaves it)."""
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset
 
 
 def _finish_intake(
@@ -863,9 +952,9 @@ def _finish_intake(
     if outcome == Outcome.RETURNED:
         return act(Action.RETURN, {"reason": reason, "basis": basis}, note=reason)
     if outcome == Outcome.SUPPLEMENT:
-        missing = list(
-            case.materials.filter(received=False, not_applicable=False).values_list("pk", flat=True)
-        )
+        missing = [
+            row.pk for row in case_materials_of(case) if not row.received and not row.not_applicable
+        ]
         return act(Action.REQUEST_SUPPLEMENT, {"missing": missing})
     department_ids = [d.pk for d in joint_departments] if joint_departments else None
     accept_params: dict[str, Any] = {"kind": OUTCOME_KIND[Outcome(outcome)]}
@@ -910,8 +999,10 @@ def case_submit_online(
     existing = _existing(key, actor)
     if existing is not None and not errors:
         return existing, False
-    if not item.is_active:
-        errors.add("item", _("This item is not published."))
+    # The catalog's one rule (pages, API and this service): published and offered online.
+    refusal = online_refusal(item)
+    if refusal:
+        errors.add("item", refusal)
     links = sorted(
         ItemWindow.objects.filter(item=item, window__is_active=True).values_list(
             "authorization", "window__number"

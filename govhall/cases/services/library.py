@@ -25,7 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from govhall.cases.events import LibraryEvent
-from govhall.cases.models import ApplicantMaterial, Case, CaseMaterial
+from govhall.cases.models import ApplicantMaterial, Case
+from govhall.cases.queries.known import case_materials_of, is_new
 from govhall.core.events import record_event
 from govhall.core.models import User
 
@@ -36,25 +37,27 @@ def _verifier(case: Case, actor: User | None) -> User | None:
     return case.received_by
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # nothing here refuses: no savepoint of its own
 def library_keep(
     *, case: Case, actor: User | None, at: datetime.datetime | None = None
 ) -> list[ApplicantMaterial]:
     """Keep the received materials of the accepted `case` in its applicant's library (see the
     module doc); returns the entries made now (none when already kept)."""
     now = at or case.accepted_at or timezone.now()
-    rows = list(
-        CaseMaterial.objects.filter(
-            case=case,
-            received=True,
-            reused_from__isnull=True,
-            library_entry__isnull=True,
-            licence__isnull=True,
-        ).order_by("position", "id")
-    )
-    kept = set(
-        ApplicantMaterial.objects.filter(verified_on_case=case).values_list("name", flat=True)
-    )
+    rows = [
+        row
+        for row in case_materials_of(case)  # known without a query during intake
+        if row.received
+        and row.reused_from_id is None
+        and row.library_entry_id is None
+        and row.licence_id is None
+    ]
+    if is_new(case):  # inserted by the running intake: nothing was kept from it yet
+        kept: set[str] = set()
+    else:
+        kept = set(
+            ApplicantMaterial.objects.filter(verified_on_case=case).values_list("name", flat=True)
+        )
     verifier = _verifier(case, actor)
     valid_until = timezone.localdate(now) + datetime.timedelta(
         days=settings.GOVHALL_MATERIAL_REUSE_DAYS

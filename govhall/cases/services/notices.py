@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from govhall.cases.access.cases import cases_in_scope
 from govhall.cases.events import CaseEvent
 from govhall.cases.models import Case, CaseMaterial, JointTask, Notice
+from govhall.cases.queries.known import case_materials_of, case_notices_of, note_notice
 from govhall.cases.services.permissions import manages
 from govhall.cases.statuses import CaseStatus, NoticeKind
 from govhall.core.events import record_event
@@ -198,7 +199,7 @@ def _base_content(
 
 
 def _fill_materials(content: dict[str, Any], case: Case, missing_ids: list[int] | None) -> None:
-    materials = list(CaseMaterial.objects.filter(case_id=case.pk).order_by("position", "id"))
+    materials = case_materials_of(case)
     missing: list[CaseMaterial] = []
     for material in materials:
         if missing_ids is not None:
@@ -483,7 +484,6 @@ def _lock_case(case: Case) -> None:
     Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).first()
 
 
-@transaction.atomic
 def notice_issue(
     *,
     actor: User | None,  # None: the system (a decision by timeout default)
@@ -493,8 +493,12 @@ def notice_issue(
     override_reason: str = "",
     at: datetime.datetime | None = None,
     confirm_past_promise: bool = False,
+    case_locked: bool = False,
 ) -> Notice:
     """Issue a notice of `kind` for `case` and record it.
+
+    `case_locked`: the caller holds the case's row lock in its own transaction (the action
+    engine does): no second lock, no savepoint of our own (a refusal fails the caller's action).
 
     A notice promising a date before its issue day (an acceptance whose clock ran from receipt
     under 行政许可法 §32, an extension of an overdue case) is refused with a ValidationError on
@@ -511,15 +515,44 @@ def notice_issue(
     decision ("approved" | "denied") or approved (bool), decision_text / result / note,
     certificate_number (decision).
     """
+    with transaction.atomic(savepoint=not case_locked):
+        return _issue(
+            actor=actor,
+            case=case,
+            kind=kind,
+            extra=extra,
+            override_reason=override_reason,
+            at=at,
+            confirm_past_promise=confirm_past_promise,
+            case_locked=case_locked,
+        )
+
+
+def _issue(
+    *,
+    actor: User | None,
+    case: Case,
+    kind: str,
+    extra: dict[str, Any] | None,
+    override_reason: str,
+    at: datetime.datetime | None,
+    confirm_past_promise: bool,
+    case_locked: bool,
+) -> Notice:
     extra = dict(extra or {})
     issued_at = at or timezone.now()
     override_reason = (override_reason or "").strip()
     if kind not in NoticeKind.values:
         raise ValidationError(_("Unknown kind of notice: %(kind)s.") % {"kind": kind})
-    _lock_case(case)
+    if not case_locked:
+        _lock_case(case)
+    known = case_notices_of(case)  # an intake knows its new case's notices: no query
     overridden = False
     if kind == NoticeKind.ONE_TIME:
-        already = Notice.objects.filter(case_id=case.pk, kind=NoticeKind.ONE_TIME).exists()
+        if known is not None:
+            already = any(n.kind == NoticeKind.ONE_TIME for n in known)
+        else:
+            already = Notice.objects.filter(case_id=case.pk, kind=NoticeKind.ONE_TIME).exists()
         if already:
             if not override_reason or actor is None or not manages(actor, case):
                 raise ValidationError(
@@ -539,7 +572,10 @@ def notice_issue(
             errors.raise_if_any()
             overridden = True
     code = KIND_CODE[kind]
-    seq = Notice.objects.filter(case_id=case.pk, kind=kind).count() + 1
+    if known is not None:
+        seq = sum(1 for n in known if n.kind == kind) + 1
+    else:
+        seq = Notice.objects.filter(case_id=case.pk, kind=kind).count() + 1
     number = f"{case.number}-{code}{seq:02d}"
     content = _base_content(case=case, kind=kind, actor=actor, issued_at=issued_at, number=number)
     content = _build(content=content, case=case, kind=kind, extra=extra)
@@ -559,6 +595,7 @@ def notice_issue(
         content=content,
         override_reason=override_reason if overridden else "",
     )
+    note_notice(case, notice)
     if kind == NoticeKind.ONE_TIME:
         Case.objects.filter(pk=case.pk).update(supplement_notices=F("supplement_notices") + 1)
         case.supplement_notices = (

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from govhall.cases.models import CaseNumberCounter
 from govhall.org.models import Center
@@ -20,13 +19,16 @@ SERIAL_DIGITS = 5
 
 
 def _bump(prefix: str, day: datetime.date) -> int | None:
-    updated = CaseNumberCounter.objects.filter(prefix=prefix, day=day).update(last=F("last") + 1)
-    if not updated:
-        return None
-    # The UPDATE holds the row lock until our transaction ends: nobody changed it since.
-    return CaseNumberCounter.objects.filter(prefix=prefix, day=day).values_list("last", flat=True)[
-        0
-    ]
+    """The day's counter plus one, or None when the day has no row yet: one UPDATE … RETURNING
+    (PostgreSQL, SQLite ≥ 3.35), which holds the row lock until our transaction ends."""
+    table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE prefix = %s AND day = %s RETURNING last",
+            [prefix, connection.ops.adapt_datefield_value(day)],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def next_serial(*, prefix: str, day: datetime.date) -> int:

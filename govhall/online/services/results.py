@@ -29,7 +29,7 @@ from govhall.core.events import record_event
 from govhall.core.validation import Conflict, FieldErrors
 from govhall.online.access.my_page import access_my_case
 from govhall.online.events import OnlineEvent
-from govhall.online.models import AccountMessage, ApplicantAccount
+from govhall.online.models import AccountMessage, ApplicantAccount, OnlineApplication
 
 log = logging.getLogger("govhall.online.results")
 
@@ -57,11 +57,18 @@ def accounts_of_case(case: Case) -> QuerySet[ApplicantAccount]:
     """The verified, active accounts that follow `case`: those of its applicant and the one
     that applied online for it."""
     applied = Q(pk__in=[])
-    application = getattr(case, "online_application", None) if case.pk else None
-    if application is not None:
-        applied = Q(pk=application.account_id)
-        if application.acting_for_id:
-            applied |= Q(pk=application.acting_for_id)
+    if case.pk and not Case._meta.get_field("online_application").is_cached(case):
+        # Not loaded: ask for the application's accounts in the same query (issue 20).
+        applications = OnlineApplication.objects.filter(case_id=case.pk)
+        applied = Q(pk__in=applications.values("account_id")) | Q(
+            pk__in=applications.filter(acting_for__isnull=False).values("acting_for_id")
+        )
+    elif case.pk:
+        application = getattr(case, "online_application", None)
+        if application is not None:
+            applied = Q(pk=application.account_id)
+            if application.acting_for_id:
+                applied |= Q(pk=application.acting_for_id)
     return ApplicantAccount.objects.filter(
         Q(applicant_id=case.applicant_id) | applied,
         verified_at__isnull=False,
@@ -71,10 +78,6 @@ def accounts_of_case(case: Case) -> QuerySet[ApplicantAccount]:
 
 def case_messages_post(*, case: Case, purpose: str, text: str) -> int:
     """One message per following account (called after the action's commit)."""
-    try:
-        case = Case.objects.select_related("online_application").get(pk=case.pk)
-    except Case.DoesNotExist:
-        case = Case.objects.get(pk=case.pk)
     now = timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
         title = _title(purpose)
