@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from govhall.cases.models import Applicant
+from govhall.cases.models import Applicant, Case
 from govhall.cases.statuses import CaseStatus
 from govhall.testing.cases import ENTERPRISE_USCC, PERSON_ID, PHONE, bare_case
 from govhall.testing.factories import PostFactory, WindowFactory, make_staff
@@ -52,7 +52,8 @@ def test_cases_masked_like_the_page(client, county, department):
     rows = {row["number"]: row for row in body["items"]}
     assert rows["P1"]["applicant"] == "张*丰" and rows["P1"]["status"] == "受理"
     assert rows["E1"]["applicant"] == "示例科技有限公司" and rows["E1"]["status"] == "办结"
-    assert rows["E1"]["finished_on"] == timezone.localdate().isoformat()
+    decided = timezone.localdate(Case.objects.get(number="E1").decided_at)  # two hours ago
+    assert rows["E1"]["finished_on"] == decided.isoformat()
     assert set(rows["P1"]) == {
         "number",
         "item",

@@ -23,7 +23,7 @@ from django.utils import timezone
 from govhall.cases.models import Case, CaseMaterial, Notice
 from govhall.cases.notice_render import progress_url_for
 from govhall.cases.signals import applicant_told
-from govhall.cases.statuses import SUSPENSION_REASON_SMS, CaseStatus, NoticeKind
+from govhall.cases.statuses import SUSPENSION_REASON_SMS, CaseStatus, Channel, NoticeKind
 from govhall.core.notify import send_sms
 
 log = logging.getLogger("govhall.cases.messages")
@@ -49,10 +49,15 @@ _RELATED = ("center", "item", "applicant", "window", "escalated_to")
 MAX_LISTED_MATERIALS = 5
 
 
-def tell_applicant(case_id: int, purpose: str) -> None:
-    """Send the applicant the SMS for `purpose` once the current transaction commits."""
+def tell_applicant(case_id: int, purpose: str, *, case: Case | None = None) -> None:
+    """Send the applicant the SMS for `purpose` once the current transaction commits. `case`:
+    the case object as the transaction leaves it, with its center, item, applicant and window
+    loaded (intake passes its own), read again otherwise."""
     if purpose not in PURPOSES:
         log.error("tell_applicant: unknown purpose %r for case %s", purpose, case_id)
+        return
+    if case is not None:
+        transaction.on_commit(partial(_send_to, case, purpose))
         return
     transaction.on_commit(partial(_send, case_id, purpose))
 
@@ -162,16 +167,28 @@ def sms_text(case: Case, purpose: str) -> str:
         if len(names) > MAX_LISTED_MATERIALS:
             listed += f"等{len(names)}项"
         what = f"需补正：{listed}。" if listed else "需补正材料，详见一次性告知书。"
-        return f"{about}材料不全，{what}请补齐后到{window}办理。{_progress_hint(case)}"
+        # An online applicant answers the one-time notice online (issue 19 item 2).
+        where = (
+            "请登录网上办事大厅上传补正材料。"
+            if case.channel == Channel.ONLINE
+            else f"请补齐后到{window}办理。"
+        )
+        return f"{about}材料不全，{what}{where}{_progress_hint(case)}"
     if purpose == "decision" and case.status == CaseStatus.ESCALATION_CLOSED:
         purpose = "escalation_closed"
     if purpose == "decision":
         if case.status == CaseStatus.DENIED:
-            result = "已办结，决定不予许可，理由及救济途径详见决定书，请到窗口领取。"
+            result = (
+                "已办结，决定不予许可，理由及救济途径详见决定书，可在网上办事大厅查看。"
+                if case.channel == Channel.ONLINE
+                else "已办结，决定不予许可，理由及救济途径详见决定书，请到窗口领取。"
+            )
         else:
             result = "已办结，决定准予许可。"
         return f"{about}{result}{_progress_hint(case)}"
     if purpose == "ready_for_pickup":
+        if case.delivery_method == "express":  # the applicant chose express: no trip to make
+            return f"{about}的办理结果已制作完成，将邮寄送达，寄出后另行短信告知运单号。"
         return f"{about}的办理结果已制作完成，请携带有效身份证件到{window}领取。"
     if purpose == "escalation_closed":
         higher = case.escalated_to.name if case.escalated_to else "上级机关"

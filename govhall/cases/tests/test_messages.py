@@ -176,3 +176,32 @@ def test_immediate_case_sms(
     )
     (message,) = sent(django_capture_on_commit_callbacks, case.pk, "accepted")
     assert "已受理。" in message.text
+
+
+def test_online_and_express_cases_are_not_sent_to_the_window(
+    case_item: ServiceItem,
+    hall_window: Window,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """An online applicant uploads the supplement online and reads a denial online; one who
+    chose express is not asked to come and pick the result up."""
+    missing = make_case(
+        case_item,
+        hall_window,
+        status=CaseStatus.AWAITING_SUPPLEMENT,
+        kind="",
+        missing=("身份证明",),
+    )
+    denied = accepted_case(case_item, hall_window, status=CaseStatus.DENIED)
+    ready = accepted_case(case_item, hall_window, status=CaseStatus.CERTIFICATE_READY)
+    type(missing).objects.filter(pk__in=[missing.pk, denied.pk]).update(channel="online")
+    type(ready).objects.filter(pk=ready.pk).update(delivery_method="express")
+    with django_capture_on_commit_callbacks(execute=True):
+        tell_applicant(missing.pk, "supplement")
+        tell_applicant(denied.pk, "decision")
+        tell_applicant(ready.pk, "ready_for_pickup")
+    texts = {m.object_id: m.text for m in OutboundMessage.objects.all()}
+    assert "请登录网上办事大厅上传补正材料" in texts[str(missing.pk)]
+    assert "窗口" not in texts[str(missing.pk)]
+    assert "可在网上办事大厅查看" in texts[str(denied.pk)] and "窗口" not in texts[str(denied.pk)]
+    assert "将邮寄送达" in texts[str(ready.pk)] and "窗口" not in texts[str(ready.pk)]
