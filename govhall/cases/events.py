@@ -68,6 +68,7 @@ class AgencyEvent(models.TextChoices):
     ASSIGN = "agency.assign", _("Agent named")
     CHANGE = "agency.change", _("Agency changed")
     END = "agency.end", _("Agency ended")
+    LETTER = "agency.letter", _("Authorization letter copy stored")
 
 
 class LibraryEvent(models.TextChoices):

@@ -8,6 +8,7 @@ def read_upload(upload, *, limit, field="file") -> bytes  # at most limit + 1 by
 def applicant_file_check(data, *, field="file", limit=None) -> FileKind   # PDF, JPEG, PNG
 def image_size(data: bytes, kind: FileKind) -> tuple[int, int] | None    # from the header
 def store_checked(field_file, data: bytes, kind: FileKind) -> None  # under a random name
+def stored_file_response(field_file, *, stem: str) -> FileResponse    # inline, nosniff, sandbox
 
 The catalog's blank forms and samples accept every kind here; patrol photos JPEG and PNG; what
 an applicant uploads online (`applicant_file_check`) only PDF, JPEG and PNG, more strictly:
@@ -35,6 +36,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -226,3 +228,26 @@ def store_checked(field_file: FieldFile, data: bytes, kind: FileKind) -> None:
     """Put checked `data` in a file field under a random name with the extension of its
     detected kind, never the uploader's name (the caller saves the row)."""
     field_file.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(data), save=False)
+
+
+def stored_file_response(field_file: FieldFile, *, stem: str) -> FileResponse:
+    """A file stored by `store_checked`, served inline as `<stem>.<ext>` with the content type of
+    its kind, nosniff, no caching and a sandboxing CSP; Http404 when it is gone. The caller
+    checks access first (and logs the view)."""
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    kind = KINDS_BY_EXTENSION.get((field_file.name or "").rsplit(".", 1)[-1].lower())
+    response = FileResponse(
+        handle,
+        as_attachment=False,
+        filename=f"{stem}.{kind.extension if kind else 'bin'}",
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
+    return response

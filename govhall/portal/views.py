@@ -77,10 +77,14 @@ def guide_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404 from None
     online_url = ""
     if online_refusal(item) is None:
-        # Our own online hall (issue 19 item 2); an outside one only when configured instead.
-        online_url = reverse("portal:apply_start", args=[item.code])
-    if item.online_available and settings.GOVHALL_ONLINE_HALL_URL:
-        online_url = f"{settings.GOVHALL_ONLINE_HALL_URL}?{urlencode({'item': item.code})}"
+        # Our own online hall (issue 19 item 2) by default; GOVHALL_ONLINE_HALL_URL only when a
+        # deployment sets it sends the applicant to an outside hall instead.
+        outside = settings.GOVHALL_ONLINE_HALL_URL
+        online_url = (
+            f"{outside}?{urlencode({'item': item.code})}"
+            if outside
+            else reverse("portal:apply_start", args=[item.code])
+        )
     return render(
         request,
         "portal/guide_detail.html",

@@ -93,6 +93,7 @@ from govhall.cases.statuses import CaseStatus, NoticeKind
 from govhall.catalog.models import FeeItem, ServiceItem
 from govhall.catalog.queries.bundles import public_bundles
 from govhall.catalog.queries.online_forms import online_refusal
+from govhall.core.files import stored_file_response
 from govhall.core.idnumbers import mask_id, mask_phone
 from govhall.core.models import User
 from govhall.org.access.scope import centers_in_scope
@@ -321,6 +322,11 @@ class CaseDetailOut(CaseBase):
     agency_letter_number: str = Field("", description="The applicant's authorization letter")
     agency_letter_on: datetime.date | None = Field(None, description="The letter's date")
     agency_scope: str = Field("", description="What the letter authorizes")
+    agency_letter_url: str | None = Field(
+        None,
+        description="The scanned authorization letter (PDF, JPEG or PNG), served to those who "
+        "may see the case; null when no copy is stored",
+    )
     materials: list[CaseMaterialOut]
     joint_tasks: list[JointTaskOut]
     joint_proposals: list[JointProposalOut]
@@ -330,6 +336,12 @@ class CaseDetailOut(CaseBase):
     @staticmethod
     def resolve_materials(obj: Case) -> list[Any]:
         return list(obj.materials.all())
+
+    @staticmethod
+    def resolve_agency_letter_url(obj: Case) -> str | None:
+        if not obj.agency_letter:
+            return None
+        return reverse("api:case_agency_letter", kwargs={"case_id": obj.pk})
 
     @staticmethod
     def resolve_joint_tasks(obj: Case) -> list[Any]:
@@ -620,6 +632,10 @@ def _refused(error: ValidationError) -> Status[dict[str, Any]]:
 
 
 def _fresh(case: Case) -> Case:
+    """The case as a service returned it, re-read only when its related rows are not loaded
+    (`case_act` and intake hand back a case read or written in their own transaction)."""
+    if all(getattr(Case, name).field.is_cached(case) for name in CASE_RELATED):
+        return case
     return Case.objects.select_related(*CASE_RELATED).get(pk=case.pk)
 
 
@@ -1113,6 +1129,31 @@ def notices(request: HttpRequest, case_id: int):
     return list(
         Notice.objects.filter(case=case).select_related("issued_by").order_by("issued_at", "id")
     )
+
+
+@router.get(
+    "/{int:case_id}/agency/letter",
+    response={404: ErrorOut},
+    summary="The scanned authorization letter of a case carried by an agent (代办)",
+    description="Served inline with nosniff to those who may see the case; every read logged.",
+    url_name="case_agency_letter",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The scanned letter (PDF, JPEG or PNG)",
+                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def agency_letter_download(request: HttpRequest, case_id: int):
+    case = access_case(request.user, case_id)
+    if not case.agency_letter:
+        raise Http404
+    personal_data_view_record(
+        actor=_user(request), case=case, purpose=_("scanned authorization letter")
+    )
+    return stored_file_response(case.agency_letter, stem=f"{case.number}-authorization")
 
 
 @router.get(

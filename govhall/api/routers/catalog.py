@@ -9,10 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from govhall.api.schemas import MAX_OFFSET, Code, Search
+from govhall.api.public_reads import public_read_limited
+from govhall.api.schemas import MAX_OFFSET, Code, ErrorOut, Search, rate_limited
 from govhall.catalog.models import ItemType, ServiceItem
 from govhall.catalog.queries.bundles import (
     bundle_items,
@@ -197,10 +198,15 @@ class BundleOut(Schema):
 
 @router.get(
     "/bundles",
-    response=list[BundleOut],
+    response={200: list[BundleOut], 429: ErrorOut},
     summary="The published 一件事 bundles of a center (or of every active center)",
+    description="Rate limited like the other public reads: 429 with Retry-After beyond "
+    "GOVHALL_PUBLIC_API_PER_MINUTE per client address.",
 )
-def list_bundles(request: HttpRequest, center: str = "") -> list[dict[str, object]]:
+def list_bundles(request: HttpRequest, response: HttpResponse, center: str = "") -> object:
+    limited = public_read_limited(request)  # a public read: limited per client address
+    if limited is not None:
+        return rate_limited(response, limited)
     chosen = None
     if center:
         chosen = public_centers().filter(code=center).first()

@@ -99,6 +99,7 @@ class DisclosureWindowOut(Schema):
     number: int
     name: str
     location: str
+    is_agency: bool = Field(False, description="代办窗口: agents apply here on applicants' behalf")
     head: DisclosureNameplateOut | None = Field(None, description="Window head (首席代表)")
     posts: list[DisclosurePostOut]
 
@@ -276,6 +277,7 @@ def posts(request: HttpRequest, response: HttpResponse, code: Code):
             "number": window.number,
             "name": window.name,
             "location": window.location,
+            "is_agency": window.is_agency,
             "head": _person(window.head),
             "posts": [
                 {"name": post.name, "a": _person(post.a), "b": _person(post.b)}

@@ -9,6 +9,7 @@ from govhall.cases.case_transitions import OPEN_STATUSES
 from govhall.cases.models import Case, CaseMaterial, CaseQuerySet
 from govhall.core.models import User
 from govhall.core.roles import Role
+from govhall.org.models import Center
 
 
 def carried_cases(user: User) -> CaseQuerySet:
@@ -33,11 +34,16 @@ def carried_count(user: User) -> int:
 
 def eligible_agents(case: Case) -> list[User]:
     """Who may carry `case`: active 代办员 at its center or below it (the agency rule)."""
+    return agents_for_center(case.center)
+
+
+def agents_for_center(center: Center) -> list[User]:
+    """Who may carry a case of `center` (at intake, before the case exists)."""
     return list(
         User.objects.filter(
             is_active=True,
             groups__name=Role.AGENT.value,
-            staff__center__path__startswith=case.center.path,
+            staff__center__path__startswith=center.path,
         )
         .select_related("staff__center")
         .order_by("staff__center__path", "full_name", "username")

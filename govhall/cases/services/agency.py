@@ -12,6 +12,12 @@ Rules (one place):
 - named at intake (`case_receive(agency=...)`) or afterwards on an open case by the window staff
   or management whose scope covers the case, or by an agent taking the case up for themself;
   changed or ended by those or by the case's own agent. Each writes an `AgencyEvent`.
+- a scanned copy of the signed letter (`AgencyData.letter`, `Case.agency_letter`) is checked like
+  an applicant's upload (`core.files.applicant_file_check`: PDF, JPEG, PNG by content) and stored
+  under a random name (`store_checked`); a new copy replaces the old one (`agency_letter_replace`
+  on its own, event `agency.letter`), the old file removed once the change is committed. It is
+  served only to those who may see the case (the workbench's and the API's access-checked
+  downloads).
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +37,13 @@ from govhall.cases.events import AgencyEvent
 from govhall.cases.models import Case
 from govhall.cases.services.errors import CaseConflict
 from govhall.core.events import record_event
+from govhall.core.files import (
+    FileKind,
+    applicant_file_check,
+    applicant_upload_max_bytes,
+    read_upload,
+    store_checked,
+)
 from govhall.core.models import User
 from govhall.core.roles import AGENCY_MANAGER_ROLES, AGENT_ROLES, roles_of
 from govhall.core.validation import FieldErrors
@@ -46,6 +61,14 @@ class AgencyData:
     letter_on: datetime.date | str | None = None
     full: bool = False
     scope: str = ""
+    # a scanned copy of the signed letter (optional; kept when None)
+    letter: UploadedFile | None = None
+
+
+@dataclass(frozen=True)
+class CheckedLetter:
+    data: bytes
+    kind: FileKind
 
 
 @dataclass(frozen=True)
@@ -55,6 +78,24 @@ class CleanAgency:
     letter_on: datetime.date
     full: bool
     scope: str
+    letter: CheckedLetter | None = None
+
+
+LETTER_FIELD = "agency_letter"
+
+
+def letter_check(upload: UploadedFile | None, errors: FieldErrors) -> CheckedLetter | None:
+    """A scanned letter checked like an applicant's upload (PDF, JPEG, PNG by content and size);
+    its refusal added to `errors` on `agency_letter`."""
+    if upload is None:
+        return None
+    try:
+        data = read_upload(upload, limit=applicant_upload_max_bytes(), field=LETTER_FIELD)
+        kind = applicant_file_check(data, field=LETTER_FIELD)
+    except ValidationError as refused:
+        errors.merge(refused)
+        return None
+    return CheckedLetter(data, kind)
 
 
 def agent_may_carry(agent_center: Center, case_center: Center) -> bool:
@@ -83,6 +124,7 @@ def agency_errors(
             "agency_letter_on", _("The authorization letter cannot be dated later than today.")
         )
     scope = errors.text("agency_scope", data.scope, max_length=SCOPE_MAX_LENGTH)
+    letter = letter_check(data.letter, errors)
     staff = (
         Staff.objects.select_related("user", "center")
         .filter(user_id=data.agent_id, user__is_active=True)
@@ -100,7 +142,7 @@ def agency_errors(
         )
     if errors or staff is None or letter_on is None:
         return errors, None
-    return errors, CleanAgency(staff.user, number, letter_on, bool(data.full), scope)
+    return errors, CleanAgency(staff.user, number, letter_on, bool(data.full), scope, letter)
 
 
 def _event_data(case: Case) -> dict[str, object]:
@@ -111,7 +153,18 @@ def _event_data(case: Case) -> dict[str, object]:
         "letter_on": case.agency_letter_on.isoformat() if case.agency_letter_on else "",
         "scope": case.agency_scope,
         "applicant": case.applicant_id,
+        "letter_copy": bool(case.agency_letter),
     }
+
+
+def _store_letter(case: Case, letter: CheckedLetter) -> None:
+    """Put the checked copy on `case` (the caller saves the field); the copy it replaces is
+    removed from storage once the transaction commits (kept if it rolls back)."""
+    old = case.agency_letter.name if case.agency_letter else ""
+    store_checked(case.agency_letter, letter.data, letter.kind)
+    if old:
+        storage = case.agency_letter.storage
+        transaction.on_commit(lambda: storage.delete(old))
 
 
 def agency_apply(*, actor: User, case: Case, agency: CleanAgency, action: str) -> Case:
@@ -121,15 +174,11 @@ def agency_apply(*, actor: User, case: Case, agency: CleanAgency, action: str) -
     case.agency_letter_number = agency.letter_number
     case.agency_letter_on = agency.letter_on
     case.agency_scope = agency.scope
-    case.save(
-        update_fields=[
-            "agent",
-            "agency_full",
-            "agency_letter_number",
-            "agency_letter_on",
-            "agency_scope",
-        ]
-    )
+    fields = ["agent", "agency_full", "agency_letter_number", "agency_letter_on", "agency_scope"]
+    if agency.letter is not None:
+        _store_letter(case, agency.letter)
+        fields.append("agency_letter")
+    case.save(update_fields=fields)
     record_event(
         actor=actor, action=action, obj=case, center_id=case.center_id, data=_event_data(case)
     )
@@ -170,6 +219,32 @@ def agency_assign(
     assert agency is not None
     action = AgencyEvent.ASSIGN if case.agent_id is None else AgencyEvent.CHANGE
     return agency_apply(actor=actor, case=case, agency=agency, action=action)
+
+
+@transaction.atomic
+def agency_letter_replace(*, actor: User, case: Case, letter: UploadedFile) -> Case:
+    """Store a (new) scanned copy of the authorization letter of a case an agent carries; the
+    copy it replaces is removed. Event `agency.letter`."""
+    case = _locked(case)
+    if case.agent_id is None:
+        raise CaseConflict(_("Nobody carries this case."))
+    if not may_manage_agency(actor, case):
+        raise CaseConflict(_("You may not change who carries this case."))
+    errors = FieldErrors()
+    checked = letter_check(letter, errors)
+    errors.raise_if_any()
+    assert checked is not None
+    replaced = bool(case.agency_letter)
+    _store_letter(case, checked)
+    case.save(update_fields=["agency_letter"])
+    record_event(
+        actor=actor,
+        action=AgencyEvent.LETTER,
+        obj=case,
+        center_id=case.center_id,
+        data={**_event_data(case), "replaced": replaced},
+    )
+    return case
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """One application for a 一件事 bundle → its linked cases, all or nothing (issue 19 item 5).
 
 def case_bundle_receive(*, actor, bundle, window, applicant, materials, idempotency_key=None,
-                        at=None) -> tuple[CaseBundle, bool]          # at a window
+                        at=None, agency=None) -> tuple[CaseBundle, bool]   # at a window
 def case_bundle_submit_online(*, actor, bundle, applicant, materials, idempotency_key,
                               at=None) -> tuple[CaseBundle, bool]    # online (pre-review)
 def expand_checks(item, checks) -> list[MaterialCheck]
@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from govhall.cases.events import CaseEvent
 from govhall.cases.models import Case, CaseBundle
 from govhall.cases.services import intake
+from govhall.cases.services.agency import AgencyData
 from govhall.cases.services.bundle_promise import bundle_promise_start
 from govhall.cases.services.errors import IdempotencyKeyReused
 from govhall.cases.services.intake import ACCEPTING_OUTCOMES, ApplicantData, MaterialCheck
@@ -170,10 +171,12 @@ def case_bundle_receive(
     materials: list[MaterialCheck],
     idempotency_key: str | None = None,
     at: datetime.datetime | None = None,
+    agency: AgencyData | None = None,
 ) -> tuple[CaseBundle, bool]:
     """A bundle received at `window` (which must serve every item): each item's case ends intake
     in its proposed outcome; an item that would be returned or asked to supplement refuses the
-    whole bundle (the one-time notice lists what is missing, by item)."""
+    whole bundle (the one-time notice lists what is missing, by item). `agency` (代办): the same
+    agent and letter on every case of the bundle, checked by `case_receive` like a single case's."""
     now = at or timezone.now()
 
     def make_case(item: ServiceItem) -> Case:
@@ -191,6 +194,7 @@ def case_bundle_receive(
             materials=checks,
             outcome=proposal.outcome,
             at=now,
+            agency=agency,
         )
 
     return _make(

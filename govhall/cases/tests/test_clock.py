@@ -353,6 +353,8 @@ def test_supplement_case_starts_its_clock_when_materials_are_complete(
 @pytest.mark.django_db
 def test_section_32_late_notice_counts_from_receipt(clerk, case_item, applicant_data):
     # Submitted online Mon 22 Sep; the one-time notice comes on Mon 29 Sep, the 6th working day.
+    case_item.online_available = True
+    case_item.save(update_fields=["online_available"])
     materials = [
         MaterialCheck(material_id=m.pk, received=m.is_main) for m in case_item.materials.all()
     ]

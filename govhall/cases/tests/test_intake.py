@@ -462,6 +462,8 @@ def test_online_case_waits_for_pre_review_then_is_accepted_at_the_window(
 ):
     wider = WindowFactory(center=county, number=5)
     ItemWindowFactory(item=case_item, window=wider, authorization=Authorization.FULL)
+    case_item.online_available = True
+    case_item.save(update_fields=["online_available"])
     case, created = case_submit_online(
         actor=clerk,
         item=case_item,
@@ -508,7 +510,7 @@ def test_online_submission_needs_a_window_serving_the_item(
 ):
     from govhall.testing.factories import ServiceItemFactory
 
-    orphan = ServiceItemFactory(center=county, department=department)
+    orphan = ServiceItemFactory(center=county, department=department, online_available=True)
     with pytest.raises(ValidationError) as error:
         case_submit_online(
             actor=clerk, item=orphan, applicant=applicant_data, materials=[], idempotency_key=None

@@ -101,6 +101,8 @@ def test_a_section_32_acceptance_after_the_promised_date_is_warned(
 ) -> None:
     # Online Mon 2025-09-22, the one-time notice only on the 6th working day: the clock runs
     # from receipt (行政许可法 §32), so on 10 Oct the promise (5 working days) is already past.
+    case_item.online_available = True
+    case_item.save(update_fields=["online_available"])
     materials = [
         MaterialCheck(material_id=m.pk, received=m.is_main) for m in case_item.materials.all()
     ]

@@ -5,6 +5,7 @@ def bundle_items(bundle) -> list[ServiceItem]             # in the bundle's orde
 def merged_materials(bundle) -> list[MergedMaterial]      # one per material name
 def merged_fields(bundle) -> list[FormField]              # one per field key
 def bundle_refusal(bundle, *, online) -> str | None       # why it cannot be applied for
+def bundles_at_window(window) -> list[Bundle]             # published, every item served there
 
 The merged set: a material asked by several items under the same name is asked once; its
 `representative` (the first item's material) stands for it in drafts and intake forms, and
@@ -18,9 +19,16 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from govhall.catalog.models import Bundle, BundleItem, FormField, Material, ServiceItem
+from govhall.catalog.models import (
+    Bundle,
+    BundleItem,
+    FormField,
+    ItemWindow,
+    Material,
+    ServiceItem,
+)
 from govhall.catalog.queries.online_forms import online_refusal
-from govhall.org.models import Center
+from govhall.org.models import Center, Window
 
 
 @dataclass
@@ -98,3 +106,12 @@ def bundle_refusal(bundle: Bundle, *, online: bool) -> str | None:
         if refusal:
             return f"{item.name}: {refusal}"
     return None
+
+
+def bundles_at_window(window: Window) -> list[Bundle]:
+    """The published bundles of the window's center whose every item the window serves (the
+    workbench intake offers them instead of a single item)."""
+    unserved = BundleItem.objects.filter(bundle=OuterRef("pk")).exclude(
+        Exists(ItemWindow.objects.filter(item=OuterRef("item"), window=window))
+    )
+    return list(public_bundles(window.center).exclude(Exists(unserved)))

@@ -28,7 +28,9 @@ from govhall.org.services._common import (
     require_center_manager,
 )
 
-WINDOW_FIELDS = frozenset({"number", "name", "head", "authorizer", "location", "is_active"})
+WINDOW_FIELDS = frozenset(
+    {"number", "name", "head", "authorizer", "location", "is_active", "is_agency"}
+)
 POST_FIELDS = frozenset({"name", "a_staff", "b_staff"})
 
 
@@ -109,6 +111,7 @@ def window_create(
     head: User | None = None,
     authorizer: User | None = None,
     location: str = "",
+    is_agency: bool = False,
 ) -> Window:
     require_center_manager(actor, center)
     departments = list(departments)
@@ -124,6 +127,7 @@ def window_create(
         head=head,
         authorizer=authorizer,
         location=location.strip(),
+        is_agency=is_agency,  # 代办窗口 (issue 19 item 6)
     )
     model_errors(window, errors)
     errors.raise_if_any()
@@ -137,6 +141,7 @@ def window_create(
         data={
             "departments": sorted(d.pk for d in departments),
             "head": head.pk if head else None,
+            "is_agency": is_agency,
         },
     )
     return window

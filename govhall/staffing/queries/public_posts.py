@@ -33,6 +33,7 @@ class PublicWindow:
     location: str
     head: PublicPerson | None
     posts: list[PublicPost]
+    is_agency: bool = False  # 代办窗口 (issue 19 item 6)
 
 
 def _person(user: User | None) -> PublicPerson | None:
@@ -69,6 +70,7 @@ def public_windows(center: Center) -> list[PublicWindow]:
                 PublicPost(name=post.name, a=_person(post.a_staff), b=_person(post.b_staff))
                 for post in window.posts.all()
             ],
+            is_agency=window.is_agency,
         )
         for window in windows
     ]

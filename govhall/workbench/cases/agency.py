@@ -1,4 +1,5 @@
-"""The agent's list "Cases I carry" (我代办的件, issue 19 item 6)."""
+"""The agent's list "Cases I carry" (我代办的件, issue 19 item 6), the case page's agency panel
+and the scanned authorization letter (served only to those who may see the case)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,15 @@ from govhall.cases.case_transitions import OPEN_STATUSES
 from govhall.cases.clock import days_left, urgency
 from govhall.cases.models import Case
 from govhall.cases.queries.agency import carried_count, carried_list, eligible_agents
-from govhall.cases.services.agency import AgencyData, agency_assign, agency_end, may_manage_agency
+from govhall.cases.services.agency import (
+    AgencyData,
+    agency_assign,
+    agency_end,
+    agency_letter_replace,
+    may_manage_agency,
+)
+from govhall.cases.services.privacy import personal_data_view_record
+from govhall.core.files import stored_file_response
 from govhall.core.models import User
 from govhall.online.queries.my_page import NextStep, next_step_of
 from govhall.workbench.request_input import staff_user
@@ -73,6 +82,11 @@ class AgencyForm(forms.Form):
     )
     full = forms.BooleanField(label=_("Full agency: from application to delivery"), required=False)
     scope = forms.CharField(label=_("Authorized scope"), max_length=200, required=False)
+    letter_copy = forms.FileField(
+        label=_("Scanned authorization letter (PDF, JPEG or PNG)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,7 +113,17 @@ def agency_panel(user: User, case: Case, form: AgencyForm | None = None) -> dict
         if case.agent_id
         else {}
     )
-    return {"form": form or AgencyForm(case=case, initial=initial, prefix="agency")}
+    return {
+        "form": form or AgencyForm(case=case, initial=initial, prefix="agency"),
+        "letter_form": LetterForm(prefix="letter") if case.agent_id else None,
+    }
+
+
+class LetterForm(forms.Form):
+    letter = forms.FileField(
+        label=_("Scanned authorization letter (PDF, JPEG or PNG)"),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
 
 
 @login_required
@@ -108,7 +132,7 @@ def agency_set(request: HttpRequest, case_id: int) -> HttpResponse:
     """Name, change (`agency_assign`) or end (`end` posted: `agency_end`) a case's agency."""
     user = staff_user(request)
     case = access_case(user, case_id)
-    form = AgencyForm(request.POST, case=case, prefix="agency")
+    form = AgencyForm(request.POST, request.FILES, case=case, prefix="agency")
     try:
         if request.POST.get("end"):
             agency_end(actor=user, case=case)
@@ -123,6 +147,7 @@ def agency_set(request: HttpRequest, case_id: int) -> HttpResponse:
                     letter_on=data["letter_on"],
                     full=data["full"],
                     scope=data["scope"],
+                    letter=data["letter_copy"] or None,
                 ),
             )
         else:
@@ -132,3 +157,32 @@ def agency_set(request: HttpRequest, case_id: int) -> HttpResponse:
     else:
         messages.success(request, _t("The agency is saved."))
     return redirect(reverse("workbench:case", args=[case.pk]) + "#agency")
+
+
+@login_required
+@require_POST
+def agency_letter_upload(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Store or replace the scanned authorization letter (`agency_letter_replace`)."""
+    user = staff_user(request)
+    case = access_case(user, case_id)
+    form = LetterForm(request.POST, request.FILES, prefix="letter")
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        agency_letter_replace(actor=user, case=case, letter=form.cleaned_data["letter"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _t("The scanned authorization letter is stored."))
+    return redirect(reverse("workbench:case", args=[case.pk]) + "#agency")
+
+
+@login_required
+def agency_letter_file(request: HttpRequest, case_id: int) -> FileResponse:
+    """The scanned authorization letter, for the staff who see the case; every opening logged."""
+    user = staff_user(request)
+    case = access_case(user, case_id)
+    if not case.agency_letter:
+        raise Http404
+    personal_data_view_record(actor=user, case=case, purpose=_t("scanned authorization letter"))
+    return stored_file_response(case.agency_letter, stem=f"{case.number}-authorization")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from govhall.cases.models import Case, ElectronicLicence
 from govhall.cases.queries.reuse import ReuseOffer
 from govhall.cases.services.action_params import ActionParams, action_params
+from govhall.cases.services.agency import AgencyData
 from govhall.cases.services.intake import ApplicantData, MaterialCheck, Outcome
 from govhall.cases.statuses import (
     WINDOW_CHANNELS,
@@ -30,6 +31,7 @@ from govhall.cases.statuses import (
 )
 from govhall.catalog.models import FeeItem, Material, ServiceItem
 from govhall.core.forms import with_empty_choice
+from govhall.core.models import User
 from govhall.org.models import Center, Department, Window
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -115,6 +117,25 @@ class IntakeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    # 代办 (issue 19 item 6): an agent applying on the applicant's authorization letter; checked
+    # by the agency service (`cases.services.agency`) like the rest of the intake.
+    agent = forms.TypedChoiceField(label=_("Agent"), coerce=int, required=False, empty_value=None)
+    agency_letter_number = forms.CharField(
+        label=_("Authorization letter number"), max_length=64, required=False
+    )
+    agency_letter_on = forms.DateField(
+        label=_("Authorization letter date"), required=False, widget=DATE_WIDGET
+    )
+    agency_full = forms.BooleanField(
+        label=_("Full agency: from application to delivery"), required=False
+    )
+    agency_scope = forms.CharField(label=_("Authorized scope"), max_length=200, required=False)
+    agency_letter = forms.FileField(
+        label=_("Scanned authorization letter (PDF, JPEG or PNG)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
     def __init__(
         self,
         *args: Any,
@@ -125,9 +146,20 @@ class IntakeForm(forms.Form):
         reuse: dict[int, ReuseOffer] | None = None,
         live: bool = False,
         licences: dict[int, ElectronicLicence] | None = None,
+        agents: list[User] | None = None,
+        bundle: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        agent_field = self.fields["agent"]
+        assert isinstance(agent_field, forms.TypedChoiceField)
+        agent_field.choices = [("", _("None: the applicant applies in person"))] + [
+            (user.pk, f"{user.display_name}（{user.staff.center.name}）") for user in agents or []
+        ]
+        # A 一件事 bundle: every item's case ends intake in its own proposed outcome.
+        self.bundle = bundle
+        if bundle:
+            self.fields["outcome"].required = False
         # Issue 19 item 4: the applicant's valid electronic licences standing for materials.
         self.licences = licences or {}
         self.item = item
@@ -288,6 +320,25 @@ class IntakeForm(forms.Form):
         if previous != proposal or chosen not in Outcome.values:
             return proposal
         return str(chosen)
+
+    def agency(self) -> AgencyData | None:
+        """The agency typed in, or None when no agent is chosen and no letter given."""
+        data = self.cleaned_data
+        given = (
+            data["agent"] is not None
+            or data["agency_letter_number"].strip()
+            or data["agency_letter"] is not None
+        )
+        if not given:
+            return None
+        return AgencyData(
+            agent_id=data["agent"],
+            letter_number=data["agency_letter_number"],
+            letter_on=data["agency_letter_on"],
+            full=data["agency_full"],
+            scope=data["agency_scope"],
+            letter=data["agency_letter"],
+        )
 
     def applicant(self) -> ApplicantData:
         data = self.cleaned_data

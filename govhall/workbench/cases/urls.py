@@ -13,6 +13,12 @@ urlpatterns = [
     path("cases/new/proposal/", views.intake_proposal, name="case_intake_proposal"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("cases/<int:case_id>/agency/", agency.agency_set, name="case_agency"),
+    path("cases/<int:case_id>/agency/letter", agency.agency_letter_file, name="case_agency_letter"),
+    path(
+        "cases/<int:case_id>/agency/letter/upload",
+        agency.agency_letter_upload,
+        name="case_agency_letter_upload",
+    ),
     path("cases/<int:case_id>/actions/<str:action>/", views.case_action, name="case_action"),
     path(
         "cases/<int:case_id>/notices/<int:notice_id>/",

@@ -53,11 +53,13 @@ from govhall.cases.clock import days_left, pending_overdue, urgency
 from govhall.cases.models import Case, ElectronicLicence, Notice
 from govhall.cases.notice_render import notice_context, notice_pdf, progress_url_for
 from govhall.cases.queries import cases as queries
+from govhall.cases.queries.agency import agents_for_center
 from govhall.cases.queries.bundles import bundle_view
 from govhall.cases.queries.joint import proposals_of_case
 from govhall.cases.queries.licences import licence_offers
 from govhall.cases.queries.reuse import ReuseOffer, reuse_offers
 from govhall.cases.services.actions import case_act
+from govhall.cases.services.bundles import case_bundle_receive
 from govhall.cases.services.errors import CaseConflict
 from govhall.cases.services.fees import case_fee_record
 from govhall.cases.services.intake import Outcome, case_receive, propose_outcome
@@ -71,7 +73,8 @@ from govhall.cases.services.permissions import available_actions, refusal
 from govhall.cases.services.privacy import case_list_export_record, personal_data_view_record
 from govhall.cases.statuses import CaseKind, CaseStatus, Channel, TaskStatus
 from govhall.catalog.access.scope import items_in_scope
-from govhall.catalog.models import Material, ServiceItem
+from govhall.catalog.models import Bundle, Material, ServiceItem
+from govhall.catalog.queries.bundles import bundle_items, bundles_at_window, merged_materials
 from govhall.core import idnumbers
 from govhall.core.events import event_label
 from govhall.core.idnumbers import mask_id, mask_phone
@@ -380,6 +383,22 @@ def _licence_offers(data: Any, materials: list[Material]) -> dict[int, Electroni
     return licence_offers(id_number=number, materials=materials)
 
 
+def _bundle_for(window: Window, raw: object) -> Bundle | None:
+    text = str(raw or "")
+    return next((b for b in bundles_at_window(window) if str(b.pk) == text), None)
+
+
+def _bundle_materials(bundle: Bundle) -> list[Material]:
+    """One row per merged material of a bundle (its first item's material stands for the
+    group; `asked_by` names every item asking it)."""
+    rows = []
+    for merged in merged_materials(bundle):
+        material = merged.representative
+        material.asked_by = "、".join(merged.item_names)  # type: ignore[attr-defined]
+        rows.append(material)
+    return rows
+
+
 def _intake_form(
     data: Any,
     item: ServiceItem,
@@ -387,11 +406,18 @@ def _intake_form(
     initial: dict[str, Any] | None = None,
     *,
     live: bool = False,
+    files: Any = None,
+    bundle: Bundle | None = None,
 ) -> IntakeForm:
-    materials = list(item.materials.order_by("position", "id"))
+    materials = (
+        _bundle_materials(bundle)
+        if bundle is not None
+        else list(item.materials.order_by("position", "id"))
+    )
     departments = list(Department.objects.filter(center_id=item.center_id).order_by("code", "id"))
     form = IntakeForm(
         data,
+        files,
         item=item,
         window=window,
         materials=materials,
@@ -400,8 +426,46 @@ def _intake_form(
         reuse=_reuse_offers(data, materials),
         live=live,
         licences=_licence_offers(data, materials),
+        agents=agents_for_center(window.center),
+        bundle=bundle is not None,
     )
     return form
+
+
+def _agency_open(form: IntakeForm, window: Window) -> bool:
+    """The 代办 part opens at a 代办窗口, or once an agent or a letter is given."""
+    if window.is_agency or any(
+        name in form.errors for name in ("agent", "agency_letter_number", "agency_letter_on")
+    ):
+        return True
+    return form.is_bound and bool(form.data.get("agent") or form.data.get("agency_letter_number"))
+
+
+def _bundle_receive(
+    request: HttpRequest, user: User, form: IntakeForm, bundle: Bundle, window: Window
+) -> HttpResponse | None:
+    """Receive a 一件事 bundle through the bundle service (all or nothing); None when refused
+    (the errors are on the form)."""
+    try:
+        application, _created = case_bundle_receive(
+            actor=user,
+            bundle=bundle,
+            window=window,
+            applicant=form.applicant(),
+            materials=form.checks(),
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            agency=form.agency(),
+        )
+    except ValidationError as error:
+        _apply_errors(form, error, {"kind": "applicant_kind"})
+        return None
+    cases = list(Case.objects.filter(bundle=application).order_by("pk"))
+    messages.success(
+        request,
+        _("Bundle %(number)s received: %(cases)s.")
+        % {"number": application.number, "cases": "、".join(c.number for c in cases)},
+    )
+    return HttpResponseRedirect(reverse("workbench:case", args=[cases[0].pk]))
 
 
 def _outcome_context(form: IntakeForm) -> dict[str, Any]:
@@ -439,20 +503,36 @@ def case_intake(request: HttpRequest) -> HttpResponse:
     if window is None and len(windows) == 1 and not source.get("window"):
         window = windows[0]  # one window at hand: no need to choose it
     q = (request.GET.get("q") or "").strip()[:60]
-    item = _item_for(window, source.get("item")) if window else None
+    # Issue 19 item 5: a 一件事 bundle instead of one item (its first item leads the form).
+    bundle = _bundle_for(window, source.get("bundle")) if window else None
+    if bundle is not None:
+        item: ServiceItem | None = bundle_items(bundle)[0]
+    else:
+        item = _item_for(window, source.get("item")) if window else None
     context: dict[str, Any] = {
         "windows": windows,
         "window": window,
         "item": item,
+        "bundle": bundle,
+        "bundle_items": bundle_items(bundle) if bundle is not None else [],
+        "bundles": bundles_at_window(window) if window else [],
         "q": q,
         "items": _items_of(window, q) if window else [],
         "ticket": ticket,
     }
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and bundle is not None:
+        assert window is not None and item is not None
+        form = _intake_form(request.POST, item, window, files=request.FILES, bundle=bundle)
+        if form.is_valid():
+            done = _bundle_receive(request, user, form, bundle, window)
+            if done is not None:
+                return done
+        status = 400
+    elif request.method == "POST":
         if window is None or item is None:
             raise Http404
-        form = _intake_form(request.POST, item, window)
+        form = _intake_form(request.POST, item, window, files=request.FILES)
         if form.is_valid():
             data = form.cleaned_data
             departments = list(
@@ -481,6 +561,7 @@ def case_intake(request: HttpRequest) -> HttpResponse:
                     forward_by=data["forward_by"],
                     joint_departments=departments or None,
                     idempotency_key=data["idempotency_key"],
+                    agency=form.agency(),
                 )
             except ValidationError as error:
                 if hasattr(error, "error_dict") and "materials" in error.message_dict:
@@ -498,15 +579,19 @@ def case_intake(request: HttpRequest) -> HttpResponse:
         status = 400
     elif item is not None:
         assert window is not None
-        initial = {
+        initial: dict[str, Any] = {
             "idempotency_key": IntakeForm.new_key(),
             "joint_departments": list(item.joint_departments.values_list("pk", flat=True)),
         }
-        form = _intake_form(None, item, window, initial=initial)
+        if window.is_agency and any(a.pk == user.pk for a in agents_for_center(window.center)):
+            initial["agent"] = user.pk  # an agent's own intake at the 代办窗口
+        form = _intake_form(None, item, window, initial=initial, bundle=bundle)
     else:
         form = None
     if form is not None:
-        context.update(_outcome_context(form))
+        # a bundle's cases each end intake in their own proposed outcome (no choice here)
+        context.update({"form": form} if bundle is not None else _outcome_context(form))
+        context["agency_open"] = _agency_open(form, window)  # type: ignore[arg-type]
     return render(request, "workbench/cases/intake.html", context, status=status)
 
 

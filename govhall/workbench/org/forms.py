@@ -128,6 +128,7 @@ class WindowForm(forms.Form):
         label=_("authorizer"),
         help_text=_("Covers the posts when A, B and the window head are all away."),
     )
+    is_agency = _model_field(Window, "is_agency")
     is_active = _model_field(Window, "is_active")
 
     def __init__(

@@ -314,6 +314,7 @@ def window_edit(request: HttpRequest, window_id: int) -> HttpResponse:
         "departments": list(window.departments.all()),
         "head": window.head_id,
         "authorizer": window.authorizer_id,
+        "is_agency": window.is_agency,
         "is_active": window.is_active,
     }
     form = _window_form(request, window.center, creating=False, initial=initial)

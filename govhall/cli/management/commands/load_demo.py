@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from govhall.cli.demo.agency import load_demo_agency
+from govhall.cli.demo.agency_window import load_demo_agency_window
 from govhall.cli.demo.attendance import load_demo_attendance
 from govhall.cli.demo.bundles import load_demo_bundles
 from govhall.cli.demo.cases import load_demo_cases
@@ -107,6 +108,7 @@ class Command(BaseCommand):
         load_demo_licences()  # 电子证照: licensing items, licences of delivered approvals
         load_demo_agency()  # 代办: the county's agent and a village agent carry cases
         load_demo_bundles()  # 一件事: 开办餐馆 and 企业开办, the citizen's online bundle (issue 19)
+        load_demo_agency_window()  # 代办窗口: the county's agency window, the agent at its post
         # Last: the demo citizen's messages, appointment and ticket need the account and cases.
         load_demo_my_page()  # My page of the demo citizen (issue 19 item 3)
         watch_seconds = time.perf_counter() - watch_started
