@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -167,22 +168,48 @@ def client_as(client: Client):  # type: ignore[no-untyped-def]
 
 # --- browser tests: Debian's chromium driven by Playwright (no browser download) -------------
 
-BROWSER_SPLIT = "GOVHALL_TEST_SPLIT_BROWSER"
+TEST_SPLIT = "GOVHALL_TEST_SPLIT"
+# The faces: what they add over the services is what a page or an endpoint shows and accepts.
+FACE_TESTS = ("govhall/workbench/tests/", "govhall/portal/tests/", "govhall/api/tests/")
+
+
+def _mentions_a_database(path: str, seen: dict[str, bool] = {}) -> bool:  # noqa: B006 (a cache)
+    if path not in seen:
+        text = Path(path).read_text(encoding="utf-8").lower()
+        seen[path] = "postgres" in text or "vendor" in text or "sqlite" in text
+    return seen[path]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With GOVHALL_TEST_SPLIT_BROWSER set (scripts/test sets it), each browser test runs in one
-    of the two database passes, chosen by a stable hash of its name: browser tests drive pages
-    and scripts whose database work the page tests check on both databases, and running each
-    twice would take the suite past its time budget. Run alone, every browser test runs."""
-    if not os.environ.get(BROWSER_SPLIT):
+    """With GOVHALL_TEST_SPLIT set (scripts/test sets it), the two database passes share out
+    the tests whose database work other tests already check on both databases, so the suite
+    keeps to its time budget on two cores:
+
+    - every service, query, model and rule test runs in both passes;
+    - a browser test, and a test of the faces (pages and API under workbench, portal and api)
+      whose module does not mention a database, runs in one pass, chosen by a stable hash of
+      its name;
+    - a test of the demo hall runs in the SQLite pass: the production stack's smoke test loads
+      the same demo hall on PostgreSQL in every run.
+
+    Run alone (no GOVHALL_TEST_SPLIT), every test runs."""
+    if not os.environ.get(TEST_SPLIT):
         return
     this_pass = 0 if connection.vendor == "sqlite" else 1
-    other = pytest.mark.skip(reason="browser test: runs in the other database pass")
+    other = pytest.mark.skip(reason="runs in the other database pass (GOVHALL_TEST_SPLIT)")
     for item in items:
-        if "chromium" not in getattr(item, "fixturenames", ()):
-            continue  # not driving the browser (page and phone_page open it through chromium)
-        name = item.nodeid.split("[", 1)[0]
+        fixtures = getattr(item, "fixturenames", ())
+        if "demo_hall" in fixtures:
+            if this_pass != 0:
+                item.add_marker(other)
+            continue
+        path = str(getattr(item, "path", ""))
+        relative = path[path.find("govhall/") :] if "govhall/" in path else path
+        face = relative.startswith(FACE_TESTS) and not _mentions_a_database(path)
+        if "chromium" not in fixtures and not face:
+            continue  # a test of the rules: both passes
+        # A browser test's cases stay together; a face test's cases (one per role, say) spread.
+        name = item.nodeid.split("[", 1)[0] if "chromium" in fixtures else item.nodeid
         if zlib.crc32(name.encode()) % 2 != this_pass:
             item.add_marker(other)
 

@@ -32,6 +32,9 @@ def submit_online(
     key: str | None = None,
     at: datetime.datetime | None = None,
 ) -> Case:
+    if not item.online_available:  # only items offered online are submitted online
+        item.online_available = True
+        item.save(update_fields=["online_available"])
     checks = [MaterialCheck(material_id=m.pk, received=True) for m in item.materials.all()]
     case, _created = case_submit_online(
         actor=actor,  # type: ignore[arg-type]  # online: nobody of the staff

@@ -111,6 +111,8 @@ def test_same_idempotency_key_twice_at_once_makes_one_case(
     clerk, hall_window, case_item, applicant_data, all_received
 ):
     materials = all_received(case_item)
+    case_item.online_available = True
+    case_item.save(update_fields=["online_available"])
 
     def online() -> tuple[Case, bool]:
         return case_submit_online(
