@@ -76,7 +76,11 @@ def test_window_create_with_departments_and_head(director, county, department, w
     assert window.head == window_head
     event = Event.objects.for_object(window).get()
     assert event.action == "window.create"
-    assert event.data == {"departments": [department.pk], "head": window_head.pk, "is_agency": False}
+    assert event.data == {
+        "departments": [department.pk],
+        "head": window_head.pk,
+        "is_agency": False,
+    }
 
 
 def test_window_number_is_unique_within_its_center(director, county, town):
