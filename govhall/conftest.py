@@ -173,11 +173,25 @@ TEST_SPLIT = "GOVHALL_TEST_SPLIT"
 FACE_TESTS = ("govhall/workbench/tests/", "govhall/portal/tests/", "govhall/api/tests/")
 
 
-def _mentions_a_database(path: str, seen: dict[str, bool] = {}) -> bool:  # noqa: B006 (a cache)
+def _module_text(path: str, seen: dict[str, str] = {}) -> str:  # noqa: B006 (a cache)
     if path not in seen:
-        text = Path(path).read_text(encoding="utf-8").lower()
-        seen[path] = "postgres" in text or "vendor" in text or "sqlite" in text
+        seen[path] = Path(path).read_text(encoding="utf-8").lower()
     return seen[path]
+
+
+def _mentions_a_database(path: str) -> bool:
+    text = _module_text(path)
+    return "postgres" in text or "vendor" in text or "sqlite" in text
+
+
+def _is_property_test(path: str) -> bool:
+    text = _module_text(path)
+    return "from hypothesis import" in text or "import hypothesis" in text
+
+
+# Of the shared-out tests, the SQLite pass takes this many in five: it also runs the checks
+# (ruff, mypy) first and the demo tests, the PostgreSQL pass nothing else.
+SQLITE_SHARE_OF_FIVE = 2
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -186,31 +200,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keeps to its time budget on two cores:
 
     - every service, query, model and rule test runs in both passes;
-    - a browser test, and a test of the faces (pages and API under workbench, portal and api)
-      whose module does not mention a database, runs in one pass, chosen by a stable hash of
-      its name;
-    - a test of the demo hall runs in the SQLite pass: the production stack's smoke test loads
-      the same demo hall on PostgreSQL in every run.
+    - a browser test, a test of the faces (pages and API under workbench, portal and api) and a
+      property test (hypothesis: the same rule over many generated cases) whose module does not
+      mention a database runs in one pass, chosen by a stable hash of its name;
+    - a test of the full demo runs in the SQLite pass, the quick start's database (the
+      production stack's smoke test loads the demo's hall on PostgreSQL in every run).
 
     Run alone (no GOVHALL_TEST_SPLIT), every test runs."""
     if not os.environ.get(TEST_SPLIT):
         return
-    this_pass = 0 if connection.vendor == "sqlite" else 1
+    sqlite_pass = connection.vendor == "sqlite"
     other = pytest.mark.skip(reason="runs in the other database pass (GOVHALL_TEST_SPLIT)")
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if "demo_hall" in fixtures:
-            if this_pass != 0:
+            if not sqlite_pass:
                 item.add_marker(other)
             continue
         path = str(getattr(item, "path", ""))
         relative = path[path.find("govhall/") :] if "govhall/" in path else path
-        face = relative.startswith(FACE_TESTS) and not _mentions_a_database(path)
-        if "chromium" not in fixtures and not face:
+        shared = not _mentions_a_database(path) and (
+            relative.startswith(FACE_TESTS) or _is_property_test(path)
+        )
+        if "chromium" not in fixtures and not shared:
             continue  # a test of the rules: both passes
         # A browser test's cases stay together; a face test's cases (one per role, say) spread.
         name = item.nodeid.split("[", 1)[0] if "chromium" in fixtures else item.nodeid
-        if zlib.crc32(name.encode()) % 2 != this_pass:
+        in_sqlite = zlib.crc32(name.encode()) % 5 < SQLITE_SHARE_OF_FIVE
+        if in_sqlite != sqlite_pass:
             item.add_marker(other)
 
 
