@@ -142,6 +142,12 @@ def agent(county: Center) -> User:
 
 
 @pytest.fixture
+def county_leader(county: Center) -> User:
+    """The county leader in charge (分管县领导, issue 21): approves window staff selections."""
+    return make_staff(Role.COUNTY_LEADER, county, username="countyleader", full_name="刘振华")
+
+
+@pytest.fixture
 def outsider(other_county: Center) -> User:
     """A hall director of another county: sees nothing of `county`."""
     return make_staff(Role.DIRECTOR, other_county, username="outsider")

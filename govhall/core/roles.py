@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     # 代办员 (issue 19 item 6): carries cases for applicants on their authorization letter; a
     # village agent (村代办员) is a 代办员 on the staff of a village center.
     AGENT = "agent", _("Agent (carries cases for applicants)")
+    # 分管县领导 (issue 21 item 1): approves the selection of window staff (seeds/001… 调整办法 三).
+    COUNTY_LEADER = "county_leader", _("County leader in charge")
 
 
 # --- named role sets: each defined here once and imported where it is used --------------------

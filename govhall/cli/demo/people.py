@@ -44,6 +44,7 @@ LOGINS = (
     LoginSpec(Role.DEPT_LEADER, "leader", "吴国平", "分管副局长", COUNTY, "SCJG"),
     LoginSpec(Role.SOCIAL_SUPERVISOR, "social", "郑秀兰", "行风监督员", COUNTY),
     LoginSpec(Role.AGENT, "agent", "何志远", "代办员（代办窗口）", COUNTY),
+    LoginSpec(Role.COUNTY_LEADER, "countyleader", "刘振华", "分管副县长", COUNTY),
     LoginSpec(Role.DIRECTOR, "town", "钱海涛", "便民服务中心主任", TOWN),
 )
 
