@@ -36,3 +36,9 @@ class CatalogEvent(models.TextChoices):
     BUNDLE_UPDATE = "bundle.update", _("Bundle changed")
     BUNDLE_PUBLISH = "bundle.publish", _("Bundle published")
     BUNDLE_UNPUBLISH = "bundle.unpublish", _("Bundle hidden")
+    # Issue 21 item 5: one item list across levels (the county's standard, local adoptions).
+    STANDARD_REVISE = "standard.revise", _("Standard item changed; adopting items to review")
+    STANDARD_ADOPT = "standard.adopt", _("Standard item adopted")
+    STANDARD_MATERIAL_RESTORE = "standard.material_restore", _("Material of the standard restored")
+    STANDARD_REVIEW_APPLY = "standard.review_apply", _("Change of the standard applied")
+    STANDARD_REVIEW_KEEP = "standard.review_keep", _("Local deviation kept after a standard change")

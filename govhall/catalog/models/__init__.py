@@ -10,6 +10,7 @@ from govhall.catalog.models.item import ItemType, ServiceItem, ServiceItemQueryS
 from govhall.catalog.models.item_window import Authorization, ItemWindow
 from govhall.catalog.models.joint_days import JointDepartmentDays
 from govhall.catalog.models.material import Material
+from govhall.catalog.models.standard import ReviewState, StandardReview
 
 __all__ = [
     "Authorization",
@@ -22,6 +23,8 @@ __all__ = [
     "ItemWindow",
     "JointDepartmentDays",
     "Material",
+    "ReviewState",
     "ServiceItem",
     "ServiceItemQuerySet",
+    "StandardReview",
 ]

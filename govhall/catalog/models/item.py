@@ -110,6 +110,22 @@ class ServiceItem(TimeStampedModel):
         _("licence valid for (years)"), null=True, blank=True
     )
     is_active = models.BooleanField(_("published"), default=True)
+    # Issue 21 item 5 (seeds/000… 篇2 二(二)): one item list across levels. A town's or village's
+    # item adopts a county's standard item (`standard`, null for an item of its own); `revision`
+    # counts the governed changes of an item (govhall.catalog.standard_rules); `standard_revision`
+    # is the standard's revision a local item last reviewed (below the standard's: outdated).
+    standard = models.ForeignKey(
+        "self",
+        verbose_name=_("standard item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adoptions",
+    )
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    standard_revision = models.PositiveIntegerField(
+        _("reviewed revision of the standard"), null=True, blank=True
+    )
     windows: models.ManyToManyField[Window, ItemWindow] = models.ManyToManyField(
         Window, through="ItemWindow", verbose_name=_("windows"), related_name="items", blank=True
     )

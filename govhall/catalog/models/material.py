@@ -44,6 +44,17 @@ class Material(models.Model):
         related_name="+",
     )
 
+    # Issue 21 item 5: the standard item's material this local material copies (null: the item
+    # is not an adoption). A local item may omit a standard material, never add one.
+    standard_material = models.ForeignKey(
+        "self",
+        verbose_name=_("material of the standard"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="local_copies",
+    )
+
     class Meta:
         ordering = ["item", "position", "id"]
         verbose_name = _("material")

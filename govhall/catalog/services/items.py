@@ -40,6 +40,8 @@ from govhall.catalog.services.changes import (
     require_catalog_manager,
     whole_number_between,
 )
+from govhall.catalog.services.standard_revisions import standard_revise
+from govhall.catalog.standard_rules import standard_deviation_errors
 from govhall.catalog.step_limits import (
     LIMIT_FIELDS,
     STEP_LIMIT_MAX_DAYS,
@@ -400,6 +402,10 @@ def item_update(
     joint = list(joint_departments) if joint_departments is not None else None
     fee_count = current.fees.count()
     _validate_item(current, center=current.center, joint=joint, has_fees=fee_count > 0)
+    if current.standard_id is not None and changed:
+        # An adoption of a county's standard item (issue 21 item 5): its rule, on what changes.
+        standard = ServiceItem.objects.get(pk=current.standard_id)
+        standard_deviation_errors(current, standard, fields=changed).raise_if_any()
     if joint is not None:
         before = set(current.joint_departments.values_list("pk", flat=True))
         after = {d.pk for d in joint}
@@ -419,6 +425,7 @@ def item_update(
             center_id=current.center_id,
             data={"changed": changed},
         )
+        standard_revise(actor=actor, item=current, changed=changed)
         # The caller's object reflects the saved state.
         item.refresh_from_db()
     return ItemSaveResult(item=current, warnings=item_warnings(current, fee_count=fee_count))

@@ -23,6 +23,12 @@ from govhall.catalog.services.changes import (
     require_catalog_manager,
     whole_number_between,
 )
+from govhall.catalog.services.standard_revisions import standard_revise
+from govhall.catalog.standard_rules import (
+    MATERIAL_GOVERNED_FIELDS,
+    MATERIALS,
+    material_deviation_errors,
+)
 from govhall.core.events import record_event
 from govhall.core.models import User
 from govhall.core.validation import FieldErrors
@@ -112,6 +118,9 @@ def material_add(
         condition=condition,
     )
     material_rule_errors(material).raise_if_any()
+    if item.standard_id is not None:
+        # A local item may omit a material of its standard, never add one (issue 21 item 5).
+        material_deviation_errors(material, None).raise_if_any()
     material.save()
     record_event(
         actor=actor,
@@ -125,6 +134,7 @@ def material_add(
             "condition": material.condition,
         },
     )
+    standard_revise(actor=actor, item=item, changed=[MATERIALS], added_material_ids=[material.pk])
     return material
 
 
@@ -141,6 +151,9 @@ def material_update(*, actor: User | None, material: Material, **fields: Any) ->
     for name, value in fields.items():
         setattr(current, name, value)
     material_rule_errors(current).raise_if_any()
+    if changed and current.item.standard_id is not None:
+        standard = current.standard_material
+        material_deviation_errors(current, standard).raise_if_any()
     if changed:
         current.save()
         record_event(
@@ -150,6 +163,8 @@ def material_update(*, actor: User | None, material: Material, **fields: Any) ->
             center_id=current.item.center_id,
             data={"material": current.pk, "changed": changed},
         )
+        if set(changed) & set(MATERIAL_GOVERNED_FIELDS):
+            standard_revise(actor=actor, item=current.item, changed=[MATERIALS])
     return current
 
 
@@ -165,6 +180,7 @@ def material_remove(*, actor: User | None, material: Material) -> None:
         data={"material": material.pk, "name": material.name},
     )
     material.delete()
+    standard_revise(actor=actor, item=item, changed=[MATERIALS])
 
 
 @transaction.atomic
