@@ -486,6 +486,11 @@ GOVHALL_ASSESSMENT_PREVIOUS_MONTH_DAYS = env_int(
 GOVHALL_ASSESSMENT_MAX_POINTS = env_int("GOVHALL_ASSESSMENT_MAX_POINTS", 20, minimum=1)
 GOVHALL_ASSESSMENT_RED_FLAG_WINDOWS = env_int("GOVHALL_ASSESSMENT_RED_FLAG_WINDOWS", 1, minimum=0)
 GOVHALL_ASSESSMENT_SERVICE_STARS = env_int("GOVHALL_ASSESSMENT_SERVICE_STARS", 3, minimum=0)
+# The annual assessment (issue 21 item 1b): verified complaints in the year that withhold the grade
+# excellent (seeds/000… 篇5: 受到群众投诉较多的,年度考评不能评为先进; "较多" is not a number).
+GOVHALL_ANNUAL_COMPLAINTS_NO_EXCELLENT = env_int(
+    "GOVHALL_ANNUAL_COMPLAINTS_NO_EXCELLENT", 2, minimum=1
+)
 # Alerts counting as violations within 12 months that make a window staff member due for return
 # to their department (a return-to-department warning, beside the staffing facts).
 GOVHALL_ASSESSMENT_VIOLATIONS_FOR_RETURN = env_int(

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from govhall.api.docs import LocalSwagger
 from govhall.api.routers import (
     assessment,
+    assessment_files,
     calendar,
     cases,
     catalog,
@@ -67,6 +68,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/assessment/", assessment.router, tags=["assessment"])
+api.add_router("/assessment-files/", assessment_files.router, tags=["assessment"])
 api.add_router("/calendar/", calendar.router, tags=["calendar"])
 api.add_router("/cases/", cases.router, tags=["cases"])
 api.add_router("/catalog/", catalog.router, tags=["catalog"])

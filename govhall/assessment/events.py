@@ -15,3 +15,5 @@ class AssessmentEvent(models.TextChoices):
     EVALUATION_WEIGHTS_SET = "evaluation_weights.set", _("Evaluation weights set")
     EVALUATION_MARK_SET = "evaluation_mark.set", _("Evaluation mark given")
     ANNUAL_ASSESSMENT_CLOSE = "annual_assessment.close", _("Annual assessment closed")
+    ANNUAL_RESULT_RECORD = "annual_result.record", _("Annual assessment result recorded")
+    DEPARTMENT_REPORT_SEND = "department_report.send", _("Report sent to the department")

@@ -122,6 +122,10 @@ RATING_SCREEN_ROLES = MANAGER_ROLES | {Role.WINDOW_HEAD}
 # citizen, appealing): its window heads and leaders; management decides the appeals
 # (govhall/feedback/rating_transitions.py).
 RATING_FOLLOW_UP_ROLES = frozenset({Role.WINDOW_HEAD, Role.DEPT_LEADER})
+# The person's assessment file, the annual results and the reports to departments (issue 21
+# item 1b): hall management and supervisors of the center subtree, a department leader for their
+# own department's people (the person themself reads their own file).
+PERSON_FILE_READER_ROLES = MANAGER_ROLES | {Role.SUPERVISOR, Role.DEPT_LEADER}
 
 
 def roles_of(user: object) -> frozenset[Role]:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from govhall.assessment.access.person_file import can_read_person_files
 from govhall.assessment.access.sheets import (
     can_manage_assessment,
     can_read_assessment,
@@ -158,6 +159,19 @@ NAV: tuple[NavEntry, ...] = (
     ),
     NavEntry("workbench:assessment", _("Monthly assessment"), can_read_assessment),
     NavEntry("workbench:assessment_feedback", _("Quarterly feedback"), can_read_assessment),
+    # Assessment files (issue 21 item 1b): the year's results, the reports to departments, the
+    # temporary covers to replace.
+    NavEntry("workbench:assessment_annual", _("Annual assessment"), can_read_person_files),
+    NavEntry(
+        "workbench:assessment_department_reports",
+        _("Reports to departments"),
+        can_read_person_files,
+    ),
+    NavEntry(
+        "workbench:assessment_flagged_covers",
+        _("Temporary covers to replace"),
+        can_read_person_files,
+    ),
     # Citizens' voice (群众评议, issue 15): ratings, complaints, petitions, 12345, suggestions.
     # Ratings (好差评): every rating of the scope, and entering one taken by phone.
     NavEntry("workbench:ratings", _("Ratings"), can_read_ratings, section=_("Citizens' voice")),

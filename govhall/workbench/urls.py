@@ -5,6 +5,7 @@ from govhall.workbench import views
 from govhall.workbench.account import urls as account
 from govhall.workbench.appointments import urls as appointments
 from govhall.workbench.assessment import urls as assessment
+from govhall.workbench.assessment import urls_files as assessment_files
 from govhall.workbench.attendance import urls as attendance
 from govhall.workbench.calendar import urls as calendar
 from govhall.workbench.cases import urls as cases
@@ -64,6 +65,7 @@ urlpatterns = [
     *notices.urlpatterns,
     *appointments.urlpatterns,
     *assessment.urlpatterns,
+    *assessment_files.urlpatterns,
     *patrols.urlpatterns,
     *supervision_board.urlpatterns,
     *supervision_alerts.urlpatterns,

@@ -1,3 +1,4 @@
+from govhall.assessment.models.annual import AnnualResult, DepartmentReport, ReportKind
 from govhall.assessment.models.evaluation import (
     DEFAULT_WEIGHTS,
     EvaluationMark,
@@ -8,10 +9,13 @@ from govhall.assessment.models.sheets import EntryKind, ScoreEntry, ScoreSheet, 
 
 __all__ = [
     "DEFAULT_WEIGHTS",
+    "AnnualResult",
+    "DepartmentReport",
     "EntryKind",
     "EvaluationMark",
     "EvaluationSource",
     "EvaluationWeights",
+    "ReportKind",
     "ScoreEntry",
     "ScoreSheet",
     "SheetStatus",

@@ -37,6 +37,7 @@ from govhall.assessment.models import (
     SheetStatus,
 )
 from govhall.assessment.months import month_end, quarter_months, week_of, year_months
+from govhall.assessment.queries.covers import cover_window_deductions
 from govhall.org.models import Center
 
 T = TypeVar("T")
@@ -112,6 +113,8 @@ class UnitScore:
     score: Decimal
     people: int
     sheets: list[ScoreSheet] = field(default_factory=list)
+    # Taken off a window's average for its temporary covers' faults (seeds/000… 篇5 考勤 5).
+    cover_deduction: Decimal = Decimal(0)
 
 
 @dataclass
@@ -151,6 +154,15 @@ def unit_scores(sheets: Sequence[ScoreSheet], attr: str) -> list[UnitScore]:
     return sorted(units, key=lambda u: (-u.score, u.name))
 
 
+def with_cover_deductions(windows: list[UnitScore], month: datetime.date) -> list[UnitScore]:
+    """The windows' scores less their temporary covers' points (`queries.covers`), best first."""
+    deductions = cover_window_deductions([u.pk for u in windows], month)
+    for unit in windows:
+        unit.cover_deduction = deductions.get(unit.pk, Decimal(0))
+        unit.score = max(Decimal(0), unit.score - unit.cover_deduction)
+    return sorted(windows, key=lambda u: (-u.score, u.name))
+
+
 def _top(items: Sequence[T], count: int, score_of: Callable[[T], Decimal]) -> list[T]:
     """The first `count` items by score and everyone tied with the last of them."""
     if not items or count <= 0:
@@ -170,7 +182,7 @@ def month_view(sheets: QuerySet[ScoreSheet], center: Center, month: datetime.dat
     """Everything the month page, the exports and the API show of a center's month."""
     listed = list(sheets.order_by("-score", "person__username"))
     tiers = tiers_of(listed)
-    windows = unit_scores(listed, "window")
+    windows = with_cover_deductions(unit_scores(listed, "window"), month)
     departments = unit_scores(listed, "department")
     window_of = {u.pk: u.score for u in windows}
     department_of = {u.pk: u.score for u in departments}
@@ -224,8 +236,13 @@ def links_of(sheet: ScoreSheet) -> dict[str, object]:
     def q(value: object) -> Decimal | None:
         return None if value is None else Decimal(str(value)).quantize(ONE_DECIMAL)
 
+    window_score = q(window["a"])
+    if window_score is not None and sheet.window_id:
+        deducted = cover_window_deductions([sheet.window_id], sheet.month).get(sheet.window_id)
+        if deducted:
+            window_score = max(Decimal(0), window_score - deducted)
     return {
-        "window_score": q(window["a"]),
+        "window_score": window_score,
         "window_people": window["n"],
         "department_score": q(department["a"]),
         "department_people": department["n"],
