@@ -218,6 +218,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:items", _("Service items"), can_use_workbench),
     NavEntry("workbench:catalog_import", _("Catalog import and export"), can_manage_catalog),
     NavEntry("workbench:bundles", _("One-thing bundles"), can_manage_catalog),
+    NavEntry("workbench:standard_list", _("Standard item list"), can_manage_catalog),
     NavEntry("workbench:calendar", _("Working-day calendar"), can_use_workbench),
     NavEntry("workbench:queue_groups", _("Queue groups"), can_manage_groups),
     NavEntry("workbench:notices", _("Hall notices"), can_manage_notices),

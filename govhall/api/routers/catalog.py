@@ -1,4 +1,5 @@
-"""Public catalog API: the published service guides of every active center (no login).
+"""Public catalog API: the published service guides of every active center (no login); and, for
+staff, the item list across levels (issue 21 item 5, below).
 
 The same reads as the public guide pages (`catalog.queries.guides.guide_search` /
 `published_guide`), so the portal and the API always agree.
@@ -8,13 +9,28 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.security import django_auth
 
 from govhall.api.public_reads import public_read_limited
-from govhall.api.schemas import MAX_OFFSET, Code, ErrorOut, Search, rate_limited
-from govhall.catalog.models import ItemType, ServiceItem
+from govhall.api.schemas import (
+    MAX_OFFSET,
+    SERVICE_REFUSALS,
+    Code,
+    ErrorOut,
+    Id,
+    Search,
+    field_refusal,
+    rate_limited,
+    service_refusal,
+)
+from govhall.catalog.access.scope import can_manage_catalog
+from govhall.catalog.access.standard import access_adoption, access_standard_review
+from govhall.catalog.models import ItemType, ServiceItem, StandardReview
 from govhall.catalog.queries.bundles import (
     bundle_items,
     bundle_refusal,
@@ -22,6 +38,16 @@ from govhall.catalog.queries.bundles import (
     public_bundles,
 )
 from govhall.catalog.queries.guides import guide_search, public_centers, published_guide
+from govhall.catalog.queries.standard_list import item_comparison
+from govhall.catalog.services.standard_list import (
+    review_actions,
+    standard_adopt,
+    standard_review_act,
+)
+from govhall.catalog.standard_transitions import ReviewAction
+from govhall.core.models import User
+from govhall.org.access.lookups import access_center
+from govhall.org.models import Department
 
 router = Router()
 MAX_BUNDLES = 200
@@ -228,3 +254,151 @@ def list_bundles(request: HttpRequest, response: HttpResponse, center: str = "")
         }
         for bundle in public_bundles(chosen)[:MAX_BUNDLES]
     ]
+
+
+# --- one item list across levels (issue 21 item 5): staff only --------------------------------
+# A town's or village's managers adopt the county's standard items, compare a local item with
+# its standard and review a change of the standard (the rule: govhall.catalog.standard_rules).
+# Errors follow the policy (govhall.api.schemas): 422 refused, 409 already done, 404 otherwise.
+
+
+class ComparisonFieldOut(Schema):
+    field: str
+    label: str
+    standard: str
+    local: str
+    status: str = Field(description="same, shorter, differs or outdated (changed in the standard)")
+
+
+class ComparisonMaterialOut(Schema):
+    name: str
+    standard: str
+    local: str
+    status: str = Field(description="same, omitted, differs or outdated")
+
+
+class StandardReviewOut(Schema):
+    id: int
+    state: str = Field(description="pending, applied or kept")
+    from_revision: int
+    to_revision: int
+    changed_fields: list[str]
+    actions: list[str] = Field(description="What the caller may POST now: apply, keep")
+
+
+class ComparisonOut(Schema):
+    item: str = Field(description="Implementation code of the local item")
+    standard: str = Field(description="Implementation code of the county's standard item")
+    revision: int = Field(description="The standard's current revision")
+    reviewed_revision: int | None
+    outdated: bool
+    deviations: int
+    fields: list[ComparisonFieldOut]
+    materials: list[ComparisonMaterialOut]
+    review: StandardReviewOut | None
+
+
+class AdoptIn(Schema):
+    center_id: Id
+    department_id: Id
+    item_ids: list[Id] = Field(min_length=1, max_length=500)
+
+
+class AdoptedOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _review_out(user: User, review: StandardReview) -> dict[str, object]:
+    return {
+        "id": review.pk,
+        "state": review.state,
+        "from_revision": review.from_revision,
+        "to_revision": review.to_revision,
+        "changed_fields": list(review.changed_fields),
+        "actions": review_actions(user, review),
+    }
+
+
+def _comparison_out(user: User, item: ServiceItem) -> dict[str, object]:
+    comparison = item_comparison(item)
+    return {
+        "item": item.code,
+        "standard": comparison.standard.code,
+        "revision": comparison.standard.revision,
+        "reviewed_revision": item.standard_revision,
+        "outdated": comparison.outdated,
+        "deviations": comparison.deviations,
+        "fields": [
+            {
+                "field": row.name,
+                "label": row.label,
+                "standard": row.standard,
+                "local": row.local,
+                "status": row.status,
+            }
+            for row in comparison.fields
+        ],
+        "materials": [
+            {"name": r.name, "standard": r.standard, "local": r.local, "status": r.status}
+            for r in comparison.materials
+        ],
+        "review": _review_out(user, comparison.review) if comparison.review else None,
+    }
+
+
+@router.get(
+    "/standard/items/{item_id}",
+    auth=django_auth,
+    response={200: ComparisonOut, 404: ErrorOut},
+    summary="A local item side by side with the county's standard item it adopts",
+)
+def standard_comparison(request: HttpRequest, item_id: Id) -> object:
+    return _comparison_out(_staff(request), access_adoption(request.user, item_id))
+
+
+@router.post(
+    "/standard/adopt",
+    auth=django_auth,
+    response={201: list[AdoptedOut], 404: ErrorOut, **SERVICE_REFUSALS},
+    summary="Adopt standard items of the county into a town or village center",
+)
+def standard_adopt_items(request: HttpRequest, payload: AdoptIn) -> object:
+    if not can_manage_catalog(request.user):
+        raise Http404
+    center = access_center(request.user, payload.center_id, for_write=True)
+    department = Department.objects.filter(pk=payload.department_id, center=center).first()
+    standards = list(ServiceItem.objects.filter(pk__in=payload.item_ids))
+    if len(standards) != len(set(payload.item_ids)):
+        return field_refusal("item_ids", _("No such standard item."))
+    try:
+        adopted = standard_adopt(
+            actor=_staff(request), center=center, standards=standards, department=department
+        )
+    except ValidationError as error:
+        return service_refusal(error)
+    return Status(201, [{"id": i.pk, "code": i.code, "name": i.name} for i in adopted])
+
+
+@router.post(
+    "/standard/reviews/{review_id}/{action}",
+    auth=django_auth,
+    response={200: ComparisonOut, 404: ErrorOut, **SERVICE_REFUSALS},
+    summary="Review a change of the standard: apply it, or keep the local deviation",
+)
+def standard_review(request: HttpRequest, review_id: Id, action: str) -> object:
+    review = access_standard_review(request.user, review_id, for_write=True)
+    if action not in ReviewAction.values:
+        raise Http404
+    try:
+        standard_review_act(actor=_staff(request), review=review, action=action)
+    except ValidationError as error:
+        return service_refusal(error)
+    return _comparison_out(_staff(request), access_adoption(request.user, review.item_id))

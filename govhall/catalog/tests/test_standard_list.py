@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from govhall.catalog.models import Material, ReviewState, ServiceItem, StandardReview
-from govhall.catalog.queries.standard_list import Deviation, county_overview, item_comparison
+from govhall.catalog.queries.standard_list import (
+    Deviation,
+    adoption_rows,
+    county_overview,
+    item_comparison,
+)
 from govhall.catalog.services.items import item_update
 from govhall.catalog.services.materials import material_add, material_remove, material_update
 from govhall.catalog.services.standard_list import (
@@ -18,6 +24,8 @@ from govhall.catalog.services.standard_list import (
     standard_review_act,
 )
 from govhall.catalog.standard_transitions import ReviewAction
+from govhall.cli.demo.people import TOWN
+from govhall.cli.demo.standard_list import ADOPTED, load_demo_standard_list
 from govhall.core.models import Event
 from govhall.core.roles import Role
 from govhall.core.validation import Conflict
@@ -202,3 +210,87 @@ def test_only_a_manager_of_the_local_center_reviews(local, standard, director, t
         standard_review_act(actor=stranger, review=review, action=ReviewAction.APPLY)
     assert ServiceItem.objects.get(pk=local.pk).promised_days == 8
     assert Material.objects.filter(item=local).count() == 2
+
+
+# --- pages and API -------------------------------------------------------------------------------
+
+
+def test_the_pages_adopt_compare_and_review(
+    client_as, town, town_office, town_director, standard, director
+):
+    client = client_as(town_director)
+    page = client.get(reverse("workbench:standard_adopt", args=[town.pk]))
+    assert page.status_code == 200 and standard.name in page.content.decode()
+    refused = client.post(reverse("workbench:standard_adopt", args=[town.pk]), {"items": []})
+    assert refused.status_code == 422
+    assert not ServiceItem.objects.filter(center=town).exists()
+    done = client.post(
+        reverse("workbench:standard_adopt", args=[town.pk]),
+        {"items": [standard.pk], "department": town_office.pk},
+    )
+    assert done.status_code == 302
+    local = ServiceItem.objects.get(center=town, standard=standard)
+    item_update(actor=director, item=standard, promised_days=6)
+    listing = client.get(reverse("workbench:standard_list")).content.decode()
+    assert "标准事项有变更，待审核" in listing
+    assert "标准事项有变更，待审核" in client.get(reverse("workbench:items")).content.decode()
+    compare = client.get(reverse("workbench:standard_compare", args=[local.pk]))
+    assert compare.status_code == 200 and "应用标准" in compare.content.decode()
+    review = StandardReview.objects.get(item=local)
+    client.post(reverse("workbench:standard_review", args=[review.pk, "apply"]))
+    review.refresh_from_db()
+    assert review.state == ReviewState.APPLIED
+    # Another town's director sees none of it.
+    other = make_staff(
+        Role.DIRECTOR,
+        CenterFactory(code="330104", name="四镇", level=CenterLevel.TOWN, parent=town.parent),
+    )
+    client = client_as(other)
+    assert client.get(reverse("workbench:standard_compare", args=[local.pk])).status_code == 404
+    assert client.get(reverse("workbench:standard_adopt", args=[town.pk])).status_code == 404
+
+
+def test_the_api_adopts_compares_and_reviews(
+    client_as, town, town_office, town_director, standard, director, clerk
+):
+    client = client_as(town_director)
+    url = "/api/v1/catalog/standard/adopt"
+    body = {"center_id": town.pk, "department_id": town_office.pk, "item_ids": [standard.pk]}
+    made = client.post(url, body, content_type="application/json")
+    assert made.status_code == 201, made.content
+    local_id = made.json()[0]["id"]
+    again = client.post(url, body, content_type="application/json")
+    assert again.status_code == 409
+    item_update(actor=director, item=standard, promised_days=6)
+    compared = client.get(f"/api/v1/catalog/standard/items/{local_id}").json()
+    assert compared["outdated"] and compared["review"]["actions"] == ["apply"]
+    row = next(r for r in compared["fields"] if r["field"] == "promised_days")
+    assert (row["standard"], row["local"], row["status"]) == ("6", "8", "outdated")
+    review_id = compared["review"]["id"]
+    kept = client.post(f"/api/v1/catalog/standard/reviews/{review_id}/keep")
+    assert kept.status_code == 422 and "6" in kept.json()["detail"]
+    applied = client.post(f"/api/v1/catalog/standard/reviews/{review_id}/apply")
+    assert applied.status_code == 200 and not applied.json()["outdated"]
+    assert client_as(clerk).get(f"/api/v1/catalog/standard/items/{local_id}").status_code == 404
+
+
+def test_the_demo_town_adopts_five_items_one_review_pending(county):
+    # The demo's county items and town (the whole demo hall is slow to build): same names.
+    town = CenterFactory(
+        code=TOWN, name="城关镇便民服务中心", level=CenterLevel.TOWN, parent=county
+    )
+    for code in ("SHSW", "LDBZ", "NYNC"):
+        DepartmentFactory(center=town, code=code)
+    department = DepartmentFactory(center=county, code="RS")
+    for name, _code in ADOPTED:
+        item = ServiceItemFactory(center=county, department=department, name=name)
+        MaterialFactory(item=item, name="居民户口簿")
+        MaterialFactory(item=item, name="申请表")
+    assert load_demo_standard_list() == 5
+    from_town = ServiceItem.objects.filter(center=town, standard__isnull=False)
+    deviating = {row.item.name for row in adoption_rows(from_town) if row.deviations}
+    assert deviating == {"乡村建设规划许可证核发", "城乡居民基本养老保险参保登记", "社会保障卡申领"}
+    pending = StandardReview.objects.filter(item__in=from_town, state=ReviewState.PENDING)
+    assert [review.standard.name for review in pending] == ["社会保障卡申领"]
+    assert load_demo_standard_list() == 0  # idempotent
+    assert StandardReview.objects.filter(item__in=from_town).count() == 1

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhall.workbench.catalog import bundles, form_fields, views
+from govhall.workbench.catalog import bundles, form_fields, standard_list, views
 
 # URL names are joined into the "workbench" namespace by workbench/urls.py.
 urlpatterns: list = [
@@ -44,6 +44,24 @@ urlpatterns: list = [
     path("bundles/new/", bundles.bundle_new, name="bundle_new"),
     path("bundles/<int:bundle_id>/", bundles.bundle_edit, name="bundle_edit"),
     path("bundles/<int:bundle_id>/publish/", bundles.bundle_toggle, name="bundle_toggle"),
+    # One item list across levels (issue 21 item 5).
+    path("standard/", standard_list.standard_list, name="standard_list"),
+    path(
+        "standard/adopt/<int:center_id>/",
+        standard_list.standard_adopt_page,
+        name="standard_adopt",
+    ),
+    path("standard/items/<int:item_id>/", standard_list.standard_compare, name="standard_compare"),
+    path(
+        "standard/items/<int:item_id>/restore/<int:material_id>/",
+        standard_list.standard_restore,
+        name="standard_restore",
+    ),
+    path(
+        "standard/reviews/<int:review_id>/<slug:action>/",
+        standard_list.standard_review,
+        name="standard_review",
+    ),
     path("catalog/import/", views.catalog_import, name="catalog_import"),
     path("catalog/export/", views.catalog_export, name="catalog_export"),
     path("catalog/export/files/", views.catalog_export_files, name="catalog_export_files"),

@@ -28,10 +28,11 @@ from govhall.catalog.access.lookups import (
     access_item_window,
     access_material,
 )
-from govhall.catalog.access.scope import can_manage_catalog
+from govhall.catalog.access.scope import can_manage_catalog, items_in_scope
 from govhall.catalog.models import FeeItem, Material, ServiceItem
 from govhall.catalog.queries.items import item_details, item_events, workbench_items
 from govhall.catalog.queries.material_files import material_file
+from govhall.catalog.queries.standard_list import pending_reviews
 from govhall.catalog.services import fees as fee_services
 from govhall.catalog.services import item_windows as window_services
 from govhall.catalog.services import items as item_services
@@ -122,6 +123,10 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "querystring_without_page": f"{kept.urlencode()}&" if kept else "",
             "can_manage": can_manage_catalog(user),
             "several_centers": centers.count() > 1,
+            # Issue 21 item 5: changes of the county's standard items waiting for review.
+            "standard_reviews": (
+                pending_reviews(items_in_scope(user)).count() if can_manage_catalog(user) else 0
+            ),
         },
     )
 

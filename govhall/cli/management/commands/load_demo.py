@@ -38,6 +38,7 @@ from govhall.cli.demo.online_forms import load_demo_online_forms
 from govhall.cli.demo.online_my_page import load_demo_my_page
 from govhall.cli.demo.people import DEMO_PASSWORD
 from govhall.cli.demo.reports import load_demo_reports
+from govhall.cli.demo.standard_list import load_demo_standard_list
 from govhall.cli.demo.stats import load_demo_stats
 from govhall.cli.demo.supervision import SupervisionResult, load_demo_supervision
 
@@ -111,6 +112,7 @@ class Command(BaseCommand):
         load_demo_agency_window()  # 代办窗口: the county's agency window, the agent at its post
         # Last: the demo citizen's messages, appointment and ticket need the account and cases.
         load_demo_my_page()  # My page of the demo citizen (issue 19 item 3)
+        load_demo_standard_list()  # 城关镇 adopts 5 county items; one review pending (issue 21)
         watch_seconds = time.perf_counter() - watch_started
         if not result.loaded:
             if cases.cases:
