@@ -28,6 +28,7 @@ from govhall.api.routers import (
     org,
     progress,
     staffing_attendance,
+    staffing_conduct,
     staffing_leave,
     staffing_presence,
     staffing_rosters,
@@ -93,6 +94,7 @@ api.add_router("/licences/", licences.router, tags=["electronic licences"])
 api.add_router("/progress/", progress.router, tags=["progress inquiry (public)"])
 api.add_router("/staffing/attendance/", staffing_attendance.router, tags=["attendance"])
 api.add_router("/staffing/leave/", staffing_leave.router, tags=["leave"])
+api.add_router("/staffing/conduct/", staffing_conduct.router, tags=["code of conduct and badges"])
 api.add_router("/staffing/presence/", staffing_presence.router, tags=["presence and cover"])
 api.add_router("/staffing/rosters/", staffing_rosters.router, tags=["rosters and assignments"])
 api.add_router("/stats/", stats.router, tags=["statistics"])

@@ -50,6 +50,16 @@ class StaffingEvent(models.TextChoices):
     ASSIGNMENT_END = "assignment.end", _("Window assignment ended")
     POST_STAFF_CHANGE = "post_staff.change", _("A/B staff of a post changed")
     RETURN_DECIDE = "return.decide", _("Return to the department decided")
+    # Issue 21 item 3: the center's code of conduct and hall-issued badges
+    CONDUCT_RULE_ADD = "conduct_rule.add", _("Code of conduct line added")
+    CONDUCT_RULE_EDIT = "conduct_rule.edit", _("Code of conduct line changed")
+    CONDUCT_RULE_RETIRE = "conduct_rule.retire", _("Code of conduct line retired")
+    CONDUCT_RULE_REORDER = "conduct_rule.reorder", _("Code of conduct lines reordered")
+    CONDUCT_CODE_LOAD_DEFAULTS = "conduct_code.load_defaults", _("Standard code of conduct loaded")
+    CONDUCT_CODE_PUBLISH = "conduct_code.publish", _("Code of conduct published")
+    CONDUCT_CODE_ACKNOWLEDGE = "conduct_code.acknowledge", _("Code of conduct read and accepted")
+    BADGE_ISSUE = "badge.issue", _("Badge issued")
+    BADGE_WITHDRAW = "badge.withdraw", _("Badge withdrawn")
 
 
 #: The event of each leave decision (`LeaveAction` value → event).

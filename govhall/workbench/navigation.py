@@ -73,6 +73,7 @@ from govhall.frontdesk.access.tickets import (
 from govhall.org.access.scope import can_read_staff, can_use_workbench
 from govhall.staffing.access.assignments import can_see_return_warnings
 from govhall.staffing.access.attendance import can_decide_attendance_explanations
+from govhall.staffing.access.conduct import can_read_badges, can_read_conduct
 from govhall.staffing.access.cover import can_see_vacancies
 from govhall.stats.access.reports import can_read_stats_reports
 from govhall.stats.access.stats import can_view_stats
@@ -139,6 +140,8 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:leader_visits", _("Leader visits"), can_use_workbench),
     NavEntry("workbench:assignments", _("Window assignments"), can_read_staff),
     NavEntry("workbench:return_warnings", _("Return warnings"), can_see_return_warnings),
+    NavEntry("workbench:conduct_code", _("Code of conduct"), can_read_conduct),
+    NavEntry("workbench:badges", _("Badges"), can_read_badges),
     # Supervision (issue 14 items 2 and 5): "Alert inbox" carries the heading (everyone in the
     # hall has one), then the live board, the criticism notices and the rules.
     NavEntry("workbench:alerts", _("Alert inbox"), can_read_alert_inbox, section=_("Supervision")),

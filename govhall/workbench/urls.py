@@ -10,6 +10,7 @@ from govhall.workbench.attendance import urls as attendance
 from govhall.workbench.calendar import urls as calendar
 from govhall.workbench.cases import urls as cases
 from govhall.workbench.catalog import urls as catalog
+from govhall.workbench.conduct import urls as conduct
 from govhall.workbench.feedback import urls_bad_ratings as feedback_bad_ratings
 from govhall.workbench.feedback import urls_complaints as feedback_complaints
 from govhall.workbench.feedback import urls_petitions as feedback_petitions
@@ -58,6 +59,7 @@ urlpatterns = [
     *leave.urlpatterns,
     *presence.urlpatterns,
     *rosters.urlpatterns,
+    *conduct.urlpatterns,
     *cases.urlpatterns,
     *licences.urlpatterns,
     *inquiries.urlpatterns,

@@ -12,6 +12,7 @@ from govhall.core.access import access_job, can_read_event_log
 from govhall.core.events import event_label, registered_events
 from govhall.core.models import Event, User
 from govhall.org.access.scope import centers_in_scope, scope_of
+from govhall.staffing.queries.conduct import conduct_due
 from govhall.staffing.queries.cover import servings_of
 from govhall.staffing.queries.leave import redact_leave_events
 from govhall.workbench.hall_now import can_see_hall_now, hall_now
@@ -32,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "servings": servings_of(user, now),
             "hall_now": hall_now(user, now=now),
             "hall_now_refresh": settings.GOVHALL_HALL_NOW_REFRESH_SECONDS,
+            "conduct_due": conduct_due(user),
         },
     )
 

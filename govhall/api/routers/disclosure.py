@@ -87,6 +87,7 @@ class DisclosureNameplateOut(Schema):
     name: str
     staff_number: str = Field(..., description="工号")
     department: str
+    badge_number: str = Field("", description="The hall-issued badge number (工作牌); empty: none")
 
 
 class DisclosurePostOut(Schema):
@@ -170,6 +171,7 @@ def _person(person: PublicPerson | None) -> dict[str, str] | None:
         "name": person.name,
         "staff_number": person.staff_number,
         "department": person.department,
+        "badge_number": person.badge_number,
     }
 
 

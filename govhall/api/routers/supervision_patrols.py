@@ -58,6 +58,9 @@ class PatrolFindingOut(Schema):
         ...,
         description='"conduct", "post", "dress", "tidiness", "phone" or "complaint"',
     )
+    conduct_rule_id: int | None = Field(
+        None, description="the line of the center's code of conduct the finding names"
+    )
     note: str
     raises_alert: bool
     recorded_at: datetime.datetime
@@ -195,6 +198,7 @@ def finding_add(
     note: Form[Line],
     raises_alert: Form[bool] = True,
     photo: File[UploadedFile | None] = None,
+    conduct_rule_id: Form[int | None] = None,
 ):
     visit = access_patrol_visit(request.user, visit_id, for_write=True)
     try:
@@ -205,6 +209,7 @@ def finding_add(
             note=note,
             photo=photo,
             raises_alert=raises_alert,
+            conduct_rule=conduct_rule_id,
         )
     except ValidationError as error:
         return service_refusal(error)

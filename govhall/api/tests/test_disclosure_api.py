@@ -103,7 +103,12 @@ def test_posts_with_a_and_b_and_head(client, county, department):
     windows = response.json()
     assert [w["number"] for w in windows] == [7]
     [post] = windows[0]["posts"]
-    assert post["a"] == {"name": "李明华", "staff_number": "A0101", "department": department.name}
+    assert post["a"] == {
+        "name": "李明华",
+        "staff_number": "A0101",
+        "department": department.name,
+        "badge_number": "",  # no badge issued (issue 21 item 3)
+    }
     assert post["b"]["name"] == "王芳" and post["b"]["staff_number"] == "B0202"
     assert windows[0]["head"]["name"] == "赵主任"
     text = response.content.decode()

@@ -28,6 +28,10 @@ class Migration(migrations.Migration):
                     models.DateTimeField(blank=True, null=True, verbose_name="published at"),
                 ),
                 (
+                    "lines",
+                    models.JSONField(blank=True, default=list, verbose_name="published lines"),
+                ),
+                (
                     "center",
                     models.OneToOneField(
                         on_delete=django.db.models.deletion.PROTECT,

@@ -57,6 +57,9 @@ class ConductCode(models.Model):
     )
     revision = models.PositiveIntegerField(_("revision"), default=0)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The lines as published (what staff and the public read; the rules are the draft):
+    # [{"id", "section", "text", "patrol"}] in section order.
+    lines = models.JSONField(_("published lines"), default=list, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,6 +1,7 @@
 """挂牌上岗 / AB岗 公开 (issue 18 item 5; seeds/001… AB岗): each active window of a center with its
-head and its posts' A and B staff — name, staff number (工号) and department, nothing else of the
-person (no phone, no account). Two queries whatever the size of the hall."""
+head and its posts' A and B staff — name, staff number (工号), department and the number of the
+hall-issued badge they wear (issue 21 item 3, 挂牌上岗), nothing else of the person (no phone, no
+account). Three queries whatever the size of the hall."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db.models import Prefetch
 
 from govhall.core.models import User
 from govhall.org.models import Center, Post, Window
+from govhall.staffing.models.conduct import Badge
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,7 @@ class PublicPerson:
     name: str
     staff_number: str
     department: str
+    badge_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class PublicWindow:
     is_agency: bool = False  # 代办窗口 (issue 19 item 6)
 
 
-def _person(user: User | None) -> PublicPerson | None:
+def _person(user: User | None, badges: dict[int, str]) -> PublicPerson | None:
     if user is None or not user.is_active:
         return None
     staff = getattr(user, "staff", None)
@@ -44,6 +47,7 @@ def _person(user: User | None) -> PublicPerson | None:
         name=user.display_name,
         staff_number=staff.staff_number if staff is not None else "",
         department=staff.department.name if staff is not None and staff.department else "",
+        badge_number=badges.get(user.pk, ""),
     )
 
 
@@ -60,14 +64,23 @@ def public_windows(center: Center) -> list[PublicWindow]:
         .prefetch_related(Prefetch("posts", queryset=posts))
         .order_by("number")
     )
+    badges = dict(
+        Badge.objects.filter(center=center, withdrawn_on__isnull=True).values_list(
+            "user_id", "number"
+        )
+    )
     return [
         PublicWindow(
             number=window.number,
             name=window.name,
             location=window.location,
-            head=_person(window.head),
+            head=_person(window.head, badges),
             posts=[
-                PublicPost(name=post.name, a=_person(post.a_staff), b=_person(post.b_staff))
+                PublicPost(
+                    name=post.name,
+                    a=_person(post.a_staff, badges),
+                    b=_person(post.b_staff, badges),
+                )
                 for post in window.posts.all()
             ],
             is_agency=window.is_agency,

@@ -97,6 +97,16 @@ class PatrolFinding(models.Model):
         related_name="findings",
     )
     point = models.CharField(_("checklist point"), max_length=16, choices=PatrolCheck.choices)
+    # A line of the center's published code of conduct marked as a patrol point (issue 21 item
+    # 3); the finding then counts under the point of its section (dress → dress, else conduct).
+    conduct_rule = models.ForeignKey(
+        "staffing.ConductRule",
+        verbose_name=_("code of conduct line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     note = models.CharField(_("what was seen"), max_length=300)
     # Stored under MEDIA_ROOT (outside the web root); served only through an access check.
     photo = models.FileField(_("photo"), upload_to="patrol/%Y/%m/", blank=True)
@@ -118,7 +128,14 @@ class PatrolFinding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.visit}: {self.get_point_display()}"
+        return f"{self.visit}: {self.what_failed}"
+
+    @property
+    def what_failed(self) -> str:
+        """The point, or the code line when the finding names one (select_related it)."""
+        if self.conduct_rule_id is not None and self.conduct_rule is not None:
+            return f"{self.get_point_display()}：{self.conduct_rule.text}"
+        return str(self.get_point_display())
 
 
 class NoticeKind(models.TextChoices):

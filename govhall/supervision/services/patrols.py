@@ -3,7 +3,8 @@
 Entry points:
 def patrol_round_start(*, actor, center, session=None, at=None, note="") -> PatrolRound
 def patrol_visit_record(*, actor, patrol_round, window, findings=(), at=None) -> PatrolVisit
-def patrol_finding_add(*, actor, visit, point, note, photo=None, raises_alert=True, at=None)
+def patrol_finding_add(*, actor, visit, point, note, photo=None, raises_alert=True, at=None,
+                       conduct_rule=None)
 def patrol_round_finish(*, actor, patrol_round, note="", at=None) -> PatrolRound
 
 Hall directors and supervisors patrol the centers of their scope (`access.patrols`). A round
@@ -16,6 +17,12 @@ generated name. A finding that raises an alert raises one of the rule "patrol_fi
 each person who served the window then (`services.raising`: told, with its deduction). Only the
 round's inspector records on it, and not once it is finished. Every write is atomic with its
 event; a refusal changes nothing.
+
+Besides the six points, a finding may name a line of the center's published code of conduct
+offered to the patrol (issue 21 item 3, `staffing.queries.conduct.patrol_rules`): it counts
+under the point of the line's section (dress → "dress", every other section → "conduct"),
+raises its alert like the fixed points, and fails once per window like them; its field errors
+are keyed "rule<id>.note", "rule<id>.photo".
 """
 
 from __future__ import annotations
@@ -38,6 +45,8 @@ from govhall.core.files import IMAGE_KINDS, file_kind_of
 from govhall.core.models import User
 from govhall.core.validation import Conflict, FieldErrors, StateRefusal, refusal_error
 from govhall.org.models import Center, Staff, Window
+from govhall.staffing.models.conduct import ConductRule, ConductSection
+from govhall.staffing.queries.conduct import patrol_rules
 from govhall.staffing.queries.cover import posts_with_people, who_serves_many
 from govhall.supervision.access.patrols import can_patrol_center
 from govhall.supervision.events import SupervisionEvent
@@ -70,6 +79,7 @@ class FindingDraft:
     note: str
     photo: UploadedFile | None = None
     raises_alert: bool = True
+    conduct_rule: int | None = None  # a patrol line of the center's published code
 
 
 def photo_type(head: bytes) -> str | None:
@@ -133,6 +143,28 @@ def _check_finding(
     return str(chosen or ""), text, extension
 
 
+def point_of_rule(rule: ConductRule) -> str:
+    """The checklist point a code line's finding counts under."""
+    return PatrolCheck.DRESS if rule.section == ConductSection.DRESS else PatrolCheck.CONDUCT
+
+
+def _check_rule(
+    errors: FieldErrors, prefix: str, rule_id: object, center_id: int
+) -> ConductRule | None:
+    """The code line a finding names: one of the center's published patrol lines."""
+    offered = {rule.pk: rule for rule in patrol_rules(center_id)}
+    rule = offered.get(rule_id) if isinstance(rule_id, int) else None
+    if rule is None:
+        errors.add(f"{prefix}point", _("This line is not a patrol point of the center's code."))
+    return rule
+
+
+def _draft_prefix(draft: FindingDraft) -> str:
+    if draft.conduct_rule is not None:
+        return f"rule{draft.conduct_rule}."
+    return f"{draft.point}." if draft.point in PatrolCheck.values else "findings."
+
+
 def _departments_of(people: list[int], window: Window) -> dict[int, int | None]:
     """The department each person answers in at the window: their own when the window serves
     it, else the window's first department."""
@@ -154,7 +186,7 @@ def _raise_finding_alerts(finding: PatrolFinding, moment: datetime.datetime) -> 
     departments = _departments_of(people, visit.window)
     detail = _("Patrol finding at window %(window)s: %(point)s — %(note)s") % {
         "window": visit.window.number,
-        "point": finding.get_point_display(),
+        "point": finding.what_failed,
         "note": finding.note,
     }
     drafts = [
@@ -182,9 +214,15 @@ def _write_finding(
     extension: str | None,
     raises_alert: bool,
     moment: datetime.datetime,
+    conduct_rule: ConductRule | None = None,
 ) -> PatrolFinding:
     finding = PatrolFinding(
-        visit=visit, point=point, note=note, raises_alert=raises_alert, recorded_at=moment
+        visit=visit,
+        point=point,
+        note=note,
+        raises_alert=raises_alert,
+        recorded_at=moment,
+        conduct_rule=conduct_rule,
     )
     if photo is not None and extension:
         # A generated name: the uploaded name (and its extension) is never used.
@@ -201,6 +239,7 @@ def _write_finding(
             "round": visit.round_id,
             "window": visit.window_id,
             "point": point,
+            "conduct_rule": conduct_rule.pk if conduct_rule is not None else None,
             "photo": bool(finding.photo),
             "alerts": raised,
         },
@@ -274,17 +313,24 @@ def patrol_visit_record(
     errors = FieldErrors()
     if window.center_id != locked.center_id or not window.is_active:
         errors.add("window", _("This window is not one of the round's center."))
-    checked: list[tuple[FindingDraft, str, str, str | None]] = []
-    seen: set[str] = set()
+    checked: list[tuple[FindingDraft, str, str, str | None, ConductRule | None]] = []
+    seen: set[tuple[str, int | None]] = set()
     for draft in findings:
-        prefix = f"{draft.point}." if draft.point in PatrolCheck.values else "findings."
+        prefix = _draft_prefix(draft)
+        rule = None
+        if draft.conduct_rule is not None:
+            rule = _check_rule(errors, prefix, draft.conduct_rule, locked.center_id)
+            draft_point = point_of_rule(rule) if rule is not None else PatrolCheck.CONDUCT
+        else:
+            draft_point = draft.point
         point, note, extension = _check_finding(
-            errors, prefix, draft.point, draft.note, draft.photo
+            errors, prefix, draft_point, draft.note, draft.photo
         )
-        if point in seen:
+        key = (point, draft.conduct_rule)
+        if key in seen:
             errors.add(f"{prefix}point", _("Each point of the checklist fails once per window."))
-        seen.add(point)
-        checked.append((draft, point, note, extension))
+        seen.add(key)
+        checked.append((draft, point, note, extension, rule))
     errors.raise_if_any()
     if PatrolVisit.objects.filter(round=locked, window=window).exists():
         raise Conflict({"window": [_("This window was checked on this round already.")]})
@@ -309,10 +355,10 @@ def patrol_visit_record(
             "round": locked.pk,
             "window": window.pk,
             "serving": serving,
-            "failed": [point for _d, point, _n, _e in checked],
+            "failed": [point for _d, point, _n, _e, _r in checked],
         },
     )
-    for draft, point, note, extension in checked:
+    for draft, point, note, extension, rule in checked:
         _write_finding(
             actor=actor,
             visit=visit,
@@ -322,6 +368,7 @@ def patrol_visit_record(
             extension=extension,
             raises_alert=draft.raises_alert,
             moment=moment,
+            conduct_rule=rule,
         )
     return visit
 
@@ -336,16 +383,21 @@ def patrol_finding_add(
     photo: UploadedFile | None = None,
     raises_alert: bool = True,
     at: datetime.datetime | None = None,
+    conduct_rule: int | None = None,
 ) -> PatrolFinding:
-    """Add a failed point to a window checked on an open round."""
+    """Add a failed point (or a patrol line of the code) to a window checked on an open round."""
     moment = at or timezone.now()
     locked = PatrolRound.objects.select_for_update().select_related("center").get(pk=visit.round_id)
     _check_patroller(actor, locked.center)
     _check_round_open(actor, locked)
     errors = FieldErrors()
+    rule = None
+    if conduct_rule is not None:
+        rule = _check_rule(errors, "", conduct_rule, locked.center_id)
+        point = point_of_rule(rule) if rule is not None else PatrolCheck.CONDUCT
     chosen, text, extension = _check_finding(errors, "", point, note, photo)
     errors.raise_if_any()
-    if PatrolFinding.objects.filter(visit=visit, point=chosen).exists():
+    if PatrolFinding.objects.filter(visit=visit, point=chosen, conduct_rule=rule).exists():
         raise Conflict({"point": [_("This point was recorded for this window already.")]})
     visit.round = locked
     return _write_finding(
@@ -357,6 +409,7 @@ def patrol_finding_add(
         extension=extension,
         raises_alert=raises_alert,
         moment=moment,
+        conduct_rule=rule,
     )
 
 

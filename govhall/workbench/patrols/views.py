@@ -22,6 +22,7 @@ from govhall.core.validation import Conflict
 from govhall.org.access.lookups import access_center
 from govhall.org.access.scope import centers_in_scope, scope_of, windows_in_scope
 from govhall.org.models import Center, Window
+from govhall.staffing.queries.conduct import patrol_rules
 from govhall.supervision.access.patrols import (
     access_patrol_finding,
     access_patrol_round,
@@ -121,7 +122,7 @@ def patrol_round(request: HttpRequest, round_id: int) -> HttpResponse:
     checks = [check for check in round_windows(found) if check.window.pk in visible]
     findings = (
         PatrolFinding.objects.filter(visit__in=patrol_visits_in_scope(actor).filter(round=found))
-        .select_related("visit__window")
+        .select_related("visit__window", "conduct_rule")
         .order_by("visit__window__number", "id")
     )
     return render(
@@ -158,11 +159,21 @@ def patrol_window(request: HttpRequest, round_id: int, window_id: int) -> HttpRe
     form = ChecklistForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
+        rules=patrol_rules(found.center_id),
     )
     if request.method == "POST" and form.is_valid():
         drafts = [
             FindingDraft(point=point, note=note, photo=photo, raises_alert=alert)
             for point, note, photo, alert in form.failed()
+        ] + [
+            FindingDraft(
+                point=PatrolCheck.CONDUCT,
+                note=note,
+                photo=photo,
+                raises_alert=alert,
+                conduct_rule=rule_id,
+            )
+            for rule_id, note, photo, alert in form.failed_rules()
         ]
         try:
             patrol_visit_record(actor=actor, patrol_round=found, window=window, findings=drafts)

@@ -22,6 +22,7 @@ from govhall.cli.demo.attendance import load_demo_attendance
 from govhall.cli.demo.bundles import load_demo_bundles
 from govhall.cli.demo.cases import load_demo_cases
 from govhall.cli.demo.channels import load_demo_channels
+from govhall.cli.demo.conduct import load_demo_conduct
 from govhall.cli.demo.disclosure import load_demo_disclosure
 from govhall.cli.demo.feedback import FeedbackResult, load_demo_feedback
 from govhall.cli.demo.frontdesk import FrontDeskResult, load_demo_frontdesk
@@ -110,6 +111,7 @@ class Command(BaseCommand):
         load_demo_agency()  # 代办: the county's agent and a village agent carry cases
         load_demo_bundles()  # 一件事: 开办餐馆 and 企业开办, the citizen's online bundle (issue 19)
         load_demo_agency_window()  # 代办窗口: the county's agency window, the agent at its post
+        load_demo_conduct()  # the county's code of conduct, published; badges (issue 21)
         # Last: the demo citizen's messages, appointment and ticket need the account and cases.
         load_demo_my_page()  # My page of the demo citizen (issue 19 item 3)
         load_demo_standard_list()  # 城关镇 adopts 5 county items; one review pending (issue 21)
