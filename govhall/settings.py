@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     # layer 3
     "govhall.cases",
     "govhall.staffing",
+    # joint meetings of the stationed departments and emergencies (issue 21 item 4)
+    "govhall.hallops",
     "govhall.frontdesk",
     "govhall.online",
     # layer 4

@@ -24,6 +24,7 @@ from govhall.api.routers import (
     frontdesk_inquiries,
     frontdesk_notices,
     frontdesk_queue,
+    hallops,
     licences,
     org,
     progress,
@@ -91,6 +92,7 @@ api.add_router("/frontdesk/queue/", frontdesk_queue.router, tags=["queue tickets
 api.add_router("/frontdesk/appointments/", frontdesk_appointments.router, tags=["appointments"])
 api.add_router("/org/", org.router, tags=["organization"])
 api.add_router("/licences/", licences.router, tags=["electronic licences"])
+api.add_router("/hallops/", hallops.router, tags=["joint meetings and emergencies"])
 api.add_router("/progress/", progress.router, tags=["progress inquiry (public)"])
 api.add_router("/staffing/attendance/", staffing_attendance.router, tags=["attendance"])
 api.add_router("/staffing/leave/", staffing_leave.router, tags=["leave"])

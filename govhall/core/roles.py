@@ -122,6 +122,12 @@ RATING_SCREEN_ROLES = MANAGER_ROLES | {Role.WINDOW_HEAD}
 # citizen, appealing): its window heads and leaders; management decides the appeals
 # (govhall/feedback/rating_transitions.py).
 RATING_FOLLOW_UP_ROLES = frozenset({Role.WINDOW_HEAD, Role.DEPT_LEADER})
+# Joint meetings of the stationed departments and the emergency plan (issue 21 item 4,
+# seeds/000… 篇3 四, seeds/002… 六6): hall management (MANAGER_ROLES) runs them for its centers;
+# department leaders and supervisors read them, and a department leader marks their own
+# department's decisions done (govhall/hallops/access/).
+HALL_OPS_READER_ROLES = MANAGER_ROLES | {Role.SUPERVISOR, Role.DEPT_LEADER}
+MEETING_DECISION_OWNER_ROLES = frozenset({Role.DEPT_LEADER})
 # The person's assessment file, the annual results and the reports to departments (issue 21
 # item 1b): hall management and supervisors of the center subtree, a department leader for their
 # own department's people (the person themself reads their own file).

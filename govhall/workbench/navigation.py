@@ -70,6 +70,7 @@ from govhall.frontdesk.access.tickets import (
     can_read_queue_stats,
     can_use_console,
 )
+from govhall.hallops.access.hallops import can_read_hallops
 from govhall.org.access.scope import can_read_staff, can_use_workbench
 from govhall.staffing.access.assignments import can_see_return_warnings
 from govhall.staffing.access.attendance import can_decide_attendance_explanations
@@ -153,6 +154,12 @@ NAV: tuple[NavEntry, ...] = (
     # Patrols (issue 14 item 6): the rounds (walking one on a phone) and the weekly summary.
     NavEntry("workbench:patrols", _("Patrols"), can_read_patrols),
     NavEntry("workbench:patrol_summary", _("Weekly patrol summary"), can_read_patrols),
+    # Joint meetings and emergencies (issue 21 item 4): the meetings of the stationed
+    # departments, their open decisions, the emergency plan and the log of incidents and drills.
+    NavEntry("workbench:hallops_meetings", _("Joint meetings"), can_read_hallops),
+    NavEntry("workbench:hallops_decisions", _("Open meeting decisions"), can_read_hallops),
+    NavEntry("workbench:hallops_plan", _("Emergency plan"), can_read_hallops),
+    NavEntry("workbench:hallops_emergencies", _("Incidents and drills"), can_read_hallops),
     # Assessment (考核): the month of a center, one's own sheets, the evaluation weights.
     NavEntry(
         "workbench:assessment_mine",

@@ -21,6 +21,7 @@ from govhall.workbench.feedback import urls_supervisors as feedback_supervisors
 from govhall.workbench.feedback import urls_surveys as feedback_surveys
 from govhall.workbench.feedback import urls_work_orders as feedback_work_orders
 from govhall.workbench.forms import LoginForm
+from govhall.workbench.hallops import urls as hallops
 from govhall.workbench.inquiries import urls as inquiries
 from govhall.workbench.leave import urls as leave
 from govhall.workbench.licences import urls as licences
@@ -69,6 +70,7 @@ urlpatterns = [
     *assessment.urlpatterns,
     *assessment_files.urlpatterns,
     *patrols.urlpatterns,
+    *hallops.urlpatterns,
     *supervision_board.urlpatterns,
     *supervision_alerts.urlpatterns,
     *supervision_timeout.urlpatterns,

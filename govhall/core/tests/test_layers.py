@@ -34,6 +34,8 @@ RANKS: dict[str, tuple[int, int]] = {
     "frontdesk": (3, 2),
     # The online hall (issue 19): accounts and applications over cases and the front desk.
     "online": (3, 3),
+    # Joint meetings and emergencies (issue 21 item 4): over core, org and staffing.
+    "hallops": (3, 4),
     # Layer 4, to come: above every app of layer 3, below the faces.
     "supervision": (4, 0),
     "assessment": (4, 0),

@@ -26,6 +26,7 @@ from govhall.cli.demo.conduct import load_demo_conduct
 from govhall.cli.demo.disclosure import load_demo_disclosure
 from govhall.cli.demo.feedback import FeedbackResult, load_demo_feedback
 from govhall.cli.demo.frontdesk import FrontDeskResult, load_demo_frontdesk
+from govhall.cli.demo.hallops import load_demo_hallops
 from govhall.cli.demo.licences import load_demo_licences
 from govhall.cli.demo.loader import load_demo, login_rows
 from govhall.cli.demo.material_files import load_demo_material_files
@@ -112,6 +113,7 @@ class Command(BaseCommand):
         load_demo_bundles()  # 一件事: 开办餐馆 and 企业开办, the citizen's online bundle (issue 19)
         load_demo_agency_window()  # 代办窗口: the county's agency window, the agent at its post
         load_demo_conduct()  # the county's code of conduct, published; badges (issue 21)
+        load_demo_hallops()  # joint meetings, the emergency plan, a drill and an incident
         # Last: the demo citizen's messages, appointment and ticket need the account and cases.
         load_demo_my_page()  # My page of the demo citizen (issue 19 item 3)
         load_demo_standard_list()  # 城关镇 adopts 5 county items; one review pending (issue 21)
