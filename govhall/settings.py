@@ -239,6 +239,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+# Backups (issue 20 item 8, `govhall backup`): where dated archives go, and how many days of them
+# `govhall backup` (the govhall-backup timer) keeps; 0 keeps every one.
+GOVHALL_BACKUP_DIR = Path(env_str("GOVHALL_BACKUP_DIR") or VAR_DIR / "backups")
+GOVHALL_BACKUP_KEEP_DAYS = env_int("GOVHALL_BACKUP_KEEP_DAYS", 14, minimum=0)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=GOVHALL_ENV == "production")
