@@ -492,6 +492,16 @@ GOVHALL_ASSESSMENT_PREVIOUS_MONTH_DAYS = env_int(
 GOVHALL_ASSESSMENT_MAX_POINTS = env_int("GOVHALL_ASSESSMENT_MAX_POINTS", 20, minimum=1)
 GOVHALL_ASSESSMENT_RED_FLAG_WINDOWS = env_int("GOVHALL_ASSESSMENT_RED_FLAG_WINDOWS", 1, minimum=0)
 GOVHALL_ASSESSMENT_SERVICE_STARS = env_int("GOVHALL_ASSESSMENT_SERVICE_STARS", 3, minimum=0)
+# Study sessions (集中学习, issue 21 item 2; seeds/001… 中心组学习制度 (三)3): "原则上每两周一次集中
+# 学习,每次学习不少于2小时,假期时间不少于每月一次". The seeds do not name the holiday months: the
+# default is the winter and summer holidays (January, February, July, August).
+GOVHALL_STUDY_MIN_HOURS = env_int("GOVHALL_STUDY_MIN_HOURS", 2, minimum=1)
+GOVHALL_STUDY_INTERVAL_DAYS = env_int("GOVHALL_STUDY_INTERVAL_DAYS", 14, minimum=1)
+GOVHALL_STUDY_HOLIDAY_MONTHS = sorted(
+    {int(m) for m in env_list("GOVHALL_STUDY_HOLIDAY_MONTHS", ["1", "2", "7", "8"]) if m}
+)
+if not all(1 <= m <= 12 for m in GOVHALL_STUDY_HOLIDAY_MONTHS):
+    raise ImproperlyConfigured("GOVHALL_STUDY_HOLIDAY_MONTHS must be months 1-12")
 # The annual assessment (issue 21 item 1b): verified complaints in the year that withhold the grade
 # excellent (seeds/000… 篇5: 受到群众投诉较多的,年度考评不能评为先进; "较多" is not a number).
 GOVHALL_ANNUAL_COMPLAINTS_NO_EXCELLENT = env_int(

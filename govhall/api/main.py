@@ -30,6 +30,7 @@ from govhall.api.routers import (
     progress,
     staffing_attendance,
     staffing_conduct,
+    staffing_learning,
     staffing_leave,
     staffing_presence,
     staffing_rosters,
@@ -98,6 +99,7 @@ api.add_router("/staffing/attendance/", staffing_attendance.router, tags=["atten
 api.add_router("/staffing/leave/", staffing_leave.router, tags=["leave"])
 api.add_router("/staffing/conduct/", staffing_conduct.router, tags=["code of conduct and badges"])
 api.add_router("/staffing/presence/", staffing_presence.router, tags=["presence and cover"])
+api.add_router("/staffing/learning/", staffing_learning.router, tags=["study and training"])
 api.add_router("/staffing/rosters/", staffing_rosters.router, tags=["rosters and assignments"])
 api.add_router("/stats/", stats.router, tags=["statistics"])
 api.add_router("/supervision/notices/", supervision_notices.router, tags=["criticism notices"])

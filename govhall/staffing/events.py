@@ -40,6 +40,16 @@ class StaffingEvent(models.TextChoices):
         "attendance_explanation.reject",
         _("Attendance explanation rejected"),
     )
+    # Issue 21 item 2: study sessions and trainings (staffing/services/learning.py)
+    STUDY_SESSION_PLAN = "study_session.plan", _("Study session planned")
+    STUDY_REGISTER_MARK = "study_register.mark", _("Study register marked")
+    STUDY_NOTES_RECORD = "study_notes.record", _("Study discussion notes recorded")
+    STUDY_SESSION_ARCHIVE = "study_session.archive", _("Study session archived")
+    TRAINING_EVENT_RECORD = "training_event.record", _("Training recorded")
+    TRAINING_PARTICIPATION_RECORD = (
+        "training_participation.record",
+        _("Training attendance and result recorded"),
+    )
     # Rosters and window-staff rules
     DUTY_ASSIGN = "duty.assign", _("Put on duty")
     DUTY_REMOVE = "duty.remove", _("Taken off duty")

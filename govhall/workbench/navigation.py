@@ -76,6 +76,7 @@ from govhall.staffing.access.assignments import can_see_return_warnings
 from govhall.staffing.access.attendance import can_decide_attendance_explanations
 from govhall.staffing.access.conduct import can_read_badges, can_read_conduct
 from govhall.staffing.access.cover import can_see_vacancies
+from govhall.staffing.access.learning import can_run_learning, can_see_own_learning
 from govhall.stats.access.reports import can_read_stats_reports
 from govhall.stats.access.stats import can_view_stats
 from govhall.supervision.access.alerts import can_read_alert_inbox
@@ -139,6 +140,10 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:delegations", _("Cover records"), can_use_workbench),
     NavEntry("workbench:rosters", _("Duty roster"), can_use_workbench),
     NavEntry("workbench:leader_visits", _("Leader visits"), can_use_workbench),
+    # Study and training (issue 21 item 2): the center's sessions and trainings, one's own record.
+    NavEntry("workbench:study_sessions", _("Study sessions"), can_run_learning),
+    NavEntry("workbench:trainings", _("Trainings"), can_run_learning),
+    NavEntry("workbench:my_learning", _("My study and training"), can_see_own_learning),
     NavEntry("workbench:assignments", _("Window assignments"), can_read_staff),
     NavEntry("workbench:return_warnings", _("Return warnings"), can_see_return_warnings),
     NavEntry("workbench:conduct_code", _("Code of conduct"), can_read_conduct),

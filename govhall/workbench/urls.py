@@ -23,6 +23,7 @@ from govhall.workbench.feedback import urls_work_orders as feedback_work_orders
 from govhall.workbench.forms import LoginForm
 from govhall.workbench.hallops import urls as hallops
 from govhall.workbench.inquiries import urls as inquiries
+from govhall.workbench.learning import urls as learning
 from govhall.workbench.leave import urls as leave
 from govhall.workbench.licences import urls as licences
 from govhall.workbench.notices import urls as notices
@@ -58,6 +59,7 @@ urlpatterns = [
     *calendar.urlpatterns,
     *attendance.urlpatterns,
     *leave.urlpatterns,
+    *learning.urlpatterns,
     *presence.urlpatterns,
     *rosters.urlpatterns,
     *conduct.urlpatterns,

@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("present", "Present"),
                             ("excused", "Excused (on leave)"),
-                            ("absent", "Absent"),
+                            ("absent", "Absent without leave"),
                         ],
                         max_length=10,
                         verbose_name="attendance",
@@ -180,7 +180,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("present", "Present"),
                             ("excused", "Excused (on leave)"),
-                            ("absent", "Absent"),
+                            ("absent", "Absent without leave"),
                         ],
                         max_length=10,
                         verbose_name="attendance",

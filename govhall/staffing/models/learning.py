@@ -16,7 +16,7 @@ from govhall.core.models import TimeStampedModel
 class AttendanceMark(models.TextChoices):
     PRESENT = "present", _("Present")
     EXCUSED = "excused", _("Excused (on leave)")
-    ABSENT = "absent", _("Absent")
+    ABSENT = "absent", _("Absent without leave")
 
 
 class StudySession(TimeStampedModel):

@@ -43,6 +43,7 @@ from govhall.assessment.queries.sheets import (
     weekly_points,
     weights_of,
 )
+from govhall.assessment.queries.study import missed_study_in_month
 from govhall.assessment.services.fill import score_sheet_refill, score_sheets_fill
 from govhall.assessment.services.sheets import (
     annual_assessment_close,
@@ -201,6 +202,7 @@ def _sheet_context(request: HttpRequest, sheet: ScoreSheet, **extra: object) -> 
         "weeks": weekly_points(sheet),
         "periods": person_year(sheet.person_id, sheet.month.year),
         "evaluation": evaluation_of(sheet),
+        "missed_study": missed_study_in_month(sheet),
         "moves": [
             {"action": a, "label": SheetAction(a).label}
             for a in actions

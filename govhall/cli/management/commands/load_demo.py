@@ -27,6 +27,7 @@ from govhall.cli.demo.disclosure import load_demo_disclosure
 from govhall.cli.demo.feedback import FeedbackResult, load_demo_feedback
 from govhall.cli.demo.frontdesk import FrontDeskResult, load_demo_frontdesk
 from govhall.cli.demo.hallops import load_demo_hallops
+from govhall.cli.demo.learning import load_demo_learning
 from govhall.cli.demo.licences import load_demo_licences
 from govhall.cli.demo.loader import load_demo, login_rows
 from govhall.cli.demo.material_files import load_demo_material_files
@@ -111,6 +112,7 @@ class Command(BaseCommand):
         load_demo_licences()  # 电子证照: licensing items, licences of delivered approvals
         load_demo_agency()  # 代办: the county's agent and a village agent carry cases
         load_demo_bundles()  # 一件事: 开办餐馆 and 企业开办, the citizen's online bundle (issue 19)
+        load_demo_learning()  # study sessions (3 archived, 1 planned), a course, a contest
         load_demo_agency_window()  # 代办窗口: the county's agency window, the agent at its post
         load_demo_conduct()  # the county's code of conduct, published; badges (issue 21)
         load_demo_hallops()  # joint meetings, the emergency plan, a drill and an incident
