@@ -176,6 +176,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:assessment_feedback", _("Quarterly feedback"), can_read_assessment),
     # Assessment files (issue 21 item 1b): the year's results, the reports to departments, the
     # temporary covers to replace.
+    NavEntry("workbench:my_person_file", _("My assessment file"), can_see_own_sheets),
     NavEntry("workbench:assessment_annual", _("Annual assessment"), can_read_person_files),
     NavEntry(
         "workbench:assessment_department_reports",

@@ -109,6 +109,14 @@ def person_file_page(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @login_required
+def my_file(request: HttpRequest) -> HttpResponse:
+    """One's own file (404 without a staff record, like any file one may not read)."""
+    actor = staff_user(request)
+    access_person_file(actor, actor.pk)
+    return HttpResponseRedirect(reverse("workbench:person_file", args=[actor.pk]))
+
+
+@login_required
 def annual_page(request: HttpRequest) -> HttpResponse:
     _reader(request)
     actor = staff_user(request)

@@ -5,6 +5,7 @@ from govhall.workbench.assessment import files_views as views
 # URL names are joined into the "workbench" namespace by workbench/urls.py.
 urlpatterns = [
     path("people/<int:user_id>/file/", views.person_file_page, name="person_file"),
+    path("people/me/file/", views.my_file, name="my_person_file"),
     path("assessment/annual/", views.annual_page, name="assessment_annual"),
     path(
         "assessment/department-reports/",
