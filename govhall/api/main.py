@@ -23,6 +23,7 @@ from govhall.api.routers import (
     frontdesk_appointments,
     frontdesk_inquiries,
     frontdesk_notices,
+    frontdesk_outreach,
     frontdesk_queue,
     hallops,
     licences,
@@ -34,6 +35,7 @@ from govhall.api.routers import (
     staffing_leave,
     staffing_presence,
     staffing_rosters,
+    staffing_selection,
     stats,
     supervision,
     supervision_notices,
@@ -91,6 +93,9 @@ api.add_router("/frontdesk/inquiries/", frontdesk_inquiries.router, tags=["first
 api.add_router("/frontdesk/notices/", frontdesk_notices.router, tags=["hall notices"])
 api.add_router("/frontdesk/queue/", frontdesk_queue.router, tags=["queue tickets"])
 api.add_router("/frontdesk/appointments/", frontdesk_appointments.router, tags=["appointments"])
+api.add_router(
+    "/frontdesk/outreach/", frontdesk_outreach.router, tags=["service beyond the counter"]
+)
 api.add_router("/org/", org.router, tags=["organization"])
 api.add_router("/licences/", licences.router, tags=["electronic licences"])
 api.add_router("/hallops/", hallops.router, tags=["joint meetings and emergencies"])
@@ -101,6 +106,7 @@ api.add_router("/staffing/conduct/", staffing_conduct.router, tags=["code of con
 api.add_router("/staffing/presence/", staffing_presence.router, tags=["presence and cover"])
 api.add_router("/staffing/learning/", staffing_learning.router, tags=["study and training"])
 api.add_router("/staffing/rosters/", staffing_rosters.router, tags=["rosters and assignments"])
+api.add_router("/staffing/selections/", staffing_selection.router, tags=["window staff selection"])
 api.add_router("/stats/", stats.router, tags=["statistics"])
 api.add_router("/supervision/notices/", supervision_notices.router, tags=["criticism notices"])
 api.add_router("/supervision/patrols/", supervision_patrols.router, tags=["patrols"])

@@ -122,6 +122,14 @@ RATING_SCREEN_ROLES = MANAGER_ROLES | {Role.WINDOW_HEAD}
 # citizen, appealing): its window heads and leaders; management decides the appeals
 # (govhall/feedback/rating_transitions.py).
 RATING_FOLLOW_UP_ROLES = frozenset({Role.WINDOW_HEAD, Role.DEPT_LEADER})
+# Service beyond the counter (issue 21 item 6; seeds/002… 三(一)3, seeds/000… 篇1 六(四)): the
+# front desk and the windows book home visits and log follow-up calls; a department's leader (for
+# the department) or hall management names who goes and reassigns an off-hours appointment whose
+# named staff member cannot serve; overtime (延时服务) is read by management, supervisors and the
+# leaders and window heads of their part (OVERSIGHT_ROLES).
+OUTREACH_DESK_ROLES = FRONT_DESK_ROLES | {Role.DEPT_LEADER}
+OUTREACH_ASSIGNER_ROLES = MANAGER_ROLES | {Role.DEPT_LEADER}
+OVERTIME_READER_ROLES = OVERSIGHT_ROLES
 # Joint meetings of the stationed departments and the emergency plan (issue 21 item 4,
 # seeds/000… 篇3 四, seeds/002… 六6): hall management (MANAGER_ROLES) runs them for its centers;
 # department leaders and supervisors read them, and a department leader marks their own
@@ -132,6 +140,18 @@ MEETING_DECISION_OWNER_ROLES = frozenset({Role.DEPT_LEADER})
 # item 1b): hall management and supervisors of the center subtree, a department leader for their
 # own department's people (the person themself reads their own file).
 PERSON_FILE_READER_ROLES = MANAGER_ROLES | {Role.SUPERVISOR, Role.DEPT_LEADER}
+# Window staff selection (issue 21 item 1; seeds/002… 二2): a department's leader nominates, the
+# center's hall director interviews and records readiness and trials, the county leader in charge
+# approves; they (and system administrators) read the selections of their scope.
+SELECTION_NOMINATOR_ROLES = frozenset({Role.DEPT_LEADER})
+SELECTION_INTERVIEWER_ROLES = frozenset({Role.DIRECTOR})
+SELECTION_APPROVER_ROLES = frozenset({Role.COUNTY_LEADER})
+SELECTION_READER_ROLES = (
+    SELECTION_NOMINATOR_ROLES
+    | SELECTION_INTERVIEWER_ROLES
+    | SELECTION_APPROVER_ROLES
+    | frozenset({Role.ADMIN})
+)
 
 
 def roles_of(user: object) -> frozenset[Role]:

@@ -47,6 +47,24 @@ class FrontdeskEvent(models.TextChoices):
         "appointment.view_personal_data",
         _("Applicant's personal data viewed"),
     )
+    APPOINTMENT_DECLARE_CANNOT_SERVE = (
+        "appointment.declare_cannot_serve",
+        _("Named staff member cannot serve the appointment"),
+    )
+    APPOINTMENT_REASSIGN = "appointment.reassign", _("Off-hours appointment reassigned")
+    # Service beyond the counter (issue 21 item 6): 延时服务, 上门服务, 跟踪服务
+    OVERTIME_START = "overtime.start", _("Extended service started")
+    OVERTIME_END = "overtime.end", _("Extended service ended")
+    HOME_VISIT_BOOK = "home_visit.book", _("Home visit booked")
+    HOME_VISIT_SCHEDULE = "home_visit.schedule", _("Home visit assigned and scheduled")
+    HOME_VISIT_RECORD_RESULT = "home_visit.record_result", _("Result of the home visit recorded")
+    HOME_VISIT_CANCEL = "home_visit.cancel", _("Home visit cancelled")
+    HOME_VISIT_VIEW_PERSONAL_DATA = (
+        "home_visit.view_personal_data",
+        _("Personal data of a home visit viewed"),
+    )
+    KEY_PROJECT_CREATE = "key_project.create", _("Key project added for follow-up")
+    KEY_PROJECT_LOG_CALL = "key_project.log_call", _("Follow-up call logged")
     # First inquiries (首问负责制)
     INQUIRY_LOG = "inquiry.log", _("Logged by the first responder")
     INQUIRY_ACKNOWLEDGE = "inquiry.acknowledge", _("Taken on by the receiving department")

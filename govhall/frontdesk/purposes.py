@@ -14,3 +14,4 @@ class FrontdeskPurpose(models.TextChoices):
     DECIDE = "appointment.decide", _("Off-hours booking request decision")
     OUTAGE = "appointment.outage", _("Booking moved by a closure")
     NEAR_TURN = "queue.near_turn", _("Queue turn approaching")
+    REASSIGNED = "appointment.reassigned", _("Off-hours appointment given to another staff member")

@@ -64,6 +64,7 @@ from govhall.frontdesk.access.inquiries import (
     can_view_inquiries,
 )
 from govhall.frontdesk.access.notices import can_manage_notices
+from govhall.frontdesk.access.outreach import can_read_overtime, can_use_outreach
 from govhall.frontdesk.access.tickets import (
     can_act_on_tickets,
     can_manage_groups,
@@ -77,6 +78,7 @@ from govhall.staffing.access.attendance import can_decide_attendance_explanation
 from govhall.staffing.access.conduct import can_read_badges, can_read_conduct
 from govhall.staffing.access.cover import can_see_vacancies
 from govhall.staffing.access.learning import can_run_learning, can_see_own_learning
+from govhall.staffing.access.selection import can_read_selections
 from govhall.stats.access.reports import can_read_stats_reports
 from govhall.stats.access.stats import can_view_stats
 from govhall.supervision.access.alerts import can_read_alert_inbox
@@ -125,6 +127,10 @@ NAV: tuple[NavEntry, ...] = (
     # Front desk: appointments
     NavEntry("workbench:appointments", _("Appointments"), can_read_appointments),
     NavEntry("workbench:appointment_requests", _("Off-hours requests"), can_read_appointments),
+    # Front desk: service beyond the counter (issue 21 item 6)
+    NavEntry("workbench:home_visits", _("Home visits"), can_use_outreach),
+    NavEntry("workbench:key_projects", _("Key project follow-up"), can_use_outreach),
+    NavEntry("workbench:overtime_list", _("Extended service (overtime)"), can_read_overtime),
     NavEntry("workbench:on_duty", _("On duty now"), can_use_workbench, section=_("Staff on duty")),
     NavEntry("workbench:my_absence", _("Where-and-until sign"), can_use_workbench),
     NavEntry("workbench:attendance", _("My attendance"), can_use_workbench),
@@ -146,6 +152,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench:my_learning", _("My study and training"), can_see_own_learning),
     NavEntry("workbench:assignments", _("Window assignments"), can_read_staff),
     NavEntry("workbench:return_warnings", _("Return warnings"), can_see_return_warnings),
+    NavEntry("workbench:selections", _("Window staff selection"), can_read_selections),
     NavEntry("workbench:conduct_code", _("Code of conduct"), can_read_conduct),
     NavEntry("workbench:badges", _("Badges"), can_read_badges),
     # Supervision (issue 14 items 2 and 5): "Alert inbox" carries the heading (everyone in the

@@ -28,10 +28,12 @@ from govhall.workbench.leave import urls as leave
 from govhall.workbench.licences import urls as licences
 from govhall.workbench.notices import urls as notices
 from govhall.workbench.org import urls as org
+from govhall.workbench.outreach import urls as outreach
 from govhall.workbench.patrols import urls as patrols
 from govhall.workbench.presence import urls as presence
 from govhall.workbench.queue import urls as queue
 from govhall.workbench.rosters import urls as rosters
+from govhall.workbench.selection import urls as selection
 from govhall.workbench.stats import urls_figures as stats_figures
 from govhall.workbench.stats import urls_reports as stats_reports
 from govhall.workbench.supervision import urls_alerts as supervision_alerts
@@ -55,6 +57,7 @@ urlpatterns = [
     path("jobs/<int:job_id>/", views.job_progress, name="job"),
     *account.urlpatterns,
     *org.urlpatterns,
+    *outreach.urlpatterns,
     *catalog.urlpatterns,
     *calendar.urlpatterns,
     *attendance.urlpatterns,
@@ -62,6 +65,7 @@ urlpatterns = [
     *learning.urlpatterns,
     *presence.urlpatterns,
     *rosters.urlpatterns,
+    *selection.urlpatterns,
     *conduct.urlpatterns,
     *cases.urlpatterns,
     *licences.urlpatterns,

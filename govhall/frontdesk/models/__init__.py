@@ -3,6 +3,14 @@
 from govhall.frontdesk.models.appointment import Appointment, AppointmentStatus, PhoneCode, Slot
 from govhall.frontdesk.models.inquiry import Inquiry, InquiryChannel, InquiryOutcome, InquiryStatus
 from govhall.frontdesk.models.notices import HallNotice
+from govhall.frontdesk.models.outreach import (
+    FollowUp,
+    HomeVisit,
+    KeyProject,
+    Overtime,
+    VisitReason,
+    VisitStatus,
+)
 from govhall.frontdesk.models.queue import (
     ServiceGroup,
     Ticket,
@@ -15,11 +23,15 @@ from govhall.frontdesk.models.queue import (
 __all__ = [
     "Appointment",
     "AppointmentStatus",
+    "FollowUp",
     "HallNotice",
+    "HomeVisit",
     "Inquiry",
     "InquiryChannel",
     "InquiryOutcome",
     "InquiryStatus",
+    "KeyProject",
+    "Overtime",
     "PhoneCode",
     "ServiceGroup",
     "Slot",
@@ -28,4 +40,6 @@ __all__ = [
     "TicketCounter",
     "TicketPriority",
     "TicketStatus",
+    "VisitReason",
+    "VisitStatus",
 ]

@@ -139,6 +139,10 @@ class Appointment(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     overtime_minutes = models.PositiveSmallIntegerField(_("overtime (minutes)"), default=0)
+    # The named staff member said they cannot serve it (issue 21 item 6; seeds/000… 篇1 六(四)):
+    # the leader of their department (or the director) names someone else.
+    cannot_serve_at = models.DateTimeField(_("cannot serve, said at"), null=True, blank=True)
+    cannot_serve_note = models.CharField(_("why not"), max_length=200, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     served_at = models.DateTimeField(_("served at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)

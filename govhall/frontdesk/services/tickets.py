@@ -53,6 +53,8 @@ from govhall.frontdesk.models import (
     TicketStatus,
 )
 from govhall.frontdesk.models.queue import ACTIVE_TICKET_STATUSES, PRIORITY_RANK
+from govhall.frontdesk.queries.hours import after_closing
+from govhall.frontdesk.services.overtime import overtime_close_if_done
 from govhall.frontdesk.services.standing import (
     manages,
     skip_locked_supported,
@@ -71,6 +73,10 @@ from govhall.workdays.queries.calendar import calendar_for
 # appointment priority only by checking in.
 KIOSK_PRIORITIES = frozenset({TicketPriority.NORMAL, TicketPriority.ELDERLY_DISABLED})
 MATTER_MAX = Ticket._meta.get_field("matter").max_length or 200
+# Actions after which a window may have finished its line (延时服务 closes by itself).
+OVERTIME_CLOSING_ACTIONS = frozenset(
+    {TicketAction.FINISH, TicketAction.NO_SHOW, TicketAction.TRANSFER, TicketAction.CANCEL}
+)
 
 
 class TicketConflict(Conflict):
@@ -110,7 +116,7 @@ def _hall_open_for_tickets(group: ServiceGroup, now: datetime.datetime) -> str |
     local = timezone.localtime(now)
     if not calendar_for(group.center_id).is_workday(local.date()):
         return _("The hall is closed today; tickets are issued on working days.")
-    if local.time() >= group.center.afternoon_closes:
+    if after_closing(group.center, now):
         return _("The hall has closed for today; please come back on the next working day.")
     return None
 
@@ -413,6 +419,7 @@ def ticket_call_next(
         ticket = line.select_related("group").first()
         if ticket is None:
             _refuse_if_busy(window)
+            overtime_close_if_done(window=window, actor=actor, at=now)
             return None
         if _mark_called(ticket, actor=actor, window=window, now=now, window_free=True):
             _after_call(ticket, actor=actor, window=window, now=now)
@@ -731,6 +738,9 @@ def ticket_act(
     )
     if action == TicketAction.REQUEUE or (action == TicketAction.TRANSFER and to_group is not None):
         _notify_near_turn(locked.group_id, locked.center_id, locked.service_date, now)
+    if before_window is not None and action in OVERTIME_CLOSING_ACTIONS:
+        # 延时服务: the line finished after closing closes the window's overtime record.
+        overtime_close_if_done(window=before_window, actor=actor, at=now)
     return locked
 
 

@@ -64,6 +64,7 @@ from govhall.workbench.appointments.forms import (
 )
 from govhall.workbench.htmx import htmx_result, is_htmx, refuse
 from govhall.workbench.org.forms import show_errors
+from govhall.workbench.outreach.reassign import reassign_context
 from govhall.workbench.request_input import staff_user
 
 PAGE_SIZE = 50
@@ -234,6 +235,7 @@ def _detail_context(user: User, appointment: Appointment) -> dict[str, Any]:
         "cancel_form": CancelForm(),
         "ticket": getattr(appointment, "ticket", None),
         "rescheduled_to": getattr(appointment, "rescheduled_to", None),
+        **reassign_context(user, appointment),
     }
 
 

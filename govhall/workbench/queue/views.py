@@ -57,6 +57,7 @@ from govhall.frontdesk.queries.queue import (
     waiting_not_accepted,
 )
 from govhall.frontdesk.services.groups import group_create, group_update, groups_build
+from govhall.frontdesk.services.overtime import open_overtime, overtime_start_refusal
 from govhall.frontdesk.services.tickets import (
     TicketConflict,
     ticket_act,
@@ -161,6 +162,11 @@ def _console_context(
             {"action": row.action, "label": TicketAction(row.action).label}
             for row in entry.missed_actions
         ]
+        # 延时服务 (issue 21 item 6): "finish the line" after closing while people wait.
+        entry_any.overtime = open_overtime(entry.window)
+        entry_any.can_finish_line = (
+            entry_any.overtime is None and overtime_start_refusal(user, entry.window, now) is None
+        )
         if entry.ticket is None:
             continue
         if entry.ticket.pk == confirm_no_show and any(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from govhall.cli.demo.agency import load_demo_agency
 from govhall.cli.demo.agency_window import load_demo_agency_window
 from govhall.cli.demo.attendance import load_demo_attendance
+from govhall.cli.demo.beyond_counter import load_demo_beyond_counter
 from govhall.cli.demo.bundles import load_demo_bundles
 from govhall.cli.demo.cases import load_demo_cases
 from govhall.cli.demo.channels import load_demo_channels
@@ -40,7 +41,9 @@ from govhall.cli.demo.online_cases import load_demo_online_cases
 from govhall.cli.demo.online_forms import load_demo_online_forms
 from govhall.cli.demo.online_my_page import load_demo_my_page
 from govhall.cli.demo.people import DEMO_PASSWORD
+from govhall.cli.demo.person_files import load_demo_person_files
 from govhall.cli.demo.reports import load_demo_reports
+from govhall.cli.demo.selection import load_demo_selection
 from govhall.cli.demo.standard_list import load_demo_standard_list
 from govhall.cli.demo.stats import load_demo_stats
 from govhall.cli.demo.supervision import SupervisionResult, load_demo_supervision
@@ -115,7 +118,10 @@ class Command(BaseCommand):
         load_demo_learning()  # study sessions (3 archived, 1 planned), a course, a contest
         load_demo_agency_window()  # 代办窗口: the county's agency window, the agent at its post
         load_demo_conduct()  # the county's code of conduct, published; badges (issue 21)
+        load_demo_selection()  # window staff selection: 4 nominations at each step (issue 21)
         load_demo_hallops()  # joint meetings, the emergency plan, a drill and an incident
+        load_demo_person_files()  # the clerk criticised twice while covering (issue 21)
+        load_demo_beyond_counter()  # 延时服务, 上门服务, 跟踪服务, an appointment to reassign
         # Last: the demo citizen's messages, appointment and ticket need the account and cases.
         load_demo_my_page()  # My page of the demo citizen (issue 19 item 3)
         load_demo_standard_list()  # 城关镇 adopts 5 county items; one review pending (issue 21)
