@@ -492,6 +492,11 @@ GOVHALL_ASSESSMENT_PREVIOUS_MONTH_DAYS = env_int(
 GOVHALL_ASSESSMENT_MAX_POINTS = env_int("GOVHALL_ASSESSMENT_MAX_POINTS", 20, minimum=1)
 GOVHALL_ASSESSMENT_RED_FLAG_WINDOWS = env_int("GOVHALL_ASSESSMENT_RED_FLAG_WINDOWS", 1, minimum=0)
 GOVHALL_ASSESSMENT_SERVICE_STARS = env_int("GOVHALL_ASSESSMENT_SERVICE_STARS", 3, minimum=0)
+# The annual assessment (issue 21 item 1b): verified complaints in the year that withhold the grade
+# excellent (seeds/000… 篇5: 受到群众投诉较多的,年度考评不能评为先进; "较多" is not a number).
+GOVHALL_ANNUAL_COMPLAINTS_NO_EXCELLENT = env_int(
+    "GOVHALL_ANNUAL_COMPLAINTS_NO_EXCELLENT", 2, minimum=1
+)
 # Study sessions (集中学习, issue 21 item 2; seeds/001… 中心组学习制度 (三)3): "原则上每两周一次集中
 # 学习,每次学习不少于2小时,假期时间不少于每月一次". The seeds do not name the holiday months: the
 # default is the winter and summer holidays (January, February, July, August).
@@ -502,11 +507,6 @@ GOVHALL_STUDY_HOLIDAY_MONTHS = sorted(
 )
 if not all(1 <= m <= 12 for m in GOVHALL_STUDY_HOLIDAY_MONTHS):
     raise ImproperlyConfigured("GOVHALL_STUDY_HOLIDAY_MONTHS must be months 1-12")
-# The annual assessment (issue 21 item 1b): verified complaints in the year that withhold the grade
-# excellent (seeds/000… 篇5: 受到群众投诉较多的,年度考评不能评为先进; "较多" is not a number).
-GOVHALL_ANNUAL_COMPLAINTS_NO_EXCELLENT = env_int(
-    "GOVHALL_ANNUAL_COMPLAINTS_NO_EXCELLENT", 2, minimum=1
-)
 # Alerts counting as violations within 12 months that make a window staff member due for return
 # to their department (a return-to-department warning, beside the staffing facts).
 GOVHALL_ASSESSMENT_VIOLATIONS_FOR_RETURN = env_int(
@@ -554,6 +554,12 @@ GOVHALL_COVER_FAULTS_FOR_REPLACEMENT = env_int("GOVHALL_COVER_FAULTS_FOR_REPLACE
 # Window staff changes: seeds/002… says "一般在每年一月", seeds/001… "原则上在每年上半年". Default
 # False keeps January (the narrower rule, and what was built); True allows January to June.
 GOVHALL_ASSIGNMENT_CHANGES_FIRST_HALF = env_bool("GOVHALL_ASSIGNMENT_CHANGES_FIRST_HALF", False)
+# Issue 21 item 1 (window staff selection): the age limits (周岁 on the nomination day; exactly
+# the limit passes) — seeds/002… 二1 window staff ≤ 40, window heads ≤ 50; seeds/001… 调整办法 三(三)
+# ≤ 45 for posts needing long experience.
+GOVHALL_SELECTION_MAX_AGE = env_int("GOVHALL_SELECTION_MAX_AGE", 40, minimum=18)
+GOVHALL_SELECTION_MAX_AGE_SPECIAL = env_int("GOVHALL_SELECTION_MAX_AGE_SPECIAL", 45, minimum=18)
+GOVHALL_SELECTION_MAX_AGE_HEAD = env_int("GOVHALL_SELECTION_MAX_AGE_HEAD", 50, minimum=18)
 # The portal's complaint form (a public door): at most N complaints per client address and per
 # phone number an hour.
 GOVHALL_RATE_COMPLAINT_PER_ADDRESS_HOUR = env_int(

@@ -70,6 +70,15 @@ class StaffingEvent(models.TextChoices):
     CONDUCT_CODE_ACKNOWLEDGE = "conduct_code.acknowledge", _("Code of conduct read and accepted")
     BADGE_ISSUE = "badge.issue", _("Badge issued")
     BADGE_WITHDRAW = "badge.withdraw", _("Badge withdrawn")
+    # Issue 21 item 1: window staff selection (staffing/selection_transitions.py)
+    SELECTION_NOMINATE = "selection.nominate", _("Nominated for window service")
+    SELECTION_INTERVIEW = "selection.interview", _("Selection interview recorded")
+    SELECTION_APPROVE = "selection.approve", _("Selection approved")
+    SELECTION_REFUSE = "selection.refuse", _("Selection refused")
+    SELECTION_WITHDRAW = "selection.withdraw", _("Nomination withdrawn")
+    SELECTION_VIEW_FULL = "selection.view_full", _("Full registration form viewed")
+    READINESS_RECORD = "readiness.record", _("Readiness step recorded")
+    TRIAL_DECIDE = "trial.decide", _("Trial decided")
 
 
 #: The event of each leave decision (`LeaveAction` value → event).

@@ -37,6 +37,7 @@ from govhall.staffing.models.assignment import (
 )
 from govhall.staffing.queries.assignments import return_warnings
 from govhall.staffing.queries.rosters import month_bounds
+from govhall.staffing.queries.selection import readiness_refusal
 
 REASON_MAX_LENGTH = Assignment._meta.get_field("override_reason").max_length or 300
 SOURCE_MAX_LENGTH = StaffFact._meta.get_field("source").max_length or 100
@@ -195,6 +196,10 @@ def assignment_start(
             % {"window": window, "department": department.name},
         )
     override_reason = errors.text("override_reason", override_reason, max_length=REASON_MAX_LENGTH)
+    # Issue 21 item 1: a person from the window staff selection serves only once ready.
+    not_ready = readiness_refusal(user.pk)
+    if not_ready:
+        errors.add("user", not_ready)
     errors.raise_if_any()
     # Lock the person's current assignment so two changes cannot both close it.
     current = Assignment.objects.select_for_update().filter(user=user, ends_on__isnull=True).first()
@@ -326,6 +331,20 @@ def return_decide(*, actor: User | None, user: User, note: str = "") -> ReturnDe
             "user", _("%(name)s is not due to be returned.") % {"name": user.display_name}
         )
         errors.raise_if_any()
+    return return_record(
+        actor=actor, user=user, reasons="\n".join(warnings[0].reasons), note=note, staff=staff
+    )
+
+
+def return_record(
+    *, actor: User | None, user: User, reasons: str, note: str = "", staff: Staff | None = None
+) -> ReturnDecision:
+    """End `user`'s current assignment today and keep the decision with its printable notice
+    for the department. The callers (a return warning acted on, a trial ended with "returned",
+    issue 21) checked who decides and why; call inside their transaction."""
+    if staff is None:
+        staff = Staff.objects.select_related("center", "department").get(user=user)
+    today = timezone.localdate()
     ended = _end_current(actor=actor, user=user, ends_on=today, note=note)
     decision = ReturnDecision.objects.create(
         user=user,
@@ -334,7 +353,7 @@ def return_decide(*, actor: User | None, user: User, note: str = "") -> ReturnDe
         assignment=ended,
         decided_on=today,
         decided_by=actor,
-        reasons="\n".join(warnings[0].reasons),
+        reasons=reasons,
         note=note,
     )
     record_event(

@@ -42,7 +42,6 @@ from govhall.cli.demo.online_forms import load_demo_online_forms
 from govhall.cli.demo.online_my_page import load_demo_my_page
 from govhall.cli.demo.people import DEMO_PASSWORD
 from govhall.cli.demo.person_files import load_demo_person_files
-from govhall.cli.demo.person_files import load_demo_person_files
 from govhall.cli.demo.reports import load_demo_reports
 from govhall.cli.demo.selection import load_demo_selection
 from govhall.cli.demo.standard_list import load_demo_standard_list
@@ -121,7 +120,6 @@ class Command(BaseCommand):
         load_demo_conduct()  # the county's code of conduct, published; badges (issue 21)
         load_demo_selection()  # window staff selection: 4 nominations at each step (issue 21)
         load_demo_hallops()  # joint meetings, the emergency plan, a drill and an incident
-        load_demo_person_files()  # the clerk criticised twice while covering (issue 21)
         load_demo_person_files()  # the clerk criticised twice while covering (issue 21)
         load_demo_beyond_counter()  # 延时服务, 上门服务, 跟踪服务, an appointment to reassign
         # Last: the demo citizen's messages, appointment and ticket need the account and cases.
