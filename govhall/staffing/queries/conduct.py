@@ -89,18 +89,21 @@ def draft_rules(center: Center) -> list[CodeSection]:
     )
 
 
+def code_snapshot(center_id: int) -> list[dict[str, object]]:
+    """The lines in force as publishing copies them: section order, then position."""
+    order = list(ConductSection.values)
+    rules = ConductRule.objects.filter(center_id=center_id, is_active=True)
+    ordered = sorted(rules, key=lambda r: (order.index(r.section), r.position, r.pk))
+    return [
+        {"id": r.pk, "section": r.section, "text": r.text, "patrol": r.is_patrol_point}
+        for r in ordered
+    ]
+
+
 def has_unpublished_changes(center: Center) -> bool:
+    """Do the lines in force (text, section, patrol mark, order) differ from the published?"""
     code = ConductCode.objects.filter(center=center).first()
-    published = {
-        (line["id"], line["text"], line["section"], line["patrol"])
-        for line in (code.lines if code else [])
-    }
-    current = set(
-        ConductRule.objects.filter(center=center, is_active=True).values_list(
-            "pk", "text", "section", "is_patrol_point"
-        )
-    )
-    return published != current
+    return (code.lines if code else []) != code_snapshot(center.pk)
 
 
 def conduct_due(user: User) -> ConductCode | None:

@@ -43,10 +43,10 @@ from govhall.staffing.models.conduct import (
     ConductRule,
     ConductSection,
 )
+from govhall.staffing.queries.conduct import code_snapshot
 
 TEXT_MAX = 300
 BADGE_PREFIX_MAX = 14
-SECTION_ORDER = [section.value for section in ConductSection]
 
 
 def _check_manager(actor: User | None, center_id: int) -> None:
@@ -223,15 +223,6 @@ def conduct_defaults_load(*, actor: User | None, center: Center) -> int:
     return len(rules)
 
 
-def _snapshot(center_id: int) -> list[dict[str, object]]:
-    rules = ConductRule.objects.filter(center_id=center_id, is_active=True)
-    ordered = sorted(rules, key=lambda r: (SECTION_ORDER.index(r.section), r.position, r.pk))
-    return [
-        {"id": r.pk, "section": r.section, "text": r.text, "patrol": r.is_patrol_point}
-        for r in ordered
-    ]
-
-
 @transaction.atomic
 def conduct_code_publish(
     *, actor: User | None, center: Center, at: datetime.datetime | None = None
@@ -241,7 +232,7 @@ def conduct_code_publish(
     moment = at or timezone.now()
     ConductCode.objects.get_or_create(center=center)
     code = ConductCode.objects.select_for_update().get(center=center)
-    lines = _snapshot(center.pk)
+    lines = code_snapshot(center.pk)
     if not lines:
         raise ValidationError(_("The code has no lines to publish."))
     if code.revision and code.lines == lines:

@@ -17,6 +17,7 @@ from govhall.staffing.models.conduct import Badge, ConductRule
 from govhall.staffing.queries.conduct import (
     acknowledgements,
     conduct_due,
+    has_unpublished_changes,
     patrol_rules,
     published_code,
 )
@@ -73,7 +74,9 @@ def test_lines_edit_move_retire_and_publish_as_revisions(
     assert code.revision == 1
     with pytest.raises(Conflict):  # nothing changed
         conduct_code_publish(actor=director, center=county)
+    assert not has_unpublished_changes(county)
     conduct_rule_reorder(actor=director, rule=second, direction="up")
+    assert has_unpublished_changes(county)  # the order is part of the code
     conduct_rule_edit(
         actor=director,
         rule=first,
