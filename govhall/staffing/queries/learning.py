@@ -179,11 +179,15 @@ class RegisterRow:
 
 def register_rows(session: StudySession) -> list[RegisterRow]:
     """The register of a session: everyone expected and everyone marked, with their mark ("" not
-    marked yet)."""
+    marked yet). Once archived, the register as it was kept: its lines only."""
     lines = {
         line.user_id: line for line in session.register.select_related("user__staff__department")
     }
-    expected = list(expected_people(center_id=session.center_id, day=session.held_on))
+    expected = (
+        [line.user for line in lines.values()]
+        if session.archived_at is not None
+        else list(expected_people(center_id=session.center_id, day=session.held_on))
+    )
     people = {user.pk: user for user in expected}
     for line in lines.values():
         people.setdefault(line.user_id, line.user)

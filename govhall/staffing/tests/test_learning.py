@@ -18,6 +18,7 @@ from govhall.staffing.models.learning import StudyAttendance, StudySession
 from govhall.staffing.queries.learning import (
     expected_people,
     missed_study_sessions,
+    register_rows,
     study_cadence,
     study_due_by,
     training_records,
@@ -107,7 +108,12 @@ def test_cadence_boundaries(director: User, county: Center) -> None:
 
 
 def test_register_archive_and_lock(
-    director: User, county: Center, clerk: User, window_head: User, dept_leader: User
+    director: User,
+    county: Center,
+    department: Department,
+    clerk: User,
+    window_head: User,
+    dept_leader: User,
 ) -> None:
     session = _plan(director, county)
     assert set(expected_people(center_id=county.pk, day=session.held_on)) == {clerk, window_head}
@@ -140,6 +146,9 @@ def test_register_archive_and_lock(
     with pytest.raises(Conflict, match="archived"):
         study_notes_record(actor=director, session=session, notes="改")
     assert StudyAttendance.objects.get(session=session, user=window_head).mark == "absent"
+    # The archived register stays as kept: a newcomer is not added to it.
+    make_staff(Role.CLERK, county, department, username="newcomer", window_staff=True)
+    assert {row.user for row in register_rows(archived)} == {clerk, window_head}
     assert missed_study_sessions(
         user_ids=[clerk.pk, window_head.pk], start=D(2026, 3, 1), end=D(2026, 3, 31)
     ) == {window_head.pk: 1}
