@@ -2,7 +2,8 @@
 for five days that ended yesterday and is criticised twice in that time (two notices of criticism
 by the hall director, each on one of the clerk's live alerts), so the clerk's file has notices
 and the clerk is flagged as a temporary cover to replace (seeds/001… AB岗 五5). The clerk's other
-sections come from the demo's supervision, feedback, attendance and learning.
+sections come from the demo's supervision, feedback, attendance and learning; the clerk also
+gets a result in the latest training and one lateness (8 minutes) on the last day signed in.
 
 Notices through `criticism_notice_issue`; the cover period is a `Delegation` row like the ones
 the leave and absence services write. Idempotent: nothing is added when the clerk already has
@@ -19,7 +20,12 @@ from django.utils import timezone
 from govhall.cli.demo.departments import COUNTY_CODE
 from govhall.core.models import User
 from govhall.org.models import Center, Post
-from govhall.staffing.models import Delegation
+from govhall.staffing.models import Attendance, Delegation
+from govhall.staffing.models.learning import (
+    AttendanceMark,
+    TrainingEvent,
+    TrainingParticipation,
+)
 from govhall.staffing.models.presence import DelegationReason
 from govhall.supervision.models import Alert, CriticismNotice
 from govhall.supervision.services.notices import criticism_notice_issue
@@ -76,4 +82,26 @@ def load_demo_person_files() -> int:
             decision="给予通报批评,责令写出书面检查。",
             now=ends - datetime.timedelta(days=3 - index),
         )
+    _learning_and_lapse(clerk, ends)
     return len(alerts)
+
+
+def _learning_and_lapse(clerk: User, moment: datetime.datetime) -> None:
+    """The clerk's training result in the demo's course and one lateness,
+    so that every section of the file has a line."""
+    course = (
+        TrainingEvent.objects.filter(starts_on__lte=moment.date()).order_by("-starts_on").first()
+    )
+    if course is not None:
+        TrainingParticipation.objects.get_or_create(
+            event=course,
+            user=clerk,
+            defaults={"mark": AttendanceMark.PRESENT, "result": "考核合格"},
+        )
+    day = (
+        Attendance.objects.filter(user=clerk, date__lte=moment.date(), signed_in_at__isnull=False)
+        .order_by("-date")
+        .first()
+    )
+    if day is not None and not day.late_minutes:
+        Attendance.objects.filter(pk=day.pk).update(late_minutes=8)
