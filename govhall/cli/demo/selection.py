@@ -75,8 +75,10 @@ def load_demo_selection() -> int:
             score="86.5",
             notes="表达清楚，业务熟悉",
         )
-    for selection in made[2:]:
+    made[2:] = [
         selection_approve(actor=county_leader, selection=selection, note="同意选派")
+        for selection in made[2:]
+    ]
     steps = ("qualification", "policy", "business", "etiquette")
     for step in steps[:2]:
         readiness_record(actor=director, selection=made[2], step=step, hours="4", result="合格")
