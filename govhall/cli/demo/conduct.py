@@ -3,8 +3,8 @@ from the seeds (`staffing.conduct_defaults`), published as revision 1; a badge f
 county's window staff (挂牌上岗 shows the numbers); every county staff member has read the code
 except the demo clerk login ("clerk"), whose workbench home asks them to.
 
-Made through the services as the system (actor None). Idempotent: a loaded code, a published
-revision, a badge or a reading already there is left alone.
+Made through the services as the system (actor None). Idempotent: once the county's code is
+published the step does nothing (so people later demo steps add are not badged on a reload).
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ def load_demo_conduct() -> int:
     center = Center.objects.filter(code=COUNTY_CODE).first()
     if center is None:
         return 0
+    if ConductCode.objects.filter(center=center, revision__gt=0).exists():
+        # Loaded already: people the later demo steps add (selection) are left as they are.
+        return 0
     if not ConductRule.objects.filter(center=center).exists():
         conduct_defaults_load(actor=None, center=center)
-    code = ConductCode.objects.filter(center=center, revision__gt=0).first()
-    if code is None:
-        code = conduct_code_publish(actor=None, center=center)
+    code = conduct_code_publish(actor=None, center=center)
     staff = list(
         Staff.objects.filter(center=center, user__is_active=True)
         .select_related("user")
