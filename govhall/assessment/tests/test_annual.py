@@ -28,9 +28,10 @@ TODAY = datetime.date(YEAR + 1, 1, 10)
 
 
 def test_rules_of_the_seeds() -> None:
-    assert proposed_grade(
-        Decimal("96"), complaints=0, criticisms=0, most_unsatisfactory=0
-    ) == (Grade.EXCELLENT, [])
+    assert proposed_grade(Decimal("96"), complaints=0, criticisms=0, most_unsatisfactory=0) == (
+        Grade.EXCELLENT,
+        [],
+    )
     grade, reasons = proposed_grade(
         Decimal("96"), complaints=0, criticisms=1, most_unsatisfactory=0
     )

@@ -33,7 +33,7 @@ def test_the_file_shows_every_section(window: Window, clerk: User, director: Use
     assert len(found.findings) == 1 and found.findings[0].finding.note == "离岗未挂去向牌"
     assert [c.found_true for c in found.complaints] == [False, True]
     assert found.complaints_found_true == 1
-    assert dict((level, n) for level, _label, n in found.ratings) == {5: 2, 4: 0, 3: 0, 2: 0, 1: 1}
+    assert {level: n for level, _label, n in found.ratings} == {5: 2, 4: 0, 3: 0, 2: 0, 1: 1}
     assert found.bad_ratings == 1
     assert found.missed_study == 1
     assert [t.result for t in found.trainings] == ["合格"]

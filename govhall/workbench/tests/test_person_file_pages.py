@@ -93,7 +93,9 @@ def test_department_reports_print_xlsx_and_send(  # type: ignore[no-untyped-def]
         reverse("workbench:assessment_department_report_xlsx", args=[department.pk])
         + query.replace("half_year", "attendance").replace("part=1", "part=6")
     )
-    rows = list(load_workbook(io.BytesIO(workbook.content)).active.iter_rows(values_only=True))
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[2][0] == filed.display_name and rows[2][2] == 1  # late once in June
     # Another department's report is not the leader's business.
     assert (
