@@ -611,6 +611,7 @@ def measure_lists(hall: Hall, repeat: int) -> list[ListTiming]:
     from django.utils import timezone
 
     from govhall.cases.queries.cases import CaseFilters, case_list, inbox
+    from govhall.core.pagination import IdsFirst
 
     today = timezone.localdate()
     timings = []
@@ -627,7 +628,8 @@ def measure_lists(hall: Hall, repeat: int) -> list[ListTiming]:
                 user: Any = user, filters: CaseFilters = filters, box: dict[str, int] = box
             ) -> None:
                 cases = case_list(user, filters, today)
-                box["rows"] = len(list(cases[:PAGE]))
+                page = IdsFirst(cases)  # as the list page and the API read it
+                box["rows"] = len(page[:PAGE])
                 box["total"] = cases.count()
 
             run()  # warm the calendar and the connection

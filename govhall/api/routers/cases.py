@@ -96,6 +96,7 @@ from govhall.catalog.queries.online_forms import online_refusal
 from govhall.core.files import stored_file_response
 from govhall.core.idnumbers import mask_id, mask_phone
 from govhall.core.models import User
+from govhall.core.pagination import IdsFirst
 from govhall.org.access.scope import centers_in_scope
 from govhall.org.models import Center, Department, Window
 
@@ -749,7 +750,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseListQuery]):
     cases = case_list(request.user, case_filters, _today())
     if filters.agent == "me":
         cases = cases.filter(agent_id=_user(request).pk)
-    return cases
+    return IdsFirst(cases)
 
 
 @router.get(

@@ -33,6 +33,7 @@ from govhall.cases.statuses import (
 from govhall.catalog.models import ItemWindow
 from govhall.core.idnumbers import normalize_phone
 from govhall.core.models import Event, OutboundMessage, User
+from govhall.core.pagination import IdsFirst
 from govhall.core.roles import (
     BACK_OFFICE_ROLES,
     ESCALATION_ROLES,
@@ -319,7 +320,7 @@ def _department_of(user: object) -> int | None:
 
 
 def _section_cases(cases: CaseQuerySet) -> tuple[list[Case], int]:
-    rows = list(by_priority(cases.select_related(*LIST_RELATED))[:INBOX_LIMIT])
+    rows = IdsFirst(by_priority(cases.select_related(*LIST_RELATED)))[:INBOX_LIMIT]
     total = len(rows) if len(rows) < INBOX_LIMIT else cases.count()
     return rows, total
 

@@ -80,6 +80,7 @@ from govhall.core.events import event_label
 from govhall.core.idnumbers import mask_id, mask_phone
 from govhall.core.models import OutboundMessage, User
 from govhall.core.notify import purpose_label
+from govhall.core.pagination import IdsFirst
 from govhall.frontdesk.access.tickets import access_ticket
 from govhall.frontdesk.services.tickets import ticket_open_case
 from govhall.org.access.scope import (
@@ -206,7 +207,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = _require_case_reader(request)
     today = timezone.localdate()
     filters = queries.CaseFilters.from_query(request.GET)
-    page = Paginator(queries.case_list(user, filters, today), PAGE_SIZE).get_page(
+    page = Paginator(IdsFirst(queries.case_list(user, filters, today)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query: dict[str, str] = {
