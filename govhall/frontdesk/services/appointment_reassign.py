@@ -175,8 +175,8 @@ def appointment_reassign(
     """Give an approved off-hours appointment whose named staff member cannot serve to another
     staff member of that person's department (free that day)."""
     locked = (
-        Appointment.objects.select_for_update()
-        .select_related("center", "assigned_to")
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("center")
         .get(pk=appointment.pk)
     )
     refusal = reassign_refusal(actor, locked)
