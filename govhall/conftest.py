@@ -195,6 +195,18 @@ def _is_property_test(path: str) -> bool:
     return "from hypothesis import" in text or "import hypothesis" in text
 
 
+# A test that asks for none of these (and has no django_db mark) cannot touch a database: what
+# it checks (the source's layers, the bench commands, a pure function) is the same in both passes.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def _touches_no_database(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is None and not fixtures & DATABASE_FIXTURES
+
+
 # Of the shared-out tests, the SQLite pass takes this many in five: it also runs the checks
 # (ruff, mypy) first and the demo tests, the PostgreSQL pass nothing else.
 SQLITE_SHARE_OF_FIVE = 2
@@ -206,9 +218,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keeps to its time budget on two cores:
 
     - every service, query, model and rule test runs in both passes;
-    - a browser test, a test of the faces (pages and API under workbench, portal and api) and a
-      property test (hypothesis: the same rule over many generated cases) whose module does not
-      mention a database runs in one pass, chosen by a stable hash of its name;
+    - a browser test, a test of the faces (pages and API under workbench, portal and api), a
+      property test (hypothesis: the same rule over many generated cases) and a test that touches
+      no database at all, whose module does not mention a database, runs in one pass, chosen by
+      a stable hash of its name;
     - a test of the full demo runs in the SQLite pass, the quick start's database (the
       production stack's smoke test loads the demo's hall on PostgreSQL in every run).
 
@@ -226,7 +239,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = str(getattr(item, "path", ""))
         relative = path[path.find("govhall/") :] if "govhall/" in path else path
         shared = not _mentions_a_database(path) and (
-            relative.startswith(FACE_TESTS) or _is_property_test(path)
+            relative.startswith(FACE_TESTS) or _is_property_test(path) or _touches_no_database(item)
         )
         if "chromium" not in fixtures and not shared:
             continue  # a test of the rules: both passes

@@ -555,8 +555,8 @@ GOVHALL_COVER_FAULTS_FOR_REPLACEMENT = env_int("GOVHALL_COVER_FAULTS_FOR_REPLACE
 # False keeps January (the narrower rule, and what was built); True allows January to June.
 GOVHALL_ASSIGNMENT_CHANGES_FIRST_HALF = env_bool("GOVHALL_ASSIGNMENT_CHANGES_FIRST_HALF", False)
 # Issue 21 item 1 (window staff selection): the age limits (周岁 on the nomination day; exactly
-# the limit passes) — seeds/002… 二1 window staff ≤ 40, window heads ≤ 50; seeds/001… 调整办法 三(三)
-# ≤ 45 for posts needing long experience.
+# the limit passes) — seeds/002… 二1 window staff ≤ 40, window heads ≤ 50; seeds/001… 调整办法
+# 三(三) ≤ 45 for posts needing long experience.
 GOVHALL_SELECTION_MAX_AGE = env_int("GOVHALL_SELECTION_MAX_AGE", 40, minimum=18)
 GOVHALL_SELECTION_MAX_AGE_SPECIAL = env_int("GOVHALL_SELECTION_MAX_AGE_SPECIAL", 45, minimum=18)
 GOVHALL_SELECTION_MAX_AGE_HEAD = env_int("GOVHALL_SELECTION_MAX_AGE_HEAD", 50, minimum=18)

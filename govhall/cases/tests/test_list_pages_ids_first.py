@@ -43,7 +43,7 @@ def test_pages_read_ids_first_match_the_plain_list(
 
     pages = Paginator(IdsFirst(cases), 10)
     assert pages.count == 23 and pages.num_pages == 3
-    seen = []
+    seen: list[int] = []
     for number in pages.page_range:
         with CaptureQueriesContext(connection) as queries:
             rows = list(pages.page(number).object_list)
