@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from govhall.catalog.models import Authorization, FeeItem, ItemType, ItemWindow, Material
 from govhall.catalog.models import ServiceItem as Item
+from govhall.catalog.models.standard import ReviewState, StandardReview
 from govhall.cli import ALIASES
 from govhall.cli.demo.departments import COUNTY_CODE
 from govhall.cli.demo.people import DEMO_PASSWORD, LOGINS
@@ -213,3 +214,17 @@ def test_logins_lists_every_role_username_one_per_line() -> None:
     for spec, line in zip(LOGINS, lines[1:], strict=True):
         assert spec.username in line.split()
         assert str(spec.role.label) in line
+
+
+def test_the_town_has_a_change_of_the_standard_to_review(county: Center) -> None:
+    # Issue 21 item 5 as a new user meets it: 城关镇 adopted five county items, one with a
+    # shorter promised limit and one material omitted, and one change of the county's standard
+    # waits for the town's review — even though other demo steps raised the standards' revisions
+    # before (the change was skipped then, and the town saw nothing to review).
+    town = Center.objects.get(parent=county, name="城关镇便民服务中心")
+    local = Item.objects.filter(center=town, standard__isnull=False).select_related("standard")
+    assert local.count() == 5
+    assert any(item.promised_days < item.standard.promised_days for item in local)
+    assert any(item.materials.count() < item.standard.materials.count() for item in local)
+    pending = StandardReview.objects.filter(item__center=town, state=ReviewState.PENDING)
+    assert [review.item.name for review in pending] == ["社会保障卡申领"]

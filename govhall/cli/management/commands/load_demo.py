@@ -84,6 +84,10 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         result = load_demo()
+        # Window staff selection (issue 21): 4 nominations at each step. Before the attendance,
+        # so that its stationed newcomer signs in with the others from the first load on (loaded
+        # after, a second load signed them in).
+        load_demo_selection()
         # Before any step at a window: a clerk who has not signed in does not serve.
         load_demo_attendance()
         seconds = time.perf_counter() - started
@@ -118,7 +122,6 @@ class Command(BaseCommand):
         load_demo_learning()  # study sessions (3 archived, 1 planned), a course, a contest
         load_demo_agency_window()  # 代办窗口: the county's agency window, the agent at its post
         load_demo_conduct()  # the county's code of conduct, published; badges (issue 21)
-        load_demo_selection()  # window staff selection: 4 nominations at each step (issue 21)
         load_demo_hallops()  # joint meetings, the emergency plan, a drill and an incident
         load_demo_person_files()  # the clerk criticised twice while covering (issue 21)
         load_demo_beyond_counter()  # 延时服务, 上门服务, 跟踪服务, an appointment to reassign
