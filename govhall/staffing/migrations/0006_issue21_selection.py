@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                         verbose_name="post",
                     ),
                 ),
-                ("candidate_name", models.CharField(max_length=50, verbose_name="name")),
+                ("candidate_name", models.CharField(max_length=50, verbose_name="full name")),
                 ("id_number", models.CharField(max_length=18, verbose_name="ID number")),
                 ("birth_date", models.DateField(verbose_name="date of birth")),
                 ("gender", models.CharField(blank=True, max_length=8, verbose_name="gender")),

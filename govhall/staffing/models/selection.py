@@ -50,7 +50,7 @@ class StaffSelection(TimeStampedModel):
         _("post"), max_length=12, choices=SelectionPostKind.choices, default="ordinary"
     )
     # The candidate (a person of the department, not yet a user of ours).
-    candidate_name = models.CharField(_("name"), max_length=50)
+    candidate_name = models.CharField(_("full name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18)
     birth_date = models.DateField(_("date of birth"))
     gender = models.CharField(_("gender"), max_length=8, blank=True)
