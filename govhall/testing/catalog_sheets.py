@@ -72,7 +72,9 @@ def snapshot(center: Center) -> dict[str, Any]:
         fields = {
             f.name: getattr(item, f.attname)
             for f in ServiceItem._meta.concrete_fields
-            if f.name not in {"id", "created_at", "updated_at", "center"}
+            # `revision` counts the changes made through the services (issue 21, the standard
+            # list): bookkeeping, not what the catalog says; an imported item starts at 1.
+            if f.name not in {"id", "created_at", "updated_at", "center", "revision"}
         }
         fields["joint"] = sorted(item.joint_departments.values_list("code", flat=True))
         fields["materials"] = list(

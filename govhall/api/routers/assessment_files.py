@@ -55,7 +55,7 @@ class FileCountOut(Schema):
     count: int
 
 
-class PersonFileOut(Schema):
+class AssessmentFileOut(Schema):
     person: PersonOut
     year: int
     sheets: list[FileSheetOut]
@@ -115,7 +115,7 @@ def _center(user: User, center: int | None) -> Center:
     return root
 
 
-@router.get("/people/{user_id}", response=PersonFileOut, summary="A person's assessment file")
+@router.get("/people/{user_id}", response=AssessmentFileOut, summary="A person's assessment file")
 def file_of(request: HttpRequest, user_id: int, query: Query[YearQuery]) -> dict[str, Any]:
     person = access_person_file(_user(request), user_id)
     year = query.year or timezone.localdate().year

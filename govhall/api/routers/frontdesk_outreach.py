@@ -101,7 +101,7 @@ class OvertimeOut(Schema):
         return list(obj.staff.all())
 
 
-class PersonTotalOut(Schema):
+class OvertimeTotalOut(Schema):
     person: PersonOut
     times: int
     minutes: int
@@ -121,7 +121,7 @@ class OvertimeMonthOut(Schema):
     total_minutes: int
     total_tickets: int
     records: list[OvertimeOut]
-    per_person: list[PersonTotalOut]
+    per_person: list[OvertimeTotalOut]
     per_window: list[WindowTotalOut]
 
 
@@ -196,7 +196,7 @@ def end_overtime(request: HttpRequest, overtime_id: Id):
 # --- 上门服务 -----------------------------------------------------------------------------------
 
 
-class VisitOut(Schema):
+class HomeVisitOut(Schema):
     id: int
     department_id: int
     person_name: str = Field(..., description="Masked in lists")
@@ -221,7 +221,7 @@ class VisitOut(Schema):
         return str(VisitStatus(obj.status).label)
 
 
-class VisitDetailOut(VisitOut):
+class VisitDetailOut(HomeVisitOut):
     actions: list[TransitionOut]
 
 
@@ -242,7 +242,7 @@ def _detail(user: User, visit: HomeVisit) -> HomeVisit:
     return visit
 
 
-class VisitIn(Schema):
+class HomeVisitIn(Schema):
     department: Id
     person_name: LongName
     id_number: Short = ""
@@ -266,7 +266,9 @@ class CancelIn(Schema):
     reason: Label
 
 
-@router.get("/home-visits", response=list[VisitOut], summary="Home visits (personal data masked)")
+@router.get(
+    "/home-visits", response=list[HomeVisitOut], summary="Home visits (personal data masked)"
+)
 def visits(request: HttpRequest, status: Short = Query("", description="one status")):
     user = _need(request, can_use_outreach)
     return [_masked(v) for v in visits_listed(visits_in_scope(user), status)[:300]]
@@ -277,7 +279,7 @@ def visits(request: HttpRequest, status: Short = Query("", description="one stat
     response={201: VisitDetailOut, **SERVICE_REFUSALS},
     summary="Book a home visit",
 )
-def book_visit(request: HttpRequest, payload: VisitIn):
+def book_visit(request: HttpRequest, payload: HomeVisitIn):
     user = _need(request, can_use_outreach)
     center = scope_of(user).root
     department = departments_in_scope(user).filter(pk=payload.department).first()

@@ -61,7 +61,7 @@ from govhall.org.models import Department
 router = Router(auth=django_auth)
 
 
-class AttendanceOut(Schema):
+class MeetingAttendanceOut(Schema):
     department_id: int
     department_name: str = Field(..., alias="department.name")
     attendee_name: str
@@ -98,7 +98,7 @@ class MeetingOut(Schema):
 class MeetingDetailOut(MeetingOut):
     agenda: str
     minutes: str
-    attendance: list[AttendanceOut]
+    attendance: list[MeetingAttendanceOut]
     decisions: list[DecisionOut]
     actions: list[TransitionOut]
 
@@ -111,7 +111,7 @@ class MeetingIn(Schema):
     chair_id: int | None = Field(None, ge=1, le=BIGINT_MAX)
 
 
-class ActionIn(Schema):
+class HallopsActionIn(Schema):
     action: Code
 
 
@@ -129,7 +129,7 @@ class MinutesIn(Schema):
     minutes: str = Field(..., max_length=20000)
 
 
-class DecisionIn(Schema):
+class MeetingDecisionIn(Schema):
     text: str = Field(..., max_length=500)
     department_id: int = Field(..., ge=1, le=BIGINT_MAX)
     due_on: datetime.date
@@ -249,7 +249,7 @@ def meeting_create(request: HttpRequest, payload: MeetingIn):
     response={200: MeetingOut, **SERVICE_REFUSALS},
     summary="Hold, cancel or publish the minutes of a meeting",
 )
-def meeting_action(request: HttpRequest, meeting_id: int, payload: ActionIn):
+def meeting_action(request: HttpRequest, meeting_id: int, payload: HallopsActionIn):
     meeting = access_meeting(request.user, meeting_id, for_write=True)
     try:
         return meeting_act(actor=_user(request), meeting=meeting, action=payload.action)
@@ -290,7 +290,7 @@ def meeting_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn):
     response={201: DecisionOut, **SERVICE_REFUSALS},
     summary="Add a decision of a held meeting",
 )
-def meeting_decision(request: HttpRequest, meeting_id: int, payload: DecisionIn):
+def meeting_decision(request: HttpRequest, meeting_id: int, payload: MeetingDecisionIn):
     meeting = access_meeting(request.user, meeting_id, for_write=True)
     department = Department.objects.filter(pk=payload.department_id).first()
     try:

@@ -87,7 +87,7 @@ class NominateIn(Schema):
     reason: Text = ""
 
 
-class ActIn(Schema):
+class SelectionActIn(Schema):
     note: Text = ""
     interviewed_on: datetime.date | None = None
     score: Decimal | None = Field(None, ge=0, le=100)
@@ -212,7 +212,7 @@ def readiness(request: HttpRequest, selection_id: int, payload: ReadinessIn):
     response={200: SelectionOut, **SERVICE_REFUSALS},
     summary="Take a step: interview_pass, interview_fail, approve, refuse, withdraw",
 )
-def act(request: HttpRequest, selection_id: int, action: str, payload: ActIn):
+def act(request: HttpRequest, selection_id: int, action: str, payload: SelectionActIn):
     if action not in SelectionAction.values:
         raise HttpError(404, "Not found")
     selection = access_selection(request.user, selection_id)

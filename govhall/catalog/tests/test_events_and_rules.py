@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from govhall.catalog.events import CatalogEvent
-from govhall.catalog.models import Authorization, ItemType, ServiceItem
+from govhall.catalog.models import Authorization, ItemType, ReviewState, ServiceItem, StandardReview
 from govhall.catalog.services.bundles import bundle_publish, bundle_save
 from govhall.catalog.services.fees import fee_add, fee_remove, fee_update
 from govhall.catalog.services.form_fields import (
@@ -32,11 +32,18 @@ from govhall.catalog.services.materials import (
     material_remove,
     material_update,
 )
+from govhall.catalog.services.standard_list import (
+    standard_adopt,
+    standard_material_restore,
+    standard_review_act,
+)
+from govhall.catalog.standard_transitions import ReviewAction
 from govhall.core.events import is_registered, registered_events
 from govhall.core.models import Event
 from govhall.core.validation import too_long_message
+from govhall.org.models.centers import CenterLevel
 from govhall.testing.catalog_sheets import item_row, workbook_bytes
-from govhall.testing.factories import WindowFactory
+from govhall.testing.factories import CenterFactory, DepartmentFactory, WindowFactory
 from govhall.testing.material_files import PDF_BYTES, upload_of
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +60,9 @@ def test_every_event_the_catalog_writes_is_registered(
 ):
     department.code = "SCJG"
     department.save()
+    # A town that adopts the item below (the org's own events are not the catalog's).
+    town = CenterFactory(parent=county, level=CenterLevel.TOWN)
+    office = DepartmentFactory(center=town, code="SHSW")
     before = set(Event.objects.values_list("pk", flat=True))
     item = item_create(
         actor=director,
@@ -124,6 +134,21 @@ def test_every_event_the_catalog_writes_is_registered(
     )
     bundle_publish(actor=director, bundle=bundle, published=False)
     bundle_publish(actor=director, bundle=bundle, published=True)
+    # Issue 21 item 5: a town adopts the item, omits a material and restores it; two changes of
+    # the standard are reviewed, one applied, one kept.
+    (local,) = standard_adopt(actor=director, center=town, standards=[item], department=office)
+    material_remove(actor=director, material=local.materials.get(name="身份证"))
+    standard_material_restore(
+        actor=director, item=local, material=item.materials.get(name="身份证")
+    )
+    item_update(actor=director, item=item, conditions="新的申请条件")
+    review = StandardReview.objects.get(item=local, state=ReviewState.PENDING)
+    standard_review_act(actor=director, review=review, action=ReviewAction.APPLY)
+    item_update(actor=director, item=item, promised_days=3)
+    review = StandardReview.objects.get(item=local, state=ReviewState.PENDING)
+    local.refresh_from_db()
+    item_update(actor=director, item=local, promised_days=2)
+    standard_review_act(actor=director, review=review, action=ReviewAction.KEEP)
 
     written = set(Event.objects.exclude(pk__in=before).values_list("action", flat=True))
     assert written == set(CatalogEvent.values)

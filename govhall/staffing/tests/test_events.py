@@ -25,6 +25,18 @@ NOUNS = {
     "staff_fact",
     "post_staff",
     "return",
+    # Issue 21: selection to trial, study and training, the code of conduct and badges.
+    "selection",
+    "readiness",
+    "trial",
+    "study_session",
+    "study_register",
+    "study_notes",
+    "training_event",
+    "training_participation",
+    "conduct_rule",
+    "conduct_code",
+    "badge",
 }
 
 

@@ -1,6 +1,7 @@
 // Behaviour shared by every page, without inline scripts or on* attributes (the
 // Content-Security-Policy allows scripts from our static files only):
 //   data-autosubmit     a <select> that submits its form when changed
+//   data-check-all="n"  a checkbox that ticks or unticks every checkbox named n of its form
 //   data-print          a button that prints the page
 //   data-confirm="…"    a form that asks before it is sent
 //   data-clear-target   a link that, with htmx loaded, empties the element of that id instead
@@ -15,6 +16,14 @@
     var field = event.target;
     if (field instanceof Element && field.hasAttribute("data-autosubmit") && field.form) {
       field.form.submit();
+    }
+    if (field instanceof HTMLInputElement && field.hasAttribute("data-check-all") && field.form) {
+      var name = field.getAttribute("data-check-all");
+      Array.prototype.forEach.call(field.form.elements, function (box) {
+        if (box instanceof HTMLInputElement && box.type === "checkbox" && box.name === name) {
+          box.checked = field.checked;
+        }
+      });
     }
   });
   document.addEventListener("click", function (event) {

@@ -110,10 +110,9 @@ def person_file_page(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @login_required
 def my_file(request: HttpRequest) -> HttpResponse:
-    """One's own file (404 without a staff record, like any file one may not read)."""
-    actor = staff_user(request)
-    access_person_file(actor, actor.pk)
-    return HttpResponseRedirect(reverse("workbench:person_file", args=[actor.pk]))
+    """One's own file, shown here (the menu's entry answers itself; 404 without a staff
+    record, like any file one may not read)."""
+    return person_file_page(request, staff_user(request).pk)
 
 
 @login_required
