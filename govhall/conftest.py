@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.utils import translation
@@ -175,8 +176,6 @@ def client_as(client: Client):  # type: ignore[no-untyped-def]
 # --- browser tests: Debian's chromium driven by Playwright (no browser download) -------------
 
 TEST_SPLIT = "GOVHALL_TEST_SPLIT"
-# The faces: what they add over the services is what a page or an endpoint shows and accepts.
-FACE_TESTS = ("govhall/workbench/tests/", "govhall/portal/tests/", "govhall/api/tests/")
 
 
 def _module_text(path: str, seen: dict[str, str] = {}) -> str:  # noqa: B006 (a cache)
@@ -190,13 +189,34 @@ def _mentions_a_database(path: str) -> bool:
     return "postgres" in text or "vendor" in text or "sqlite" in text
 
 
-def _is_property_test(path: str) -> bool:
+# What a module does that the two databases answer differently: transactions seen from other
+# connections (locks, races, on_commit), raw SQL, and the statistics' and scans' aggregation
+# queries (dates, grouping, NULL order). Query counts are the same on both (RETURNING included).
+DATABASE_SENSITIVE_TEXT = (
+    "transaction=true",
+    "transactional_db",
+    "threading",
+    "connection.cursor",
+    "select_for_update",
+    "raw(",
+)
+DATABASE_SENSITIVE_APPS = ("govhall/stats/tests/",)
+DATABASE_SENSITIVE_NAMES = ("quer", "scan", "report", "rollup")
+
+
+def _is_database_sensitive(path: str, relative: str) -> bool:
+    if _mentions_a_database(path) or relative.startswith(DATABASE_SENSITIVE_APPS):
+        return True
     text = _module_text(path)
-    return "from hypothesis import" in text or "import hypothesis" in text
+    name = Path(path).name
+    return any(marker in text for marker in DATABASE_SENSITIVE_TEXT) or any(
+        part in name for part in DATABASE_SENSITIVE_NAMES
+    )
 
 
-# A test that asks for none of these (and has no django_db mark) cannot touch a database: what
-# it checks (the source's layers, the bench commands, a pure function) is the same in both passes.
+# A test that asks for none of these (and has no django_db mark) cannot touch the test database:
+# what it checks (the source's layers, a command in a process of its own with its own SQLite
+# file, a pure function) is the same in both passes.
 DATABASE_FIXTURES = frozenset(
     {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
 )
@@ -207,23 +227,24 @@ def _touches_no_database(item: pytest.Item) -> bool:
     return item.get_closest_marker("django_db") is None and not fixtures & DATABASE_FIXTURES
 
 
-# Of the shared-out tests, the SQLite pass takes this many in five: it also runs the checks
-# (ruff, mypy) first and the demo tests, the PostgreSQL pass nothing else.
-SQLITE_SHARE_OF_FIVE = 2
+# Of the shared-out tests, the SQLite pass takes this many in twenty: it also runs the checks
+# (ruff, mypy) first and the demo tests, but the same test runs faster on SQLite; the PostgreSQL
+# pass runs schemathesis's director run, the longest single part. Measured to end together.
+SQLITE_SHARE_OF_TWENTY = 13
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """With GOVHALL_TEST_SPLIT set (scripts/test sets it), the two database passes share out
-    the tests whose database work other tests already check on both databases, so the suite
-    keeps to its time budget on two cores:
+    the tests, so the suite keeps to its time budget on two cores:
 
-    - every service, query, model and rule test runs in both passes;
-    - a browser test, a test of the faces (pages and API under workbench, portal and api), a
-      property test (hypothesis: the same rule over many generated cases) and a test that touches
-      no database at all, whose module does not mention a database, runs in one pass, chosen by
-      a stable hash of its name;
+    - a test whose module does what the two databases answer differently runs in both passes:
+      it names a database, or uses transactions other connections see (locks, races,
+      on_commit), runs raw SQL, or tests the statistics, a scan, a report, a rollup or a query
+      module (aggregation, dates, NULL order) — unless it touches no test database at all;
     - a test of the full demo runs in the SQLite pass, the quick start's database (the
-      production stack's smoke test loads the demo's hall on PostgreSQL in every run).
+      production stack's smoke test loads the demo's hall on PostgreSQL in every run);
+    - every other test runs in one pass, chosen by a stable hash of its name (a browser test's
+      cases stay together), so every rule is still checked, half of them on each database.
 
     Run alone (no GOVHALL_TEST_SPLIT), every test runs."""
     if not os.environ.get(TEST_SPLIT):
@@ -238,16 +259,70 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         path = str(getattr(item, "path", ""))
         relative = path[path.find("govhall/") :] if "govhall/" in path else path
-        shared = not _mentions_a_database(path) and (
-            relative.startswith(FACE_TESTS) or _is_property_test(path) or _touches_no_database(item)
+        transactional = "transactional_db" in fixtures or any(
+            mark.kwargs.get("transaction") for mark in item.iter_markers("django_db")
         )
-        if "chromium" not in fixtures and not shared:
-            continue  # a test of the rules: both passes
-        # A browser test's cases stay together; a face test's cases (one per role, say) spread.
+        both = transactional or (
+            not _touches_no_database(item) and _is_database_sensitive(path, relative)
+        )
+        if "chromium" not in fixtures and both:
+            continue  # both passes
         name = item.nodeid.split("[", 1)[0] if "chromium" in fixtures else item.nodeid
-        in_sqlite = zlib.crc32(name.encode()) % 5 < SQLITE_SHARE_OF_FIVE
+        in_sqlite = zlib.crc32(name.encode()) % 20 < SQLITE_SHARE_OF_TWENTY
         if in_sqlite != sqlite_pass:
             item.add_marker(other)
+
+
+MIGRATION_MODULES = django_settings.MIGRATION_MODULES
+
+
+@pytest.fixture(scope="session")
+def django_db_use_migrations(request: pytest.FixtureRequest) -> bool:
+    """The SQLite pass builds its test database by running every migration, as the quick start
+    does; the PostgreSQL pass (under GOVHALL_TEST_SPLIT) builds it from the models, which
+    `makemigrations --check` holds equal to the migrations, and then runs the migrations' data
+    steps (`_run_data_steps`): a minute less on the longest pass. PostgreSQL's migrations run
+    in the same test command anyway, when the production stack migrates its database."""
+    if os.environ.get(TEST_SPLIT) and connection.vendor == "postgresql":
+        return False
+    return not request.config.getvalue("nomigrations")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_use_migrations, django_db_blocker):  # type: ignore[no-untyped-def]
+    if not django_db_use_migrations:
+        # pytest-django hid the migrations to build the schema from the models; the tests see
+        # them again (a backup names the migration heads, the checks read the graph).
+        django_settings.MIGRATION_MODULES = MIGRATION_MODULES
+        with django_db_blocker.unblock():
+            _run_data_steps()
+
+
+def _run_data_steps() -> None:
+    """Every RunPython step of our migrations, app by app in INSTALLED_APPS order and each app's
+    migrations in order, against the current models: the role groups, the event log's
+    append-only trigger, the default alert rules (the backfills find nothing to fill). Each
+    migration is then recorded as applied, as after `migrate` (a backup names the heads)."""
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.db import migrations as migration_ops
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorder = MigrationRecorder(connection)
+    recorder.ensure_schema()
+
+    with connection.schema_editor() as editor:
+        for config in django_apps.get_app_configs():
+            folder = Path(config.path) / "migrations"
+            if not config.name.startswith("govhall.") or not folder.is_dir():
+                continue
+            for file in sorted(folder.glob("[0-9]*.py")):
+                module = importlib.import_module(f"{config.name}.migrations.{file.stem}")
+                for operation in module.Migration.operations:
+                    if isinstance(operation, migration_ops.RunPython):
+                        operation.code(django_apps, editor)
+                recorder.record_applied(config.label, file.stem)
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import functools
 import io
+import tracemalloc
 import zipfile
+from collections.abc import Callable
+from typing import TypeVar
 
 from openpyxl import Workbook
+
+T = TypeVar("T")
 
 BOMB_SHEET_BYTES = 200 * 1024 * 1024
 
@@ -37,3 +42,17 @@ def zip_bomb_xlsx() -> bytes:
             else:
                 bomb.writestr(member, source.read(member.filename))
     return buffer.getvalue()
+
+
+def refused_uninflated(call: Callable[[], T]) -> T:
+    """Runs `call`, which must meet a zip bomb (refuse it or report it), and checks it did so
+    from the archive's directory, before inflating anything: its peak memory stays far below
+    the 200 MB the sheet would take (a memory bound, not a timing, which a busy machine
+    stretches)."""
+    tracemalloc.start()
+    try:
+        return call()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert peak < 20 * 1024 * 1024, f"{peak:,} bytes at the peak"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from django.utils import translation
@@ -17,7 +16,7 @@ from govhall.core.spreadsheets import (
     neutralise_row,
     restore_neutralised,
 )
-from govhall.testing.spreadsheets import small_xlsx, zip_bomb_xlsx
+from govhall.testing.spreadsheets import refused_uninflated, small_xlsx, zip_bomb_xlsx
 
 
 @pytest.fixture(autouse=True)
@@ -65,14 +64,12 @@ def test_a_normal_workbook_passes():
     check_xlsx_archive(io.BytesIO(small_xlsx()))
 
 
-def test_a_zip_bomb_is_refused_in_milliseconds():
+def test_a_zip_bomb_is_refused_before_it_is_unpacked():
     data = zip_bomb_xlsx()
     assert len(data) < 1024 * 1024  # small on the wire …
     stream = io.BytesIO(data)
-    started = time.monotonic()
     with pytest.raises(SpreadsheetRefused) as refused:
-        check_xlsx_archive(stream)
-    assert time.monotonic() - started < 0.5
+        refused_uninflated(lambda: check_xlsx_archive(stream))
     assert "zip bomb" in str(refused.value)  # … 1000 times bigger unpacked
     assert stream.tell() == 0
 
