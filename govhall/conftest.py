@@ -5,14 +5,18 @@ Every view test uses `outsider` to check that access from another center is deni
 
 from __future__ import annotations
 
+import importlib
 import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.db import connection
+from django.db import migrations as migration_ops
+from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client, RequestFactory
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
@@ -303,12 +307,6 @@ def _run_data_steps() -> None:
     migrations in order, against the current models: the role groups, the event log's
     append-only trigger, the default alert rules (the backfills find nothing to fill). Each
     migration is then recorded as applied, as after `migrate` (a backup names the heads)."""
-    import importlib
-
-    from django.apps import apps as django_apps
-    from django.db import migrations as migration_ops
-    from django.db.migrations.recorder import MigrationRecorder
-
     recorder = MigrationRecorder(connection)
     recorder.ensure_schema()
 

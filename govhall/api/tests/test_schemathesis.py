@@ -54,13 +54,6 @@ def _schema(*, phases: list[str]):  # type: ignore[no-untyped-def]
     return loaded
 
 
-# The director's and the public runs add schemathesis's coverage phase: the boundary values of
-# every parameter (empty, too long, NUL bytes, out of range), where a missing check shows as a 5xx.
-schema = _schema(phases=["examples", "coverage", "fuzzing"])
-# The refusal probes judge who may do what, not input checks (the director's run does those):
-# generated requests only, without the boundary values, which more than halved their time.
-probe_schema = _schema(phases=["examples", "fuzzing"])
-
 HYPOTHESIS = settings(
     max_examples=MAX_EXAMPLES,
     derandomize=True,
@@ -112,6 +105,10 @@ def _is_public(ctx) -> bool:  # type: ignore[no-untyped-def]
 
 
 if ON_POSTGRESQL:
+    # The director's and the public runs add schemathesis's coverage phase: the boundary values
+    # of every parameter (empty, too long, NUL bytes, out of range), where a missing check shows
+    # as a 5xx.
+    schema = _schema(phases=["examples", "coverage", "fuzzing"])
 
     @pytest.fixture
     def director_token(hall) -> str:
@@ -139,6 +136,10 @@ else:
     # at all on the operations that need credentials (every one answers 401 in the declared
     # shape).
     FEWER = settings(HYPOTHESIS, max_examples=3)
+    # The refusal probes judge who may do what, not input checks (the director's run does
+    # those): generated requests only, without the boundary values, which more than halved
+    # their time.
+    probe_schema = _schema(phases=["examples", "fuzzing"])
 
     @pytest.fixture
     def other_clerk_token(hall, county, other_department) -> str:
